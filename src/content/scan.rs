@@ -1,0 +1,83 @@
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::error::{Error, IoContext, Result};
+
+/// A file or folder of a source tree.
+#[derive(Debug, Clone)]
+pub struct SourceEntry {
+    /// Path below the source root, `/`-separated, as recorded in manifests.
+    pub relative: String,
+    pub path: PathBuf,
+    pub is_folder: bool,
+    pub size: u64,
+    pub modified: Option<SystemTime>,
+}
+
+/// Lists every file and folder below `root`, folders before their contents, by name.
+/// Links and reparse points are refused, never followed: a package holds only what is
+/// inside its source folder.
+pub fn scan_tree(root: &Path) -> Result<Vec<SourceEntry>> {
+    let mut entries = Vec::new();
+    scan_folder(root, "", &mut entries)?;
+    Ok(entries)
+}
+
+fn scan_folder(folder: &Path, prefix: &str, entries: &mut Vec<SourceEntry>) -> Result<()> {
+    let mut children: Vec<_> = fs::read_dir(folder)
+        .at(folder)?
+        .collect::<std::io::Result<_>>()
+        .at(folder)?;
+    children.sort_by_key(|c| c.file_name());
+    for child in children {
+        let path = child.path();
+        let name = child.file_name().into_string().map_err(|_| {
+            Error::invalid_argument(
+                "source_path",
+                format!("{}: the name is not valid Unicode", path.display()),
+            )
+        })?;
+        let metadata = fs::symlink_metadata(&path).at(&path)?;
+        if is_link(&metadata) {
+            return Err(Error::invalid_argument(
+                "source_path",
+                format!(
+                    "{} is a symbolic link or reparse point; links are not followed out of the source",
+                    path.display()
+                ),
+            ));
+        }
+        let relative = format!("{prefix}{name}");
+        let is_folder = metadata.is_dir();
+        entries.push(SourceEntry {
+            relative: relative.clone(),
+            path: path.clone(),
+            is_folder,
+            size: if is_folder { 0 } else { metadata.len() },
+            modified: metadata.modified().ok(),
+        });
+        if is_folder {
+            scan_folder(&path, &format!("{relative}/"), entries)?;
+        } else if !metadata.is_file() {
+            return Err(Error::invalid_argument(
+                "source_path",
+                format!("{} is not a regular file or folder", path.display()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(windows)]
+fn is_link(metadata: &fs::Metadata) -> bool {
+    use std::os::windows::fs::MetadataExt;
+    const FILE_ATTRIBUTE_REPARSE_POINT: u32 = 0x400;
+    metadata.file_type().is_symlink()
+        || metadata.file_attributes() & FILE_ATTRIBUTE_REPARSE_POINT != 0
+}
+
+#[cfg(not(windows))]
+fn is_link(metadata: &fs::Metadata) -> bool {
+    metadata.file_type().is_symlink()
+}

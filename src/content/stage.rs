@@ -1,0 +1,276 @@
+//! Hashing source files into the library's staging area on worker threads. Each file is read
+//! once while it is copied; a file whose size matches a blob already present is hashed first,
+//! and not written at all when the library holds its hash.
+
+use std::collections::HashSet;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+
+use sha2::{Digest, Sha256};
+
+use super::{hex, ContentLibrary, SourceEntry};
+use crate::error::{Error, IoContext, Result};
+
+/// Reads of this size keep the hasher's memory flat whatever the file size.
+const CHUNK: usize = 1 << 20;
+/// Files up to this size are read into memory once, hashed, then written.
+const SMALL_FILE: u64 = 4 << 20;
+/// The kernel copy of a large file runs in steps of this size, to notice cancellation.
+const COPY_STEP: u64 = 64 << 20;
+
+static STAGING_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A hashed file: either already in the library (`temp` is `None`) or waiting in the staging
+/// area to be committed. A staged file that is dropped uncommitted is deleted.
+#[derive(Debug)]
+pub struct StagedBlob {
+    pub sha256: String,
+    pub size: u64,
+    pub(super) temp: Option<PathBuf>,
+}
+
+impl Drop for StagedBlob {
+    fn drop(&mut self) {
+        if let Some(temp) = self.temp.take() {
+            let _ = fs::remove_file(temp);
+        }
+    }
+}
+
+/// What the workers tell the calling thread.
+pub enum StageEvent {
+    /// More bytes of source were read.
+    Bytes(u64),
+    /// The file at this index of the list was hashed.
+    Staged(usize, StagedBlob),
+}
+
+type Cancel = AtomicBool;
+
+impl ContentLibrary {
+    /// Stages `files` on worker threads and hands every event to `on_event` on the calling
+    /// thread, in the order they happen. `on_event` breaks to cancel; the first error stops
+    /// the workers, and every staging file not handed over is deleted.
+    pub fn stage_files(
+        &self,
+        files: &[&SourceEntry],
+        present_sizes: &HashSet<u64>,
+        on_event: &mut dyn FnMut(StageEvent) -> Result<ControlFlow<()>>,
+    ) -> Result<()> {
+        let workers = thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(files.len().max(1));
+        let next = AtomicUsize::new(0);
+        let cancel = Cancel::new(false);
+        let (sender, receiver) = mpsc::sync_channel::<Result<StageEvent>>(64);
+        thread::scope(|scope| {
+            for _ in 0..workers {
+                let sender = sender.clone();
+                let (next, cancel) = (&next, &cancel);
+                scope.spawn(move || self.stage_worker(files, present_sizes, next, cancel, &sender));
+            }
+            drop(sender);
+            let mut outcome = Ok(());
+            for event in receiver {
+                if outcome.is_err() {
+                    continue; // drain: dropping the events deletes their staging files
+                }
+                outcome = match event.and_then(&mut *on_event) {
+                    Ok(ControlFlow::Continue(())) => Ok(()),
+                    Ok(ControlFlow::Break(())) => Err(Error::Cancelled),
+                    Err(e) => Err(e),
+                };
+                if outcome.is_err() {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            }
+            outcome
+        })
+    }
+
+    fn stage_worker(
+        &self,
+        files: &[&SourceEntry],
+        present_sizes: &HashSet<u64>,
+        next: &AtomicUsize,
+        cancel: &Cancel,
+        sender: &mpsc::SyncSender<Result<StageEvent>>,
+    ) {
+        let report = |bytes| {
+            let _ = sender.send(Ok(StageEvent::Bytes(bytes)));
+        };
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            if index >= files.len() || cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            let file = files[index];
+            let staged = self
+                .stage_file(file, present_sizes.contains(&file.size), &report, cancel)
+                .map(|blob| StageEvent::Staged(index, blob));
+            let failed = staged.is_err();
+            if sender.send(staged).is_err() || failed {
+                return;
+            }
+        }
+    }
+
+    fn stage_file(
+        &self,
+        file: &SourceEntry,
+        likely_present: bool,
+        report: &(dyn Fn(u64) + Sync),
+        cancel: &Cancel,
+    ) -> Result<StagedBlob> {
+        if likely_present {
+            let (sha256, _) = hash_file(&file.path, report, cancel)?;
+            if self.holds(&sha256, file.size) {
+                return Ok(StagedBlob {
+                    sha256,
+                    size: file.size,
+                    temp: None,
+                });
+            }
+        }
+        let staged = self.copy_into_staging(&file.path, report, cancel)?;
+        ensure_unchanged(file)?;
+        Ok(staged)
+    }
+
+    /// Copies a file into the staging area while hashing it, and flushes the copy.
+    pub(super) fn copy_into_staging(
+        &self,
+        source: &Path,
+        report: &(dyn Fn(u64) + Sync),
+        cancel: &Cancel,
+    ) -> Result<StagedBlob> {
+        let temp = self.staging_dir().join(format!(
+            "{}-{}.tmp",
+            std::process::id(),
+            STAGING_COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let mut input = File::open(source).at(source)?;
+        let size = input.metadata().at(source)?.len();
+        let output = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .at(&temp)?;
+        // From here on the staging file is owned, and deleted on any failure.
+        let mut staged = StagedBlob {
+            sha256: String::new(),
+            size,
+            temp: Some(temp.clone()),
+        };
+        staged.sha256 = if size <= SMALL_FILE {
+            copy_small(&mut input, &output, source, &temp, report)?
+        } else {
+            copy_large(source, &output, &temp, report, cancel)?
+        };
+        output.sync_all().at(&temp)?;
+        Ok(staged)
+    }
+}
+
+fn copy_small(
+    input: &mut File,
+    mut output: &File,
+    source: &Path,
+    temp: &Path,
+    report: &(dyn Fn(u64) + Sync),
+) -> Result<String> {
+    let mut content = Vec::new();
+    input.read_to_end(&mut content).at(source)?;
+    output.write_all(&content).at(temp)?;
+    report(content.len() as u64);
+    Ok(hex(&Sha256::digest(&content)))
+}
+
+/// The kernel copies the file (copy_file_range, a reflink where the file system has them)
+/// on one thread while this one reads it through the page cache and hashes it.
+fn copy_large(
+    source: &Path,
+    output: &File,
+    temp: &Path,
+    report: &(dyn Fn(u64) + Sync),
+    cancel: &Cancel,
+) -> Result<String> {
+    let copy_input = File::open(source).at(source)?;
+    thread::scope(|scope| {
+        let copier = scope.spawn(|| kernel_copy(&copy_input, output, cancel));
+        let hashed = hash_file(source, report, cancel);
+        if hashed.is_err() {
+            cancel.store(true, Ordering::Relaxed);
+        }
+        let copied = copier
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the copying thread panicked")));
+        let (sha256, hashed_bytes) = hashed?;
+        if copied.at(temp)? != hashed_bytes {
+            return Err(changed_while_imported(source));
+        }
+        Ok(sha256)
+    })
+}
+
+fn kernel_copy(input: &File, mut output: &File, cancel: &Cancel) -> io::Result<u64> {
+    let mut total = 0;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(io::Error::new(io::ErrorKind::Interrupted, "cancelled"));
+        }
+        let copied = io::copy(&mut input.take(COPY_STEP), &mut output)?;
+        if copied == 0 {
+            return Ok(total);
+        }
+        total += copied;
+    }
+}
+
+/// Hashes a file in fixed chunks, reporting bytes as they are read; returns the hash and the
+/// number of bytes hashed.
+pub(super) fn hash_file(
+    path: &Path,
+    report: &(dyn Fn(u64) + Sync),
+    cancel: &Cancel,
+) -> Result<(String, u64)> {
+    let mut file = File::open(path).at(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; CHUNK];
+    let mut total = 0u64;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        let read = match file.read(&mut buffer) {
+            Ok(0) => return Ok((hex(&hasher.finalize()), total)),
+            Ok(read) => read,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        hasher.update(&buffer[..read]);
+        total += read as u64;
+        report(read as u64);
+    }
+}
+
+/// A file edited while it was imported would be stored under the wrong hash.
+fn ensure_unchanged(file: &SourceEntry) -> Result<()> {
+    let now = fs::metadata(&file.path).at(&file.path)?;
+    if now.len() != file.size || now.modified().ok() != file.modified {
+        return Err(changed_while_imported(&file.path));
+    }
+    Ok(())
+}
+
+pub(super) fn changed_while_imported(path: &Path) -> Error {
+    Error::io(
+        path,
+        io::Error::other("the file changed while it was imported"),
+    )
+}

@@ -1,0 +1,94 @@
+//! The site database: schema, migrations and every SQL statement, one named function each.
+
+mod blobs;
+mod packages;
+mod schema;
+mod settings;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+
+pub(crate) use packages::FileRecord;
+
+/// How long a statement waits for another process's write lock before failing as busy.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub(crate) struct Db {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Db {
+    pub(crate) fn open(path: &Path) -> Result<Db> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| Error::Database {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let db = Db {
+            conn,
+            path: path.to_path_buf(),
+        };
+        db.configure()?;
+        schema::migrate(&db)?;
+        Ok(db)
+    }
+
+    fn configure(&self) -> Result<()> {
+        self.conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| self.error(e))?;
+        // WAL lets readers run beside a writer from another process; NORMAL sync keeps every
+        // commit atomic and ordered, which is what the content library's reference-before-rename
+        // rule relies on.
+        self.conn
+            .query_row("PRAGMA journal_mode = WAL", [], |row| {
+                row.get::<_, String>(0)
+            })
+            .map_err(|e| self.error(e))?;
+        self.conn
+            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .map_err(|e| self.error(e))
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn error(&self, source: rusqlite::Error) -> Error {
+        Error::Database {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Runs `work` inside one write transaction (taken at once, so two processes never
+    /// deadlock upgrading a read lock); everything it changed is rolled back if it fails.
+    pub(crate) fn write<T>(&self, work: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.error(e))?;
+        let guard = RollbackGuard(&self.conn);
+        let value = work(self)?;
+        self.conn
+            .execute_batch("COMMIT")
+            .map_err(|e| self.error(e))?;
+        std::mem::forget(guard);
+        Ok(value)
+    }
+}
+
+/// Rolls back an open transaction when the work inside it fails or panics.
+struct RollbackGuard<'a>(&'a Connection);
+
+impl Drop for RollbackGuard<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.execute_batch("ROLLBACK");
+    }
+}

@@ -1,0 +1,80 @@
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Every failure of the core, by class. The C face maps each class to one `osu_status`.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{argument}: {reason}")]
+    InvalidArgument {
+        argument: &'static str,
+        reason: String,
+    },
+
+    #[error("{what} '{id}' does not exist")]
+    NotFound { what: &'static str, id: String },
+
+    #[error("{0}")]
+    Conflict(String),
+
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
+    #[error("{}: not a usable Windows image: {reason}", path.display())]
+    InvalidImage { path: PathBuf, reason: String },
+
+    #[error("the operation was cancelled")]
+    Cancelled,
+
+    #[error("site database {}: {source}", path.display())]
+    Database {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub(crate) fn invalid_argument(argument: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            argument,
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn not_found(what: &'static str, id: impl Into<String>) -> Self {
+        Error::NotFound {
+            what,
+            id: id.into(),
+        }
+    }
+
+    pub(crate) fn io(path: impl AsRef<Path>, source: io::Error) -> Self {
+        Error::Io {
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
+    }
+
+    /// True when SQLite gave up waiting for another process's lock.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Error::Database { source: rusqlite::Error::SqliteFailure(e, _), .. }
+            if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+    }
+}
+
+/// Attaches the path an I/O error happened at.
+pub(crate) trait IoContext<T> {
+    fn at(self, path: impl AsRef<Path>) -> Result<T>;
+}
+
+impl<T> IoContext<T> for io::Result<T> {
+    fn at(self, path: impl AsRef<Path>) -> Result<T> {
+        self.map_err(|source| Error::io(path, source))
+    }
+}

@@ -1,0 +1,55 @@
+//! Reading C arguments: NULL checks, UTF-8 checks, out-parameters.
+
+use std::ffi::{c_char, CStr, CString};
+
+use serde::Serialize;
+
+use super::boundary::CallError;
+
+/// A string argument that must be given.
+///
+/// # Safety
+/// `value` is NULL or points to a NUL-terminated string that outlives the call.
+pub(crate) unsafe fn required_str<'a>(
+    value: *const c_char,
+    name: &'static str,
+) -> Result<&'a str, CallError> {
+    optional_str(value, name)?.ok_or(CallError::NullArgument(name))
+}
+
+/// A string argument where NULL means "not given".
+///
+/// # Safety
+/// As for `required_str`.
+pub(crate) unsafe fn optional_str<'a>(
+    value: *const c_char,
+    name: &'static str,
+) -> Result<Option<&'a str>, CallError> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    CStr::from_ptr(value)
+        .to_str()
+        .map(Some)
+        .map_err(|_| CallError::NotUtf8(name))
+}
+
+/// An out-parameter, cleared to NULL so that a failed call leaves nothing to free.
+///
+/// # Safety
+/// `out` is NULL or points to writable storage for a pointer.
+pub(crate) unsafe fn out_param<'a, T>(
+    out: *mut *mut T,
+    name: &'static str,
+) -> Result<&'a mut *mut T, CallError> {
+    let out = out.as_mut().ok_or(CallError::NullArgument(name))?;
+    *out = std::ptr::null_mut();
+    Ok(out)
+}
+
+/// Hands a record to the caller as a JSON string it frees with `osu_string_free`.
+pub(crate) fn write_json(out: &mut *mut c_char, value: &impl Serialize) {
+    // Serializing plain records cannot fail, and JSON escapes NUL, so neither fallback is hit.
+    let json = serde_json::to_string(value).unwrap_or_default();
+    *out = CString::new(json).unwrap_or_default().into_raw();
+}

@@ -1,0 +1,16 @@
+//! The C face of OSUpgrade. Every entry point runs inside `ffi_boundary`, which catches panics,
+//! records the thread's last error and returns an `osu_status`. Records go out as JSON strings
+//! owned by the library and freed with `osu_string_free`.
+
+#![allow(non_camel_case_types)]
+
+mod arguments;
+mod boundary;
+mod handles;
+mod package;
+mod site;
+mod status;
+
+pub use package::*;
+pub use site::*;
+pub use status::*;

@@ -1,0 +1,199 @@
+use std::ffi::{c_char, c_void, CString};
+use std::ops::ControlFlow;
+use std::path::Path;
+
+use super::arguments::{optional_str, out_param, required_str, write_json};
+use super::boundary::ffi_boundary;
+use super::handles::{self, osu_site};
+use super::status::osu_status;
+use crate::package::{self, NewPackage, PackageChanges};
+use crate::{Phase, Progress};
+
+/// The phase a long operation reports progress for.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum osu_phase {
+    /// Walking the source folder.
+    OSU_PHASE_SCANNING = 0,
+    /// Reading install.wim / install.esd metadata.
+    OSU_PHASE_READING_IMAGE = 1,
+    /// Hashing files into the content library.
+    OSU_PHASE_IMPORTING = 2,
+    /// Writing the site database.
+    OSU_PHASE_RECORDING = 3,
+}
+
+/// One progress report. `current_file` is UTF-8, relative to the source folder, and valid only
+/// during the callback.
+#[repr(C)]
+pub struct osu_progress {
+    pub phase: osu_phase,
+    pub current_file: *const c_char,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    pub files_done: u64,
+    pub files_total: u64,
+}
+
+/// Called with progress on the thread that made the call, never on another; returning
+/// non-zero cancels the operation.
+pub type osu_progress_callback =
+    Option<unsafe extern "C" fn(progress: *const osu_progress, user_data: *mut c_void) -> i32>;
+
+/// Adds an upgrade package from a Windows setup source folder (`setup.exe` at its root,
+/// `sources/install.wim` or `sources/install.esd`): every file goes into the site's content
+/// library, the image metadata of every index is read, and the package is recorded as content
+/// version 1 with a new ID (site code + 5 hex digits). `name` is required; `version` and
+/// `comment` may be NULL (empty). Name + Version must be unique in the site (`OSU_CONFLICT`).
+///
+/// `progress` may be NULL; it is called on this thread only, and a non-zero return cancels
+/// (`OSU_CANCELLED`). A failed or cancelled add records nothing and leaves no content behind.
+/// On success `*out_package_json` receives the package record (see `osu_package_get`).
+///
+/// Errors: `OSU_NOT_FOUND` (no such folder), `OSU_INVALID_ARGUMENT` (a file, no setup.exe, no
+/// install image, a link inside), `OSU_INVALID_IMAGE`, `OSU_IO`, `OSU_CONFLICT`, `OSU_CANCELLED`.
+///
+/// # Safety
+/// Strings are NULL or NUL-terminated UTF-8; `out_package_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_package_add(
+    site: *mut osu_site,
+    source_path: *const c_char,
+    name: *const c_char,
+    version: *const c_char,
+    comment: *const c_char,
+    progress: osu_progress_callback,
+    user_data: *mut c_void,
+    out_package_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_package_json, "out_package_json")?;
+        let new = NewPackage {
+            source_path: Path::new(required_str(source_path, "source_path")?),
+            name: required_str(name, "name")?,
+            version: optional_str(version, "version")?.unwrap_or(""),
+            comment: optional_str(comment, "comment")?.unwrap_or(""),
+        };
+        let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
+        let added = handles::with_site(site, |site| Ok(package::add(site, &new, &mut report)?))?;
+        write_json(out, &added);
+        Ok(())
+    })
+}
+
+/// Writes the package with this ID to `*out_package_json`: `{"id", "name", "version",
+/// "comment", "sourcePath", "contentVersion", "size", "fileCount", "createdAt", "modifiedAt",
+/// "images": [{"index", "name", "description", "editionId", "architecture", "version",
+/// "languages", "defaultLanguage", "size"}]}`. `OSU_NOT_FOUND` when there is none.
+///
+/// # Safety
+/// `package_id` is NUL-terminated UTF-8; `out_package_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_package_get(
+    site: *mut osu_site,
+    package_id: *const c_char,
+    out_package_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_package_json, "out_package_json")?;
+        let id = required_str(package_id, "package_id")?;
+        let found = handles::with_site(site, |site| Ok(package::get(site, id)?))?;
+        write_json(out, &found);
+        Ok(())
+    })
+}
+
+/// Writes a JSON array of the packages whose name matches `name_pattern` (`*` and `?`
+/// wildcards, any letter case; NULL lists all), ordered by ID, to `*out_packages_json`.
+///
+/// # Safety
+/// `name_pattern` is NULL or NUL-terminated UTF-8; `out_packages_json` points to writable
+/// storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_package_list(
+    site: *mut osu_site,
+    name_pattern: *const c_char,
+    out_packages_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_packages_json, "out_packages_json")?;
+        let pattern = optional_str(name_pattern, "name_pattern")?;
+        let packages = handles::with_site(site, |site| Ok(package::list(site, pattern)?))?;
+        write_json(out, &packages);
+        Ok(())
+    })
+}
+
+/// Changes a package's Name, Version and Comment; a NULL argument leaves that field as it is.
+/// Name + Version must stay unique (`OSU_CONFLICT`). On success `*out_package_json` receives
+/// the updated record.
+///
+/// # Safety
+/// Strings are NULL or NUL-terminated UTF-8; `out_package_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_package_set(
+    site: *mut osu_site,
+    package_id: *const c_char,
+    name: *const c_char,
+    version: *const c_char,
+    comment: *const c_char,
+    out_package_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_package_json, "out_package_json")?;
+        let id = required_str(package_id, "package_id")?;
+        let changes = PackageChanges {
+            name: optional_str(name, "name")?.map(str::to_owned),
+            version: optional_str(version, "version")?.map(str::to_owned),
+            comment: optional_str(comment, "comment")?.map(str::to_owned),
+        };
+        let updated = handles::with_site(site, |site| Ok(package::set(site, id, &changes)?))?;
+        write_json(out, &updated);
+        Ok(())
+    })
+}
+
+/// Removes a package, then deletes from the content library every blob no other package uses.
+/// `OSU_NOT_FOUND` when there is no such package.
+///
+/// # Safety
+/// `package_id` is NUL-terminated UTF-8.
+#[no_mangle]
+pub unsafe extern "C" fn osu_package_remove(
+    site: *mut osu_site,
+    package_id: *const c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let id = required_str(package_id, "package_id")?;
+        handles::with_site(site, |site| Ok(package::remove(site, id)?))
+    })
+}
+
+fn forward_progress(
+    callback: osu_progress_callback,
+    user_data: *mut c_void,
+    progress: &Progress<'_>,
+) -> ControlFlow<()> {
+    let Some(callback) = callback else {
+        return ControlFlow::Continue(());
+    };
+    let current_file = CString::new(progress.current_file).unwrap_or_default();
+    let report = osu_progress {
+        phase: match progress.phase {
+            Phase::Scanning => osu_phase::OSU_PHASE_SCANNING,
+            Phase::ReadingImage => osu_phase::OSU_PHASE_READING_IMAGE,
+            Phase::Importing => osu_phase::OSU_PHASE_IMPORTING,
+            Phase::Recording => osu_phase::OSU_PHASE_RECORDING,
+        },
+        current_file: current_file.as_ptr(),
+        bytes_done: progress.bytes_done,
+        bytes_total: progress.bytes_total,
+        files_done: progress.files_done,
+        files_total: progress.files_total,
+    };
+    // SAFETY: the caller gave this callback for this call; the report outlives the call.
+    match unsafe { callback(&report, user_data) } {
+        0 => ControlFlow::Continue(()),
+        _ => ControlFlow::Break(()),
+    }
+}

@@ -1,0 +1,17 @@
+//! OSUpgrade: Windows operating-system upgrade packages managed outside a Configuration Manager
+//! site. The core is plain Rust; `ffi` is its C face.
+
+pub mod content;
+mod db;
+mod error;
+pub mod ffi;
+pub mod image;
+pub mod package;
+pub mod progress;
+pub mod site;
+
+pub use error::{Error, Result};
+pub use image::ImageInfo;
+pub use package::{NewPackage, Package, PackageChanges};
+pub use progress::{Phase, Progress};
+pub use site::{Site, SiteInfo};

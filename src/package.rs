@@ -1,0 +1,415 @@
+//! Operating-system upgrade packages: add from a Windows setup source folder, get, list, set,
+//! remove.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::content::{SourceEntry, StageEvent, StagedBlob};
+use crate::db::FileRecord;
+use crate::error::{Error, IoContext, Result};
+use crate::image::{self, ImageInfo};
+use crate::progress::{Phase, Progress, ProgressFn};
+use crate::site::Site;
+
+/// Package numbers are five hex digits after the site code, as in ConfigMgr package IDs.
+const LAST_PACKAGE_NUMBER: u32 = 0xF_FFFF;
+/// Manifest rows are committed in batches of this many files, or after this long.
+const BATCH_FILES: usize = 256;
+const BATCH_AGE: Duration = Duration::from_millis(250);
+/// Byte progress is reported at most this often.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+
+/// An upgrade package as the site records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Package {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub comment: String,
+    pub source_path: String,
+    pub content_version: i64,
+    /// Bytes of the package's content.
+    pub size: u64,
+    pub file_count: u64,
+    pub created_at: String,
+    pub modified_at: String,
+    pub images: Vec<ImageInfo>,
+}
+
+/// What `add` needs: the setup source folder and the General page's fields.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPackage<'a> {
+    pub source_path: &'a Path,
+    pub name: &'a str,
+    pub version: &'a str,
+    pub comment: &'a str,
+}
+
+/// Fields to change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct PackageChanges {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// Adds an upgrade package: checks the source folder, reads its image metadata, hashes every
+/// file into the content library and records the package as content version 1. A failed or
+/// cancelled add records nothing and leaves no content behind.
+pub fn add(site: &Site, new: &NewPackage<'_>, progress: &mut ProgressFn<'_>) -> Result<Package> {
+    validate_fields(Some(new.name), Some(new.version), Some(new.comment))?;
+    let image_path = check_source_folder(new.source_path)?;
+    report(progress, Phase::Scanning, "", (0, 0), (0, 0))?;
+    let entries = crate::content::scan_tree(new.source_path)?;
+    report(
+        progress,
+        Phase::ReadingImage,
+        &display_relative(new.source_path, &image_path),
+        (0, 0),
+        (0, 0),
+    )?;
+    let images = image::read_images(&image_path)?;
+    refuse_taken_name(site.db(), new.name, new.version, None)?;
+
+    let id = site.db().write(|db| {
+        let number = db.take_package_number()?;
+        if number > LAST_PACKAGE_NUMBER {
+            return Err(Error::Conflict(format!(
+                "site {} has used all its package IDs",
+                site.code()
+            )));
+        }
+        let id = format!("{}{number:05X}", site.code());
+        let source = new.source_path.display().to_string();
+        db.insert_importing_package(&id, new.name, new.version, new.comment, &source)?;
+        Ok(id)
+    })?;
+    let recorded = import_content(site, &id, &entries, progress).and_then(|totals| {
+        report(
+            progress,
+            Phase::Recording,
+            "",
+            (totals.0, totals.0),
+            (totals.1, totals.1),
+        )?;
+        site.db().write(|db| {
+            refuse_taken_name(db, new.name, new.version, None)?;
+            db.insert_images(&id, 1, &images)?;
+            db.mark_package_ready(&id, totals.0, totals.1)
+        })
+    });
+    if let Err(error) = recorded {
+        abandon_import(site, &id);
+        return Err(error);
+    }
+    get(site, &id)
+}
+
+pub fn get(site: &Site, id: &str) -> Result<Package> {
+    site.db()
+        .package(id)?
+        .ok_or_else(|| Error::not_found("package", id))
+}
+
+/// Lists packages whose name matches `name_pattern` (`*` and `?` wildcards, any letter case),
+/// or all packages.
+pub fn list(site: &Site, name_pattern: Option<&str>) -> Result<Vec<Package>> {
+    let like = name_pattern.map(wildcard_to_like);
+    site.db().packages(like.as_deref())
+}
+
+pub fn set(site: &Site, id: &str, changes: &PackageChanges) -> Result<Package> {
+    validate_fields(
+        changes.name.as_deref(),
+        changes.version.as_deref(),
+        changes.comment.as_deref(),
+    )?;
+    site.db().write(|db| {
+        let current = db
+            .package(id)?
+            .ok_or_else(|| Error::not_found("package", id))?;
+        let name = changes.name.as_deref().unwrap_or(&current.name);
+        let version = changes.version.as_deref().unwrap_or(&current.version);
+        refuse_taken_name(db, name, version, Some(id))?;
+        db.update_package(id, changes)
+    })?;
+    get(site, id)
+}
+
+/// Removes a package, then deletes the blobs no other package uses.
+pub fn remove(site: &Site, id: &str) -> Result<()> {
+    site.db().write(|db| match db.package(id)? {
+        Some(_) => db.delete_package(id).map(drop),
+        None => Err(Error::not_found("package", id)),
+    })?;
+    site.collect_garbage().map(drop)
+}
+
+/// Checks the folder the way setup needs it and returns its install image.
+fn check_source_folder(folder: &Path) -> Result<PathBuf> {
+    let metadata = fs::metadata(folder).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            Error::not_found("source folder", folder.display().to_string())
+        }
+        _ => Error::io(folder, e),
+    })?;
+    let reject = |reason: &str| {
+        Err(Error::invalid_argument(
+            "source_path",
+            format!("{}: {reason}", folder.display()),
+        ))
+    };
+    if !metadata.is_dir() {
+        return reject("is a file, not a Windows setup source folder");
+    }
+    if find_child(folder, "setup.exe", false)?.is_none() {
+        return reject("no setup.exe at the root of the folder");
+    }
+    let Some(sources) = find_child(folder, "sources", true)? else {
+        return reject("no sources folder (with install.wim or install.esd) in it");
+    };
+    for image in ["install.wim", "install.esd"] {
+        if let Some(path) = find_child(&sources, image, false)? {
+            return Ok(path);
+        }
+    }
+    reject("no sources/install.wim or sources/install.esd in it")
+}
+
+/// Finds a file or folder by name in any letter case, as Windows would.
+fn find_child(folder: &Path, name: &str, want_folder: bool) -> Result<Option<PathBuf>> {
+    for entry in fs::read_dir(folder).at(folder)? {
+        let entry = entry.at(folder)?;
+        let file_type = entry.file_type().at(entry.path())?;
+        let fits = if want_folder {
+            file_type.is_dir()
+        } else {
+            file_type.is_file()
+        };
+        if fits
+            && entry
+                .file_name()
+                .to_string_lossy()
+                .eq_ignore_ascii_case(name)
+        {
+            return Ok(Some(entry.path()));
+        }
+    }
+    Ok(None)
+}
+
+/// Hashes the files into the library and records the manifest; returns (bytes, files).
+fn import_content(
+    site: &Site,
+    id: &str,
+    entries: &[SourceEntry],
+    progress: &mut ProgressFn<'_>,
+) -> Result<(u64, u64)> {
+    let folders: Vec<FileRecord> = entries
+        .iter()
+        .filter(|e| e.is_folder)
+        .map(|e| FileRecord {
+            path: e.relative.clone(),
+            sha256: None,
+            size: 0,
+        })
+        .collect();
+    site.db().write(|db| db.insert_files(id, 1, &folders))?;
+
+    let files: Vec<&SourceEntry> = entries.iter().filter(|e| !e.is_folder).collect();
+    let mut import = Import {
+        site,
+        id,
+        files: &files,
+        batch: Vec::new(),
+        batch_started: Instant::now(),
+        renamed_into: BTreeSet::new(),
+    };
+    let bytes_total: u64 = files.iter().map(|f| f.size).sum();
+    let files_total = files.len() as u64;
+    let (mut bytes_done, mut files_done) = (0u64, 0u64);
+    let mut current = String::new();
+    let mut last_report = Instant::now();
+    let present_sizes = site.db().blob_sizes()?;
+    site.library()
+        .stage_files(&files, &present_sizes, &mut |event| {
+            match event {
+                StageEvent::Bytes(bytes) => {
+                    bytes_done = (bytes_done + bytes).min(bytes_total);
+                    if last_report.elapsed() < PROGRESS_INTERVAL {
+                        return Ok(ControlFlow::Continue(()));
+                    }
+                }
+                StageEvent::Staged(index, blob) => {
+                    files_done += 1;
+                    current.clone_from(&files[index].relative);
+                    import.add(index, blob)?;
+                }
+            }
+            last_report = Instant::now();
+            Ok(progress(&Progress {
+                phase: Phase::Importing,
+                current_file: &current,
+                bytes_done,
+                bytes_total,
+                files_done,
+                files_total,
+            }))
+        })?;
+    import.flush()?;
+    site.library().sync_folders(&import.renamed_into)?;
+    Ok((bytes_total, files_total))
+}
+
+/// Staged blobs waiting for their manifest rows to be committed.
+struct Import<'a> {
+    site: &'a Site,
+    id: &'a str,
+    files: &'a [&'a SourceEntry],
+    batch: Vec<(usize, StagedBlob)>,
+    batch_started: Instant,
+    renamed_into: BTreeSet<PathBuf>,
+}
+
+impl Import<'_> {
+    fn add(&mut self, index: usize, blob: StagedBlob) -> Result<()> {
+        if self.batch.is_empty() {
+            self.batch_started = Instant::now();
+        }
+        self.batch.push((index, blob));
+        if self.batch.len() >= BATCH_FILES || self.batch_started.elapsed() >= BATCH_AGE {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Commits the references first, then moves the blobs into place: a blob is never in the
+    /// library unreferenced while an import relies on it.
+    fn flush(&mut self) -> Result<()> {
+        let records: Vec<FileRecord> = self
+            .batch
+            .iter()
+            .map(|(index, blob)| FileRecord {
+                path: self.files[*index].relative.clone(),
+                sha256: Some(blob.sha256.clone()),
+                size: blob.size,
+            })
+            .collect();
+        self.site
+            .db()
+            .write(|db| db.insert_files(self.id, 1, &records))?;
+        for (index, blob) in self.batch.drain(..) {
+            let source = &self.files[index].path;
+            if let Some(folder) = self.site.library().commit_blob(blob, source)? {
+                self.renamed_into.insert(folder);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Deletes what a failed import recorded; the blobs it brought are then unreferenced and go.
+/// The original failure is what the caller reports, so failures here are left to the next
+/// collection.
+fn abandon_import(site: &Site, id: &str) {
+    if site.db().write(|db| db.delete_package(id)).is_ok() {
+        let _ = site.collect_garbage();
+    }
+}
+
+fn refuse_taken_name(
+    db: &crate::db::Db,
+    name: &str,
+    version: &str,
+    except: Option<&str>,
+) -> Result<()> {
+    match db.name_and_version_taken(name, version, except)? {
+        Some(other) => Err(Error::Conflict(format!(
+            "package {other} already has Name '{name}' and Version '{version}'"
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn validate_fields(name: Option<&str>, version: Option<&str>, comment: Option<&str>) -> Result<()> {
+    if let Some(name) = name {
+        if name.trim().is_empty() {
+            return Err(Error::invalid_argument("name", "a package needs a name"));
+        }
+    }
+    let limits = [
+        ("name", name, 255),
+        ("version", version, 64),
+        ("comment", comment, 4096),
+    ];
+    for (argument, value, limit) in limits {
+        let Some(value) = value else { continue };
+        if value.chars().count() > limit {
+            return Err(Error::invalid_argument(
+                argument,
+                format!("longer than {limit} characters"),
+            ));
+        }
+        if value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            return Err(Error::invalid_argument(
+                argument,
+                "contains control characters",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `*` and `?` become LIKE's `%` and `_`; LIKE's own wildcards are matched literally.
+fn wildcard_to_like(pattern: &str) -> String {
+    let mut like = String::with_capacity(pattern.len());
+    for c in pattern.chars() {
+        match c {
+            '*' => like.push('%'),
+            '?' => like.push('_'),
+            '%' | '_' | '\\' => {
+                like.push('\\');
+                like.push(c);
+            }
+            c => like.push(c),
+        }
+    }
+    like
+}
+
+fn display_relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn report(
+    progress: &mut ProgressFn<'_>,
+    phase: Phase,
+    current_file: &str,
+    bytes: (u64, u64),
+    files: (u64, u64),
+) -> Result<()> {
+    let flow = progress(&Progress {
+        phase,
+        current_file,
+        bytes_done: bytes.0,
+        bytes_total: bytes.1,
+        files_done: files.0,
+        files_total: files.1,
+    });
+    match flow {
+        ControlFlow::Continue(()) => Ok(()),
+        ControlFlow::Break(()) => Err(Error::Cancelled),
+    }
+}

@@ -1,0 +1,199 @@
+//! A site: the SQLite database plus the content library beside it. Every operation goes
+//! through a `Site`.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::content::ContentLibrary;
+use crate::db::Db;
+use crate::error::{Error, IoContext, Result};
+
+/// The database file name inside a site folder.
+pub const DATABASE_FILE_NAME: &str = "site.db";
+/// The site code of a new site when none is given.
+pub const DEFAULT_SITE_CODE: &str = "OSU";
+/// Overrides the embedded default site's location.
+pub const SITE_ENVIRONMENT_VARIABLE: &str = "OSUPGRADE_SITE";
+
+pub struct Site {
+    db: Db,
+    library: ContentLibrary,
+    code: String,
+}
+
+/// A site's summary.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SiteInfo {
+    pub database_path: String,
+    pub library_path: String,
+    pub site_code: String,
+    pub schema_version: i64,
+    pub package_count: u64,
+    pub blob_count: u64,
+    /// Bytes the content library holds on disk.
+    pub library_size: u64,
+    /// Bytes of all packages' content, as if each were stored on its own.
+    pub content_size: u64,
+    /// What single-instance storage saves: content size less library size.
+    pub bytes_saved: u64,
+}
+
+impl Site {
+    /// Opens the site whose database is at `path` (a file, or a folder holding `site.db`; a new
+    /// path without an extension is a folder),
+    /// creating it if needed; `None` opens the embedded default. `site_code` is the code of a
+    /// new site (default `OSU`); for an existing site it must match, when given.
+    pub fn open(path: Option<&Path>, site_code: Option<&str>) -> Result<Site> {
+        let database_path = resolve_database_path(path)?;
+        let folder = database_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        fs::create_dir_all(&folder).at(&folder)?;
+        let db = Db::open(&database_path)?;
+        let code = db.write(|db| settle_site_code(db, site_code))?;
+        let library = ContentLibrary::open(&folder.join("files"))?;
+        Ok(Site { db, library, code })
+    }
+
+    /// The embedded default: `$OSUPGRADE_SITE`, else `%ProgramData%\OSUpgrade\site.db` on
+    /// Windows, `$XDG_DATA_HOME/osupgrade/site.db` or `~/.local/share/osupgrade/site.db` elsewhere.
+    pub fn default_database_path() -> Result<PathBuf> {
+        if let Some(path) = env::var_os(SITE_ENVIRONMENT_VARIABLE).filter(|p| !p.is_empty()) {
+            return Ok(database_path_in(Path::new(&path)));
+        }
+        platform_data_folder()
+            .map(|folder| folder.join(DATABASE_FILE_NAME))
+            .ok_or_else(|| {
+                Error::invalid_argument(
+                    "path",
+                    "no site path was given and no data folder is known (set OSUPGRADE_SITE)",
+                )
+            })
+    }
+
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    pub fn database_path(&self) -> &Path {
+        self.db.path()
+    }
+
+    pub(crate) fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub(crate) fn library(&self) -> &ContentLibrary {
+        &self.library
+    }
+
+    pub fn info(&self) -> Result<SiteInfo> {
+        let totals = self.db.library_totals()?;
+        Ok(SiteInfo {
+            database_path: self.db.path().display().to_string(),
+            library_path: self.library.root().display().to_string(),
+            site_code: self.code.clone(),
+            schema_version: self.db.schema_version()?,
+            package_count: totals.package_count,
+            blob_count: totals.blob_count,
+            library_size: totals.library_bytes,
+            content_size: totals.package_bytes,
+            bytes_saved: totals.package_bytes.saturating_sub(totals.library_bytes),
+        })
+    }
+
+    /// Deletes the blobs no package references any more, and what dead imports left behind.
+    /// Blob files go before their rows, under the write lock: an import that references a blob
+    /// meanwhile waits, then finds it gone and writes it anew; a crash halfway leaves rows of
+    /// unreferenced blobs, which the next collection removes.
+    pub(crate) fn collect_garbage(&self) -> Result<usize> {
+        let collected = self.db.write(|db| {
+            for abandoned in db.abandoned_imports()? {
+                db.delete_package(&abandoned)?;
+            }
+            let hashes = db.unreferenced_blobs()?;
+            for sha256 in &hashes {
+                self.library.delete_blob(sha256)?;
+                db.delete_blob_record(sha256)?;
+            }
+            Ok(hashes.len())
+        })?;
+        self.library.remove_abandoned_staging()?;
+        Ok(collected)
+    }
+}
+
+fn resolve_database_path(path: Option<&Path>) -> Result<PathBuf> {
+    let path = match path {
+        Some(path) if path.as_os_str().is_empty() => {
+            return Err(Error::invalid_argument("path", "the site path is empty"))
+        }
+        Some(path) => database_path_in(path),
+        None => Site::default_database_path()?,
+    };
+    if path.is_absolute() {
+        return Ok(path);
+    }
+    Ok(env::current_dir().at(".")?.join(path))
+}
+
+/// A folder stands for the `site.db` inside it. A path that does not exist yet is a folder
+/// unless its name has an extension (`lab.db`), as admins type `D:\Sites\Lab`.
+fn database_path_in(path: &Path) -> PathBuf {
+    let is_folder = path.is_dir() || (!path.exists() && path.extension().is_none());
+    if is_folder {
+        path.join(DATABASE_FILE_NAME)
+    } else {
+        path.to_path_buf()
+    }
+}
+
+fn settle_site_code(db: &Db, requested: Option<&str>) -> Result<String> {
+    let requested = requested.map(validate_site_code).transpose()?;
+    match (db.setting("site_code")?, requested) {
+        (Some(existing), Some(requested)) if existing != requested => {
+            Err(Error::Conflict(format!(
+                "{}: the site's code is {existing}, not {requested}",
+                db.path().display()
+            )))
+        }
+        (Some(existing), _) => Ok(existing),
+        (None, requested) => {
+            let code = requested.unwrap_or_else(|| DEFAULT_SITE_CODE.to_string());
+            db.set_setting("site_code", &code)?;
+            Ok(code)
+        }
+    }
+}
+
+fn validate_site_code(code: &str) -> Result<String> {
+    let valid = code.len() == 3
+        && code.chars().all(|c| c.is_ascii_alphanumeric())
+        && code.starts_with(|c: char| c.is_ascii_alphabetic());
+    if !valid {
+        return Err(Error::invalid_argument(
+            "site_code",
+            format!("'{code}' is not a site code: three letters or digits, starting with a letter"),
+        ));
+    }
+    Ok(code.to_ascii_uppercase())
+}
+
+#[cfg(windows)]
+fn platform_data_folder() -> Option<PathBuf> {
+    env::var_os("ProgramData").map(|p| PathBuf::from(p).join("OSUpgrade"))
+}
+
+#[cfg(not(windows))]
+fn platform_data_folder() -> Option<PathBuf> {
+    let data_home = env::var_os("XDG_DATA_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")));
+    data_home.map(|folder| folder.join("osupgrade"))
+}

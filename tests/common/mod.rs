@@ -1,0 +1,130 @@
+//! What the integration tests share: scratch folders, fixture sources, library checks.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use sha2::{Digest, Sha256};
+
+use osupgrade::Site;
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// A scratch folder deleted when dropped.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new(label: &str) -> Scratch {
+        let path = std::env::temp_dir().join(format!(
+            "osupgrade-test-{}-{}-{label}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = fs::remove_dir_all(&path);
+        fs::create_dir_all(&path).expect("scratch folder");
+        Scratch(path)
+    }
+
+    pub fn join(&self, part: &str) -> PathBuf {
+        self.0.join(part)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Makes a setup source folder with tests/fixtures/make-source.sh.
+pub fn make_source(dest: &Path, options: &[&str]) -> PathBuf {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/make-source.sh");
+    let status = Command::new("bash")
+        .arg(script)
+        .arg(dest)
+        .args(options)
+        .status()
+        .expect("run make-source.sh");
+    assert!(
+        status.success(),
+        "make-source.sh failed for {}",
+        dest.display()
+    );
+    dest.to_path_buf()
+}
+
+pub fn open_site(scratch: &Scratch) -> Site {
+    Site::open(Some(&scratch.join("site")), None).expect("open site")
+}
+
+pub fn sha256_of(path: &Path) -> String {
+    let content = fs::read(path).expect("read file");
+    Sha256::digest(&content)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Every file below `root`, relative, `/`-separated.
+pub fn files_below(root: &Path) -> Vec<(String, PathBuf)> {
+    let mut found = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder).expect("read folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let relative = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                found.push((relative, path));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Blob files of a site's content library.
+pub fn library_blobs(site_folder: &Path) -> Vec<PathBuf> {
+    files_below(&site_folder.join("files"))
+        .into_iter()
+        .filter(|(relative, _)| !relative.starts_with(".staging"))
+        .map(|(_, path)| path)
+        .collect()
+}
+
+/// Checks what the site database references against the library: every referenced blob is
+/// there, whole, under its hash. Returns the number of blobs checked.
+pub fn assert_library_intact(site_folder: &Path) -> usize {
+    let db = rusqlite::Connection::open(site_folder.join("site.db")).expect("open db");
+    let mut statement = db
+        .prepare("SELECT DISTINCT sha256 FROM package_files WHERE sha256 IS NOT NULL")
+        .unwrap();
+    let hashes: Vec<String> = statement
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for hash in &hashes {
+        let blob = site_folder.join("files").join(&hash[..2]).join(hash);
+        assert!(blob.is_file(), "referenced blob {hash} is missing");
+        assert_eq!(
+            &sha256_of(&blob),
+            hash,
+            "blob {hash} does not hold its content"
+        );
+    }
+    hashes.len()
+}
+
+pub fn staging_is_empty(site_folder: &Path) -> bool {
+    fs::read_dir(site_folder.join("files/.staging"))
+        .map(|mut entries| entries.next().is_none())
+        .unwrap_or(true)
+}

@@ -1,0 +1,685 @@
+mod common;
+
+use std::fs;
+use std::ops::ControlFlow;
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use osupgrade::package::{self, NewPackage, PackageChanges};
+use osupgrade::progress::ignore_progress;
+use osupgrade::{Error, Phase, Site};
+
+fn new_package<'a>(source: &'a Path, name: &'a str, version: &'a str) -> NewPackage<'a> {
+    NewPackage {
+        source_path: source,
+        name,
+        version,
+        comment: "",
+    }
+}
+
+fn add(site: &Site, source: &Path, name: &str, version: &str) -> Result<osupgrade::Package, Error> {
+    package::add(
+        site,
+        &new_package(source, name, version),
+        &mut ignore_progress,
+    )
+}
+
+fn assert_nothing_recorded(site: &Site, scratch: &Scratch) {
+    assert!(
+        package::list(site, None).unwrap().is_empty(),
+        "a package was recorded"
+    );
+    assert!(
+        library_blobs(&scratch.join("site")).is_empty(),
+        "content was left in the library"
+    );
+    assert!(
+        staging_is_empty(&scratch.join("site")),
+        "staging files were left behind"
+    );
+}
+
+#[test]
+fn adding_a_source_records_the_package_with_its_image_metadata() {
+    let scratch = Scratch::new("add");
+    let source = make_source(&scratch.join("src"), &[]);
+    let site = open_site(&scratch);
+
+    let added = package::add(
+        &site,
+        &NewPackage {
+            source_path: &source,
+            name: "Windows 10 22H2",
+            version: "19045.2965",
+            comment: "Pro and Enterprise",
+        },
+        &mut ignore_progress,
+    )
+    .unwrap();
+
+    assert_eq!(added.id, "OSU00001");
+    assert_eq!(added.name, "Windows 10 22H2");
+    assert_eq!(added.version, "19045.2965");
+    assert_eq!(added.comment, "Pro and Enterprise");
+    assert_eq!(added.content_version, 1);
+    let files = files_below(&source);
+    assert_eq!(added.file_count, files.len() as u64);
+    let size: u64 = files
+        .iter()
+        .map(|(_, p)| fs::metadata(p).unwrap().len())
+        .sum();
+    assert_eq!(added.size, size);
+    assert_eq!(added.images.len(), 2);
+    let (pro, enterprise) = (&added.images[0], &added.images[1]);
+    assert_eq!((pro.index, pro.name.as_str()), (1, "Windows 10 Pro"));
+    assert_eq!(pro.edition_id, "Professional");
+    assert_eq!(pro.architecture, "x64");
+    assert_eq!(pro.version, "10.0.19045.2965");
+    assert_eq!(pro.languages, vec!["en-US", "de-DE"]);
+    assert_eq!(pro.default_language, "en-US");
+    assert!(pro.size >= 1 << 20, "image size comes from TOTALBYTES");
+    assert_eq!(
+        (enterprise.index, enterprise.edition_id.as_str()),
+        (2, "Enterprise")
+    );
+    assert_eq!(package::get(&site, "OSU00001").unwrap(), added);
+}
+
+#[test]
+fn every_source_file_is_in_the_library_under_its_hash() {
+    let scratch = Scratch::new("library");
+    let source = make_source(&scratch.join("src"), &[]);
+    let site = open_site(&scratch);
+    add(&site, &source, "Windows 10", "1").unwrap();
+
+    for (relative, path) in files_below(&source) {
+        let hash = sha256_of(&path);
+        let blob = scratch.join("site/files").join(&hash[..2]).join(&hash);
+        assert_eq!(
+            fs::read(&blob).unwrap(),
+            fs::read(&path).unwrap(),
+            "{relative}"
+        );
+    }
+    assert!(assert_library_intact(&scratch.join("site")) > 300);
+    assert!(staging_is_empty(&scratch.join("site")));
+}
+
+#[test]
+fn the_manifest_records_every_file_and_folder_of_the_source() {
+    let scratch = Scratch::new("manifest");
+    let source = make_source(&scratch.join("src"), &[]);
+    fs::create_dir_all(source.join("support/empty")).unwrap();
+    let site = open_site(&scratch);
+    add(&site, &source, "Windows 10", "1").unwrap();
+
+    let db = rusqlite::Connection::open(scratch.join("site/site.db")).unwrap();
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        count("SELECT count(*) FROM package_files WHERE sha256 IS NOT NULL") as usize,
+        files_below(&source).len()
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM package_files WHERE path = 'support/empty' AND sha256 IS NULL"),
+        1
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM package_files WHERE path = 'sources/install.wim'"),
+        1
+    );
+}
+
+#[test]
+fn identical_content_is_stored_once() {
+    let scratch = Scratch::new("dedup");
+    let source = make_source(&scratch.join("src"), &[]);
+    let site = open_site(&scratch);
+    let first = add(&site, &source, "Windows 10", "1").unwrap();
+    let blobs_after_first = library_blobs(&scratch.join("site")).len();
+    let second = add(&site, &source, "Windows 10", "2").unwrap();
+
+    assert_eq!(second.id, "OSU00002");
+    assert_eq!(
+        library_blobs(&scratch.join("site")).len(),
+        blobs_after_first
+    );
+    let info = site.info().unwrap();
+    assert_eq!(info.package_count, 2);
+    assert_eq!(info.content_size, first.size + second.size);
+    // ei.cfg and pid.txt share a blob too, so the library is a little smaller than one copy.
+    assert!(info.library_size < first.size);
+    assert_eq!(info.bytes_saved, info.content_size - info.library_size);
+}
+
+#[test]
+fn the_same_name_and_version_is_a_conflict_in_any_letter_case() {
+    let scratch = Scratch::new("conflict");
+    let source = make_source(&scratch.join("src"), &[]);
+    let site = open_site(&scratch);
+    add(&site, &source, "Windows 10", "22H2").unwrap();
+
+    let error = add(&site, &source, "WINDOWS 10", "22h2").unwrap_err();
+    assert!(matches!(error, Error::Conflict(_)), "{error}");
+    assert!(error.to_string().contains("OSU00001"), "{error}");
+    assert_eq!(package::list(&site, None).unwrap().len(), 1);
+    add(&site, &source, "Windows 10", "22H2 refresh").unwrap();
+}
+
+#[test]
+fn a_missing_source_folder_is_not_found_and_named() {
+    let scratch = Scratch::new("missing");
+    let site = open_site(&scratch);
+    let missing = scratch.join("no-such-folder");
+    let error = add(&site, &missing, "Windows 10", "1").unwrap_err();
+    assert!(matches!(error, Error::NotFound { .. }), "{error}");
+    assert!(error.to_string().contains("no-such-folder"), "{error}");
+}
+
+#[test]
+fn a_file_instead_of_a_folder_is_refused() {
+    let scratch = Scratch::new("file");
+    let site = open_site(&scratch);
+    let file = scratch.join("setup.iso");
+    fs::write(&file, b"not a folder").unwrap();
+    let error = add(&site, &file, "Windows 10", "1").unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::InvalidArgument {
+                argument: "source_path",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert!(error.to_string().contains("setup.iso"), "{error}");
+    assert!(error.to_string().contains("is a file"), "{error}");
+}
+
+#[test]
+fn a_source_without_setup_exe_is_refused_naming_the_folder() {
+    let scratch = Scratch::new("nosetup");
+    let source = make_source(&scratch.join("src"), &[]);
+    fs::remove_file(source.join("setup.exe")).unwrap();
+    let site = open_site(&scratch);
+    let error = add(&site, &source, "Windows 10", "1").unwrap_err();
+    assert!(error.to_string().contains("no setup.exe"), "{error}");
+    assert!(
+        error.to_string().contains(&source.display().to_string()),
+        "{error}"
+    );
+    assert_nothing_recorded(&site, &scratch);
+}
+
+#[test]
+fn a_source_without_an_install_image_is_refused() {
+    let scratch = Scratch::new("nowim");
+    let source = make_source(&scratch.join("src"), &[]);
+    fs::remove_file(source.join("sources/install.wim")).unwrap();
+    let site = open_site(&scratch);
+    let error = add(&site, &source, "Windows 10", "1").unwrap_err();
+    assert!(matches!(error, Error::InvalidArgument { .. }), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("install.wim or sources/install.esd"),
+        "{error}"
+    );
+    assert_nothing_recorded(&site, &scratch);
+}
+
+#[test]
+fn names_are_matched_in_any_letter_case_as_on_windows() {
+    let scratch = Scratch::new("case");
+    let source = make_source(&scratch.join("src"), &[]);
+    fs::rename(source.join("setup.exe"), source.join("SETUP.EXE")).unwrap();
+    fs::rename(source.join("sources"), source.join("Sources")).unwrap();
+    fs::rename(
+        source.join("Sources/install.wim"),
+        source.join("Sources/INSTALL.WIM"),
+    )
+    .unwrap();
+    let site = open_site(&scratch);
+    assert_eq!(
+        add(&site, &source, "Windows 10", "1").unwrap().images.len(),
+        2
+    );
+}
+
+#[test]
+fn an_install_esd_is_read_like_a_wim() {
+    let scratch = Scratch::new("esd");
+    let source = make_source(&scratch.join("src"), &["--esd"]);
+    assert!(source.join("sources/install.esd").is_file());
+    let site = open_site(&scratch);
+    let added = add(&site, &source, "Windows 10", "esd").unwrap();
+    let editions: Vec<_> = added.images.iter().map(|i| i.edition_id.as_str()).collect();
+    assert_eq!(editions, ["Professional", "Enterprise"]);
+}
+
+#[test]
+fn a_corrupt_install_wim_is_an_invalid_image_and_nothing_is_recorded() {
+    let scratch = Scratch::new("corrupt");
+    let source = make_source(&scratch.join("src"), &[]);
+    fs::write(source.join("sources/install.wim"), vec![0x5a; 4096]).unwrap();
+    let site = open_site(&scratch);
+    let error = add(&site, &source, "Windows 10", "1").unwrap_err();
+    assert!(matches!(error, Error::InvalidImage { .. }), "{error}");
+    assert!(error.to_string().contains("install.wim"), "{error}");
+    assert!(error.to_string().contains("no WIM signature"), "{error}");
+    assert_nothing_recorded(&site, &scratch);
+}
+
+#[test]
+fn a_truncated_install_wim_is_an_invalid_image() {
+    let scratch = Scratch::new("truncated");
+    let source = make_source(&scratch.join("src"), &[]);
+    let wim = source.join("sources/install.wim");
+    let length = fs::metadata(&wim).unwrap().len();
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&wim)
+        .unwrap()
+        .set_len(length / 2)
+        .unwrap();
+    let site = open_site(&scratch);
+    let error = add(&site, &source, "Windows 10", "1").unwrap_err();
+    assert!(matches!(error, Error::InvalidImage { .. }), "{error}");
+    assert!(error.to_string().contains("truncated"), "{error}");
+    assert_nothing_recorded(&site, &scratch);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_in_the_source_is_refused_naming_it() {
+    let scratch = Scratch::new("symlink");
+    let source = make_source(&scratch.join("src"), &[]);
+    fs::write(scratch.join("outside.txt"), b"outside the source").unwrap();
+    std::os::unix::fs::symlink(
+        scratch.join("outside.txt"),
+        source.join("sources/escape.txt"),
+    )
+    .unwrap();
+    let site = open_site(&scratch);
+    let error = add(&site, &source, "Windows 10", "1").unwrap_err();
+    assert!(matches!(error, Error::InvalidArgument { .. }), "{error}");
+    assert!(error.to_string().contains("escape.txt"), "{error}");
+    assert!(error.to_string().contains("symbolic link"), "{error}");
+    assert_nothing_recorded(&site, &scratch);
+}
+
+#[test]
+fn cancelling_from_the_progress_callback_records_nothing() {
+    let scratch = Scratch::new("cancel");
+    let source = make_source(&scratch.join("src"), &[]);
+    let site = open_site(&scratch);
+    let mut files_seen = 0;
+    let error = package::add(
+        &site,
+        &new_package(&source, "Windows 10", "1"),
+        &mut |p: &osupgrade::Progress<'_>| {
+            files_seen = files_seen.max(p.files_done);
+            if p.phase == Phase::Importing && p.files_done >= 50 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(error, Error::Cancelled), "{error}");
+    assert!(files_seen >= 50);
+    assert_nothing_recorded(&site, &scratch);
+    // The number is spent, as ConfigMgr never reuses a package ID.
+    assert_eq!(
+        add(&site, &source, "Windows 10", "1").unwrap().id,
+        "OSU00002"
+    );
+}
+
+#[test]
+fn progress_goes_through_every_phase_and_ends_complete() {
+    let scratch = Scratch::new("progress");
+    let source = make_source(&scratch.join("src"), &[]);
+    let site = open_site(&scratch);
+    let caller = std::thread::current().id();
+    let mut phases = Vec::new();
+    let mut last = (0, 0, 0, 0);
+    package::add(
+        &site,
+        &new_package(&source, "Windows 10", "1"),
+        &mut |p: &osupgrade::Progress<'_>| {
+            assert_eq!(
+                std::thread::current().id(),
+                caller,
+                "progress came from another thread"
+            );
+            if phases.last() != Some(&p.phase) {
+                phases.push(p.phase);
+            }
+            last = (p.bytes_done, p.bytes_total, p.files_done, p.files_total);
+            ControlFlow::Continue(())
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        phases,
+        [
+            Phase::Scanning,
+            Phase::ReadingImage,
+            Phase::Importing,
+            Phase::Recording
+        ]
+    );
+    let files = files_below(&source).len() as u64;
+    assert_eq!((last.2, last.3), (files, files));
+    assert_eq!(last.0, last.1);
+}
+
+#[test]
+fn packages_are_listed_by_name_with_wildcards() {
+    let scratch = Scratch::new("list");
+    let source = make_source(&scratch.join("src"), &["--small-files", "3"]);
+    let site = open_site(&scratch);
+    for (name, version) in [
+        ("Windows 10 22H2", "1"),
+        ("Windows 11 23H2", "1"),
+        ("Windows 11 24H2", "1"),
+        ("Win_11", "x"),
+    ] {
+        add(&site, &source, name, version).unwrap();
+    }
+    let names = |pattern: Option<&str>| -> Vec<String> {
+        package::list(&site, pattern)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.name)
+            .collect()
+    };
+    assert_eq!(names(None).len(), 4);
+    assert_eq!(
+        names(Some("windows 11*")),
+        ["Windows 11 23H2", "Windows 11 24H2"]
+    );
+    assert_eq!(names(Some("Windows 1? 22H2")), ["Windows 10 22H2"]);
+    assert_eq!(names(Some("Win_*")), ["Win_11"], "_ is matched literally");
+    assert!(names(Some("Server*")).is_empty());
+    assert_eq!(
+        package::list(&site, Some("*11*")).unwrap()[0].images.len(),
+        2
+    );
+}
+
+#[test]
+fn getting_an_unknown_package_is_not_found() {
+    let scratch = Scratch::new("unknown");
+    let site = open_site(&scratch);
+    let error = package::get(&site, "OSU000FF").unwrap_err();
+    assert!(matches!(error, Error::NotFound { .. }));
+    assert!(error.to_string().contains("OSU000FF"));
+    assert!(matches!(
+        package::remove(&site, "OSU000FF"),
+        Err(Error::NotFound { .. })
+    ));
+    let changes = PackageChanges {
+        name: Some("x".into()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        package::set(&site, "OSU000FF", &changes),
+        Err(Error::NotFound { .. })
+    ));
+}
+
+#[test]
+fn setting_fields_changes_only_those_given() {
+    let scratch = Scratch::new("set");
+    let source = make_source(&scratch.join("src"), &["--small-files", "3"]);
+    let site = open_site(&scratch);
+    let added = add(&site, &source, "Windows 10", "1").unwrap();
+    let changes = PackageChanges {
+        comment: Some("Pilot ring".into()),
+        ..Default::default()
+    };
+    let updated = package::set(&site, &added.id, &changes).unwrap();
+    assert_eq!(
+        (updated.name.as_str(), updated.version.as_str()),
+        ("Windows 10", "1")
+    );
+    assert_eq!(updated.comment, "Pilot ring");
+    assert_eq!(updated.images, added.images);
+
+    let changes = PackageChanges {
+        name: Some("Windows 10 Enterprise".into()),
+        version: Some("2".into()),
+        comment: None,
+    };
+    let updated = package::set(&site, &added.id, &changes).unwrap();
+    assert_eq!(
+        (updated.name.as_str(), updated.version.as_str()),
+        ("Windows 10 Enterprise", "2")
+    );
+    assert_eq!(updated.comment, "Pilot ring");
+}
+
+#[test]
+fn setting_a_taken_name_and_version_is_a_conflict() {
+    let scratch = Scratch::new("setconflict");
+    let source = make_source(&scratch.join("src"), &["--small-files", "3"]);
+    let site = open_site(&scratch);
+    add(&site, &source, "Windows 10", "1").unwrap();
+    let second = add(&site, &source, "Windows 10", "2").unwrap();
+    let changes = PackageChanges {
+        version: Some("1".into()),
+        ..Default::default()
+    };
+    let error = package::set(&site, &second.id, &changes).unwrap_err();
+    assert!(matches!(error, Error::Conflict(_)), "{error}");
+    assert_eq!(package::get(&site, &second.id).unwrap().version, "2");
+}
+
+#[test]
+fn bad_field_values_are_refused_naming_the_field() {
+    let scratch = Scratch::new("fields");
+    let source = make_source(&scratch.join("src"), &["--small-files", "3"]);
+    let site = open_site(&scratch);
+    let error = add(&site, &source, "  ", "1").unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::InvalidArgument {
+                argument: "name",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    let long = "v".repeat(65);
+    let error = add(&site, &source, "Windows", &long).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::InvalidArgument {
+                argument: "version",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    let error = add(&site, &source, "Win\u{7}dows", "1").unwrap_err();
+    assert!(error.to_string().contains("control characters"), "{error}");
+}
+
+#[test]
+fn removing_a_package_deletes_only_the_blobs_no_other_package_uses() {
+    let scratch = Scratch::new("remove");
+    let site_folder = scratch.join("site");
+    let shared = make_source(&scratch.join("a"), &["--small-files", "20"]);
+    let site = open_site(&scratch);
+    let first = add(&site, &shared, "Windows 10", "1").unwrap();
+    // The second source has the first's files plus one of its own.
+    let other = scratch.join("b");
+    fs::create_dir_all(&other).unwrap();
+    for (relative, path) in files_below(&shared) {
+        let target = other.join(&relative);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::copy(path, target).unwrap();
+    }
+    fs::write(
+        other.join("sources/only-in-b.dll"),
+        b"unique to the second package",
+    )
+    .unwrap();
+    let second = add(&site, &other, "Windows 10", "2").unwrap();
+    let unique_hash = sha256_of(&other.join("sources/only-in-b.dll"));
+    let blobs_with_both = library_blobs(&site_folder).len();
+
+    package::remove(&site, &second.id).unwrap();
+    assert_eq!(library_blobs(&site_folder).len(), blobs_with_both - 1);
+    assert!(!site_folder
+        .join("files")
+        .join(&unique_hash[..2])
+        .join(&unique_hash)
+        .exists());
+    assert_library_intact(&site_folder);
+    assert!(matches!(
+        package::get(&site, &second.id),
+        Err(Error::NotFound { .. })
+    ));
+
+    package::remove(&site, &first.id).unwrap();
+    assert!(library_blobs(&site_folder).is_empty());
+    assert_eq!(site.info().unwrap().blob_count, 0);
+}
+
+#[test]
+fn a_blob_lost_by_a_crash_during_collection_is_written_again_by_the_next_add() {
+    let scratch = Scratch::new("crashgc");
+    let site_folder = scratch.join("site");
+    let source = make_source(&scratch.join("src"), &["--small-files", "5"]);
+    let site = open_site(&scratch);
+    let added = add(&site, &source, "Windows 10", "1").unwrap();
+    package::remove(&site, &added.id).unwrap();
+    // A collection that died after deleting files but before deleting their rows leaves
+    // rows of unreferenced blobs with no files; put such a row back.
+    let db = rusqlite::Connection::open(site_folder.join("site.db")).unwrap();
+    let hash = sha256_of(&source.join("setup.exe"));
+    db.execute("INSERT INTO blobs (sha256, size) VALUES (?1, 1)", [&hash])
+        .unwrap();
+
+    add(&site, &source, "Windows 10", "1").unwrap();
+    assert!(site_folder
+        .join("files")
+        .join(&hash[..2])
+        .join(&hash)
+        .is_file());
+    assert_library_intact(&site_folder);
+}
+
+#[test]
+fn a_site_summary_reports_path_code_and_schema() {
+    let scratch = Scratch::new("info");
+    let site = Site::open(Some(&scratch.join("site/site.db")), Some("lab")).unwrap();
+    let info = site.info().unwrap();
+    assert_eq!(info.site_code, "LAB");
+    assert_eq!(info.schema_version, 1);
+    assert_eq!(info.package_count, 0);
+    assert!(info.database_path.ends_with("site.db"));
+    assert!(Path::new(&info.library_path).is_dir());
+    drop(site);
+    // Opening the folder finds site.db in it; a different code for an existing site is refused.
+    assert_eq!(
+        Site::open(Some(&scratch.join("site")), None)
+            .unwrap()
+            .code(),
+        "LAB"
+    );
+    let error = Site::open(Some(&scratch.join("site")), Some("OSU"))
+        .err()
+        .unwrap();
+    assert!(matches!(error, Error::Conflict(_)), "{error}");
+    let error = Site::open(Some(&scratch.join("other")), Some("L-1"))
+        .err()
+        .unwrap();
+    assert!(
+        matches!(
+            error,
+            Error::InvalidArgument {
+                argument: "site_code",
+                ..
+            }
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_embedded_default_site_follows_osupgrade_site() {
+    // Only this test touches the environment variable.
+    let scratch = Scratch::new("default");
+    std::env::set_var("OSUPGRADE_SITE", scratch.join("default-site.db"));
+    let site = Site::open(None, None).unwrap();
+    std::env::remove_var("OSUPGRADE_SITE");
+    assert_eq!(site.database_path(), scratch.join("default-site.db"));
+    assert!(scratch.join("default-site.db").is_file());
+}
+
+/// Run as a child process by `two_processes_adding_at_once_both_succeed`.
+#[test]
+#[ignore = "run as a child process by another test"]
+fn child_process_adds_a_package() {
+    let site_path = std::env::var("OSU_CHILD_SITE").unwrap();
+    let source = std::env::var("OSU_CHILD_SOURCE").unwrap();
+    let name = std::env::var("OSU_CHILD_NAME").unwrap();
+    let site = Site::open(Some(Path::new(&site_path)), None).unwrap();
+    let added = add(&site, Path::new(&source), &name, "1").unwrap();
+    println!("ADDED {}", added.id);
+}
+
+#[test]
+fn two_processes_adding_at_once_both_succeed_with_distinct_ids() {
+    let scratch = Scratch::new("twoprocs");
+    let site_folder = scratch.join("site");
+    let a = make_source(&scratch.join("a"), &["--small-files", "200"]);
+    let b = make_source(&scratch.join("b"), &["--small-files", "200"]);
+    Site::open(Some(&site_folder), None).unwrap();
+    let spawn = |source: &Path, name: &str| {
+        Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "child_process_adds_a_package",
+                "--ignored",
+                "--nocapture",
+            ])
+            .env("OSU_CHILD_SITE", &site_folder)
+            .env("OSU_CHILD_SOURCE", source)
+            .env("OSU_CHILD_NAME", name)
+            .output()
+            .unwrap()
+    };
+    let (first, second) = std::thread::scope(|s| {
+        let first = s.spawn(|| spawn(&a, "Windows 10 A"));
+        let second = s.spawn(|| spawn(&b, "Windows 10 B"));
+        (first.join().unwrap(), second.join().unwrap())
+    });
+    let id_of = |output: &std::process::Output| -> String {
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{text}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        text.lines()
+            .find_map(|l| l.strip_prefix("ADDED "))
+            .unwrap()
+            .to_string()
+    };
+    let (first_id, second_id) = (id_of(&first), id_of(&second));
+    assert_ne!(first_id, second_id);
+    let site = Site::open(Some(&site_folder), None).unwrap();
+    assert_eq!(package::list(&site, None).unwrap().len(), 2);
+    assert!(assert_library_intact(&site_folder) > 400);
+}
