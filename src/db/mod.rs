@@ -6,7 +6,7 @@ mod schema;
 mod settings;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -47,14 +47,30 @@ impl Db {
         // WAL lets readers run beside a writer from another process; NORMAL sync keeps every
         // commit atomic and ordered, which is what the content library's reference-before-rename
         // rule relies on.
-        self.conn
-            .query_row("PRAGMA journal_mode = WAL", [], |row| {
-                row.get::<_, String>(0)
-            })
-            .map_err(|e| self.error(e))?;
+        self.enter_wal_mode()?;
         self.conn
             .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
             .map_err(|e| self.error(e))
+    }
+
+    /// Switching a new database to WAL needs it alone for a moment, and SQLite answers "busy"
+    /// at once instead of waiting while another process creates the same site; so wait here.
+    fn enter_wal_mode(&self) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            let result = self
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |row| {
+                    row.get::<_, String>(0)
+                })
+                .map_err(|e| self.error(e));
+            match result {
+                Err(e) if e.is_busy() && started.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                other => return other.map(drop),
+            }
+        }
     }
 
     pub(crate) fn path(&self) -> &Path {

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds tests/c/test_osupgrade.c against include/osupgrade.h and the built library
+# (target/debug), makes its fixture sources, and runs it.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+lib_dir="$repo/target/debug"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+make_source="$repo/tests/fixtures/make-source.sh"
+"$make_source" "$scratch/good" --small-files 300
+"$make_source" "$scratch/other" --small-files 300
+for variant in no-setup no-wim corrupt-wim with-link; do
+  "$make_source" "$scratch/$variant" --small-files 5
+done
+rm "$scratch/no-setup/setup.exe"
+rm "$scratch/no-wim/sources/install.wim"
+head -c 4096 /dev/zero > "$scratch/corrupt-wim/sources/install.wim"
+ln -s /etc/hostname "$scratch/with-link/sources/escape.txt"
+echo "not a folder" > "$scratch/setup.iso"
+
+cc -std=c11 -Wall -Wextra -Werror -pedantic -I"$repo/include" "$repo/tests/c/test_osupgrade.c" \
+  -L"$lib_dir" -losupgrade -Wl,-rpath,"$lib_dir" -o "$scratch/test_osupgrade"
+"$scratch/test_osupgrade" "$scratch"

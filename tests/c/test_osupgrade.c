@@ -1,0 +1,265 @@
+/* The first C client of include/osupgrade.h: adds, gets, lists, sets and removes packages
+ * through the library as a C caller would, and checks every error path returns a status and a
+ * message, never a crash.
+ *
+ * usage: test_osupgrade SCRATCH_DIR
+ *   SCRATCH_DIR holds the sources tests/c/run.sh made: good/, no-setup/, no-wim/, corrupt-wim/,
+ *   with-link/, other/, setup.iso; the test creates its sites below it. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "osupgrade.h"
+
+static int passed, failed;
+static char scratch[2048];
+
+#define CHECK(condition, ...)                                                   \
+    do {                                                                        \
+        if (condition) {                                                        \
+            passed++;                                                           \
+        } else {                                                                \
+            failed++;                                                           \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #condition); \
+            fprintf(stderr, __VA_ARGS__);                                       \
+            fprintf(stderr, " (last error: %s)\n", osu_last_error_message());   \
+        }                                                                       \
+    } while (0)
+
+static const char *path_in_scratch(const char *name) {
+    static char paths[8][4096];
+    static int next;
+    char *path = paths[next++ % 8];
+    snprintf(path, sizeof paths[0], "%s/%s", scratch, name);
+    return path;
+}
+
+static osu_site *open_site(const char *name) {
+    osu_site *site = NULL;
+    osu_status status = osu_site_open(path_in_scratch(name), NULL, &site);
+    CHECK(status == OSU_OK && site != NULL, "open %s: %s", name, osu_status_name(status));
+    return site;
+}
+
+static int contains(const char *text, const char *part) {
+    return text != NULL && strstr(text, part) != NULL;
+}
+
+/* Adds a package and returns its JSON (caller frees), or NULL with the status in *status. */
+static char *add(osu_site *site, const char *source, const char *name, const char *version,
+                 osu_status *status) {
+    char *json = NULL;
+    *status = osu_package_add(site, path_in_scratch(source), name, version, NULL, NULL, NULL, &json);
+    return json;
+}
+
+static void test_version_and_status_names(void) {
+    CHECK(strlen(osu_version()) > 0, "version is empty");
+    CHECK(strcmp(osu_status_name(OSU_NOT_FOUND), "OSU_NOT_FOUND") == 0, "name of OSU_NOT_FOUND");
+    CHECK(strcmp(osu_status_name(9999), "OSU_UNKNOWN") == 0, "name of an unknown code");
+}
+
+static void test_null_and_malformed_arguments(void) {
+    osu_status status = osu_site_open(NULL, NULL, NULL);
+    CHECK(status == OSU_NULL_ARGUMENT, "got %s", osu_status_name(status));
+    CHECK(contains(osu_last_error_message(), "out_site"), "message names the argument");
+
+    osu_site *site = open_site("site-args");
+    char *json = (char *)0x1;
+    status = osu_package_add(site, NULL, "Windows 10", NULL, NULL, NULL, NULL, &json);
+    CHECK(status == OSU_NULL_ARGUMENT && json == NULL, "got %s", osu_status_name(status));
+    CHECK(contains(osu_last_error_message(), "source_path"), "message names source_path");
+
+    status = osu_package_get(NULL, "OSU00001", &json);
+    CHECK(status == OSU_NULL_ARGUMENT, "NULL site gives %s", osu_status_name(status));
+
+    const char not_utf8[] = {'W', 'i', 'n', (char)0xff, (char)0xfe, 0};
+    status = osu_package_add(site, path_in_scratch("good"), not_utf8, NULL, NULL, NULL, NULL, &json);
+    CHECK(status == OSU_INVALID_ARGUMENT, "invalid UTF-8 gives %s", osu_status_name(status));
+    CHECK(contains(osu_last_error_message(), "name: is not valid UTF-8"), "message");
+
+    osu_site *made_up = (osu_site *)(uintptr_t)0xdead0;
+    status = osu_package_list(made_up, NULL, &json);
+    CHECK(status == OSU_INVALID_HANDLE, "made-up handle gives %s", osu_status_name(status));
+
+    CHECK(osu_site_close(site) == OSU_OK, "close");
+    status = osu_package_list(site, NULL, &json);
+    CHECK(status == OSU_INVALID_HANDLE, "closed handle gives %s", osu_status_name(status));
+    CHECK(osu_site_close(site) == OSU_INVALID_HANDLE, "closing twice is refused");
+    CHECK(osu_site_close(NULL) == OSU_OK, "closing NULL does nothing");
+    osu_string_free(NULL);
+}
+
+struct progress_log {
+    int calls;
+    int phases_seen[4];
+    uint64_t last_files_done, files_total;
+    int cancel_after_files;
+};
+
+static int32_t on_progress(const osu_progress *progress, void *user_data) {
+    struct progress_log *log = user_data;
+    log->calls++;
+    if (progress->phase >= 0 && progress->phase < 4) log->phases_seen[progress->phase] = 1;
+    log->last_files_done = progress->files_done;
+    log->files_total = progress->files_total;
+    return log->cancel_after_files > 0 && progress->files_done >= (uint64_t)log->cancel_after_files;
+}
+
+static void test_add_get_list_set_remove(void) {
+    osu_site *site = open_site("site-main");
+    struct progress_log log = {0};
+    char *json = NULL;
+    osu_status status = osu_package_add(site, path_in_scratch("good"), "Windows 10 22H2", "19045",
+                                        "Pilot", on_progress, &log, &json);
+    CHECK(status == OSU_OK, "add: %s", osu_status_name(status));
+    CHECK(contains(json, "\"id\":\"OSU00001\""), "%s", json);
+    CHECK(contains(json, "\"editionId\":\"Professional\""), "%s", json);
+    CHECK(contains(json, "\"editionId\":\"Enterprise\""), "%s", json);
+    CHECK(contains(json, "\"version\":\"10.0.19045.2965\""), "%s", json);
+    CHECK(contains(json, "\"architecture\":\"x64\""), "%s", json);
+    CHECK(contains(json, "\"languages\":[\"en-US\",\"de-DE\"]"), "%s", json);
+    osu_string_free(json);
+    CHECK(log.calls > 3, "progress was reported %d times", log.calls);
+    CHECK(log.phases_seen[OSU_PHASE_SCANNING] && log.phases_seen[OSU_PHASE_READING_IMAGE] &&
+              log.phases_seen[OSU_PHASE_IMPORTING] && log.phases_seen[OSU_PHASE_RECORDING],
+          "every phase was reported");
+    CHECK(log.last_files_done == log.files_total && log.files_total > 300, "%llu of %llu files",
+          (unsigned long long)log.last_files_done, (unsigned long long)log.files_total);
+
+    status = osu_package_get(site, "OSU00001", &json);
+    CHECK(status == OSU_OK && contains(json, "\"comment\":\"Pilot\""), "get: %s", json);
+    osu_string_free(json);
+
+    status = osu_package_list(site, "windows 10*", &json);
+    CHECK(status == OSU_OK && contains(json, "OSU00001"), "list: %s", json);
+    osu_string_free(json);
+    status = osu_package_list(site, "Server*", &json);
+    CHECK(status == OSU_OK && strcmp(json, "[]") == 0, "list with no match: %s", json);
+    osu_string_free(json);
+
+    status = osu_package_set(site, "OSU00001", NULL, "19045.3803", "Broad", &json);
+    CHECK(status == OSU_OK && contains(json, "\"version\":\"19045.3803\"") &&
+              contains(json, "\"name\":\"Windows 10 22H2\"") && contains(json, "\"comment\":\"Broad\""),
+          "set: %s", json);
+    osu_string_free(json);
+
+    status = osu_site_info(site, &json);
+    CHECK(status == OSU_OK && contains(json, "\"packageCount\":1") && contains(json, "\"siteCode\":\"OSU\""),
+          "info: %s", json);
+    osu_string_free(json);
+
+    CHECK(osu_package_remove(site, "OSU00001") == OSU_OK, "remove");
+    status = osu_package_get(site, "OSU00001", &json);
+    CHECK(status == OSU_NOT_FOUND && json == NULL, "get after remove: %s", osu_status_name(status));
+    CHECK(contains(osu_last_error_message(), "OSU00001"), "message names the package");
+    status = osu_site_info(site, &json);
+    CHECK(contains(json, "\"blobCount\":0"), "library emptied: %s", json);
+    osu_string_free(json);
+    osu_site_close(site);
+}
+
+static void expect_add_error(osu_site *site, const char *source, osu_status expected, const char *words) {
+    osu_status status;
+    char *json = add(site, source, "Windows 10", source, &status);
+    CHECK(status == expected && json == NULL, "%s: expected %s, got %s", source,
+          osu_status_name(expected), osu_status_name(status));
+    CHECK(contains(osu_last_error_message(), words), "%s: message lacks '%s'", source, words);
+}
+
+static void test_bad_sources(void) {
+    osu_site *site = open_site("site-errors");
+    expect_add_error(site, "does-not-exist", OSU_NOT_FOUND, "does-not-exist");
+    expect_add_error(site, "setup.iso", OSU_INVALID_ARGUMENT, "is a file");
+    expect_add_error(site, "no-setup", OSU_INVALID_ARGUMENT, "no setup.exe");
+    expect_add_error(site, "no-wim", OSU_INVALID_ARGUMENT, "install.esd");
+    expect_add_error(site, "corrupt-wim", OSU_INVALID_IMAGE, "install.wim");
+    expect_add_error(site, "with-link", OSU_INVALID_ARGUMENT, "symbolic link");
+    char *json = NULL;
+    osu_package_list(site, NULL, &json);
+    CHECK(json != NULL && strcmp(json, "[]") == 0, "nothing was recorded: %s", json);
+    osu_string_free(json);
+    osu_site_close(site);
+}
+
+static void test_duplicate_and_cancel(void) {
+    osu_site *site = open_site("site-dup");
+    osu_status status;
+    char *json = add(site, "good", "Windows 11", "23H2", &status);
+    CHECK(status == OSU_OK, "first add: %s", osu_status_name(status));
+    osu_string_free(json);
+    json = add(site, "good", "windows 11", "23h2", &status);
+    CHECK(status == OSU_CONFLICT && json == NULL, "duplicate gives %s", osu_status_name(status));
+    CHECK(contains(osu_last_error_message(), "already has Name"), "conflict message");
+
+    struct progress_log log = {.cancel_after_files = 10};
+    status = osu_package_add(site, path_in_scratch("other"), "Windows 11", "24H2", NULL, on_progress, &log, &json);
+    CHECK(status == OSU_CANCELLED && json == NULL, "cancel gives %s", osu_status_name(status));
+    osu_package_list(site, NULL, &json);
+    CHECK(contains(json, "23H2") && !contains(json, "24H2"), "cancelled add recorded nothing: %s", json);
+    osu_string_free(json);
+    osu_site_close(site);
+}
+
+/* Two processes add different packages to one site at the same moment. */
+static void test_two_processes_at_once(void) {
+    const char *sources[2] = {"good", "other"};
+    pid_t children[2];
+    int ready[2];
+    if (pipe(ready) != 0) { failed++; return; }
+    for (int i = 0; i < 2; i++) {
+        children[i] = fork();
+        if (children[i] == 0) {
+            char go;
+            close(ready[1]);
+            if (read(ready[0], &go, 1) != 1) _exit(3);
+            osu_site *site = NULL;
+            if (osu_site_open(path_in_scratch("site-shared"), NULL, &site) != OSU_OK) {
+                fprintf(stderr, "child %d: %s\n", i, osu_last_error_message());
+                _exit(2);
+            }
+            char name[32];
+            snprintf(name, sizeof name, "Windows 10 %d", i);
+            char *json = NULL;
+            osu_status status = osu_package_add(site, path_in_scratch(sources[i]), name, "1", NULL,
+                                                NULL, NULL, &json);
+            if (status != OSU_OK) fprintf(stderr, "child %d: %s\n", i, osu_last_error_message());
+            osu_string_free(json);
+            osu_site_close(site);
+            _exit(status == OSU_OK ? 0 : 1);
+        }
+    }
+    close(ready[0]);
+    if (write(ready[1], "go", 2) != 2) failed++;
+    close(ready[1]);
+    for (int i = 0; i < 2; i++) {
+        int wstatus = 0;
+        waitpid(children[i], &wstatus, 0);
+        CHECK(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0, "child %d exit %d", i, WEXITSTATUS(wstatus));
+    }
+    osu_site *site = open_site("site-shared");
+    char *json = NULL;
+    osu_package_list(site, NULL, &json);
+    CHECK(contains(json, "OSU00001") && contains(json, "OSU00002"), "both recorded: %s", json);
+    osu_string_free(json);
+    osu_site_close(site);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s SCRATCH_DIR\n", argv[0]);
+        return 2;
+    }
+    snprintf(scratch, sizeof scratch, "%s", argv[1]);
+    test_version_and_status_names();
+    test_null_and_malformed_arguments();
+    test_add_get_list_set_remove();
+    test_bad_sources();
+    test_duplicate_and_cancel();
+    test_two_processes_at_once();
+    printf("c: %d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
