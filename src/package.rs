@@ -1,7 +1,6 @@
 //! Operating-system upgrade packages: add from a Windows setup source folder, get, list, set,
 //! remove.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -229,7 +228,7 @@ fn import_content(
         files: &files,
         batch: Vec::new(),
         batch_started: Instant::now(),
-        renamed_into: BTreeSet::new(),
+        placed: Vec::new(),
     };
     let bytes_total: u64 = files.iter().map(|f| f.size).sum();
     let files_total = files.len() as u64;
@@ -263,7 +262,7 @@ fn import_content(
             }))
         })?;
     import.flush()?;
-    site.library().sync_folders(&import.renamed_into)?;
+    site.library().make_durable(&import.placed)?;
     Ok((bytes_total, files_total))
 }
 
@@ -274,7 +273,7 @@ struct Import<'a> {
     files: &'a [&'a SourceEntry],
     batch: Vec<(usize, StagedBlob)>,
     batch_started: Instant,
-    renamed_into: BTreeSet<PathBuf>,
+    placed: Vec<PathBuf>,
 }
 
 impl Import<'_> {
@@ -306,8 +305,8 @@ impl Import<'_> {
             .write(|db| db.insert_files(self.id, 1, &records))?;
         for (index, blob) in self.batch.drain(..) {
             let source = &self.files[index].path;
-            if let Some(folder) = self.site.library().commit_blob(blob, source)? {
-                self.renamed_into.insert(folder);
+            if let Some(placed) = self.site.library().commit_blob(blob, source)? {
+                self.placed.push(placed);
             }
         }
         Ok(())

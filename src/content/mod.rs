@@ -5,6 +5,7 @@
 mod scan;
 mod stage;
 
+#[cfg(not(target_os = "linux"))]
 use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io;
@@ -52,8 +53,8 @@ impl ContentLibrary {
     }
 
     /// Puts a staged blob in place. Call it only once the blob's reference is committed to the
-    /// site database: from then on no collection can delete it. Returns the folder it was
-    /// renamed into, which must be flushed before the reference is relied on.
+    /// site database: from then on no collection can delete it. Returns the path of a blob it
+    /// placed, which `make_durable` must flush before a package relies on it.
     pub fn commit_blob(&self, mut staged: StagedBlob, source: &Path) -> Result<Option<PathBuf>> {
         let target = self.blob_path(&staged.sha256);
         let folder = self.root.join(&staged.sha256[..2]);
@@ -70,7 +71,7 @@ impl ContentLibrary {
             .take()
             .expect("restaged blobs have a staging file");
         fs::rename(&temp, &target).at(&target)?;
-        Ok(Some(folder))
+        Ok(Some(target))
     }
 
     fn restage(&self, expected: &StagedBlob, source: &Path) -> Result<StagedBlob> {
@@ -81,12 +82,13 @@ impl ContentLibrary {
         Ok(again)
     }
 
-    /// Flushes folders that blobs were renamed into, so the renames survive a power loss.
-    pub fn sync_folders(&self, folders: &BTreeSet<PathBuf>) -> Result<()> {
-        for folder in folders.iter().chain(std::iter::once(&self.root)) {
-            sync_folder(folder)?;
+    /// Flushes newly placed blobs, their content and their names, to stable storage. One flush
+    /// for all of them costs one journal commit where a flush per file would cost one each.
+    pub fn make_durable(&self, blobs: &[PathBuf]) -> Result<()> {
+        if blobs.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        flush_blobs(&self.root, blobs)
     }
 
     /// Deletes a blob file; a blob already gone is not an error.
@@ -116,13 +118,39 @@ impl ContentLibrary {
     }
 }
 
-#[cfg(unix)]
-fn sync_folder(folder: &Path) -> Result<()> {
-    File::open(folder).and_then(|f| f.sync_all()).at(folder)
+/// syncfs flushes the library's whole file system in one go: blob contents, the renames and
+/// the folders they are in.
+#[cfg(target_os = "linux")]
+fn flush_blobs(root: &Path, _blobs: &[PathBuf]) -> Result<()> {
+    use std::os::unix::io::AsRawFd;
+    let folder = File::open(root).at(root)?;
+    // SAFETY: syncfs only reads the descriptor, which `folder` keeps open.
+    if unsafe { libc::syncfs(folder.as_raw_fd()) } != 0 {
+        return Err(crate::Error::io(root, io::Error::last_os_error()));
+    }
+    Ok(())
 }
 
-#[cfg(not(unix))]
-fn sync_folder(_folder: &Path) -> Result<()> {
+#[cfg(not(target_os = "linux"))]
+fn flush_blobs(root: &Path, blobs: &[PathBuf]) -> Result<()> {
+    let mut folders = BTreeSet::new();
+    for blob in blobs {
+        File::open(blob).and_then(|f| f.sync_all()).at(blob)?;
+        folders.extend(blob.parent().map(Path::to_path_buf));
+    }
+    flush_folders(root, &folders)
+}
+
+#[cfg(all(unix, not(target_os = "linux")))]
+fn flush_folders(root: &Path, folders: &BTreeSet<PathBuf>) -> Result<()> {
+    for folder in folders.iter().map(PathBuf::as_path).chain([root]) {
+        File::open(folder).and_then(|f| f.sync_all()).at(folder)?;
+    }
+    Ok(())
+}
+
+#[cfg(windows)]
+fn flush_folders(_root: &Path, _folders: &BTreeSet<PathBuf>) -> Result<()> {
     // NTFS journals renames itself; a folder cannot be opened for flushing there.
     Ok(())
 }

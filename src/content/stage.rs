@@ -65,14 +65,20 @@ impl ContentLibrary {
         let workers = thread::available_parallelism()
             .map_or(2, |n| n.get())
             .min(files.len().max(1));
+        // Largest first: the install image starts at once on one worker while the others take
+        // the small files, instead of running alone at the end.
+        let mut order: Vec<usize> = (0..files.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(files[i].size));
         let next = AtomicUsize::new(0);
         let cancel = Cancel::new(false);
         let (sender, receiver) = mpsc::sync_channel::<Result<StageEvent>>(64);
         thread::scope(|scope| {
             for _ in 0..workers {
                 let sender = sender.clone();
-                let (next, cancel) = (&next, &cancel);
-                scope.spawn(move || self.stage_worker(files, present_sizes, next, cancel, &sender));
+                let (order, next, cancel) = (&order, &next, &cancel);
+                scope.spawn(move || {
+                    self.stage_worker(files, order, present_sizes, next, cancel, &sender)
+                });
             }
             drop(sender);
             let mut outcome = Ok(());
@@ -96,6 +102,7 @@ impl ContentLibrary {
     fn stage_worker(
         &self,
         files: &[&SourceEntry],
+        order: &[usize],
         present_sizes: &HashSet<u64>,
         next: &AtomicUsize,
         cancel: &Cancel,
@@ -105,8 +112,10 @@ impl ContentLibrary {
             let _ = sender.send(Ok(StageEvent::Bytes(bytes)));
         };
         loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            if index >= files.len() || cancel.load(Ordering::Relaxed) {
+            let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                return;
+            };
+            if cancel.load(Ordering::Relaxed) {
                 return;
             }
             let file = files[index];
@@ -142,7 +151,8 @@ impl ContentLibrary {
         Ok(staged)
     }
 
-    /// Copies a file into the staging area while hashing it, and flushes the copy.
+    /// Copies a file into the staging area while hashing it. The copy is not flushed here:
+    /// `make_durable` flushes every new blob at once before a package relies on them.
     pub(super) fn copy_into_staging(
         &self,
         source: &Path,
@@ -172,7 +182,6 @@ impl ContentLibrary {
         } else {
             copy_large(source, &output, &temp, report, cancel)?
         };
-        output.sync_all().at(&temp)?;
         Ok(staged)
     }
 }
@@ -187,6 +196,7 @@ fn copy_small(
     let mut content = Vec::new();
     input.read_to_end(&mut content).at(source)?;
     output.write_all(&content).at(temp)?;
+    start_writeback(output, 0, content.len() as u64);
     report(content.len() as u64);
     Ok(hex(&Sha256::digest(&content)))
 }
@@ -228,9 +238,30 @@ fn kernel_copy(input: &File, mut output: &File, cancel: &Cancel) -> io::Result<u
         if copied == 0 {
             return Ok(total);
         }
+        start_writeback(output, total, copied);
         total += copied;
     }
 }
+
+/// Starts writing a range to disk without waiting for it, so the disk works while the CPU
+/// hashes; `make_durable` then waits for little.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &File, offset: u64, length: u64) {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: only reads the descriptor, which `file` keeps open. A failure only means the
+    // final flush does all the work.
+    unsafe {
+        libc::sync_file_range(
+            file.as_raw_fd(),
+            offset as libc::off64_t,
+            length as libc::off64_t,
+            libc::SYNC_FILE_RANGE_WRITE,
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_file: &File, _offset: u64, _length: u64) {}
 
 /// Hashes a file in fixed chunks, reporting bytes as they are read; returns the hash and the
 /// number of bytes hashed.
