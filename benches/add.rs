@@ -9,7 +9,7 @@ use std::process::Command;
 
 use bench_support::*;
 
-const ROUNDS: usize = 7;
+const ROUNDS: usize = 5;
 
 fn main() {
     // Cargo runs bench targets with --bench; the add itself runs as a child of this binary so
@@ -31,15 +31,16 @@ fn main() {
         source.display()
     ));
 
-    let copy_to = scratch("cp-target");
-    let site = scratch("add-site");
+    // Each round writes to fresh folders, all deleted at the end: this disk is mounted with
+    // `discard`, so deleting a written tree trims it in the background of the next measurement.
+    let work = scratch("add-rounds");
     let hash_all = |tool: &str| {
         format!(
             "find '{}' -type f -print0 | xargs -0 {tool} > /dev/null",
             source.display()
         )
     };
-    let add_child = |version: &str| {
+    let add_child = |site: &Path, version: &str| {
         measure(
             Command::new(std::env::current_exe().expect("own path")).args([
                 "--child-add",
@@ -49,31 +50,31 @@ fn main() {
             ]),
         )
     };
-    let copy = format!("cp -r '{}' '{}'", source.display(), copy_to.display());
+    let copy = |to: &Path| format!("cp -r '{}' '{}'", source.display(), to.display());
     let (mut cp, mut cp_sync, mut openssl, mut sha256sum, mut first, mut again) =
         Default::default();
     for round in 0..ROUNDS {
-        let _ = std::fs::remove_dir_all(&copy_to);
-        Series::push(&mut cp, settled(|| measure_shell(&copy)));
-        let _ = std::fs::remove_dir_all(&copy_to);
+        let folder = work.join(round.to_string());
+        std::fs::create_dir_all(&folder).expect("round folder");
         Series::push(
-            &mut cp_sync,
-            settled(|| measure_shell(&format!("{copy} && sync"))),
+            &mut cp,
+            settled(|| measure_shell(&copy(&folder.join("cp")))),
         );
-        let _ = std::fs::remove_dir_all(&copy_to);
-        let _ = std::fs::remove_dir_all(&site);
-        Series::push(&mut first, settled(|| add_child(&format!("first-{round}"))));
+        let durable = format!("{} && sync", copy(&folder.join("cp-sync")));
+        Series::push(&mut cp_sync, settled(|| measure_shell(&durable)));
+        let site = folder.join("site");
+        Series::push(&mut first, settled(|| add_child(&site, "first")));
         Series::push(
             &mut openssl,
             settled(|| measure_shell(&hash_all("openssl dgst -sha256"))),
         );
-        Series::push(&mut again, settled(|| add_child(&format!("again-{round}"))));
+        Series::push(&mut again, settled(|| add_child(&site, "again")));
         Series::push(
             &mut sha256sum,
             settled(|| measure_shell(&hash_all("sha256sum"))),
         );
     }
-    let _ = std::fs::remove_dir_all(&site);
+    let _ = std::fs::remove_dir_all(&work);
 
     println!("{ROUNDS} rounds; each measurement starts after sync, on a warm page cache\n");
     print_header();

@@ -102,6 +102,14 @@ impl Series {
         median(self.0.iter().map(|s| s.0.as_secs_f64()).collect())
     }
 
+    pub fn spread(&self) -> (f64, f64) {
+        let times = self.0.iter().map(|s| s.0.as_secs_f64());
+        (
+            times.clone().fold(f64::MAX, f64::min),
+            times.fold(0.0, f64::max),
+        )
+    }
+
     pub fn peak_memory(&self) -> u64 {
         self.0.iter().map(|s| s.1).max().unwrap_or(0)
     }
@@ -126,8 +134,8 @@ fn median(mut values: Vec<f64>) -> Duration {
 
 pub fn print_header() {
     println!(
-        "{:<44} {:>8} {:>12}  {:<30} goal",
-        "median of rounds", "time", "rate", "ratio (median of rounds)"
+        "{:<40} {:>8} {:>15} {:>11}  {:<26} goal",
+        "median of rounds", "time", "min-max", "rate", "ratio (median of rounds)"
     );
 }
 
@@ -143,8 +151,9 @@ pub fn print_row(
     let ratio = against.map_or(String::new(), |(name, base)| {
         format!("{:>5.2}x {name}", series.ratio_to(base))
     });
+    let (low, high) = series.spread();
     println!(
-        "{what:<44} {:>6.3} s {rate:>7.0} MiB/s  {ratio:<30} {goal}",
+        "{what:<40} {:>6.3} s {low:>6.2}-{high:<6.2} s {rate:>5.0} MiB/s  {ratio:<26} {goal}",
         time.as_secs_f64()
     );
 }
