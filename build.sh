@@ -22,6 +22,7 @@ run_tests() {
   echo "== Rust"
   $cargo test
   echo "== C"
+  $cargo build  # cargo test leaves no cdylib behind
   tests/c/run.sh
 }
 
