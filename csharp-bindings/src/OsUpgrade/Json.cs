@@ -1,0 +1,26 @@
+using System.Collections.Generic;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace OsUpgrade
+{
+    /// <summary>Reads the library's JSON records (camelCase) into the immutable models.</summary>
+    internal static class Json
+    {
+        internal static T Read<T>(string json, JsonTypeInfo<T> type)
+        {
+            return JsonSerializer.Deserialize(json, type)
+                ?? throw new OsUpgradeException(OsUpgradeStatus.Internal, "the native library returned an empty record");
+        }
+    }
+
+    /// <summary>Serialization code generated at build time: no reflection, safe to trim.</summary>
+    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+    [JsonSerializable(typeof(UpgradePackage))]
+    [JsonSerializable(typeof(List<UpgradePackage>))]
+    [JsonSerializable(typeof(SiteInfo))]
+    internal sealed partial class RecordContext : JsonSerializerContext
+    {
+    }
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Runtime.InteropServices;
+
+// The library is never looked for in the current directory or on PATH first.
+[assembly: DefaultDllImportSearchPaths(DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories)]
+
+namespace OsUpgrade
+{
+    /// <summary>Every function of <c>osupgrade.h</c>, as the runtime calls it.</summary>
+    internal static class NativeMethods
+    {
+        internal const string LibraryName = "osupgrade";
+
+        /// <summary><c>osu_progress_callback</c>: non-zero cancels.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate int ProgressCallback(IntPtr progress, IntPtr userData);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_site_open(byte[]? path, byte[]? siteCode, out SiteHandle site);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_site_close(IntPtr site);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_site_info(SiteHandle site, out IntPtr json);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_package_add(
+            SiteHandle site,
+            byte[] sourcePath,
+            byte[] name,
+            byte[]? version,
+            byte[]? comment,
+            ProgressCallback? progress,
+            IntPtr userData,
+            out IntPtr packageJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_package_get(SiteHandle site, byte[] packageId, out IntPtr packageJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_package_list(SiteHandle site, byte[]? namePattern, out IntPtr packagesJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_package_set(
+            SiteHandle site,
+            byte[] packageId,
+            byte[]? name,
+            byte[]? version,
+            byte[]? comment,
+            out IntPtr packageJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_package_remove(SiteHandle site, byte[] packageId);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void osu_string_free(IntPtr value);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr osu_last_error_message();
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr osu_version();
+
+        /// <summary>The progress report as C lays it out (<c>osu_progress</c>).</summary>
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct Progress
+        {
+            public int Phase;
+            public IntPtr CurrentFile;
+            public ulong BytesDone;
+            public ulong BytesTotal;
+            public ulong FilesDone;
+            public ulong FilesTotal;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json.Serialization;
+
+namespace OsUpgrade
+{
+    /// <summary>A site's summary: where it is, its code, what its content library holds.</summary>
+    public sealed class SiteInfo
+    {
+        /// <summary>Creates the record; the library's JSON fills it.</summary>
+        /// <param name="databasePath">The site database file.</param>
+        /// <param name="libraryPath">The content library folder.</param>
+        /// <param name="siteCode">The three-character site code.</param>
+        /// <param name="schemaVersion">The database schema version.</param>
+        /// <param name="packageCount">Number of packages.</param>
+        /// <param name="blobCount">Number of distinct file contents in the library.</param>
+        /// <param name="librarySize">Bytes the library holds.</param>
+        /// <param name="contentSize">Bytes of all packages' content, each counted on its own.</param>
+        /// <param name="bytesSaved">What single-instance storage saves.</param>
+        [JsonConstructor]
+        public SiteInfo(
+            string databasePath,
+            string libraryPath,
+            string siteCode,
+            long schemaVersion,
+            long packageCount,
+            long blobCount,
+            long librarySize,
+            long contentSize,
+            long bytesSaved)
+        {
+            DatabasePath = databasePath;
+            LibraryPath = libraryPath;
+            SiteCode = siteCode;
+            SchemaVersion = schemaVersion;
+            PackageCount = packageCount;
+            BlobCount = blobCount;
+            LibrarySize = librarySize;
+            ContentSize = contentSize;
+            BytesSaved = bytesSaved;
+        }
+
+        /// <summary>The site database file.</summary>
+        public string DatabasePath { get; }
+
+        /// <summary>The content library folder.</summary>
+        public string LibraryPath { get; }
+
+        /// <summary>The three-character site code that prefixes package IDs.</summary>
+        public string SiteCode { get; }
+
+        /// <summary>The database schema version.</summary>
+        public long SchemaVersion { get; }
+
+        /// <summary>Number of packages.</summary>
+        public long PackageCount { get; }
+
+        /// <summary>Number of distinct file contents in the library.</summary>
+        public long BlobCount { get; }
+
+        /// <summary>Bytes the content library holds.</summary>
+        public long LibrarySize { get; }
+
+        /// <summary>Bytes of all packages' content, each counted on its own.</summary>
+        public long ContentSize { get; }
+
+        /// <summary>What single-instance storage saves: content size less library size.</summary>
+        public long BytesSaved { get; }
+    }
+}

@@ -1,0 +1,99 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+
+namespace OsUpgrade.Tests
+{
+    /// <summary>A scratch folder, deleted when disposed.</summary>
+    public sealed class Scratch : IDisposable
+    {
+        public Scratch()
+        {
+            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "osupgrade-cs-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(Path);
+        }
+
+        public string Path { get; }
+
+        public string this[string name] => System.IO.Path.Combine(Path, name);
+
+        public void Dispose()
+        {
+            try
+            {
+                Directory.Delete(Path, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Setup sources made once per test class by tests/fixtures/make-source.sh.</summary>
+    public sealed class SourceFixture : IDisposable
+    {
+        private readonly Scratch scratch = new Scratch();
+
+        public SourceFixture()
+        {
+            Good = MakeSource("good", "--small-files", "120");
+            Other = MakeSource("other", "--small-files", "120");
+        }
+
+        /// <summary>A source with setup.exe and a two-index install.wim (build 19045, x64).</summary>
+        public string Good { get; }
+
+        /// <summary>Another source, different content.</summary>
+        public string Other { get; }
+
+        public static string RepositoryRoot =>
+            typeof(SourceFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+                .Single(a => a.Key == "RepositoryRoot").Value!;
+
+        /// <summary>Makes a small source that a test may then break.</summary>
+        public string MakeSource(string name, params string[] options)
+        {
+            var destination = scratch[name];
+            var script = System.IO.Path.Combine(RepositoryRoot, "tests", "fixtures", "make-source.sh");
+            var start = new ProcessStartInfo("bash") { UseShellExecute = false };
+            start.ArgumentList.Add(script);
+            start.ArgumentList.Add(destination);
+            foreach (var option in options.Length == 0 ? new[] { "--small-files", "5" } : options)
+            {
+                start.ArgumentList.Add(option);
+            }
+
+            using var process = Process.Start(start)!;
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"make-source.sh failed for {destination}");
+            }
+
+            return destination;
+        }
+
+        public void Dispose() => scratch.Dispose();
+    }
+
+    /// <summary>Reports progress synchronously, on the thread the library calls back on.</summary>
+    public sealed class RecordingProgress : IProgress<AddPackageProgress>
+    {
+        private readonly Action<AddPackageProgress>? onReport;
+
+        public RecordingProgress(Action<AddPackageProgress>? onReport = null)
+        {
+            this.onReport = onReport;
+        }
+
+        public System.Collections.Generic.List<(AddPackageProgress Report, int ThreadId)> Reports { get; } = new();
+
+        public void Report(AddPackageProgress value)
+        {
+            Reports.Add((value, Environment.CurrentManagedThreadId));
+            onReport?.Invoke(value);
+        }
+    }
+}

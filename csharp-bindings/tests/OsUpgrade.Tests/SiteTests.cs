@@ -1,0 +1,250 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace OsUpgrade.Tests
+{
+    public sealed class SiteTests : IClassFixture<SourceFixture>, IDisposable
+    {
+        private readonly SourceFixture sources;
+        private readonly Scratch scratch = new Scratch();
+
+        public SiteTests(SourceFixture sources)
+        {
+            this.sources = sources;
+        }
+
+        public void Dispose() => scratch.Dispose();
+
+        private Site OpenSite(string name = "site") => Site.Open(scratch[name]);
+
+        [Fact]
+        public void The_library_version_is_the_native_crates_version()
+        {
+            Assert.Equal("0.1.0", Site.LibraryVersion);
+        }
+
+        [Fact]
+        public void Adding_a_source_returns_the_package_with_its_images()
+        {
+            using var site = OpenSite();
+            var package = site.AddPackage(sources.Good, "Windows 10 22H2", "19045.2965", "Pilot");
+
+            Assert.Equal("OSU00001", package.Id);
+            Assert.Equal("Windows 10 22H2", package.Name);
+            Assert.Equal("19045.2965", package.Version);
+            Assert.Equal("Pilot", package.Comment);
+            Assert.Equal(sources.Good, package.SourcePath);
+            Assert.Equal(1, package.ContentVersion);
+            Assert.Equal(Directory.GetFiles(sources.Good, "*", SearchOption.AllDirectories).Length, package.FileCount);
+            Assert.True(package.CreatedAt > DateTimeOffset.UtcNow.AddMinutes(-5));
+            Assert.Collection(
+                package.Images,
+                pro =>
+                {
+                    Assert.Equal(1, pro.Index);
+                    Assert.Equal("Windows 10 Pro", pro.Name);
+                    Assert.Equal("Professional", pro.EditionId);
+                    Assert.Equal("x64", pro.Architecture);
+                    Assert.Equal("10.0.19045.2965", pro.Version);
+                    Assert.Equal(new[] { "en-US", "de-DE" }, pro.Languages);
+                    Assert.Equal("en-US", pro.DefaultLanguage);
+                },
+                enterprise => Assert.Equal("Enterprise", enterprise.EditionId));
+        }
+
+        [Fact]
+        public void Packages_are_got_listed_by_wildcard_set_and_removed()
+        {
+            using var site = OpenSite();
+            var ten = site.AddPackage(sources.Good, "Windows 10 22H2", "1");
+            site.AddPackage(sources.Good, "Windows 11 24H2", "1");
+
+            Assert.Equal("Windows 10 22H2", site.GetPackage(ten.Id).Name);
+            Assert.Equal(2, site.GetPackages().Count);
+            Assert.Equal(new[] { "Windows 11 24H2" }, site.GetPackages("windows 11*").Select(p => p.Name));
+            Assert.Empty(site.GetPackages("Server*"));
+
+            var updated = site.SetPackage(ten.Id, comment: "Broad");
+            Assert.Equal(("Windows 10 22H2", "1", "Broad"), (updated.Name, updated.Version, updated.Comment));
+
+            site.RemovePackage(ten.Id);
+            Assert.Throws<OsUpgradeNotFoundException>(() => site.GetPackage(ten.Id));
+            Assert.Single(site.GetPackages());
+        }
+
+        [Fact]
+        public void The_site_summary_counts_packages_and_bytes_saved()
+        {
+            using var site = Site.Open(scratch["lab"], "LAB");
+            var first = site.AddPackage(sources.Good, "Windows 10", "1");
+            site.AddPackage(sources.Good, "Windows 10", "2");
+            var info = site.GetInfo();
+
+            Assert.Equal("LAB", info.SiteCode);
+            Assert.Equal(Path.Combine(scratch["lab"], "site.db"), info.DatabasePath);
+            Assert.Equal(1, info.SchemaVersion);
+            Assert.Equal(2, info.PackageCount);
+            Assert.Equal(2 * first.Size, info.ContentSize);
+            Assert.True(info.BytesSaved >= first.Size, $"saved {info.BytesSaved}");
+            Assert.StartsWith("LAB", site.GetPackages()[0].Id);
+        }
+
+        [Fact]
+        public void A_missing_source_folder_is_not_found_naming_the_path()
+        {
+            using var site = OpenSite();
+            var missing = scratch["no-such-source"];
+            var error = Assert.Throws<OsUpgradeNotFoundException>(() => site.AddPackage(missing, "Windows 10"));
+            Assert.Equal(OsUpgradeStatus.NotFound, error.Status);
+            Assert.Contains(missing, error.Message);
+        }
+
+        [Fact]
+        public void A_source_without_setup_exe_is_an_invalid_argument()
+        {
+            var source = sources.MakeSource("no-setup");
+            File.Delete(Path.Combine(source, "setup.exe"));
+            using var site = OpenSite();
+            var error = Assert.Throws<OsUpgradeInvalidArgumentException>(() => site.AddPackage(source, "Windows 10"));
+            Assert.Contains("no setup.exe", error.Message);
+            Assert.Empty(site.GetPackages());
+        }
+
+        [Fact]
+        public void A_corrupt_install_wim_is_an_invalid_image()
+        {
+            var source = sources.MakeSource("corrupt");
+            File.WriteAllBytes(Path.Combine(source, "sources", "install.wim"), new byte[4096]);
+            using var site = OpenSite();
+            var error = Assert.Throws<OsUpgradeInvalidImageException>(() => site.AddPackage(source, "Windows 10"));
+            Assert.Contains("install.wim", error.Message);
+            Assert.Equal(0, site.GetInfo().BlobCount);
+        }
+
+        [Fact]
+        public void The_same_name_and_version_is_a_conflict()
+        {
+            using var site = OpenSite();
+            site.AddPackage(sources.Good, "Windows 10", "22H2");
+            var error = Assert.Throws<OsUpgradeConflictException>(() => site.AddPackage(sources.Other, "WINDOWS 10", "22h2"));
+            Assert.Contains("OSU00001", error.Message);
+        }
+
+        [Fact]
+        public void Opening_a_site_under_a_file_is_an_io_error()
+        {
+            var file = scratch["a-file"];
+            File.WriteAllText(file, "not a folder");
+            var error = Assert.Throws<OsUpgradeIOException>(() => Site.Open(Path.Combine(file, "site")));
+            Assert.Contains("a-file", error.Message);
+        }
+
+        [Fact]
+        public void Another_site_code_for_an_existing_site_is_a_conflict_and_a_bad_one_invalid()
+        {
+            Site.Open(scratch["coded"], "ABC").Dispose();
+            Assert.Throws<OsUpgradeConflictException>(() => Site.Open(scratch["coded"], "XYZ"));
+            var error = Assert.Throws<OsUpgradeInvalidArgumentException>(() => Site.Open(scratch["other"], "TOOLONG"));
+            Assert.Contains("site_code", error.Message);
+        }
+
+        [Fact]
+        public void Null_and_blank_arguments_are_refused()
+        {
+            using var site = OpenSite();
+            Assert.Throws<ArgumentNullException>(() => site.AddPackage(null!, "Windows 10"));
+            Assert.Throws<ArgumentNullException>(() => site.GetPackage(null!));
+            var error = Assert.Throws<OsUpgradeInvalidArgumentException>(() => site.AddPackage(sources.Good, "   "));
+            Assert.Contains("name", error.Message);
+        }
+
+        [Fact]
+        public void Progress_is_reported_on_the_calling_thread_through_every_phase()
+        {
+            using var site = OpenSite();
+            var progress = new RecordingProgress();
+            site.AddPackage(sources.Good, "Windows 10", progress: progress);
+
+            Assert.All(progress.Reports, r => Assert.Equal(Environment.CurrentManagedThreadId, r.ThreadId));
+            var phases = progress.Reports.Select(r => r.Report.Phase).Distinct();
+            Assert.Equal(new[] { AddPackagePhase.Scanning, AddPackagePhase.ReadingImage, AddPackagePhase.Importing, AddPackagePhase.Recording }, phases);
+            var last = progress.Reports.Last().Report;
+            Assert.Equal(last.FilesTotal, last.FilesDone);
+            Assert.Equal(100, last.PercentComplete);
+            Assert.Contains(progress.Reports, r => r.Report.CurrentFile.Length > 0);
+        }
+
+        [Fact]
+        public void Cancelling_the_token_stops_the_add_and_records_nothing()
+        {
+            using var site = OpenSite();
+            using var cancellation = new CancellationTokenSource();
+            var progress = new RecordingProgress(p =>
+            {
+                if (p.FilesDone >= 20)
+                {
+                    cancellation.Cancel();
+                }
+            });
+            var error = Assert.ThrowsAny<OperationCanceledException>(
+                () => site.AddPackage(sources.Good, "Windows 10", progress: progress, cancellationToken: cancellation.Token));
+            Assert.Equal(cancellation.Token, error.CancellationToken);
+            Assert.Empty(site.GetPackages());
+            Assert.Equal(0, site.GetInfo().BlobCount);
+        }
+
+        [Fact]
+        public void A_token_cancelled_before_the_call_records_nothing()
+        {
+            using var site = OpenSite();
+            Assert.ThrowsAny<OperationCanceledException>(
+                () => site.AddPackage(sources.Good, "Windows 10", cancellationToken: new CancellationToken(canceled: true)));
+            Assert.Empty(site.GetPackages());
+        }
+
+        [Fact]
+        public void An_exception_from_the_progress_receiver_stops_the_add_and_is_rethrown()
+        {
+            using var site = OpenSite();
+            var progress = new RecordingProgress(p =>
+            {
+                if (p.Phase == AddPackagePhase.Importing)
+                {
+                    throw new InvalidOperationException("receiver failed");
+                }
+            });
+            var error = Assert.Throws<InvalidOperationException>(() => site.AddPackage(sources.Good, "Windows 10", progress: progress));
+            Assert.Equal("receiver failed", error.Message);
+            Assert.Empty(site.GetPackages());
+        }
+
+        [Fact]
+        public void Disposing_twice_is_harmless_and_use_after_dispose_throws()
+        {
+            var site = OpenSite();
+            site.Dispose();
+            site.Dispose();
+            Assert.Throws<ObjectDisposedException>(() => site.GetPackages());
+            Assert.Throws<ObjectDisposedException>(() => site.GetInfo());
+        }
+
+        [Fact]
+        public async Task Two_sites_on_one_database_add_at_once()
+        {
+            var path = scratch["shared"];
+            var adds = new[] { sources.Good, sources.Other }.Select((source, i) => Task.Run(() =>
+            {
+                using var site = Site.Open(path);
+                return site.AddPackage(source, "Windows 10 " + i).Id;
+            }));
+            var ids = await Task.WhenAll(adds);
+            Assert.Equal(2, ids.Distinct().Count());
+            using var check = Site.Open(path);
+            Assert.Equal(2, check.GetPackages().Count);
+        }
+    }
+}
