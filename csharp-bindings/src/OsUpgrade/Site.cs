@@ -19,6 +19,9 @@ namespace OsUpgrade
             this.handle = handle;
         }
 
+        /// <summary>The environment variable that names the embedded default site.</summary>
+        public const string SiteVariable = "OSUPGRADE_SITE";
+
         /// <summary>The native library's version, e.g. "0.1.0".</summary>
         public static string LibraryVersion => Native.FirstCall(() => Utf8.FromNative(NativeMethods.osu_version()));
 
@@ -36,6 +39,14 @@ namespace OsUpgrade
         /// <exception cref="DllNotFoundException">The native library is missing; the message says where it was looked for.</exception>
         public static Site Open(string? path = null, string? siteCode = null)
         {
+            // On Unix, .NET keeps its own copy of the environment: a variable set from .NET (or
+            // $env: in PowerShell) never reaches the native library's getenv, so it is read here.
+            if (path == null)
+            {
+                var fromEnvironment = Environment.GetEnvironmentVariable(SiteVariable);
+                path = string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment;
+            }
+
             return Native.FirstCall(() =>
             {
                 var status = NativeMethods.osu_site_open(Utf8.ToNative(path), Utf8.ToNative(siteCode), out var handle);

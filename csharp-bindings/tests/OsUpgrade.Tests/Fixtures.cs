@@ -78,22 +78,22 @@ namespace OsUpgrade.Tests
         public void Dispose() => scratch.Dispose();
     }
 
-    /// <summary>Reports progress synchronously, on the thread the library calls back on.</summary>
+    /// <summary>Records every report with the thread it came on.</summary>
     public sealed class RecordingProgress : IProgress<AddPackageProgress>
     {
-        private readonly Action<AddPackageProgress>? onReport;
+        private readonly SynchronousProgress<AddPackageProgress> inner;
 
         public RecordingProgress(Action<AddPackageProgress>? onReport = null)
         {
-            this.onReport = onReport;
+            inner = new SynchronousProgress<AddPackageProgress>(report =>
+            {
+                Reports.Add((report, Environment.CurrentManagedThreadId));
+                onReport?.Invoke(report);
+            });
         }
 
         public System.Collections.Generic.List<(AddPackageProgress Report, int ThreadId)> Reports { get; } = new();
 
-        public void Report(AddPackageProgress value)
-        {
-            Reports.Add((value, Environment.CurrentManagedThreadId));
-            onReport?.Invoke(value);
-        }
+        public void Report(AddPackageProgress value) => inner.Report(value);
     }
 }

@@ -94,6 +94,22 @@ namespace OsUpgrade.Tests
         }
 
         [Fact]
+        public void The_default_site_follows_osupgrade_site_set_from_dotnet()
+        {
+            var previous = Environment.GetEnvironmentVariable(Site.SiteVariable);
+            try
+            {
+                Environment.SetEnvironmentVariable(Site.SiteVariable, scratch["from-environment"]);
+                using var site = Site.Open();
+                Assert.Equal(Path.Combine(scratch["from-environment"], "site.db"), site.GetInfo().DatabasePath);
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable(Site.SiteVariable, previous);
+            }
+        }
+
+        [Fact]
         public void A_missing_source_folder_is_not_found_naming_the_path()
         {
             using var site = OpenSite();
