@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # OSUpgrade's build and test commands.
-#   ./build.sh demo    build, then add a sample package to the embedded default site and print it
-#   ./build.sh test    every test: Rust, header freshness, C
+#   ./build.sh demo    build, then add a sample package to the embedded default site from PowerShell
+#                      (examples/quickstart.ps1) and show it
+#   ./build.sh test    every test: Rust (with the header check), C, C# (xunit), PowerShell (Pester)
+#   ./build.sh module  build the PowerShell module (powershell/OSUpgrade) with its assemblies
+#   ./build.sh pack    the NuGet package (Release), with the native library, into artifacts/
 #   ./build.sh header  regenerate include/osupgrade.h
 #   ./build.sh bench   the benchmarks (needs ~3 GiB of free disk under target/)
 set -euo pipefail
@@ -10,12 +13,41 @@ cd "$repo"
 cargo=scripts/cargo
 
 demo() {
-  $cargo build --release --example add_package
+  module
   # Kept between runs, so that adding it again shows single-instance storage at work.
   local source=target/demo-source/Win10_22H2_x64
   [ -f "$source/setup.exe" ] || tests/fixtures/make-source.sh "$source" --small-files 300
-  target/release/examples/add_package "$repo/$source" "Windows 10 22H2 x64 (sample)" \
-    "$(date -u +%Y%m%d.%H%M%S)" "Sample made by ./build.sh demo"
+  dotnet pwsh -NoProfile -File examples/quickstart.ps1 -SourcePath "$repo/$source"
+}
+
+# The C#, PowerShell and C layers run over the debug build of the native library.
+module() {
+  $cargo build
+  local framework
+  for framework in net8.0 netstandard2.0; do
+    dotnet publish csharp-bindings/src/OsUpgrade -c Debug -f "$framework" \
+      -o "powershell/OSUpgrade/bin/$framework" --nologo -v quiet
+  done
+}
+
+pack() {
+  $cargo build --release
+  dotnet pack csharp-bindings/src/OsUpgrade -c Release -o artifacts --nologo
+}
+
+# The package must carry the native library where NuGet clients look for it.
+check_pack_layout() {
+  local out
+  out=$(mktemp -d)
+  dotnet pack csharp-bindings/src/OsUpgrade -c Debug -o "$out" --nologo -v quiet
+  local listing
+  listing=$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$out"/OsUpgrade.*.nupkg)
+  rm -rf "$out"
+  for expected in lib/net8.0/OsUpgrade.dll lib/netstandard2.0/OsUpgrade.dll \
+                  "runtimes/$(dotnet --info | awk '/RID:/ {print $2; exit}')/native/libosupgrade.so"; do
+    grep -qx "$expected" <<<"$listing" || { echo "nupkg lacks $expected"; return 1; }
+  done
+  echo "nupkg: 3 passed, 0 failed"
 }
 
 run_tests() {
@@ -24,6 +56,12 @@ run_tests() {
   echo "== C"
   $cargo build  # cargo test leaves no cdylib behind
   tests/c/run.sh
+  echo "== C# (xunit, NuGet package layout)"
+  dotnet test csharp-bindings/tests/OsUpgrade.Tests --nologo
+  check_pack_layout
+  echo "== PowerShell (Pester)"
+  module
+  dotnet pwsh -NoProfile -File powershell/tests/Invoke-Tests.ps1
 }
 
 header() {
@@ -38,6 +76,8 @@ case "${1:-}" in
   demo) demo ;;
   test) run_tests ;;
   header) header ;;
+  module) module ;;
+  pack) pack ;;
   bench) bench ;;
-  *) sed -n '2,7p' "$0"; exit 2 ;;
+  *) sed -n '2,10p' "$0"; exit 2 ;;
 esac

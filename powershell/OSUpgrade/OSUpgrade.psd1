@@ -1,0 +1,28 @@
+@{
+    RootModule           = 'OSUpgrade.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6b0d3c52-3f9e-4c51-9a43-2f7d8e1c0a15'
+    Author               = 'OSUpgrade developers'
+    CompanyName          = 'OSUpgrade'
+    Copyright            = '(c) OSUpgrade developers. MIT license.'
+    Description          = 'Manage Windows operating-system upgrade packages outside a Configuration Manager site: add them from setup source folders into a single-instance content library, read their image metadata, and keep them in a site database.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FormatsToProcess     = @('OSUpgrade.Format.ps1xml')
+    FunctionsToExport    = @(
+        'Get-OSUpgradeSite'
+        'Add-OSUpgradePackage'
+        'Get-OSUpgradePackage'
+        'Set-OSUpgradePackage'
+        'Remove-OSUpgradePackage'
+    )
+    CmdletsToExport      = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Windows', 'Upgrade', 'ConfigMgr', 'SCCM', 'WIM', 'Deployment', 'OSD')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

@@ -1,0 +1,89 @@
+function Get-OSUpgradePackage {
+    <#
+    .SYNOPSIS
+        Gets operating system upgrade packages.
+    .DESCRIPTION
+        Gets the packages of a site, with the metadata of every image index (edition, build,
+        architecture, languages). With -Name, only packages whose name matches (wildcards * and ?,
+        any letter case); with -Id, the packages with those IDs. A name without wildcards or an ID
+        that matches nothing is a non-terminating error.
+    .PARAMETER Name
+        The package name, or a wildcard pattern.
+    .PARAMETER Id
+        One or more package IDs, e.g. OSU00001. Takes IDs from the pipeline, by value or by the
+        property name Id.
+    .PARAMETER SitePath
+        The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
+    .EXAMPLE
+        Get-OSUpgradePackage
+
+        Lists every package of the embedded default site.
+    .EXAMPLE
+        Get-OSUpgradePackage -Name 'Windows 11*' | Select-Object -ExpandProperty Images
+
+        Shows the image indexes of every Windows 11 package.
+    .EXAMPLE
+        Get-OSUpgradePackage -Id OSU00001, OSU00002 -SitePath D:\Sites\Lab
+
+        Gets two packages of the Lab site by ID.
+    .INPUTS
+        System.String. Package IDs, by value or by the property name Id.
+    .OUTPUTS
+        OsUpgrade.UpgradePackage
+    .LINK
+        Add-OSUpgradePackage
+    .LINK
+        about_OSUpgrade
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'ByName')]
+    [OutputType([OsUpgrade.UpgradePackage])]
+    param(
+        [Parameter(ParameterSetName = 'ByName', Position = 0)]
+        [SupportsWildcards()]
+        [string] $Name,
+
+        [Parameter(Mandatory, ParameterSetName = 'ById', ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Alias('PackageId')]
+        [string[]] $Id,
+
+        [Parameter()]
+        [string] $SitePath
+    )
+
+    begin {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+    }
+
+    process {
+        if ($PSCmdlet.ParameterSetName -eq 'ByName') {
+            $pattern = [NullString]::Value
+            if ($Name) {
+                $pattern = $Name
+            }
+            try {
+                $packages = $site.GetPackages($pattern)
+            }
+            catch {
+                $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Name))
+            }
+            if ($Name -and $packages.Count -eq 0 -and -not [WildcardPattern]::ContainsWildcardCharacters($Name)) {
+                $missing = New-Object -TypeName OsUpgrade.OsUpgradeNotFoundException -ArgumentList "package named '$Name' does not exist"
+                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $missing -TargetObject $Name))
+            }
+            $packages
+            return
+        }
+        foreach ($packageId in $Id) {
+            try {
+                $site.GetPackage($packageId)
+            }
+            catch {
+                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $packageId))
+            }
+        }
+    }
+
+    end {
+        $site.Dispose()
+    }
+}

@@ -1,0 +1,44 @@
+function Get-OSUpgradeSite {
+    <#
+    .SYNOPSIS
+        Gets the summary of an OSUpgrade site.
+    .DESCRIPTION
+        Opens the site (creating it when it does not exist yet) and returns its summary: where its
+        database and content library are, its site code, schema version, how many packages it holds,
+        the size of its content library and how many bytes single-instance storage saves.
+    .PARAMETER SitePath
+        The site's database file or the folder that holds site.db. Default: $env:OSUPGRADE_SITE,
+        else %ProgramData%\OSUpgrade on Windows and ~/.local/share/osupgrade elsewhere.
+    .EXAMPLE
+        Get-OSUpgradeSite
+
+        Shows the embedded default site.
+    .EXAMPLE
+        Get-OSUpgradeSite -SitePath D:\Sites\Lab | Select-Object PackageCount, LibrarySize, BytesSaved
+
+        Shows how much content the Lab site holds and what deduplication saves.
+    .INPUTS
+        None.
+    .OUTPUTS
+        OsUpgrade.SiteInfo
+    .LINK
+        about_OSUpgrade
+    #>
+    [CmdletBinding()]
+    [OutputType([OsUpgrade.SiteInfo])]
+    param(
+        [Parameter()]
+        [string] $SitePath
+    )
+
+    $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+    try {
+        $site.GetInfo()
+    }
+    catch {
+        $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $SitePath))
+    }
+    finally {
+        $site.Dispose()
+    }
+}

@@ -1,0 +1,72 @@
+function Remove-OSUpgradePackage {
+    <#
+    .SYNOPSIS
+        Removes operating system upgrade packages from a site.
+    .DESCRIPTION
+        Removes each package and then deletes from the content library every file content that no
+        other package uses. Asks for confirmation unless -Force or -Confirm:$false is given. Takes
+        packages from the pipeline by their Id property.
+    .PARAMETER Id
+        The package ID, e.g. OSU00001. Takes values from the pipeline by the property name Id.
+    .PARAMETER Force
+        Removes without asking.
+    .PARAMETER SitePath
+        The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
+    .PARAMETER WhatIf
+        Shows what would be removed without removing it.
+    .PARAMETER Confirm
+        Asks before removing each package.
+    .EXAMPLE
+        Remove-OSUpgradePackage -Id OSU00003 -Force
+
+        Removes one package without asking.
+    .EXAMPLE
+        Get-OSUpgradePackage -Name 'Win11*' | Remove-OSUpgradePackage -WhatIf
+
+        Shows which Windows 11 packages would be removed.
+    .INPUTS
+        System.String. Package IDs, by the property name Id.
+    .OUTPUTS
+        None.
+    .LINK
+        Get-OSUpgradePackage
+    .LINK
+        about_OSUpgrade
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
+    [OutputType([void])]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('PackageId')]
+        [string] $Id,
+
+        [Parameter()]
+        [switch] $Force,
+
+        [Parameter()]
+        [string] $SitePath
+    )
+
+    begin {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+    }
+
+    process {
+        if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) {
+            $ConfirmPreference = 'None'
+        }
+        if (-not $PSCmdlet.ShouldProcess($Id, 'Remove upgrade package and the content only it uses')) {
+            return
+        }
+        try {
+            $site.RemovePackage($Id)
+        }
+        catch {
+            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Id))
+        }
+    }
+
+    end {
+        $site.Dispose()
+    }
+}

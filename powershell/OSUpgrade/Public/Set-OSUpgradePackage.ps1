@@ -1,0 +1,94 @@
+function Set-OSUpgradePackage {
+    <#
+    .SYNOPSIS
+        Changes the name, version or comment of operating system upgrade packages.
+    .DESCRIPTION
+        Changes only the fields given; Name and Version together must stay unique in the site. Takes
+        packages from the pipeline by their Id property.
+    .PARAMETER Id
+        The package ID, e.g. OSU00001. Takes values from the pipeline by the property name Id.
+    .PARAMETER NewName
+        The new package name.
+    .PARAMETER Version
+        The new package version.
+    .PARAMETER Comment
+        The new comment.
+    .PARAMETER PassThru
+        Outputs the changed package.
+    .PARAMETER SitePath
+        The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
+    .PARAMETER WhatIf
+        Shows what would change without changing it.
+    .PARAMETER Confirm
+        Asks before changing each package.
+    .EXAMPLE
+        Set-OSUpgradePackage -Id OSU00001 -Version 19045.3803 -Comment 'Serviced with 2023-12 LCU'
+
+        Changes the version and comment of one package.
+    .EXAMPLE
+        Get-OSUpgradePackage -Name 'Windows 10*' | Set-OSUpgradePackage -Comment 'Retired' -PassThru
+
+        Marks every Windows 10 package as retired and shows them.
+    .INPUTS
+        System.String. Package IDs, by the property name Id.
+    .OUTPUTS
+        None, or OsUpgrade.UpgradePackage with -PassThru.
+    .LINK
+        Get-OSUpgradePackage
+    .LINK
+        about_OSUpgrade
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([OsUpgrade.UpgradePackage])]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('PackageId')]
+        [string] $Id,
+
+        [Parameter()]
+        [string] $NewName,
+
+        [Parameter()]
+        [string] $Version,
+
+        [Parameter()]
+        [string] $Comment,
+
+        [Parameter()]
+        [switch] $PassThru,
+
+        [Parameter()]
+        [string] $SitePath
+    )
+
+    begin {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+        # Only the parameters given change; an empty string sets a field empty. [NullString]::Value,
+        # not $null: PowerShell passes $null to a string parameter as "".
+        $name = [NullString]::Value
+        $newVersion = [NullString]::Value
+        $newComment = [NullString]::Value
+        if ($PSBoundParameters.ContainsKey('NewName')) { $name = $NewName }
+        if ($PSBoundParameters.ContainsKey('Version')) { $newVersion = $Version }
+        if ($PSBoundParameters.ContainsKey('Comment')) { $newComment = $Comment }
+    }
+
+    process {
+        if (-not $PSCmdlet.ShouldProcess($Id, 'Set upgrade package')) {
+            return
+        }
+        try {
+            $package = $site.SetPackage($Id, $name, $newVersion, $newComment)
+            if ($PassThru) {
+                $package
+            }
+        }
+        catch {
+            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Id))
+        }
+    }
+
+    end {
+        $site.Dispose()
+    }
+}
