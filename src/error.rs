@@ -29,6 +29,14 @@ pub enum Error {
     #[error("the operation was cancelled")]
     Cancelled,
 
+    /// Another process holds what this operation needs.
+    #[error("{0}")]
+    Busy(String),
+
+    /// Content in the library does not match its hash: damaged or tampered with.
+    #[error("{what}: {reason}")]
+    DamagedContent { what: String, reason: String },
+
     #[error("site database {}: {source}", path.display())]
     Database {
         path: PathBuf,
@@ -61,10 +69,19 @@ impl Error {
         }
     }
 
-    /// True when SQLite gave up waiting for another process's lock.
+    /// True when another process held what was needed: SQLite's lock, or a distribution point's.
     pub fn is_busy(&self) -> bool {
-        matches!(self, Error::Database { source: rusqlite::Error::SqliteFailure(e, _), .. }
-            if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+        match self {
+            Error::Busy(_) => true,
+            Error::Database {
+                source: rusqlite::Error::SqliteFailure(e, _),
+                ..
+            } => matches!(
+                e.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ),
+            _ => false,
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod content;
 mod db;
+pub mod distribution;
 mod error;
 pub mod ffi;
 pub mod image;

@@ -89,7 +89,7 @@ pub fn add(site: &Site, new: &NewPackage<'_>, progress: &mut ProgressFn<'_>) -> 
         db.insert_importing_package(&id, new.name, new.version, new.comment, &source)?;
         Ok(id)
     })?;
-    let recorded = import_content(site, &id, &entries, progress).and_then(|totals| {
+    let recorded = import_content(site, &id, 1, &entries, progress).and_then(|totals| {
         report(
             progress,
             Phase::Recording,
@@ -108,6 +108,58 @@ pub fn add(site: &Site, new: &NewPackage<'_>, progress: &mut ProgressFn<'_>) -> 
         return Err(error);
     }
     get(site, &id)
+}
+
+/// Reads the package's source folder again (Configuration Manager's "reload from the original
+/// source location") and, when its content changed, records it as the next content version,
+/// which distribution points then get by redistribution. Earlier versions' records are
+/// dropped, and with them the blobs only they used. An unchanged source changes nothing.
+pub fn reload_content(site: &Site, id: &str, progress: &mut ProgressFn<'_>) -> Result<Package> {
+    let current = get(site, id)?;
+    let source = PathBuf::from(&current.source_path);
+    let image_path = check_source_folder(&source)?;
+    report(progress, Phase::Scanning, "", (0, 0), (0, 0))?;
+    let entries = crate::content::scan_tree(&source)?;
+    report(
+        progress,
+        Phase::ReadingImage,
+        &display_relative(&source, &image_path),
+        (0, 0),
+        (0, 0),
+    )?;
+    let images = image::read_images(&image_path)?;
+    let next = current.content_version + 1;
+    let imported = import_content(site, id, next, &entries, progress).and_then(|totals| {
+        report(
+            progress,
+            Phase::Recording,
+            "",
+            (totals.0, totals.0),
+            (totals.1, totals.1),
+        )?;
+        site.db().write(|db| {
+            if db.package_files(id, next)? == db.package_files(id, current.content_version)? {
+                db.delete_content_version(id, next)?;
+                return Ok(false);
+            }
+            db.insert_images(id, next, &images)?;
+            db.switch_content_version(id, next, totals.0, totals.1)?;
+            Ok(true)
+        })
+    });
+    match imported {
+        Ok(changed) => {
+            if changed {
+                site.collect_garbage()?;
+            }
+            get(site, id)
+        }
+        Err(error) => {
+            let _ = site.db().write(|db| db.delete_content_version(id, next));
+            let _ = site.collect_garbage();
+            Err(error)
+        }
+    }
 }
 
 pub fn get(site: &Site, id: &str) -> Result<Package> {
@@ -141,8 +193,11 @@ pub fn set(site: &Site, id: &str, changes: &PackageChanges) -> Result<Package> {
     get(site, id)
 }
 
-/// Removes a package, then deletes the blobs no other package uses.
+/// Removes a package: first its content from every distribution point that holds it (so no
+/// point keeps orphaned content), then its records, then the blobs no other package uses.
 pub fn remove(site: &Site, id: &str) -> Result<()> {
+    get(site, id)?;
+    crate::distribution::remove_package_everywhere(site, id)?;
     site.db().write(|db| match db.package(id)? {
         Some(_) => db.delete_package(id).map(drop),
         None => Err(Error::not_found("package", id)),
@@ -203,10 +258,12 @@ fn find_child(folder: &Path, name: &str, want_folder: bool) -> Result<Option<Pat
     Ok(None)
 }
 
-/// Hashes the files into the library and records the manifest; returns (bytes, files).
+/// Hashes the files into the library and records them as the manifest of `content_version`;
+/// returns (bytes, files).
 fn import_content(
     site: &Site,
     id: &str,
+    content_version: i64,
     entries: &[SourceEntry],
     progress: &mut ProgressFn<'_>,
 ) -> Result<(u64, u64)> {
@@ -219,12 +276,14 @@ fn import_content(
             size: 0,
         })
         .collect();
-    site.db().write(|db| db.insert_files(id, 1, &folders))?;
+    site.db()
+        .write(|db| db.insert_files(id, content_version, &folders))?;
 
     let files: Vec<&SourceEntry> = entries.iter().filter(|e| !e.is_folder).collect();
     let mut import = Import {
         site,
         id,
+        content_version,
         files: &files,
         batch: Vec::new(),
         batch_started: Instant::now(),
@@ -270,6 +329,7 @@ fn import_content(
 struct Import<'a> {
     site: &'a Site,
     id: &'a str,
+    content_version: i64,
     files: &'a [&'a SourceEntry],
     batch: Vec<(usize, StagedBlob)>,
     batch_started: Instant,
@@ -302,7 +362,7 @@ impl Import<'_> {
             .collect();
         self.site
             .db()
-            .write(|db| db.insert_files(self.id, 1, &records))?;
+            .write(|db| db.insert_files(self.id, self.content_version, &records))?;
         for (index, blob) in self.batch.drain(..) {
             let source = &self.files[index].path;
             if let Some(placed) = self.site.library().commit_blob(blob, source)? {

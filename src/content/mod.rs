@@ -2,6 +2,7 @@
 //! named by its SHA-256. A blob exists whole or not at all: it is written to a staging file,
 //! flushed, and renamed into place.
 
+mod export;
 mod scan;
 mod stage;
 
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 pub use scan::{scan_tree, SourceEntry};
+pub(crate) use stage::hash_file;
 pub use stage::{StageEvent, StagedBlob};
 
 use crate::error::{IoContext, Result};
@@ -85,10 +87,7 @@ impl ContentLibrary {
     /// Flushes newly placed blobs, their content and their names, to stable storage. One flush
     /// for all of them costs one journal commit where a flush per file would cost one each.
     pub fn make_durable(&self, blobs: &[PathBuf]) -> Result<()> {
-        if blobs.is_empty() {
-            return Ok(());
-        }
-        flush_blobs(&self.root, blobs)
+        flush_files(&self.root, blobs)
     }
 
     /// Deletes a blob file; a blob already gone is not an error.
@@ -118,11 +117,14 @@ impl ContentLibrary {
     }
 }
 
-/// syncfs flushes the library's whole file system in one go: blob contents, the renames and
-/// the folders they are in.
+/// Flushes files written below `root` (their content, names and folders) to stable storage. On
+/// Linux syncfs does it for the whole file system in one go: one journal commit, not one a file.
 #[cfg(target_os = "linux")]
-fn flush_blobs(root: &Path, _blobs: &[PathBuf]) -> Result<()> {
+pub(crate) fn flush_files(root: &Path, files: &[PathBuf]) -> Result<()> {
     use std::os::unix::io::AsRawFd;
+    if files.is_empty() {
+        return Ok(());
+    }
     let folder = File::open(root).at(root)?;
     // SAFETY: syncfs only reads the descriptor, which `folder` keeps open.
     if unsafe { libc::syncfs(folder.as_raw_fd()) } != 0 {
@@ -132,28 +134,49 @@ fn flush_blobs(root: &Path, _blobs: &[PathBuf]) -> Result<()> {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn flush_blobs(root: &Path, blobs: &[PathBuf]) -> Result<()> {
+pub(crate) fn flush_files(root: &Path, files: &[PathBuf]) -> Result<()> {
     let mut folders = BTreeSet::new();
-    for blob in blobs {
-        File::open(blob).and_then(|f| f.sync_all()).at(blob)?;
-        folders.extend(blob.parent().map(Path::to_path_buf));
+    for file in files {
+        File::open(file).and_then(|f| f.sync_all()).at(file)?;
+        folders.extend(file.parent().map(Path::to_path_buf));
     }
-    flush_folders(root, &folders)
-}
-
-#[cfg(all(unix, not(target_os = "linux")))]
-fn flush_folders(root: &Path, folders: &BTreeSet<PathBuf>) -> Result<()> {
     for folder in folders.iter().map(PathBuf::as_path).chain([root]) {
-        File::open(folder).and_then(|f| f.sync_all()).at(folder)?;
+        flush_folder(folder)?;
     }
     Ok(())
+}
+
+/// Flushes a folder's entries, so that a rename into it survives a power loss.
+#[cfg(unix)]
+pub(crate) fn flush_folder(folder: &Path) -> Result<()> {
+    File::open(folder).and_then(|f| f.sync_all()).at(folder)
 }
 
 #[cfg(windows)]
-fn flush_folders(_root: &Path, _folders: &BTreeSet<PathBuf>) -> Result<()> {
+pub(crate) fn flush_folder(_folder: &Path) -> Result<()> {
     // NTFS journals renames itself; a folder cannot be opened for flushing there.
     Ok(())
 }
+
+/// Starts writing a range to disk without waiting for it, so the disk works while the CPU
+/// hashes; the final flush then waits for little.
+#[cfg(target_os = "linux")]
+pub(crate) fn start_writeback(file: &File, offset: u64, length: u64) {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: only reads the descriptor, which `file` keeps open. A failure only means the
+    // final flush does all the work.
+    unsafe {
+        libc::sync_file_range(
+            file.as_raw_fd(),
+            offset as libc::off64_t,
+            length as libc::off64_t,
+            libc::SYNC_FILE_RANGE_WRITE,
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn start_writeback(_file: &File, _offset: u64, _length: u64) {}
 
 /// Lower-case hex of a digest.
 pub(crate) fn hex(bytes: &[u8]) -> String {

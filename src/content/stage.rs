@@ -13,13 +13,13 @@ use std::thread;
 
 use sha2::{Digest, Sha256};
 
-use super::{hex, ContentLibrary, SourceEntry};
+use super::{hex, start_writeback, ContentLibrary, SourceEntry};
 use crate::error::{Error, IoContext, Result};
 
 /// Reads of this size keep the hasher's memory flat whatever the file size.
-const CHUNK: usize = 1 << 20;
+pub(super) const CHUNK: usize = 1 << 20;
 /// Files up to this size are read into memory once, hashed, then written.
-const SMALL_FILE: u64 = 4 << 20;
+pub(super) const SMALL_FILE: u64 = 4 << 20;
 /// The kernel copy of a large file runs in steps of this size, to notice cancellation.
 const COPY_STEP: u64 = 64 << 20;
 
@@ -50,7 +50,7 @@ pub enum StageEvent {
     Staged(usize, StagedBlob),
 }
 
-type Cancel = AtomicBool;
+pub(super) type Cancel = AtomicBool;
 
 impl ContentLibrary {
     /// Stages `files` on worker threads and hands every event to `on_event` on the calling
@@ -243,29 +243,9 @@ fn kernel_copy(input: &File, mut output: &File, cancel: &Cancel) -> io::Result<u
     }
 }
 
-/// Starts writing a range to disk without waiting for it, so the disk works while the CPU
-/// hashes; `make_durable` then waits for little.
-#[cfg(target_os = "linux")]
-fn start_writeback(file: &File, offset: u64, length: u64) {
-    use std::os::unix::io::AsRawFd;
-    // SAFETY: only reads the descriptor, which `file` keeps open. A failure only means the
-    // final flush does all the work.
-    unsafe {
-        libc::sync_file_range(
-            file.as_raw_fd(),
-            offset as libc::off64_t,
-            length as libc::off64_t,
-            libc::SYNC_FILE_RANGE_WRITE,
-        );
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn start_writeback(_file: &File, _offset: u64, _length: u64) {}
-
 /// Hashes a file in fixed chunks, reporting bytes as they are read; returns the hash and the
 /// number of bytes hashed.
-pub(super) fn hash_file(
+pub(crate) fn hash_file(
     path: &Path,
     report: &(dyn Fn(u64) + Sync),
     cancel: &Cancel,

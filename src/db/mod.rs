@@ -1,6 +1,7 @@
 //! The site database: schema, migrations and every SQL statement, one named function each.
 
 mod blobs;
+mod distribution;
 mod packages;
 mod schema;
 mod settings;

@@ -162,6 +162,50 @@ impl Db {
             .map_err(|e| self.error(e))
     }
 
+    /// Drops the manifest and image records of one content version.
+    pub(crate) fn delete_content_version(
+        &self,
+        package_id: &str,
+        content_version: i64,
+    ) -> Result<()> {
+        for table in ["package_files", "package_images"] {
+            self.conn
+                .execute(
+                    &format!("DELETE FROM {table} WHERE package_id = ?1 AND content_version = ?2"),
+                    params![package_id, content_version],
+                )
+                .map_err(|e| self.error(e))?;
+        }
+        Ok(())
+    }
+
+    /// Makes `content_version` the package's current one and drops every earlier one.
+    pub(crate) fn switch_content_version(
+        &self,
+        package_id: &str,
+        content_version: i64,
+        size: u64,
+        file_count: u64,
+    ) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE packages SET content_version = ?2, size = ?3, file_count = ?4,
+                     modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                 WHERE id = ?1",
+                params![package_id, content_version, size, file_count],
+            )
+            .map_err(|e| self.error(e))?;
+        for table in ["package_files", "package_images"] {
+            self.conn
+                .execute(
+                    &format!("DELETE FROM {table} WHERE package_id = ?1 AND content_version < ?2"),
+                    params![package_id, content_version],
+                )
+                .map_err(|e| self.error(e))?;
+        }
+        Ok(())
+    }
+
     /// Imports that never finished (their process died) and began over a day ago.
     pub(crate) fn abandoned_imports(&self) -> Result<Vec<String>> {
         let mut statement = self

@@ -26,12 +26,16 @@ pub enum osu_status {
     OSU_INVALID_IMAGE = 7,
     /// The progress callback asked to stop; nothing was recorded.
     OSU_CANCELLED = 8,
-    /// Another process held the site database for longer than the busy timeout.
+    /// Another process held the site database for longer than the busy timeout, or is
+    /// changing the same package on the same distribution point.
     OSU_BUSY = 9,
     /// The site database failed or is damaged.
     OSU_DATABASE = 10,
     /// A bug in OSUpgrade (a caught panic); the message says where.
     OSU_INTERNAL = 11,
+    /// Content in the site's library does not match its hash (damaged or tampered with); the
+    /// message names the file. Nothing was changed on the distribution point.
+    OSU_DAMAGED_CONTENT = 12,
 }
 
 impl osu_status {
@@ -43,6 +47,8 @@ impl osu_status {
             Error::Io { .. } => osu_status::OSU_IO,
             Error::InvalidImage { .. } => osu_status::OSU_INVALID_IMAGE,
             Error::Cancelled => osu_status::OSU_CANCELLED,
+            Error::Busy(_) => osu_status::OSU_BUSY,
+            Error::DamagedContent { .. } => osu_status::OSU_DAMAGED_CONTENT,
             Error::Database { .. } if error.is_busy() => osu_status::OSU_BUSY,
             Error::Database { .. } => osu_status::OSU_DATABASE,
         }
@@ -63,6 +69,7 @@ impl osu_status {
             osu_status::OSU_BUSY => b"OSU_BUSY\0",
             osu_status::OSU_DATABASE => b"OSU_DATABASE\0",
             osu_status::OSU_INTERNAL => b"OSU_INTERNAL\0",
+            osu_status::OSU_DAMAGED_CONTENT => b"OSU_DAMAGED_CONTENT\0",
         }
     }
 
@@ -81,6 +88,7 @@ impl osu_status {
             OSU_BUSY,
             OSU_DATABASE,
             OSU_INTERNAL,
+            OSU_DAMAGED_CONTENT,
         ]
         .into_iter()
         .find(|s| *s as i32 == code)

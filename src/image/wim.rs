@@ -62,14 +62,14 @@ pub(super) fn read_xml_document(path: &Path) -> Result<XmlDocument> {
             "its XML metadata is compressed, which WIM files never do".into(),
         ));
     }
-    if stored_size == 0 || stored_size > MAX_XML_BYTES || stored_size % 2 != 0 {
+    if stored_size == 0 || stored_size > MAX_XML_BYTES || !stored_size.is_multiple_of(2) {
         return Err(invalid(format!(
             "its header gives an impossible XML metadata size ({stored_size} bytes)"
         )));
     }
     if offset
         .checked_add(stored_size)
-        .map_or(true, |end| end > file_size)
+        .is_none_or(|end| end > file_size)
     {
         return Err(invalid(format!(
             "truncated: its XML metadata should lie at bytes {offset}..{} but the file has {file_size}",

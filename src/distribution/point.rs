@@ -1,0 +1,115 @@
+//! Distribution point records: add, get, list, set, remove.
+
+use std::fs;
+use std::path::Path;
+
+use super::layout::PointPackage;
+use super::DistributionPoint;
+use crate::error::{Error, IoContext, Result};
+use crate::site::Site;
+
+/// Adds a distribution point: an absolute folder path (local, mounted share, UNC path), created
+/// if needed and proved writable before it is recorded.
+pub fn add_point(
+    site: &Site,
+    name: &str,
+    path: &str,
+    description: &str,
+) -> Result<DistributionPoint> {
+    validate_name(name)?;
+    let folder = Path::new(path);
+    if !folder.is_absolute() {
+        return Err(Error::invalid_argument(
+            "path",
+            format!("'{path}' is not an absolute path (a distribution point needs one: D:\\Content, /srv/dp1, \\\\server\\share)"),
+        ));
+    }
+    prove_writable(folder)?;
+    site.db()
+        .write(|db| db.insert_distribution_point(name, path, description))?;
+    get_point(site, name)
+}
+
+pub fn get_point(site: &Site, name: &str) -> Result<DistributionPoint> {
+    site.db()
+        .distribution_point(name)?
+        .ok_or_else(|| Error::not_found("distribution point", name))
+}
+
+pub fn list_points(site: &Site) -> Result<Vec<DistributionPoint>> {
+    site.db().distribution_points()
+}
+
+/// Renames a point or changes its description; `None` leaves a field as it is.
+pub fn set_point(
+    site: &Site,
+    name: &str,
+    new_name: Option<&str>,
+    description: Option<&str>,
+) -> Result<DistributionPoint> {
+    if let Some(new_name) = new_name {
+        validate_name(new_name)?;
+    }
+    site.db().write(|db| {
+        db.distribution_point(name)?
+            .ok_or_else(|| Error::not_found("distribution point", name))?;
+        db.update_distribution_point(name, new_name, description)
+    })?;
+    get_point(site, new_name.unwrap_or(name))
+}
+
+/// Removes a distribution point. One that holds packages is refused unless `force`, which
+/// first removes their content from it.
+pub fn remove_point(site: &Site, name: &str, force: bool) -> Result<()> {
+    let point = get_point(site, name)?;
+    let held = site.db().distributions(None, Some(name))?;
+    if !held.is_empty() && !force {
+        let packages: Vec<&str> = held.iter().map(|d| d.package_id.as_str()).collect();
+        return Err(Error::Conflict(format!(
+            "distribution point '{name}' holds {}: remove their content first, or remove it with force",
+            packages.join(", ")
+        )));
+    }
+    for distribution in &held {
+        super::remove_content(site, &distribution.package_id, name)?;
+    }
+    site.db()
+        .write(|db| db.delete_distribution_point(&point.name))?;
+    let control = PointPackage::new(Path::new(&point.path), "").control_folder();
+    let _ = fs::remove_dir(control.join("staging"));
+    let _ = fs::remove_dir(control);
+    Ok(())
+}
+
+fn validate_name(name: &str) -> Result<()> {
+    if name.trim().is_empty() {
+        return Err(Error::invalid_argument(
+            "name",
+            "a distribution point needs a name",
+        ));
+    }
+    if name.chars().count() > 255 || name.chars().any(char::is_control) {
+        return Err(Error::invalid_argument(
+            "name",
+            format!(
+                "'{name}' is not a usable name (at most 255 characters, no control characters)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Creates the folder and its control folder, then writes and deletes a probe file there.
+fn prove_writable(folder: &Path) -> Result<()> {
+    if folder.is_file() {
+        return Err(Error::invalid_argument(
+            "path",
+            format!("{} is a file, not a folder", folder.display()),
+        ));
+    }
+    let control = PointPackage::new(folder, "").control_folder();
+    fs::create_dir_all(&control).at(&control)?;
+    let probe = control.join(format!("write-probe-{}", std::process::id()));
+    fs::write(&probe, b"OSUpgrade checks it can write here").at(&probe)?;
+    fs::remove_file(&probe).at(&probe)
+}

@@ -1,0 +1,319 @@
+//! Running jobs (package x point) on a bounded number of threads while the calling thread
+//! reports progress, records status in the site database and hears cancellation.
+
+use std::ops::ControlFlow;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::layout::PointPackage;
+use super::transfer::{apply_distribution_plan, plan_distribution, Job, JobEvent, Transferred};
+use super::{DistributeOptions, DistributionProgress, DistributionProgressFn, DistributionStatus};
+use crate::db::FileRecord;
+use crate::error::{Error, Result};
+use crate::package;
+use crate::site::Site;
+
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+const MOST_WORKERS: usize = 64;
+
+/// Distributes each package to each distribution point, `options.workers` jobs at a time, and
+/// returns their status. A job that fails is recorded as Failed with its error and leaves its
+/// point at the previous version; the others go on. Cancelling stops every job the same way
+/// and returns `Cancelled`.
+pub fn distribute(
+    site: &Site,
+    package_ids: &[&str],
+    points: &[&str],
+    options: &DistributeOptions,
+    progress: &mut DistributionProgressFn<'_>,
+) -> Result<Vec<DistributionStatus>> {
+    if options.workers == 0 || options.workers > MOST_WORKERS {
+        return Err(Error::invalid_argument(
+            "options.workers",
+            format!("{} is not between 1 and {MOST_WORKERS}", options.workers),
+        ));
+    }
+    if package_ids.is_empty() || points.is_empty() {
+        return Err(Error::invalid_argument(
+            if package_ids.is_empty() {
+                "package_ids"
+            } else {
+                "distribution_points"
+            },
+            "name at least one",
+        ));
+    }
+    let targets = resolve_targets(site, package_ids, points)?;
+    site.db().write(|db| {
+        for target in &targets {
+            db.queue_distribution(
+                &target.package_id,
+                &target.point_name,
+                target.content_version,
+            )?;
+        }
+        Ok(())
+    })?;
+    let jobs: Vec<Job<'_>> = targets.iter().map(|t| t.job(site)).collect();
+    let outcome = run_jobs(
+        site,
+        &jobs,
+        options.workers,
+        progress,
+        |job, events, cancel| {
+            let _lock = job.place.lock(job.point_name)?;
+            let plan = plan_distribution(job, cancel)?;
+            events(JobEvent::Planned {
+                bytes: plan.bytes_to_copy(),
+                files: plan.files_to_copy(),
+            });
+            apply_distribution_plan(job, plan, events, cancel)
+        },
+    );
+    let statuses = targets
+        .iter()
+        .map(|t| {
+            site.db()
+                .distributions(Some(&t.package_id), Some(&t.point_name))
+        })
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    outcome.map(|_| statuses)
+}
+
+/// Brings every distribution point that holds a package to its current content version
+/// (Configuration Manager's Update Distribution Points).
+pub fn redistribute(
+    site: &Site,
+    package_id: &str,
+    options: &DistributeOptions,
+    progress: &mut DistributionProgressFn<'_>,
+) -> Result<Vec<DistributionStatus>> {
+    package::get(site, package_id)?;
+    let points: Vec<String> = site
+        .db()
+        .distributions(Some(package_id), None)?
+        .into_iter()
+        .map(|d| d.distribution_point)
+        .collect();
+    if points.is_empty() {
+        return Ok(Vec::new());
+    }
+    let points: Vec<&str> = points.iter().map(String::as_str).collect();
+    distribute(site, &[package_id], &points, options, progress)
+}
+
+/// Removes a package's content from a distribution point and forgets it was there.
+pub fn remove_content(site: &Site, package_id: &str, point_name: &str) -> Result<()> {
+    let point = super::get_point(site, point_name)?;
+    if site
+        .db()
+        .distributions(Some(package_id), Some(&point.name))?
+        .is_empty()
+    {
+        return Err(Error::not_found(
+            "package on distribution point",
+            format!("{package_id} on {}", point.name),
+        ));
+    }
+    let place = PointPackage::new(Path::new(&point.path), package_id);
+    {
+        let _lock = place.lock(&point.name)?;
+        place.remove_all()?;
+    }
+    let _ = std::fs::remove_file(place.lock_path());
+    site.db()
+        .write(|db| db.delete_distribution(package_id, &point.name))
+}
+
+/// Removes a package's content from every distribution point that holds it.
+pub fn remove_package_everywhere(site: &Site, package_id: &str) -> Result<()> {
+    for distribution in site.db().distributions(Some(package_id), None)? {
+        remove_content(site, package_id, &distribution.distribution_point)?;
+    }
+    Ok(())
+}
+
+/// A package and a point, resolved and checked before anything starts.
+struct Target {
+    package_id: String,
+    point_name: String,
+    point_path: String,
+    content_version: i64,
+    manifest: std::sync::Arc<Vec<FileRecord>>,
+}
+
+impl Target {
+    fn job<'a>(&'a self, site: &'a Site) -> Job<'a> {
+        Job {
+            library: site.library(),
+            point_name: &self.point_name,
+            place: PointPackage::new(Path::new(&self.point_path), &self.package_id),
+            content_version: self.content_version,
+            manifest: &self.manifest,
+        }
+    }
+}
+
+fn resolve_targets(site: &Site, package_ids: &[&str], points: &[&str]) -> Result<Vec<Target>> {
+    let points = points
+        .iter()
+        .map(|name| super::get_point(site, name))
+        .collect::<Result<Vec<_>>>()?;
+    let mut targets = Vec::new();
+    for id in package_ids {
+        let package = package::get(site, id)?;
+        let manifest = std::sync::Arc::new(
+            site.db()
+                .package_files(&package.id, package.content_version)?,
+        );
+        for point in &points {
+            targets.push(Target {
+                package_id: package.id.clone(),
+                point_name: point.name.clone(),
+                point_path: point.path.clone(),
+                content_version: package.content_version,
+                manifest: manifest.clone(),
+            });
+        }
+    }
+    Ok(targets)
+}
+
+enum Message {
+    Event(usize, JobEvent),
+    Finished(usize, Result<Transferred>),
+}
+
+/// Per-job counters the calling thread keeps for progress reports.
+#[derive(Default)]
+struct Tally {
+    bytes_done: u64,
+    bytes_total: u64,
+    files_done: u64,
+    files_total: u64,
+    current_file: String,
+}
+
+type Work<'w> =
+    dyn Fn(&Job<'_>, &(dyn Fn(JobEvent) + Sync), &AtomicBool) -> Result<Transferred> + Sync + 'w;
+
+/// Runs `work` on each job with up to `workers` threads. Status and progress happen here, on
+/// the calling thread; the workers only touch files.
+fn run_jobs(
+    site: &Site,
+    jobs: &[Job<'_>],
+    workers: usize,
+    progress: &mut DistributionProgressFn<'_>,
+    work: impl Fn(&Job<'_>, &(dyn Fn(JobEvent) + Sync), &AtomicBool) -> Result<Transferred> + Sync,
+) -> Result<()> {
+    let work: &Work<'_> = &work;
+    let next = AtomicUsize::new(0);
+    let cancel = AtomicBool::new(false);
+    let (sender, receiver) = mpsc::channel::<Message>();
+    let mut tallies: Vec<Tally> = jobs.iter().map(|_| Tally::default()).collect();
+    let mut jobs_done = 0u64;
+    let mut last_report = Instant::now() - PROGRESS_INTERVAL;
+    let mut failure = None;
+    thread::scope(|scope| {
+        for _ in 0..workers.min(jobs.len()) {
+            let sender = sender.clone();
+            let (next, cancel) = (&next, &cancel);
+            scope.spawn(move || loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(job) = jobs.get(index) else {
+                    return;
+                };
+                let events = |event| {
+                    let _ = sender.send(Message::Event(index, event));
+                };
+                let events: &(dyn Fn(JobEvent) + Sync) = &events;
+                let result = if cancel.load(Ordering::Relaxed) {
+                    Err(Error::Cancelled)
+                } else {
+                    work(job, events, cancel)
+                };
+                let _ = sender.send(Message::Finished(index, result));
+            });
+        }
+        drop(sender);
+        for message in receiver {
+            let index = match &message {
+                Message::Event(index, _) | Message::Finished(index, _) => *index,
+            };
+            let job = &jobs[index];
+            let recorded = match message {
+                Message::Event(_, event) => record_event(site, job, &mut tallies[index], event),
+                Message::Finished(_, result) => {
+                    jobs_done += 1;
+                    last_report = Instant::now() - PROGRESS_INTERVAL;
+                    record_finish(site, job, result)
+                }
+            };
+            if let Err(error) = recorded {
+                cancel.store(true, Ordering::Relaxed);
+                failure.get_or_insert(error);
+            }
+            if last_report.elapsed() < PROGRESS_INTERVAL {
+                continue;
+            }
+            last_report = Instant::now();
+            let tally = &tallies[index];
+            let flow = progress(&DistributionProgress {
+                package_id: &job.place.package_id,
+                distribution_point: job.point_name,
+                current_file: &tally.current_file,
+                bytes_done: tally.bytes_done,
+                bytes_total: tally.bytes_total,
+                files_done: tally.files_done,
+                files_total: tally.files_total,
+                jobs_done,
+                jobs_total: jobs.len() as u64,
+            });
+            if flow == ControlFlow::Break(()) && !cancel.swap(true, Ordering::Relaxed) {
+                failure.get_or_insert(Error::Cancelled);
+            }
+        }
+    });
+    failure.map_or(Ok(()), Err)
+}
+
+fn record_event(site: &Site, job: &Job<'_>, tally: &mut Tally, event: JobEvent) -> Result<()> {
+    match event {
+        JobEvent::Planned { bytes, files } => {
+            tally.bytes_total = bytes;
+            tally.files_total = files;
+            site.db()
+                .write(|db| db.start_distribution(&job.place.package_id, job.point_name, bytes))
+        }
+        JobEvent::Bytes(bytes) => {
+            tally.bytes_done += bytes;
+            Ok(())
+        }
+        JobEvent::File(path) => {
+            tally.files_done += 1;
+            tally.current_file = path;
+            Ok(())
+        }
+    }
+}
+
+fn record_finish(site: &Site, job: &Job<'_>, result: Result<Transferred>) -> Result<()> {
+    site.db().write(|db| match &result {
+        Ok(done) => db.finish_distribution(
+            &job.place.package_id,
+            job.point_name,
+            job.content_version,
+            done.bytes,
+            done.files,
+        ),
+        Err(error) => {
+            db.fail_distribution(&job.place.package_id, job.point_name, &error.to_string())
+        }
+    })
+}

@@ -1,0 +1,603 @@
+mod common;
+
+use std::fs;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::*;
+use osupgrade::distribution::{
+    self, ignore_progress, DistributeOptions, DistributionState, DistributionStatus,
+};
+use osupgrade::package::{self, NewPackage};
+use osupgrade::progress::ignore_progress as ignore_add_progress;
+use osupgrade::{Error, Package, Site};
+
+fn add(site: &Site, source: &Path, name: &str) -> Package {
+    let new = NewPackage {
+        source_path: source,
+        name,
+        version: "1",
+        comment: "",
+    };
+    package::add(site, &new, &mut ignore_add_progress).unwrap()
+}
+
+fn distribute(site: &Site, package: &str, points: &[&str]) -> Vec<DistributionStatus> {
+    distribution::distribute(
+        site,
+        &[package],
+        points,
+        &DistributeOptions::default(),
+        &mut ignore_progress,
+    )
+    .unwrap()
+}
+
+fn reload(site: &Site, id: &str) -> Package {
+    package::reload_content(site, id, &mut ignore_add_progress).unwrap()
+}
+
+/// The point's copy of the package holds exactly the source's files, byte for byte.
+fn assert_tree_matches(tree: &Path, source: &Path) {
+    let on_point = files_below(tree);
+    let in_source = files_below(source);
+    let names =
+        |files: &[(String, PathBuf)]| files.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&on_point),
+        names(&in_source),
+        "the trees list different files"
+    );
+    for ((relative, a), (_, b)) in on_point.iter().zip(&in_source) {
+        assert_eq!(sha256_of(a), sha256_of(b), "{relative} differs");
+    }
+}
+
+struct Setup {
+    scratch: Scratch,
+    site: Site,
+    source: PathBuf,
+    package: Package,
+}
+
+fn setup(label: &str, options: &[&str]) -> Setup {
+    let scratch = Scratch::new(label);
+    let source = make_source(&scratch.join("src"), options);
+    let site = open_site(&scratch);
+    let package = add(&site, &source, "Windows 10 22H2");
+    Setup {
+        scratch,
+        site,
+        source,
+        package,
+    }
+}
+
+impl Setup {
+    fn point(&self, name: &str) -> PathBuf {
+        let path = self.scratch.join(&format!("points/{name}"));
+        distribution::add_point(&self.site, name, path.to_str().unwrap(), "").unwrap();
+        path
+    }
+
+    fn tree(&self, point: &Path) -> PathBuf {
+        point.join(&self.package.id)
+    }
+}
+
+#[test]
+fn a_point_needs_an_absolute_writable_folder_and_a_unique_name() {
+    let s = setup("points", &["--small-files", "3"]);
+    let error = distribution::add_point(&s.site, "DP1", "relative/dp1", "").unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::InvalidArgument {
+                argument: "path",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert!(error.to_string().contains("relative/dp1"), "{error}");
+    let file = s.scratch.join("a-file");
+    fs::write(&file, b"x").unwrap();
+    let error = distribution::add_point(&s.site, "DP1", file.to_str().unwrap(), "").unwrap_err();
+    assert!(error.to_string().contains("is a file"), "{error}");
+    let under_file = file.join("dp");
+    let error =
+        distribution::add_point(&s.site, "DP1", under_file.to_str().unwrap(), "").unwrap_err();
+    assert!(matches!(error, Error::Io { .. }), "{error}");
+    assert!(distribution::list_points(&s.site).unwrap().is_empty());
+
+    let path = s.point("DP1");
+    assert!(path.join(".osupgrade").is_dir());
+    let error = distribution::add_point(&s.site, "dp1", "/tmp/elsewhere", "").unwrap_err();
+    assert!(matches!(error, Error::Conflict(_)), "{error}");
+    let renamed =
+        distribution::set_point(&s.site, "DP1", Some("Branch-01"), Some("Branch office")).unwrap();
+    assert_eq!(
+        (renamed.name.as_str(), renamed.description.as_str()),
+        ("Branch-01", "Branch office")
+    );
+    assert!(matches!(
+        distribution::get_point(&s.site, "DP1"),
+        Err(Error::NotFound { .. })
+    ));
+}
+
+#[test]
+fn distributing_lands_a_plain_tree_with_the_manifest_written_last() {
+    let s = setup("plain", &[]);
+    let point = s.point("DP1");
+    let statuses = distribute(&s.site, &s.package.id, &["DP1"]);
+
+    assert_eq!(statuses.len(), 1);
+    let status = &statuses[0];
+    assert_eq!(status.state, DistributionState::Installed);
+    assert_eq!(status.installed_content_version, Some(1));
+    assert_eq!(status.bytes_copied, site_library_size(&s.site));
+    assert_tree_matches(&s.tree(&point), &s.source);
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &fs::read(point.join(format!(".osupgrade/{}.json", s.package.id))).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["contentVersion"], 1);
+    assert!(
+        !point
+            .join(".osupgrade/staging")
+            .join(&s.package.id)
+            .exists(),
+        "staging was left behind"
+    );
+}
+
+fn site_library_size(site: &Site) -> u64 {
+    site.info().unwrap().library_size
+}
+
+#[test]
+fn distributing_again_copies_nothing() {
+    let s = setup("again", &[]);
+    s.point("DP1");
+    distribute(&s.site, &s.package.id, &["DP1"]);
+    let again = distribute(&s.site, &s.package.id, &["DP1"]);
+    assert_eq!(again[0].state, DistributionState::Installed);
+    assert_eq!((again[0].files_copied, again[0].bytes_copied), (0, 0));
+}
+
+#[test]
+fn redistribution_after_a_change_copies_only_what_changed() {
+    let s = setup("incremental", &[]);
+    let point = s.point("DP1");
+    distribute(&s.site, &s.package.id, &["DP1"]);
+    fs::write(
+        s.source.join("sources/ei.cfg"),
+        b"[EditionID]\nEnterprise\n",
+    )
+    .unwrap();
+    fs::remove_file(s.source.join("support/logging/wsplog.dll")).unwrap();
+    fs::write(
+        s.source.join("sources/new-in-v2.txt"),
+        b"added in version 2",
+    )
+    .unwrap();
+
+    let reloaded = reload(&s.site, &s.package.id);
+    assert_eq!(reloaded.content_version, 2);
+    let statuses = distribution::redistribute(
+        &s.site,
+        &s.package.id,
+        &DistributeOptions::default(),
+        &mut ignore_progress,
+    )
+    .unwrap();
+
+    assert_eq!(statuses[0].installed_content_version, Some(2));
+    assert_eq!(
+        statuses[0].files_copied, 2,
+        "only the changed and the added file are copied"
+    );
+    assert_tree_matches(&s.tree(&point), &s.source);
+    assert!(!s.tree(&point).join("support/logging/wsplog.dll").exists());
+    let summary = &distribution::summaries(&s.site, Some(&s.package.id)).unwrap()[0];
+    assert_eq!(
+        (summary.targeted, summary.installed, summary.failed),
+        (1, 1, 0)
+    );
+}
+
+#[test]
+fn reloading_an_unchanged_source_keeps_the_content_version() {
+    let s = setup("unchanged", &["--small-files", "5"]);
+    assert_eq!(reload(&s.site, &s.package.id).content_version, 1);
+    assert_library_intact(&s.scratch.join("site"));
+}
+
+#[test]
+fn a_damaged_blob_fails_naming_the_file_and_the_point_keeps_its_version() {
+    let s = setup("damaged", &[]);
+    let point = s.point("DP1");
+    distribute(&s.site, &s.package.id, &["DP1"]);
+    let v1 = s.scratch.join("v1");
+    copy_tree(&s.source, &v1);
+    fs::write(s.source.join("sources/ei.cfg"), b"[EditionID]\nEducation\n").unwrap();
+    reload(&s.site, &s.package.id);
+    // Tamper with the new blob in the library.
+    let hash = sha256_of(&s.source.join("sources/ei.cfg"));
+    let blob = s.scratch.join("site/files").join(&hash[..2]).join(&hash);
+    fs::write(&blob, b"[EditionID]\nTampered!\n").unwrap();
+
+    let statuses = distribution::redistribute(
+        &s.site,
+        &s.package.id,
+        &DistributeOptions::default(),
+        &mut ignore_progress,
+    )
+    .unwrap();
+    let status = &statuses[0];
+    assert_eq!(status.state, DistributionState::Failed);
+    assert!(
+        status.last_error.contains("sources/ei.cfg"),
+        "{}",
+        status.last_error
+    );
+    assert!(
+        status.last_error.contains("does not match its hash"),
+        "{}",
+        status.last_error
+    );
+    assert_eq!(status.installed_content_version, Some(1));
+    assert_tree_matches(&s.tree(&point), &v1);
+    let report =
+        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap();
+    assert!(report.valid && report.content_version == 1, "{report:?}");
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for (relative, path) in files_below(from) {
+        let target = to.join(relative);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::copy(path, target).unwrap();
+    }
+}
+
+#[test]
+fn validation_reports_exactly_what_was_altered_missing_or_added() {
+    let s = setup("validate", &[]);
+    let point = s.point("DP1");
+    distribute(&s.site, &s.package.id, &["DP1"]);
+    let tree = s.tree(&point);
+    let clean =
+        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap();
+    assert!(clean.valid);
+    assert_eq!(clean.files_checked as usize, files_below(&s.source).len());
+
+    let mut altered = fs::read(tree.join("sources/install.wim")).unwrap();
+    altered[5000] ^= 0xff;
+    fs::write(tree.join("sources/install.wim"), altered).unwrap();
+    let report =
+        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap();
+    assert_eq!(report.altered, ["sources/install.wim"]);
+    assert!(report.missing.is_empty() && report.unexpected.is_empty());
+    assert!(!report.valid);
+    let status = &distribution::status(&s.site, Some(&s.package.id), Some("DP1")).unwrap()[0];
+    assert_eq!(status.state, DistributionState::Failed);
+    assert!(
+        status
+            .last_error
+            .contains("1 altered (sources/install.wim)"),
+        "{}",
+        status.last_error
+    );
+
+    fs::remove_file(tree.join("setup.exe")).unwrap();
+    fs::write(tree.join("sources/dropped-by-hand.txt"), b"?").unwrap();
+    let report =
+        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap();
+    assert_eq!(report.missing, ["setup.exe"]);
+    assert_eq!(report.unexpected, ["sources/dropped-by-hand.txt"]);
+
+    // Distributing again repairs it, copying only what is wrong.
+    let repaired = distribute(&s.site, &s.package.id, &["DP1"]);
+    assert_eq!(repaired[0].files_copied, 2);
+    assert_tree_matches(&tree, &s.source);
+    assert!(
+        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress)
+            .unwrap()
+            .valid
+    );
+}
+
+#[test]
+fn a_point_another_process_is_changing_fails_clearly_and_is_left_alone() {
+    let s = setup("busy", &["--small-files", "5"]);
+    let point = s.point("DP1");
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(point.join(format!(".osupgrade/{}.lock", s.package.id)))
+        .unwrap();
+    lock.lock().unwrap();
+    let status = &distribute(&s.site, &s.package.id, &["DP1"])[0];
+    assert_eq!(status.state, DistributionState::Failed);
+    assert!(
+        status.last_error.contains("another process"),
+        "{}",
+        status.last_error
+    );
+    assert!(!s.tree(&point).exists());
+    drop(lock);
+    assert_eq!(
+        distribute(&s.site, &s.package.id, &["DP1"])[0].state,
+        DistributionState::Installed
+    );
+}
+
+#[test]
+fn four_points_are_served_at_once_with_progress_on_the_calling_thread() {
+    let s = setup("four", &[]);
+    let points: Vec<PathBuf> = (1..=4).map(|i| s.point(&format!("DP{i}"))).collect();
+    let caller = std::thread::current().id();
+    let mut reports = 0;
+    let mut points_reported = std::collections::HashSet::new();
+    let statuses = distribution::distribute(
+        &s.site,
+        &[&s.package.id],
+        &["DP1", "DP2", "DP3", "DP4"],
+        &DistributeOptions { workers: 4 },
+        &mut |p: &distribution::DistributionProgress<'_>| {
+            assert_eq!(std::thread::current().id(), caller);
+            reports += 1;
+            points_reported.insert(p.distribution_point.to_string());
+            ControlFlow::Continue(())
+        },
+    )
+    .unwrap();
+    assert!(statuses
+        .iter()
+        .all(|d| d.state == DistributionState::Installed));
+    assert!(reports >= 4 && points_reported.len() == 4);
+    for point in &points {
+        assert_tree_matches(&s.tree(point), &s.source);
+    }
+}
+
+#[test]
+fn cancelling_leaves_every_point_at_its_previous_version() {
+    let s = setup("cancel", &["--image-mib", "64"]);
+    let point = s.point("DP1");
+    let error = distribution::distribute(
+        &s.site,
+        &[&s.package.id],
+        &["DP1"],
+        &DistributeOptions::default(),
+        &mut |_: &distribution::DistributionProgress<'_>| ControlFlow::Break(()),
+    )
+    .unwrap_err();
+    assert!(matches!(error, Error::Cancelled), "{error}");
+    assert!(!s.tree(&point).exists());
+    let status = &distribution::status(&s.site, None, Some("DP1")).unwrap()[0];
+    assert_eq!(status.state, DistributionState::Failed);
+}
+
+#[test]
+fn unknown_packages_and_points_are_refused_before_anything_starts() {
+    let s = setup("unknown", &["--small-files", "3"]);
+    s.point("DP1");
+    let options = DistributeOptions::default();
+    let error = distribution::distribute(
+        &s.site,
+        &["OSU000FF"],
+        &["DP1"],
+        &options,
+        &mut ignore_progress,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(error, Error::NotFound { .. }) && error.to_string().contains("OSU000FF"),
+        "{error}"
+    );
+    let error = distribution::distribute(
+        &s.site,
+        &[&s.package.id],
+        &["DP9"],
+        &options,
+        &mut ignore_progress,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(error, Error::NotFound { .. }) && error.to_string().contains("DP9"),
+        "{error}"
+    );
+    let error = distribution::distribute(
+        &s.site,
+        &[&s.package.id],
+        &["DP1"],
+        &DistributeOptions { workers: 0 },
+        &mut ignore_progress,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::InvalidArgument {
+                argument: "options.workers",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert!(distribution::status(&s.site, None, None)
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn content_is_removed_from_points_before_a_point_or_package_goes() {
+    let s = setup("removal", &["--small-files", "5"]);
+    let dp1 = s.point("DP1");
+    let dp2 = s.point("DP2");
+    distribute(&s.site, &s.package.id, &["DP1", "DP2"]);
+
+    let error = distribution::remove_point(&s.site, "DP1", false).unwrap_err();
+    assert!(
+        matches!(error, Error::Conflict(_)) && error.to_string().contains(&s.package.id),
+        "{error}"
+    );
+    distribution::remove_point(&s.site, "DP1", true).unwrap();
+    assert!(!s.tree(&dp1).exists());
+    assert!(!dp1.join(".osupgrade").exists());
+
+    distribution::remove_content(&s.site, &s.package.id, "DP2").unwrap();
+    assert!(!s.tree(&dp2).exists());
+    assert!(distribution::status(&s.site, None, None)
+        .unwrap()
+        .is_empty());
+    let error = distribution::remove_content(&s.site, &s.package.id, "DP2").unwrap_err();
+    assert!(matches!(error, Error::NotFound { .. }), "{error}");
+
+    distribute(&s.site, &s.package.id, &["DP2"]);
+    package::remove(&s.site, &s.package.id).unwrap();
+    assert!(
+        !s.tree(&dp2).exists(),
+        "removing the package removed it from the point"
+    );
+    assert!(!dp2
+        .join(format!(".osupgrade/{}.json", s.package.id))
+        .exists());
+}
+
+#[test]
+fn a_full_disk_fails_the_job_and_the_point_keeps_its_version() {
+    let s = setup("diskfull", &["--small-files", "20"]);
+    let mount = s.scratch.join("small-disk");
+    fs::create_dir_all(&mount).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=24m", "tmpfs"])
+        .arg(&mount)
+        .status()
+        .is_ok_and(|status| status.success());
+    if !mounted {
+        eprintln!("skipped: mounting a small tmpfs needs root");
+        return;
+    }
+    let _unmount = Unmount(mount.clone());
+    let point = mount.join("dp");
+    distribution::add_point(&s.site, "Small", point.to_str().unwrap(), "").unwrap();
+    distribute(&s.site, &s.package.id, &["Small"]);
+    let v1 = s.scratch.join("v1");
+    copy_tree(&s.source, &v1);
+    let big = s.source.join("sources/big-update.cab");
+    fs::write(&big, vec![7u8; 40 << 20]).unwrap();
+    reload(&s.site, &s.package.id);
+
+    let status = &distribution::redistribute(
+        &s.site,
+        &s.package.id,
+        &DistributeOptions::default(),
+        &mut ignore_progress,
+    )
+    .unwrap()[0];
+    assert_eq!(status.state, DistributionState::Failed);
+    assert!(
+        status.last_error.contains("No space left"),
+        "{}",
+        status.last_error
+    );
+    assert_tree_matches(&s.tree(&point), &v1);
+    assert!(
+        distribution::validate(&s.site, &s.package.id, "Small", &mut ignore_progress)
+            .unwrap()
+            .valid
+    );
+}
+
+struct Unmount(PathBuf);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// Run as a child process by `a_distribution_killed_halfway_is_finished_by_the_next_run`.
+#[test]
+#[ignore = "run as a child process by another test"]
+fn child_process_distributes() {
+    let site = Site::open(
+        Some(Path::new(&std::env::var("OSU_CHILD_SITE").unwrap())),
+        None,
+    )
+    .unwrap();
+    let package = std::env::var("OSU_CHILD_PACKAGE").unwrap();
+    distribute(&site, &package, &["DP1"]);
+}
+
+#[test]
+fn a_distribution_killed_halfway_is_finished_by_the_next_run_without_recopying() {
+    let s = setup(
+        "killed",
+        &[
+            "--small-files",
+            "600",
+            "--small-kib",
+            "256",
+            "--image-mib",
+            "300",
+        ],
+    );
+    let point = s.point("DP1");
+    let staging = point.join(".osupgrade/staging").join(&s.package.id);
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_process_distributes", "--ignored"])
+        .env("OSU_CHILD_SITE", s.scratch.join("site"))
+        .env("OSU_CHILD_PACKAGE", &s.package.id)
+        .spawn()
+        .unwrap();
+    let staged = || -> usize {
+        fs::read_dir(&staging)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| !e.file_name().to_string_lossy().ends_with(".tmp"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    let started = Instant::now();
+    while staged() < 50 && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let staged_before_rerun = staged();
+    assert!(
+        staged_before_rerun >= 50,
+        "the child staged {staged_before_rerun} files before it was killed"
+    );
+    assert!(
+        !s.tree(&point).exists()
+            || !point
+                .join(format!(".osupgrade/{}.json", s.package.id))
+                .exists()
+    );
+
+    let status = &distribute(&s.site, &s.package.id, &["DP1"])[0];
+    assert_eq!(status.state, DistributionState::Installed);
+    let distinct_blobs = s.site.info().unwrap().blob_count;
+    assert!(
+        status.files_copied + staged_before_rerun as u64 <= distinct_blobs,
+        "the rerun copied {} files again although {staged_before_rerun} of {distinct_blobs} were staged",
+        status.files_copied
+    );
+    assert_tree_matches(&s.tree(&point), &s.source);
+    assert!(
+        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress)
+            .unwrap()
+            .valid
+    );
+}
