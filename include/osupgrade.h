@@ -19,6 +19,7 @@
 
 
 
+#include <stdbool.h>
 #include <stdint.h>
 
 // The phase a long operation reports progress for.
@@ -66,12 +67,16 @@ enum osu_status
   OSU_INVALID_IMAGE = 7,
   // The progress callback asked to stop; nothing was recorded.
   OSU_CANCELLED = 8,
-  // Another process held the site database for longer than the busy timeout.
+  // Another process held the site database for longer than the busy timeout, or is
+  // changing the same package on the same distribution point.
   OSU_BUSY = 9,
   // The site database failed or is damaged.
   OSU_DATABASE = 10,
   // A bug in OSUpgrade (a caught panic); the message says where.
   OSU_INTERNAL = 11,
+  // Content in the site's library does not match its hash (damaged or tampered with); the
+  // message names the file. Nothing was changed on the distribution point.
+  OSU_DAMAGED_CONTENT = 12,
 };
 #ifndef __cplusplus
 typedef int32_t osu_status;
@@ -79,6 +84,25 @@ typedef int32_t osu_status;
 
 // An open site. Opaque: only ever passed back to `osu_` functions.
 typedef struct osu_site osu_site;
+
+// One progress report of a distribution or validation job. Strings are UTF-8 and valid only
+// during the callback. Byte and file counts are those of the job (`package_id` to
+// `distribution_point`); `jobs_done` of `jobs_total` counts finished jobs.
+typedef struct {
+  const char *package_id;
+  const char *distribution_point;
+  const char *current_file;
+  uint64_t bytes_done;
+  uint64_t bytes_total;
+  uint64_t files_done;
+  uint64_t files_total;
+  uint64_t jobs_done;
+  uint64_t jobs_total;
+} osu_distribution_progress;
+
+// Called with distribution progress on the thread that made the call, never on another;
+// returning non-zero cancels.
+typedef int32_t (*osu_distribution_progress_callback)(const osu_distribution_progress *progress, void *user_data);
 
 // One progress report. `current_file` is UTF-8, relative to the source folder, and valid only
 // during the callback.
@@ -103,6 +127,131 @@ extern "C" {
 // or package involved and why; "" after a call that succeeded. The string belongs to the
 // library and stays valid until the next `osu_` call on this thread. Never NULL.
 const char *osu_last_error_message(void);
+
+// Adds a distribution point: `name` (unique in the site, any letter case) and `path`, an
+// absolute folder (local, a mounted share, a UNC path on Windows), created if needed and proved
+// writable. `description` may be NULL. On success `*out_point_json` receives
+// `{"name", "path", "description", "createdAt", "modifiedAt"}`.
+//
+// Errors: `OSU_INVALID_ARGUMENT` (relative path, a file), `OSU_IO` (cannot create or write),
+// `OSU_CONFLICT` (the name is taken).
+//
+// # Safety
+// Strings are NULL or NUL-terminated UTF-8; `out_point_json` points to writable storage.
+osu_status osu_distribution_point_add(osu_site *site,
+                                      const char *name,
+                                      const char *path,
+                                      const char *description,
+                                      char **out_point_json);
+
+// Writes the distribution point with this name to `*out_point_json`; `OSU_NOT_FOUND` if none.
+//
+// # Safety
+// `name` is NUL-terminated UTF-8; `out_point_json` points to writable storage.
+osu_status osu_distribution_point_get(osu_site *site, const char *name, char **out_point_json);
+
+// Writes a JSON array of every distribution point, by name, to `*out_points_json`.
+//
+// # Safety
+// `out_points_json` points to writable storage.
+osu_status osu_distribution_point_list(osu_site *site, char **out_points_json);
+
+// Renames a distribution point or changes its description; NULL leaves a field as it is.
+//
+// # Safety
+// Strings are NULL or NUL-terminated UTF-8; `out_point_json` points to writable storage.
+osu_status osu_distribution_point_set(osu_site *site,
+                                      const char *name,
+                                      const char *new_name,
+                                      const char *description,
+                                      char **out_point_json);
+
+// Removes a distribution point. One that holds packages gives `OSU_CONFLICT` unless `force`,
+// which first removes their content from it.
+//
+// # Safety
+// `name` is NUL-terminated UTF-8.
+osu_status osu_distribution_point_remove(osu_site *site, const char *name, bool force);
+
+// Distributes packages to distribution points. `package_ids_json` and
+// `distribution_points_json` are JSON arrays of strings (`["OSU00001"]`, `["DP1","DP2"]`);
+// `options_json` is NULL or `{"workers": 4}` (jobs served at once, 1 to 64). Each package lands
+// at `<point>/<package id>/`; only files that differ are copied, every byte verified against
+// the library's hash; a job that fails leaves its point at the previous version and is
+// recorded as Failed while the others go on. `*out_statuses_json` receives the status of every
+// job (see `osu_distribution_status_list`): the call returns `OSU_OK` even when jobs failed.
+//
+// `progress` may be NULL; it is called on this thread only, and a non-zero return cancels
+// every job (`OSU_CANCELLED`, every point left at its previous version).
+//
+// # Safety
+// Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.
+osu_status osu_content_distribute(osu_site *site,
+                                  const char *package_ids_json,
+                                  const char *distribution_points_json,
+                                  const char *options_json,
+                                  osu_distribution_progress_callback progress,
+                                  void *user_data,
+                                  char **out_statuses_json);
+
+// Brings every distribution point that holds the package to its current content version
+// (Configuration Manager's Update Distribution Points), as `osu_content_distribute` does.
+//
+// # Safety
+// As for `osu_content_distribute`.
+osu_status osu_content_redistribute(osu_site *site,
+                                    const char *package_id,
+                                    const char *options_json,
+                                    osu_distribution_progress_callback progress,
+                                    void *user_data,
+                                    char **out_statuses_json);
+
+// Validates a package on a distribution point: re-hashes every file there against the manifest
+// installed with it. `*out_report_json` receives `{"packageId", "distributionPoint",
+// "contentVersion", "filesChecked", "missing", "altered", "unexpected", "valid"}` (the three
+// lists hold paths relative to the package folder). A point that does not match is recorded as
+// Failed. `OSU_NOT_FOUND` when the package is not installed there.
+//
+// # Safety
+// Strings are NUL-terminated UTF-8; `out_report_json` points to writable storage.
+osu_status osu_content_validate(osu_site *site,
+                                const char *package_id,
+                                const char *distribution_point,
+                                osu_distribution_progress_callback progress,
+                                void *user_data,
+                                char **out_report_json);
+
+// Removes a package's content from a distribution point and its status there.
+// `OSU_NOT_FOUND` when the package is not on that point.
+//
+// # Safety
+// Strings are NUL-terminated UTF-8.
+osu_status osu_content_remove(osu_site *site,
+                              const char *package_id,
+                              const char *distribution_point);
+
+// Writes a JSON array of distribution statuses, narrowed to a package and/or a distribution
+// point when given (NULL: all): `{"packageId", "distributionPoint", "targetContentVersion",
+// "installedContentVersion", "state" ("Waiting", "InProgress", "Installed", "Failed",
+// "Retrying"), "bytesTotal", "bytesCopied", "filesCopied", "lastError", "startedAt",
+// "finishedAt", "modifiedAt"}`.
+//
+// # Safety
+// Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.
+osu_status osu_distribution_status_list(osu_site *site,
+                                        const char *package_id,
+                                        const char *distribution_point,
+                                        char **out_statuses_json);
+
+// Writes a JSON array with, per package (or the one given), how many distribution points it
+// targets and how many hold its current version, are in progress or failed: `{"packageId",
+// "packageName", "contentVersion", "targeted", "installed", "inProgress", "failed"}`.
+//
+// # Safety
+// `package_id` is NULL or NUL-terminated UTF-8; `out_summaries_json` points to writable storage.
+osu_status osu_distribution_summary_list(osu_site *site,
+                                         const char *package_id,
+                                         char **out_summaries_json);
 
 // Adds an upgrade package from a Windows setup source folder (`setup.exe` at its root,
 // `sources/install.wim` or `sources/install.esd`): every file goes into the site's content
@@ -158,12 +307,29 @@ osu_status osu_package_set(osu_site *site,
                            const char *comment,
                            char **out_package_json);
 
-// Removes a package, then deletes from the content library every blob no other package uses.
-// `OSU_NOT_FOUND` when there is no such package.
+// Removes a package: first its content from every distribution point that holds it, then its
+// records, then every blob of the content library no other package uses. `OSU_NOT_FOUND` when
+// there is no such package; a distribution point that cannot be cleaned fails the call and the
+// package stays.
 //
 // # Safety
 // `package_id` is NUL-terminated UTF-8.
 osu_status osu_package_remove(osu_site *site, const char *package_id);
+
+// Reads the package's source folder again and, when its content changed, records it as the
+// next content version (Configuration Manager's "reload from the original source location");
+// distribution points get it by `osu_content_redistribute`. An unchanged source changes
+// nothing. On success `*out_package_json` receives the package record. Progress and
+// cancellation as for `osu_package_add`; a failed or cancelled reload leaves the package as it
+// was.
+//
+// # Safety
+// `package_id` is NUL-terminated UTF-8; `out_package_json` points to writable storage.
+osu_status osu_package_reload_content(osu_site *site,
+                                      const char *package_id,
+                                      osu_progress_callback progress,
+                                      void *user_data,
+                                      char **out_package_json);
 
 // Opens the site whose database is at `path` (a `site.db` file, or a folder that holds one),
 // creating the database and its content library if they do not exist. `path` NULL opens the

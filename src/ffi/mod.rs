@@ -6,11 +6,13 @@
 
 mod arguments;
 mod boundary;
+mod distribution;
 mod handles;
 mod package;
 mod site;
 mod status;
 
+pub use distribution::*;
 pub use package::*;
 pub use site::*;
 pub use status::*;

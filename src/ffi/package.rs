@@ -153,8 +153,10 @@ pub unsafe extern "C" fn osu_package_set(
     })
 }
 
-/// Removes a package, then deletes from the content library every blob no other package uses.
-/// `OSU_NOT_FOUND` when there is no such package.
+/// Removes a package: first its content from every distribution point that holds it, then its
+/// records, then every blob of the content library no other package uses. `OSU_NOT_FOUND` when
+/// there is no such package; a distribution point that cannot be cleaned fails the call and the
+/// package stays.
 ///
 /// # Safety
 /// `package_id` is NUL-terminated UTF-8.
@@ -166,6 +168,35 @@ pub unsafe extern "C" fn osu_package_remove(
     ffi_boundary(|| {
         let id = required_str(package_id, "package_id")?;
         handles::with_site(site, |site| Ok(package::remove(site, id)?))
+    })
+}
+
+/// Reads the package's source folder again and, when its content changed, records it as the
+/// next content version (Configuration Manager's "reload from the original source location");
+/// distribution points get it by `osu_content_redistribute`. An unchanged source changes
+/// nothing. On success `*out_package_json` receives the package record. Progress and
+/// cancellation as for `osu_package_add`; a failed or cancelled reload leaves the package as it
+/// was.
+///
+/// # Safety
+/// `package_id` is NUL-terminated UTF-8; `out_package_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_package_reload_content(
+    site: *mut osu_site,
+    package_id: *const c_char,
+    progress: osu_progress_callback,
+    user_data: *mut c_void,
+    out_package_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_package_json, "out_package_json")?;
+        let id = required_str(package_id, "package_id")?;
+        let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
+        let reloaded = handles::with_site(site, |site| {
+            Ok(package::reload_content(site, id, &mut report)?)
+        })?;
+        write_json(out, &reloaded);
+        Ok(())
     })
 }
 

@@ -20,5 +20,5 @@ ln -s /etc/hostname "$scratch/with-link/sources/escape.txt"
 echo "not a folder" > "$scratch/setup.iso"
 
 cc -std=c11 -Wall -Wextra -Werror -pedantic -I"$repo/include" "$repo/tests/c/test_osupgrade.c" \
-  -L"$lib_dir" -losupgrade -Wl,-rpath,"$lib_dir" -o "$scratch/test_osupgrade"
+  -L"$lib_dir" -losupgrade -lpthread -Wl,-rpath,"$lib_dir" -o "$scratch/test_osupgrade"
 "$scratch/test_osupgrade" "$scratch"

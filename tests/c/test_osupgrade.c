@@ -6,6 +6,7 @@
  *   SCRATCH_DIR holds the sources tests/c/run.sh made: good/, no-setup/, no-wim/, corrupt-wim/,
  *   with-link/, other/, setup.iso; the test creates its sites below it. */
 #define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,6 +205,86 @@ static void test_duplicate_and_cancel(void) {
     osu_site_close(site);
 }
 
+struct distribution_log {
+    int calls;
+    int wrong_thread;
+    pthread_t caller;
+};
+
+static int32_t on_distribution_progress(const osu_distribution_progress *progress, void *user_data) {
+    struct distribution_log *log = user_data;
+    log->calls++;
+    if (!pthread_equal(pthread_self(), log->caller)) log->wrong_thread++;
+    return progress->package_id == NULL || progress->distribution_point == NULL;
+}
+
+static void test_distribution(void) {
+    osu_site *site = open_site("site-dist");
+    osu_status status;
+    char *json = add(site, "good", "Windows 10", "22H2", &status);
+    osu_string_free(json);
+
+    status = osu_distribution_point_add(site, "DP1", "relative/dp1", NULL, &json);
+    CHECK(status == OSU_INVALID_ARGUMENT && json == NULL, "relative path gives %s", osu_status_name(status));
+    CHECK(contains(osu_last_error_message(), "relative/dp1"), "message names the path");
+    const char *dp1 = path_in_scratch("points/dp1");
+    status = osu_distribution_point_add(site, "DP1", dp1, "Branch office", &json);
+    CHECK(status == OSU_OK && contains(json, "\"description\":\"Branch office\""), "add point: %s", json);
+    osu_string_free(json);
+    status = osu_distribution_point_add(site, "dp1", dp1, NULL, &json);
+    CHECK(status == OSU_CONFLICT, "same name gives %s", osu_status_name(status));
+
+    status = osu_content_distribute(site, "OSU00001", "[\"DP1\"]", NULL, NULL, NULL, &json);
+    CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "package_ids_json"),
+          "a list that is not JSON gives %s", osu_status_name(status));
+    status = osu_content_distribute(site, "[\"OSU00001\"]", "[\"DP9\"]", NULL, NULL, NULL, &json);
+    CHECK(status == OSU_NOT_FOUND && contains(osu_last_error_message(), "DP9"), "unknown point gives %s",
+          osu_status_name(status));
+
+    struct distribution_log log = {.caller = pthread_self()};
+    status = osu_content_distribute(site, "[\"OSU00001\"]", "[\"DP1\"]", "{\"workers\": 2}",
+                                    on_distribution_progress, &log, &json);
+    CHECK(status == OSU_OK && contains(json, "\"state\":\"Installed\""), "distribute: %s", json);
+    osu_string_free(json);
+    CHECK(log.calls > 0 && log.wrong_thread == 0, "%d progress calls, %d on another thread", log.calls,
+          log.wrong_thread);
+
+    char altered[4096];
+    snprintf(altered, sizeof altered, "%s/OSU00001/sources/ei.cfg", dp1);
+    FILE *file = fopen(altered, "w");
+    if (file) { fputs("[EditionID]\nTampered\n", file); fclose(file); }
+    status = osu_content_validate(site, "OSU00001", "DP1", NULL, NULL, &json);
+    CHECK(status == OSU_OK && contains(json, "\"altered\":[\"sources/ei.cfg\"]") && contains(json, "\"valid\":false"),
+          "validate: %s", json);
+    osu_string_free(json);
+    status = osu_distribution_status_list(site, "OSU00001", "DP1", &json);
+    CHECK(contains(json, "\"state\":\"Failed\""), "validation failed the status: %s", json);
+    osu_string_free(json);
+
+    status = osu_content_redistribute(site, "OSU00001", NULL, NULL, NULL, &json);
+    CHECK(status == OSU_OK && contains(json, "\"filesCopied\":1"), "redistribute repairs one file: %s", json);
+    osu_string_free(json);
+    status = osu_content_validate(site, "OSU00001", "DP1", NULL, NULL, &json);
+    CHECK(contains(json, "\"valid\":true"), "valid again: %s", json);
+    osu_string_free(json);
+    status = osu_distribution_summary_list(site, NULL, &json);
+    CHECK(contains(json, "\"targeted\":1,\"installed\":1"), "summary: %s", json);
+    osu_string_free(json);
+
+    status = osu_package_reload_content(site, "OSU00001", NULL, NULL, &json);
+    CHECK(status == OSU_OK && contains(json, "\"contentVersion\":1"), "unchanged source keeps version 1: %s", json);
+    osu_string_free(json);
+
+    CHECK(osu_distribution_point_remove(site, "DP1", false) == OSU_CONFLICT, "a point with content needs force");
+    CHECK(osu_content_remove(site, "OSU00001", "DP1") == OSU_OK, "remove content");
+    CHECK(osu_content_remove(site, "OSU00001", "DP1") == OSU_NOT_FOUND, "nothing left to remove");
+    CHECK(osu_distribution_point_remove(site, "DP1", false) == OSU_OK, "remove the empty point");
+    status = osu_distribution_point_list(site, &json);
+    CHECK(status == OSU_OK && strcmp(json, "[]") == 0, "no points left: %s", json);
+    osu_string_free(json);
+    osu_site_close(site);
+}
+
 /* Two processes add different packages to one site at the same moment. */
 static void test_two_processes_at_once(void) {
     const char *sources[2] = {"good", "other"};
@@ -260,6 +341,7 @@ int main(int argc, char **argv) {
     test_bad_sources();
     test_duplicate_and_cancel();
     test_two_processes_at_once();
+    test_distribution();
     printf("c: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -1,0 +1,365 @@
+use std::ffi::{c_char, c_void, CString};
+use std::ops::ControlFlow;
+
+use super::arguments::{optional_str, out_param, required_str, write_json};
+use super::boundary::{ffi_boundary, CallError};
+use super::handles::{self, osu_site};
+use super::status::osu_status;
+use crate::distribution::{self, DistributeOptions, DistributionProgress};
+use crate::Error;
+
+/// One progress report of a distribution or validation job. Strings are UTF-8 and valid only
+/// during the callback. Byte and file counts are those of the job (`package_id` to
+/// `distribution_point`); `jobs_done` of `jobs_total` counts finished jobs.
+#[repr(C)]
+pub struct osu_distribution_progress {
+    pub package_id: *const c_char,
+    pub distribution_point: *const c_char,
+    pub current_file: *const c_char,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    pub files_done: u64,
+    pub files_total: u64,
+    pub jobs_done: u64,
+    pub jobs_total: u64,
+}
+
+/// Called with distribution progress on the thread that made the call, never on another;
+/// returning non-zero cancels.
+pub type osu_distribution_progress_callback = Option<
+    unsafe extern "C" fn(progress: *const osu_distribution_progress, user_data: *mut c_void) -> i32,
+>;
+
+/// Adds a distribution point: `name` (unique in the site, any letter case) and `path`, an
+/// absolute folder (local, a mounted share, a UNC path on Windows), created if needed and proved
+/// writable. `description` may be NULL. On success `*out_point_json` receives
+/// `{"name", "path", "description", "createdAt", "modifiedAt"}`.
+///
+/// Errors: `OSU_INVALID_ARGUMENT` (relative path, a file), `OSU_IO` (cannot create or write),
+/// `OSU_CONFLICT` (the name is taken).
+///
+/// # Safety
+/// Strings are NULL or NUL-terminated UTF-8; `out_point_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_distribution_point_add(
+    site: *mut osu_site,
+    name: *const c_char,
+    path: *const c_char,
+    description: *const c_char,
+    out_point_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_point_json, "out_point_json")?;
+        let name = required_str(name, "name")?;
+        let path = required_str(path, "path")?;
+        let description = optional_str(description, "description")?.unwrap_or("");
+        let point = handles::with_site(site, |site| {
+            Ok(distribution::add_point(site, name, path, description)?)
+        })?;
+        write_json(out, &point);
+        Ok(())
+    })
+}
+
+/// Writes the distribution point with this name to `*out_point_json`; `OSU_NOT_FOUND` if none.
+///
+/// # Safety
+/// `name` is NUL-terminated UTF-8; `out_point_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_distribution_point_get(
+    site: *mut osu_site,
+    name: *const c_char,
+    out_point_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_point_json, "out_point_json")?;
+        let name = required_str(name, "name")?;
+        let point = handles::with_site(site, |site| Ok(distribution::get_point(site, name)?))?;
+        write_json(out, &point);
+        Ok(())
+    })
+}
+
+/// Writes a JSON array of every distribution point, by name, to `*out_points_json`.
+///
+/// # Safety
+/// `out_points_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_distribution_point_list(
+    site: *mut osu_site,
+    out_points_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_points_json, "out_points_json")?;
+        let points = handles::with_site(site, |site| Ok(distribution::list_points(site)?))?;
+        write_json(out, &points);
+        Ok(())
+    })
+}
+
+/// Renames a distribution point or changes its description; NULL leaves a field as it is.
+///
+/// # Safety
+/// Strings are NULL or NUL-terminated UTF-8; `out_point_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_distribution_point_set(
+    site: *mut osu_site,
+    name: *const c_char,
+    new_name: *const c_char,
+    description: *const c_char,
+    out_point_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_point_json, "out_point_json")?;
+        let name = required_str(name, "name")?;
+        let new_name = optional_str(new_name, "new_name")?;
+        let description = optional_str(description, "description")?;
+        let point = handles::with_site(site, |site| {
+            Ok(distribution::set_point(site, name, new_name, description)?)
+        })?;
+        write_json(out, &point);
+        Ok(())
+    })
+}
+
+/// Removes a distribution point. One that holds packages gives `OSU_CONFLICT` unless `force`,
+/// which first removes their content from it.
+///
+/// # Safety
+/// `name` is NUL-terminated UTF-8.
+#[no_mangle]
+pub unsafe extern "C" fn osu_distribution_point_remove(
+    site: *mut osu_site,
+    name: *const c_char,
+    force: bool,
+) -> osu_status {
+    ffi_boundary(|| {
+        let name = required_str(name, "name")?;
+        handles::with_site(site, |site| {
+            Ok(distribution::remove_point(site, name, force)?)
+        })
+    })
+}
+
+/// Distributes packages to distribution points. `package_ids_json` and
+/// `distribution_points_json` are JSON arrays of strings (`["OSU00001"]`, `["DP1","DP2"]`);
+/// `options_json` is NULL or `{"workers": 4}` (jobs served at once, 1 to 64). Each package lands
+/// at `<point>/<package id>/`; only files that differ are copied, every byte verified against
+/// the library's hash; a job that fails leaves its point at the previous version and is
+/// recorded as Failed while the others go on. `*out_statuses_json` receives the status of every
+/// job (see `osu_distribution_status_list`): the call returns `OSU_OK` even when jobs failed.
+///
+/// `progress` may be NULL; it is called on this thread only, and a non-zero return cancels
+/// every job (`OSU_CANCELLED`, every point left at its previous version).
+///
+/// # Safety
+/// Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_content_distribute(
+    site: *mut osu_site,
+    package_ids_json: *const c_char,
+    distribution_points_json: *const c_char,
+    options_json: *const c_char,
+    progress: osu_distribution_progress_callback,
+    user_data: *mut c_void,
+    out_statuses_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_statuses_json, "out_statuses_json")?;
+        let packages = string_list(package_ids_json, "package_ids_json")?;
+        let points = string_list(distribution_points_json, "distribution_points_json")?;
+        let options = distribute_options(options_json)?;
+        let packages: Vec<&str> = packages.iter().map(String::as_str).collect();
+        let points: Vec<&str> = points.iter().map(String::as_str).collect();
+        let mut report = |p: &DistributionProgress<'_>| forward_progress(progress, user_data, p);
+        let statuses = handles::with_site(site, |site| {
+            Ok(distribution::distribute(
+                site,
+                &packages,
+                &points,
+                &options,
+                &mut report,
+            )?)
+        })?;
+        write_json(out, &statuses);
+        Ok(())
+    })
+}
+
+/// Brings every distribution point that holds the package to its current content version
+/// (Configuration Manager's Update Distribution Points), as `osu_content_distribute` does.
+///
+/// # Safety
+/// As for `osu_content_distribute`.
+#[no_mangle]
+pub unsafe extern "C" fn osu_content_redistribute(
+    site: *mut osu_site,
+    package_id: *const c_char,
+    options_json: *const c_char,
+    progress: osu_distribution_progress_callback,
+    user_data: *mut c_void,
+    out_statuses_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_statuses_json, "out_statuses_json")?;
+        let id = required_str(package_id, "package_id")?;
+        let options = distribute_options(options_json)?;
+        let mut report = |p: &DistributionProgress<'_>| forward_progress(progress, user_data, p);
+        let statuses = handles::with_site(site, |site| {
+            Ok(distribution::redistribute(site, id, &options, &mut report)?)
+        })?;
+        write_json(out, &statuses);
+        Ok(())
+    })
+}
+
+/// Validates a package on a distribution point: re-hashes every file there against the manifest
+/// installed with it. `*out_report_json` receives `{"packageId", "distributionPoint",
+/// "contentVersion", "filesChecked", "missing", "altered", "unexpected", "valid"}` (the three
+/// lists hold paths relative to the package folder). A point that does not match is recorded as
+/// Failed. `OSU_NOT_FOUND` when the package is not installed there.
+///
+/// # Safety
+/// Strings are NUL-terminated UTF-8; `out_report_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_content_validate(
+    site: *mut osu_site,
+    package_id: *const c_char,
+    distribution_point: *const c_char,
+    progress: osu_distribution_progress_callback,
+    user_data: *mut c_void,
+    out_report_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_report_json, "out_report_json")?;
+        let id = required_str(package_id, "package_id")?;
+        let point = required_str(distribution_point, "distribution_point")?;
+        let mut report = |p: &DistributionProgress<'_>| forward_progress(progress, user_data, p);
+        let validation = handles::with_site(site, |site| {
+            Ok(distribution::validate(site, id, point, &mut report)?)
+        })?;
+        write_json(out, &validation);
+        Ok(())
+    })
+}
+
+/// Removes a package's content from a distribution point and its status there.
+/// `OSU_NOT_FOUND` when the package is not on that point.
+///
+/// # Safety
+/// Strings are NUL-terminated UTF-8.
+#[no_mangle]
+pub unsafe extern "C" fn osu_content_remove(
+    site: *mut osu_site,
+    package_id: *const c_char,
+    distribution_point: *const c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let id = required_str(package_id, "package_id")?;
+        let point = required_str(distribution_point, "distribution_point")?;
+        handles::with_site(site, |site| {
+            Ok(distribution::remove_content(site, id, point)?)
+        })
+    })
+}
+
+/// Writes a JSON array of distribution statuses, narrowed to a package and/or a distribution
+/// point when given (NULL: all): `{"packageId", "distributionPoint", "targetContentVersion",
+/// "installedContentVersion", "state" ("Waiting", "InProgress", "Installed", "Failed",
+/// "Retrying"), "bytesTotal", "bytesCopied", "filesCopied", "lastError", "startedAt",
+/// "finishedAt", "modifiedAt"}`.
+///
+/// # Safety
+/// Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_distribution_status_list(
+    site: *mut osu_site,
+    package_id: *const c_char,
+    distribution_point: *const c_char,
+    out_statuses_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_statuses_json, "out_statuses_json")?;
+        let id = optional_str(package_id, "package_id")?;
+        let point = optional_str(distribution_point, "distribution_point")?;
+        let statuses = handles::with_site(site, |site| Ok(distribution::status(site, id, point)?))?;
+        write_json(out, &statuses);
+        Ok(())
+    })
+}
+
+/// Writes a JSON array with, per package (or the one given), how many distribution points it
+/// targets and how many hold its current version, are in progress or failed: `{"packageId",
+/// "packageName", "contentVersion", "targeted", "installed", "inProgress", "failed"}`.
+///
+/// # Safety
+/// `package_id` is NULL or NUL-terminated UTF-8; `out_summaries_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_distribution_summary_list(
+    site: *mut osu_site,
+    package_id: *const c_char,
+    out_summaries_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_summaries_json, "out_summaries_json")?;
+        let id = optional_str(package_id, "package_id")?;
+        let summaries = handles::with_site(site, |site| Ok(distribution::summaries(site, id)?))?;
+        write_json(out, &summaries);
+        Ok(())
+    })
+}
+
+/// A JSON array of strings argument.
+unsafe fn string_list(value: *const c_char, name: &'static str) -> Result<Vec<String>, CallError> {
+    let text = required_str(value, name)?;
+    serde_json::from_str(text).map_err(|e| {
+        CallError::Core(Error::invalid_argument(
+            name,
+            format!("not a JSON array of strings ({e})"),
+        ))
+    })
+}
+
+unsafe fn distribute_options(value: *const c_char) -> Result<DistributeOptions, CallError> {
+    match optional_str(value, "options_json")? {
+        None => Ok(DistributeOptions::default()),
+        Some(text) => serde_json::from_str(text).map_err(|e| {
+            CallError::Core(Error::invalid_argument(
+                "options_json",
+                format!("not distribution options ({e}); expected {{\"workers\": 4}}"),
+            ))
+        }),
+    }
+}
+
+fn forward_progress(
+    callback: osu_distribution_progress_callback,
+    user_data: *mut c_void,
+    progress: &DistributionProgress<'_>,
+) -> ControlFlow<()> {
+    let Some(callback) = callback else {
+        return ControlFlow::Continue(());
+    };
+    let text = |s: &str| CString::new(s).unwrap_or_default();
+    let (package_id, point, file) = (
+        text(progress.package_id),
+        text(progress.distribution_point),
+        text(progress.current_file),
+    );
+    let report = osu_distribution_progress {
+        package_id: package_id.as_ptr(),
+        distribution_point: point.as_ptr(),
+        current_file: file.as_ptr(),
+        bytes_done: progress.bytes_done,
+        bytes_total: progress.bytes_total,
+        files_done: progress.files_done,
+        files_total: progress.files_total,
+        jobs_done: progress.jobs_done,
+        jobs_total: progress.jobs_total,
+    };
+    // SAFETY: the caller gave this callback for this call; the report outlives the call.
+    match unsafe { callback(&report, user_data) } {
+        0 => ControlFlow::Continue(()),
+        _ => ControlFlow::Break(()),
+    }
+}
