@@ -38,6 +38,8 @@ namespace OsUpgrade
                     return new OsUpgradeInvalidImageException(message);
                 case OsUpgradeStatus.Busy:
                     return new OsUpgradeBusyException(message);
+                case OsUpgradeStatus.DamagedContent:
+                    return new OsUpgradeDamagedContentException(message);
                 case OsUpgradeStatus.InvalidHandle:
                     return new ObjectDisposedException(nameof(Site), message);
                 case OsUpgradeStatus.Cancelled:
@@ -107,7 +109,18 @@ namespace OsUpgrade
         }
     }
 
-    /// <summary>Another process held the site database for longer than the busy timeout.</summary>
+    /// <summary>Content in the site's library does not match its hash: damaged or tampered with.</summary>
+    public sealed class OsUpgradeDamagedContentException : OsUpgradeException
+    {
+        /// <summary>Creates the exception.</summary>
+        /// <param name="message">The file whose content is damaged.</param>
+        public OsUpgradeDamagedContentException(string message)
+            : base(OsUpgradeStatus.DamagedContent, message)
+        {
+        }
+    }
+
+    /// <summary>Another process held the site database too long, or is changing the same package on the same distribution point.</summary>
     public sealed class OsUpgradeBusyException : OsUpgradeException
     {
         /// <summary>Creates the exception.</summary>

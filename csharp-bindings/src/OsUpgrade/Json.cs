@@ -8,6 +8,11 @@ namespace OsUpgrade
     /// <summary>Reads the library's JSON records (camelCase) into the immutable models.</summary>
     internal static class Json
     {
+        internal static byte[] Write<T>(T value, JsonTypeInfo<T> type)
+        {
+            return Utf8.ToNative(JsonSerializer.Serialize(value, type))!;
+        }
+
         internal static T Read<T>(string json, JsonTypeInfo<T> type)
         {
             return JsonSerializer.Deserialize(json, type)
@@ -20,6 +25,13 @@ namespace OsUpgrade
     [JsonSerializable(typeof(UpgradePackage))]
     [JsonSerializable(typeof(List<UpgradePackage>))]
     [JsonSerializable(typeof(SiteInfo))]
+    [JsonSerializable(typeof(DistributionPoint))]
+    [JsonSerializable(typeof(List<DistributionPoint>))]
+    [JsonSerializable(typeof(List<DistributionStatus>))]
+    [JsonSerializable(typeof(List<DistributionSummary>))]
+    [JsonSerializable(typeof(ValidationReport))]
+    [JsonSerializable(typeof(DistributeOptions))]
+    [JsonSerializable(typeof(string[]))]
     internal sealed partial class RecordContext : JsonSerializerContext
     {
     }

@@ -54,6 +54,56 @@ namespace OsUpgrade
         internal static extern OsUpgradeStatus osu_package_remove(SiteHandle site, byte[] packageId);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_package_reload_content(
+            SiteHandle site, byte[] packageId, ProgressCallback? progress, IntPtr userData, out IntPtr packageJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_distribution_point_add(
+            SiteHandle site, byte[] name, byte[] path, byte[]? description, out IntPtr pointJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_distribution_point_get(SiteHandle site, byte[] name, out IntPtr pointJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_distribution_point_list(SiteHandle site, out IntPtr pointsJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_distribution_point_set(
+            SiteHandle site, byte[] name, byte[]? newName, byte[]? description, out IntPtr pointJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_distribution_point_remove(
+            SiteHandle site, byte[] name, [MarshalAs(UnmanagedType.U1)] bool force);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_content_distribute(
+            SiteHandle site,
+            byte[] packageIdsJson,
+            byte[] distributionPointsJson,
+            byte[]? optionsJson,
+            ProgressCallback? progress,
+            IntPtr userData,
+            out IntPtr statusesJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_content_redistribute(
+            SiteHandle site, byte[] packageId, byte[]? optionsJson, ProgressCallback? progress, IntPtr userData, out IntPtr statusesJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_content_validate(
+            SiteHandle site, byte[] packageId, byte[] distributionPoint, ProgressCallback? progress, IntPtr userData, out IntPtr reportJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_content_remove(SiteHandle site, byte[] packageId, byte[] distributionPoint);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_distribution_status_list(
+            SiteHandle site, byte[]? packageId, byte[]? distributionPoint, out IntPtr statusesJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_distribution_summary_list(SiteHandle site, byte[]? packageId, out IntPtr summariesJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void osu_string_free(IntPtr value);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -61,6 +111,21 @@ namespace OsUpgrade
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern IntPtr osu_version();
+
+        /// <summary>A distribution progress report as C lays it out (<c>osu_distribution_progress</c>).</summary>
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct DistributionProgress
+        {
+            public IntPtr PackageId;
+            public IntPtr DistributionPoint;
+            public IntPtr CurrentFile;
+            public ulong BytesDone;
+            public ulong BytesTotal;
+            public ulong FilesDone;
+            public ulong FilesTotal;
+            public ulong JobsDone;
+            public ulong JobsTotal;
+        }
 
         /// <summary>The progress report as C lays it out (<c>osu_progress</c>).</summary>
         [StructLayout(LayoutKind.Sequential)]

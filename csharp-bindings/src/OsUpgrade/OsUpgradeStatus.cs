@@ -41,5 +41,8 @@ namespace OsUpgrade
 
         /// <summary>A bug in OSUpgrade.</summary>
         Internal = 11,
+
+        /// <summary>Content in the site's library does not match its hash.</summary>
+        DamagedContent = 12,
     }
 }

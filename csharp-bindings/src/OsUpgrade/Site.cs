@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -97,7 +98,7 @@ namespace OsUpgrade
             RequireArgument(sourcePath, nameof(sourcePath));
             RequireArgument(name, nameof(name));
             var site = Handle;
-            var json = WithProgress(progress, cancellationToken, callback =>
+            var json = WithProgress(progress, ReadAddProgress, cancellationToken, callback =>
             {
                 var status = NativeMethods.osu_package_add(
                     site,
@@ -154,13 +155,211 @@ namespace OsUpgrade
             return Json.Read(Native.TakeJson(status, json), RecordContext.Default.UpgradePackage);
         }
 
-        /// <summary>Removes a package and the content no other package uses.</summary>
+        /// <summary>
+        /// Removes a package: first its content from every distribution point that holds it, then its
+        /// records and the library content no other package uses.
+        /// </summary>
         /// <param name="id">The package ID.</param>
         /// <exception cref="OsUpgradeNotFoundException">There is no such package.</exception>
         public void RemovePackage(string id)
         {
             RequireArgument(id, nameof(id));
             Native.ThrowIfFailed(NativeMethods.osu_package_remove(Handle, Utf8.ToNative(id)!));
+        }
+
+        /// <summary>
+        /// Reads the package's source folder again and, when its content changed, records it as the next
+        /// content version (Configuration Manager's "reload from the original source location"). An
+        /// unchanged source changes nothing. Distribution points get the new version with
+        /// <see cref="RedistributeContent"/>.
+        /// </summary>
+        /// <param name="id">The package ID.</param>
+        /// <param name="progress">Receives progress on the calling thread.</param>
+        /// <param name="cancellationToken">Cancels the reload, which then changes nothing.</param>
+        /// <returns>The package, with its current content version.</returns>
+        public UpgradePackage ReloadPackageContent(string id, IProgress<AddPackageProgress>? progress = null, CancellationToken cancellationToken = default)
+        {
+            RequireArgument(id, nameof(id));
+            var site = Handle;
+            var json = WithProgress(progress, ReadAddProgress, cancellationToken, callback =>
+            {
+                var status = NativeMethods.osu_package_reload_content(site, Utf8.ToNative(id)!, callback, IntPtr.Zero, out var result);
+                return (status, result);
+            });
+            return Json.Read(json, RecordContext.Default.UpgradePackage);
+        }
+
+        /// <summary>Adds a distribution point: an absolute folder, created if needed and proved writable.</summary>
+        /// <param name="name">The point's name, unique in the site.</param>
+        /// <param name="path">An absolute folder: a local disk, a mounted share, a UNC path on Windows.</param>
+        /// <param name="description">A description.</param>
+        /// <returns>The new point.</returns>
+        /// <exception cref="OsUpgradeInvalidArgumentException">The path is relative or a file.</exception>
+        /// <exception cref="OsUpgradeIOException">The folder cannot be created or written.</exception>
+        /// <exception cref="OsUpgradeConflictException">The name is taken.</exception>
+        public DistributionPoint AddDistributionPoint(string name, string path, string? description = null)
+        {
+            RequireArgument(name, nameof(name));
+            RequireArgument(path, nameof(path));
+            var status = NativeMethods.osu_distribution_point_add(Handle, Utf8.ToNative(name)!, Utf8.ToNative(path)!, Utf8.ToNative(description), out var json);
+            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.DistributionPoint);
+        }
+
+        /// <summary>Gets a distribution point by name.</summary>
+        /// <param name="name">The point's name.</param>
+        /// <returns>The point.</returns>
+        /// <exception cref="OsUpgradeNotFoundException">There is no such point.</exception>
+        public DistributionPoint GetDistributionPoint(string name)
+        {
+            RequireArgument(name, nameof(name));
+            var status = NativeMethods.osu_distribution_point_get(Handle, Utf8.ToNative(name)!, out var json);
+            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.DistributionPoint);
+        }
+
+        /// <summary>Lists every distribution point, by name.</summary>
+        /// <returns>The points.</returns>
+        public IReadOnlyList<DistributionPoint> GetDistributionPoints()
+        {
+            var status = NativeMethods.osu_distribution_point_list(Handle, out var json);
+            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.ListDistributionPoint);
+        }
+
+        /// <summary>Renames a distribution point or changes its description; null leaves a field as it is.</summary>
+        /// <param name="name">The point's name.</param>
+        /// <param name="newName">The new name, or null.</param>
+        /// <param name="description">The new description, or null.</param>
+        /// <returns>The updated point.</returns>
+        public DistributionPoint SetDistributionPoint(string name, string? newName = null, string? description = null)
+        {
+            RequireArgument(name, nameof(name));
+            var status = NativeMethods.osu_distribution_point_set(Handle, Utf8.ToNative(name)!, Utf8.ToNative(newName), Utf8.ToNative(description), out var json);
+            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.DistributionPoint);
+        }
+
+        /// <summary>Removes a distribution point; one that holds packages only with <paramref name="force"/>, which first removes their content.</summary>
+        /// <param name="name">The point's name.</param>
+        /// <param name="force">Removes the content of the packages on it first.</param>
+        /// <exception cref="OsUpgradeConflictException">The point holds packages and force is false.</exception>
+        public void RemoveDistributionPoint(string name, bool force = false)
+        {
+            RequireArgument(name, nameof(name));
+            Native.ThrowIfFailed(NativeMethods.osu_distribution_point_remove(Handle, Utf8.ToNative(name)!, force));
+        }
+
+        /// <summary>
+        /// Distributes packages to distribution points (Configuration Manager's Distribute Content): only
+        /// files that differ are copied, every byte verified against the library's hash, several points at
+        /// once. A job that fails is reported with <see cref="DistributionState.Failed"/> and its error, and
+        /// leaves its point at the previous version; the others go on.
+        /// </summary>
+        /// <param name="packageIds">The packages.</param>
+        /// <param name="distributionPointNames">The points.</param>
+        /// <param name="options">How many jobs run at once.</param>
+        /// <param name="progress">Receives progress on the calling thread.</param>
+        /// <param name="cancellationToken">Cancels every job; each point keeps its previous version.</param>
+        /// <returns>The status of every job.</returns>
+        /// <exception cref="OsUpgradeNotFoundException">A package or point does not exist.</exception>
+        public IReadOnlyList<DistributionStatus> DistributeContent(
+            IEnumerable<string> packageIds,
+            IEnumerable<string> distributionPointNames,
+            DistributeOptions? options = null,
+            IProgress<DistributionProgress>? progress = null,
+            CancellationToken cancellationToken = default)
+        {
+            var packages = NamesJson(packageIds, nameof(packageIds));
+            var points = NamesJson(distributionPointNames, nameof(distributionPointNames));
+            var optionsJson = OptionsJson(options);
+            var site = Handle;
+            var json = WithProgress(progress, ReadDistributionProgress, cancellationToken, callback =>
+            {
+                var status = NativeMethods.osu_content_distribute(site, packages, points, optionsJson, callback, IntPtr.Zero, out var result);
+                return (status, result);
+            });
+            return Json.Read(json, RecordContext.Default.ListDistributionStatus);
+        }
+
+        /// <summary>
+        /// Brings every distribution point that holds a package to its current content version
+        /// (Configuration Manager's Update Distribution Points).
+        /// </summary>
+        /// <param name="packageId">The package ID.</param>
+        /// <param name="options">How many jobs run at once.</param>
+        /// <param name="progress">Receives progress on the calling thread.</param>
+        /// <param name="cancellationToken">Cancels every job.</param>
+        /// <returns>The status of every job.</returns>
+        public IReadOnlyList<DistributionStatus> RedistributeContent(
+            string packageId,
+            DistributeOptions? options = null,
+            IProgress<DistributionProgress>? progress = null,
+            CancellationToken cancellationToken = default)
+        {
+            RequireArgument(packageId, nameof(packageId));
+            var optionsJson = OptionsJson(options);
+            var site = Handle;
+            var json = WithProgress(progress, ReadDistributionProgress, cancellationToken, callback =>
+            {
+                var status = NativeMethods.osu_content_redistribute(site, Utf8.ToNative(packageId)!, optionsJson, callback, IntPtr.Zero, out var result);
+                return (status, result);
+            });
+            return Json.Read(json, RecordContext.Default.ListDistributionStatus);
+        }
+
+        /// <summary>
+        /// Validates a package on a distribution point (Configuration Manager's Validate): re-hashes every
+        /// file there and reports each missing, altered and unexpected one. A point that does not match is
+        /// recorded as failed.
+        /// </summary>
+        /// <param name="packageId">The package ID.</param>
+        /// <param name="distributionPointName">The point.</param>
+        /// <param name="progress">Receives progress on the calling thread.</param>
+        /// <param name="cancellationToken">Cancels the validation.</param>
+        /// <returns>What the validation found.</returns>
+        /// <exception cref="OsUpgradeNotFoundException">The package is not installed on the point.</exception>
+        public ValidationReport ValidateContent(
+            string packageId,
+            string distributionPointName,
+            IProgress<DistributionProgress>? progress = null,
+            CancellationToken cancellationToken = default)
+        {
+            RequireArgument(packageId, nameof(packageId));
+            RequireArgument(distributionPointName, nameof(distributionPointName));
+            var site = Handle;
+            var json = WithProgress(progress, ReadDistributionProgress, cancellationToken, callback =>
+            {
+                var status = NativeMethods.osu_content_validate(site, Utf8.ToNative(packageId)!, Utf8.ToNative(distributionPointName)!, callback, IntPtr.Zero, out var result);
+                return (status, result);
+            });
+            return Json.Read(json, RecordContext.Default.ValidationReport);
+        }
+
+        /// <summary>Removes a package's content from a distribution point.</summary>
+        /// <param name="packageId">The package ID.</param>
+        /// <param name="distributionPointName">The point.</param>
+        /// <exception cref="OsUpgradeNotFoundException">The package is not on the point.</exception>
+        public void RemoveContent(string packageId, string distributionPointName)
+        {
+            RequireArgument(packageId, nameof(packageId));
+            RequireArgument(distributionPointName, nameof(distributionPointName));
+            Native.ThrowIfFailed(NativeMethods.osu_content_remove(Handle, Utf8.ToNative(packageId)!, Utf8.ToNative(distributionPointName)!));
+        }
+
+        /// <summary>Gets the status of packages on distribution points, narrowed to a package and/or a point.</summary>
+        /// <param name="packageId">A package ID, or null for all.</param>
+        /// <param name="distributionPointName">A point, or null for all.</param>
+        /// <returns>The statuses, by package and point.</returns>
+        public IReadOnlyList<DistributionStatus> GetDistributionStatus(string? packageId = null, string? distributionPointName = null)
+        {
+            var status = NativeMethods.osu_distribution_status_list(Handle, Utf8.ToNative(packageId), Utf8.ToNative(distributionPointName), out var json);
+            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.ListDistributionStatus);
+        }
+
+        /// <summary>Gets, per package, how many points it targets and how many hold its current version, are busy or failed.</summary>
+        /// <param name="packageId">A package ID, or null for all.</param>
+        /// <returns>The summaries, by package.</returns>
+        public IReadOnlyList<DistributionSummary> GetDistributionSummaries(string? packageId = null)
+        {
+            var status = NativeMethods.osu_distribution_summary_list(Handle, Utf8.ToNative(packageId), out var json);
+            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.ListDistributionSummary);
         }
 
         /// <summary>Closes the site. Calling it again does nothing.</summary>
@@ -191,12 +390,14 @@ namespace OsUpgrade
         }
 
         /// <summary>
-        /// Makes a native call with a progress callback that reports to <paramref name="progress"/> and
-        /// cancels when the token is cancelled. An exception thrown by the progress receiver stops the
-        /// call and is rethrown here: it must never unwind through native frames.
+        /// Makes a native call with a progress callback that reads each report with <paramref name="read"/>,
+        /// hands it to <paramref name="progress"/> and cancels when the token is cancelled. An exception
+        /// thrown by the progress receiver stops the call and is rethrown here: it must never unwind
+        /// through native frames.
         /// </summary>
-        private static string WithProgress(
-            IProgress<AddPackageProgress>? progress,
+        private static string WithProgress<T>(
+            IProgress<T>? progress,
+            Func<IntPtr, T> read,
             CancellationToken cancellationToken,
             Func<NativeMethods.ProgressCallback?, (OsUpgradeStatus Status, IntPtr Json)> call)
         {
@@ -209,7 +410,7 @@ namespace OsUpgrade
                 {
                     try
                     {
-                        progress?.Report(new AddPackageProgress(Marshal.PtrToStructure<NativeMethods.Progress>(report)));
+                        progress?.Report(read(report));
                         return cancellationToken.IsCancellationRequested ? 1 : 0;
                     }
                     catch (Exception e)
@@ -229,6 +430,25 @@ namespace OsUpgrade
             }
 
             return Native.TakeJson(status, json);
+        }
+
+        private static AddPackageProgress ReadAddProgress(IntPtr report) =>
+            new AddPackageProgress(Marshal.PtrToStructure<NativeMethods.Progress>(report));
+
+        private static DistributionProgress ReadDistributionProgress(IntPtr report) =>
+            new DistributionProgress(Marshal.PtrToStructure<NativeMethods.DistributionProgress>(report));
+
+        private static byte[]? OptionsJson(DistributeOptions? options) =>
+            options == null ? null : Json.Write(options, RecordContext.Default.DistributeOptions);
+
+        private static byte[] NamesJson(IEnumerable<string> names, string argument)
+        {
+            if (names == null)
+            {
+                throw new ArgumentNullException(argument);
+            }
+
+            return Json.Write(names.ToArray(), RecordContext.Default.StringArray);
         }
     }
 }
