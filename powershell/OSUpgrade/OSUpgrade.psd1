@@ -15,6 +15,15 @@
         'Get-OSUpgradePackage'
         'Set-OSUpgradePackage'
         'Remove-OSUpgradePackage'
+        'Add-OSUpgradeDistributionPoint'
+        'Get-OSUpgradeDistributionPoint'
+        'Set-OSUpgradeDistributionPoint'
+        'Remove-OSUpgradeDistributionPoint'
+        'Start-OSUpgradeContentDistribution'
+        'Get-OSUpgradeDistributionStatus'
+        'Test-OSUpgradeContent'
+        'Update-OSUpgradeDistributionPoint'
+        'Remove-OSUpgradeContentDistribution'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

@@ -22,10 +22,4 @@ foreach ($folder in 'Private', 'Public') {
 
 Register-OSUpgradeArgumentCompleter
 
-Export-ModuleMember -Function @(
-    'Get-OSUpgradeSite'
-    'Add-OSUpgradePackage'
-    'Get-OSUpgradePackage'
-    'Set-OSUpgradePackage'
-    'Remove-OSUpgradePackage'
-)
+# What is exported is the manifest's FunctionsToExport: the helpers in Private/ stay inside.

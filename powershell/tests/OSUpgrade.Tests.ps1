@@ -1,3 +1,8 @@
+BeforeDiscovery {
+    $manifestPath = Join-Path -Path $PSScriptRoot -ChildPath '../OSUpgrade/OSUpgrade.psd1'
+    $exported = (Import-PowerShellDataFile -Path $manifestPath).FunctionsToExport
+}
+
 BeforeAll {
     # Output and error records of a command, as a user sees them, with non-terminating errors
     # left non-terminating. Not -ErrorVariable: PowerShell also puts there the .NET exceptions a
@@ -30,9 +35,13 @@ BeforeAll {
 }
 
 Describe 'The module' {
-    It 'exports exactly its cmdlets, all with approved verbs' {
+    It 'exports one cmdlet per file of Public/, as the manifest lists them, all with approved verbs' {
         $commands = (Get-Module -Name OSUpgrade).ExportedFunctions.Keys | Sort-Object
-        $commands | Should -Be @('Add-OSUpgradePackage', 'Get-OSUpgradePackage', 'Get-OSUpgradeSite', 'Remove-OSUpgradePackage', 'Set-OSUpgradePackage')
+        $files = Get-ChildItem -Path (Join-Path -Path $repository -ChildPath 'powershell/OSUpgrade/Public') -Filter '*.ps1' | ForEach-Object BaseName | Sort-Object
+        $commands | Should -Be $files
+        $manifest = Import-PowerShellDataFile -Path (Join-Path -Path $repository -ChildPath 'powershell/OSUpgrade/OSUpgrade.psd1')
+        $commands | Should -Be ($manifest.FunctionsToExport | Sort-Object)
+        $commands | Should -Contain 'Start-OSUpgradeContentDistribution'
         $approved = (Get-Verb).Verb
         foreach ($command in $commands) {
             $command.Split('-')[0] | Should -BeIn $approved
@@ -45,9 +54,7 @@ Describe 'The module' {
         $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
     }
 
-    It 'has help with a synopsis, every parameter and at least two examples for <_>' -ForEach @(
-        'Get-OSUpgradeSite', 'Add-OSUpgradePackage', 'Get-OSUpgradePackage', 'Set-OSUpgradePackage', 'Remove-OSUpgradePackage'
-    ) {
+    It 'has help with a synopsis, every parameter and at least two examples for <_>' -ForEach $exported {
         $help = Get-Help -Name $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         $help.Synopsis | Should -Not -Match "^\s*$_\s"
@@ -235,5 +242,116 @@ Describe 'Get-, Set- and Remove-OSUpgradePackage' {
         $table | Should -Match 'Editions'
         $table | Should -Match 'Professional, Enterprise'
         $table | Should -Match '10\.0\.19045\.2965'
+    }
+}
+
+Describe 'Distribution points and content distribution' {
+    BeforeEach {
+        $sitePath = Join-Path -Path $TestDrive -ChildPath ('site-' + [guid]::NewGuid().ToString('N'))
+        $pointsPath = Join-Path -Path $TestDrive -ChildPath ('points-' + [guid]::NewGuid().ToString('N'))
+        $package = Add-OSUpgradePackage -SourcePath $source -Name 'Windows 10 22H2' -SitePath $sitePath
+        foreach ($name in 'DP1', 'DP2') {
+            Add-OSUpgradeDistributionPoint -Name $name -Path (Join-Path -Path $pointsPath -ChildPath $name) -SitePath $sitePath | Out-Null
+        }
+    }
+
+    It 'adds, gets, renames and removes points' {
+        (Get-OSUpgradeDistributionPoint -SitePath $sitePath).Name | Should -Be @('DP1', 'DP2')
+        (Get-OSUpgradeDistributionPoint -Name 'dp*' -SitePath $sitePath).Count | Should -Be 2
+        Get-OSUpgradeDistributionPoint -Name DP2 -SitePath $sitePath | Set-OSUpgradeDistributionPoint -NewName 'Branch-01' -Description 'Branch' -SitePath $sitePath
+        (Get-OSUpgradeDistributionPoint -Name 'Branch-01' -SitePath $sitePath).Description | Should -Be 'Branch'
+        Remove-OSUpgradeDistributionPoint -Name 'Branch-01' -Force -SitePath $sitePath
+        (Get-OSUpgradeDistributionPoint -SitePath $sitePath).Name | Should -Be 'DP1'
+    }
+
+    It 'refuses a relative point path with InvalidArgument' {
+        $failure = { Add-OSUpgradeDistributionPoint -Name DP3 -Path 'relative/dp3' -SitePath $sitePath } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure.Exception.Message | Should -BeLike '*relative/dp3*'
+    }
+
+    It 'distributes packages from the pipeline to several points, with progress' {
+        Mock -CommandName Write-Progress -ModuleName OSUpgrade
+        $statuses = Get-OSUpgradePackage -SitePath $sitePath | Start-OSUpgradeContentDistribution -DistributionPointName DP1, DP2 -SitePath $sitePath
+        $statuses.State | Should -Be @('Installed', 'Installed')
+        Test-Path -LiteralPath (Join-Path -Path $pointsPath -ChildPath "DP2/$($package.Id)/setup.exe") | Should -BeTrue
+        Should -Invoke -CommandName Write-Progress -ModuleName OSUpgrade -ParameterFilter { $Id -eq 2 -and $ParentId -eq 1 }
+        $summary = Get-OSUpgradeDistributionStatus -Summary -SitePath $sitePath
+        ($summary.Targeted, $summary.Installed) | Should -Be @(2, 2)
+    }
+
+    It 'distributes nothing with -WhatIf' {
+        Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath -WhatIf
+        Get-OSUpgradeDistributionStatus -SitePath $sitePath | Should -BeNullOrEmpty
+    }
+
+    It 'validates, names the altered file, and repairs it with Update-OSUpgradeDistributionPoint' {
+        Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath | Out-Null
+        Set-Content -LiteralPath (Join-Path -Path $pointsPath -ChildPath "DP1/$($package.Id)/sources/ei.cfg") -Value 'tampered'
+        $report = Test-OSUpgradeContent -PackageId $package.Id -SitePath $sitePath
+        $report.Valid | Should -BeFalse
+        $report.Altered | Should -Be 'sources/ei.cfg'
+        (Get-OSUpgradeDistributionStatus -State Failed -SitePath $sitePath).DistributionPoint | Should -Be 'DP1'
+
+        $repaired = Get-OSUpgradeDistributionStatus -State Failed -SitePath $sitePath | Update-OSUpgradeDistributionPoint -SitePath $sitePath
+        $repaired.State | Should -Be 'Installed'
+        $repaired.FilesCopied | Should -Be 1
+        (Test-OSUpgradeContent -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath).Valid | Should -BeTrue
+    }
+
+    It 'writes a non-terminating error for each failed job and goes on' {
+        $lockFolder = Join-Path -Path $pointsPath -ChildPath 'DP1/.osupgrade'
+        $lock = [System.IO.File]::Open((Join-Path -Path $lockFolder -ChildPath "$($package.Id).lock"), 'OpenOrCreate', 'ReadWrite', 'ReadWrite')
+        try {
+            $lock.Lock(0, 0)
+        }
+        catch {
+            $lock.Dispose()
+            Set-ItResult -Skipped -Because 'this platform cannot lock the file from .NET'
+            return
+        }
+        try {
+            $output = @(Invoke-Capturing { Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1, DP2 -SitePath $sitePath })
+        }
+        finally {
+            $lock.Dispose()
+        }
+        $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        ($output | Where-Object { $_ -is [OsUpgrade.DistributionStatus] }).State | Should -Be @('Failed', 'Installed')
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'OSUpgradeDistributionFailed,*'
+        $errors[0].Exception.Message | Should -BeLike '*another process*'
+    }
+
+    It 'picks up a changed source with -ReloadFromSource' {
+        $changing = New-TestSource -Name ('changing-' + [guid]::NewGuid().ToString('N')) -SmallFiles 3
+        $other = Add-OSUpgradePackage -SourcePath $changing -Name 'Changing' -SitePath $sitePath
+        Start-OSUpgradeContentDistribution -PackageId $other.Id -DistributionPointName DP1 -SitePath $sitePath | Out-Null
+        Set-Content -LiteralPath (Join-Path -Path $changing -ChildPath 'sources/new.txt') -Value 'version 2'
+        $status = Update-OSUpgradeDistributionPoint -PackageId $other.Id -ReloadFromSource -SitePath $sitePath
+        $status.InstalledContentVersion | Should -Be 2
+        Test-Path -LiteralPath (Join-Path -Path $pointsPath -ChildPath "DP1/$($other.Id)/sources/new.txt") | Should -BeTrue
+    }
+
+    It 'removes content from points, and a point with content only with -Force' {
+        Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1, DP2 -SitePath $sitePath | Out-Null
+        $failures = @(Get-WrittenError { Remove-OSUpgradeDistributionPoint -Name DP1 -Confirm:$false -SitePath $sitePath })
+        $failures[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        Get-OSUpgradeDistributionStatus -DistributionPointName DP2 -SitePath $sitePath | Remove-OSUpgradeContentDistribution -Force -SitePath $sitePath
+        Test-Path -LiteralPath (Join-Path -Path $pointsPath -ChildPath "DP2/$($package.Id)") | Should -BeFalse
+        Remove-OSUpgradeDistributionPoint -Name DP1 -Force -SitePath $sitePath
+        Test-Path -LiteralPath (Join-Path -Path $pointsPath -ChildPath "DP1/$($package.Id)") | Should -BeFalse
+    }
+
+    It 'completes distribution point names with Tab' {
+        $line = "Start-OSUpgradeContentDistribution -SitePath '$sitePath' -DistributionPointName D"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('DP1', 'DP2')
+    }
+
+    It 'formats statuses as a table with state and versions' {
+        Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath | Out-Null
+        $table = Get-OSUpgradeDistributionStatus -SitePath $sitePath | Format-Table | Out-String -Width 200
+        $table | Should -Match 'DistributionPoint'
+        $table | Should -Match 'Installed'
     }
 }

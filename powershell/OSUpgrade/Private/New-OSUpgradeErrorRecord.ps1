@@ -34,6 +34,7 @@ function New-OSUpgradeErrorRecord {
             'Conflict' { 'ResourceExists' }
             'IO' { 'WriteError' }
             'InvalidImage' { 'InvalidData' }
+            'DamagedContent' { 'InvalidData' }
             'Busy' { 'ResourceBusy' }
             'Database' { 'ReadError' }
             default { 'NotSpecified' }

@@ -1,0 +1,67 @@
+function Add-OSUpgradeDistributionPoint {
+    <#
+    .SYNOPSIS
+        Adds a distribution point: a folder that holds packages for clients to run setup from.
+    .DESCRIPTION
+        The path must be absolute: a local folder, a mounted share, or a UNC path on Windows. The
+        folder is created if needed, and the cmdlet proves it can write there before it records the
+        point. Packages land in <Path>\<package ID>\ as plain trees setup.exe can run from.
+    .PARAMETER Name
+        The point's name, unique in the site (any letter case).
+    .PARAMETER Path
+        The point's absolute folder path.
+    .PARAMETER Description
+        A description.
+    .PARAMETER SitePath
+        The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
+    .PARAMETER WhatIf
+        Shows what would be added without adding it.
+    .PARAMETER Confirm
+        Asks before adding.
+    .EXAMPLE
+        Add-OSUpgradeDistributionPoint -Name DP1 -Path \\fs01\OSContent -Description 'Head office'
+
+        Adds a share as a distribution point.
+    .EXAMPLE
+        Add-OSUpgradeDistributionPoint -Name Lab -Path /srv/osupgrade/lab
+
+        Adds a local folder on Linux.
+    .INPUTS
+        None.
+    .OUTPUTS
+        OsUpgrade.DistributionPoint
+    .LINK
+        Start-OSUpgradeContentDistribution
+    .LINK
+        about_OSUpgrade
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([OsUpgrade.DistributionPoint])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [string] $Name,
+
+        [Parameter(Mandatory, Position = 1)]
+        [string] $Path,
+
+        [Parameter()]
+        [string] $Description,
+
+        [Parameter()]
+        [string] $SitePath
+    )
+
+    if (-not $PSCmdlet.ShouldProcess($Path, "Add distribution point '$Name'")) {
+        return
+    }
+    $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+    try {
+        $site.AddDistributionPoint($Name, $Path, $Description)
+    }
+    catch {
+        $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Path))
+    }
+    finally {
+        $site.Dispose()
+    }
+}

@@ -1,0 +1,56 @@
+function Get-OSUpgradeDistributionPoint {
+    <#
+    .SYNOPSIS
+        Gets distribution points.
+    .DESCRIPTION
+        Gets the distribution points of a site, all of them or those whose name matches (wildcards *
+        and ?, any letter case). A name without wildcards that matches nothing is a non-terminating
+        error.
+    .PARAMETER Name
+        The point's name, or a wildcard pattern.
+    .PARAMETER SitePath
+        The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
+    .EXAMPLE
+        Get-OSUpgradeDistributionPoint
+
+        Lists every distribution point.
+    .EXAMPLE
+        Get-OSUpgradeDistributionPoint -Name 'Branch*' | Remove-OSUpgradeDistributionPoint -WhatIf
+
+        Shows which branch points would be removed.
+    .INPUTS
+        None.
+    .OUTPUTS
+        OsUpgrade.DistributionPoint
+    .LINK
+        Add-OSUpgradeDistributionPoint
+    .LINK
+        about_OSUpgrade
+    #>
+    [CmdletBinding()]
+    [OutputType([OsUpgrade.DistributionPoint])]
+    param(
+        [Parameter(Position = 0)]
+        [SupportsWildcards()]
+        [string] $Name = '*',
+
+        [Parameter()]
+        [string] $SitePath
+    )
+
+    $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+    try {
+        $points = @($site.GetDistributionPoints() | Where-Object { $_.Name -like $Name })
+    }
+    catch {
+        $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Name))
+    }
+    finally {
+        $site.Dispose()
+    }
+    if ($points.Count -eq 0 -and -not [WildcardPattern]::ContainsWildcardCharacters($Name)) {
+        $missing = New-Object -TypeName OsUpgrade.OsUpgradeNotFoundException -ArgumentList "distribution point '$Name' does not exist"
+        $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $missing -TargetObject $Name))
+    }
+    $points
+}

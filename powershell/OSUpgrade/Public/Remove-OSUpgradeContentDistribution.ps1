@@ -1,0 +1,79 @@
+function Remove-OSUpgradeContentDistribution {
+    <#
+    .SYNOPSIS
+        Removes packages' content from distribution points.
+    .DESCRIPTION
+        Deletes the package's folder and manifest from each point and forgets its status there. The
+        package stays in the site. Asks for confirmation unless -Force or -Confirm:$false is given.
+    .PARAMETER PackageId
+        The package ID. Takes values from the pipeline by the property names Id and PackageId.
+    .PARAMETER DistributionPointName
+        The points. Takes values from the pipeline by the property name DistributionPoint.
+    .PARAMETER Force
+        Removes without asking.
+    .PARAMETER SitePath
+        The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
+    .PARAMETER WhatIf
+        Shows what would be removed without removing it.
+    .PARAMETER Confirm
+        Asks before removing each package from each point.
+    .EXAMPLE
+        Remove-OSUpgradeContentDistribution -PackageId OSU00001 -DistributionPointName DP1 -Force
+
+        Removes one package from one point.
+    .EXAMPLE
+        Get-OSUpgradeDistributionStatus -DistributionPointName Lab | Remove-OSUpgradeContentDistribution -WhatIf
+
+        Shows what would be removed from the Lab point.
+    .INPUTS
+        System.String. Package IDs and point names, by property name.
+    .OUTPUTS
+        None.
+    .LINK
+        Start-OSUpgradeContentDistribution
+    .LINK
+        about_OSUpgrade
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
+    [OutputType([void])]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $PackageId,
+
+        [Parameter(Mandatory, Position = 1, ValueFromPipelineByPropertyName)]
+        [Alias('DistributionPoint')]
+        [string[]] $DistributionPointName,
+
+        [Parameter()]
+        [switch] $Force,
+
+        [Parameter()]
+        [string] $SitePath
+    )
+
+    begin {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+    }
+
+    process {
+        if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) {
+            $ConfirmPreference = 'None'
+        }
+        foreach ($point in $DistributionPointName) {
+            if (-not $PSCmdlet.ShouldProcess("$PackageId on $point", 'Remove content from distribution point')) {
+                continue
+            }
+            try {
+                $site.RemoveContent($PackageId, $point)
+            }
+            catch {
+                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject "$PackageId on $point"))
+            }
+        }
+    }
+
+    end {
+        $site.Dispose()
+    }
+}

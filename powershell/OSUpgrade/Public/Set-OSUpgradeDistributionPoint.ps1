@@ -1,0 +1,85 @@
+function Set-OSUpgradeDistributionPoint {
+    <#
+    .SYNOPSIS
+        Renames a distribution point or changes its description.
+    .DESCRIPTION
+        Changes only what is given. The path of a point cannot change: add a new point, distribute
+        to it, and remove the old one.
+    .PARAMETER Name
+        The point's name. Takes values from the pipeline by the property name Name.
+    .PARAMETER NewName
+        The new name.
+    .PARAMETER Description
+        The new description.
+    .PARAMETER PassThru
+        Outputs the changed point.
+    .PARAMETER SitePath
+        The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
+    .PARAMETER WhatIf
+        Shows what would change without changing it.
+    .PARAMETER Confirm
+        Asks before changing each point.
+    .EXAMPLE
+        Set-OSUpgradeDistributionPoint -Name DP1 -NewName HeadOffice
+
+        Renames a point; its status records follow the new name.
+    .EXAMPLE
+        Get-OSUpgradeDistributionPoint 'Branch*' | Set-OSUpgradeDistributionPoint -Description 'Branch office' -PassThru
+
+        Describes every branch point.
+    .INPUTS
+        System.String. Point names, by the property name Name.
+    .OUTPUTS
+        None, or OsUpgrade.DistributionPoint with -PassThru.
+    .LINK
+        Get-OSUpgradeDistributionPoint
+    .LINK
+        about_OSUpgrade
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([OsUpgrade.DistributionPoint])]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        [string] $Name,
+
+        [Parameter()]
+        [string] $NewName,
+
+        [Parameter()]
+        [string] $Description,
+
+        [Parameter()]
+        [switch] $PassThru,
+
+        [Parameter()]
+        [string] $SitePath
+    )
+
+    begin {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+        # [NullString]::Value, not $null: PowerShell passes $null to a string parameter as "".
+        $newNameValue = [NullString]::Value
+        $descriptionValue = [NullString]::Value
+        if ($PSBoundParameters.ContainsKey('NewName')) { $newNameValue = $NewName }
+        if ($PSBoundParameters.ContainsKey('Description')) { $descriptionValue = $Description }
+    }
+
+    process {
+        if (-not $PSCmdlet.ShouldProcess($Name, 'Set distribution point')) {
+            return
+        }
+        try {
+            $point = $site.SetDistributionPoint($Name, $newNameValue, $descriptionValue)
+            if ($PassThru) {
+                $point
+            }
+        }
+        catch {
+            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Name))
+        }
+    }
+
+    end {
+        $site.Dispose()
+    }
+}

@@ -1,0 +1,94 @@
+function Start-OSUpgradeContentDistribution {
+    <#
+    .SYNOPSIS
+        Distributes upgrade packages to distribution points.
+    .DESCRIPTION
+        Does what Configuration Manager's Distribute Content does. Every package taken from the
+        pipeline or -PackageId goes to every point of -DistributionPointName, several points at once.
+        Only files the point does not already hold are copied, each verified against the content
+        library's hash as it is written; the point switches to the new version only once all of it
+        is there. A job that fails leaves its point at the previous version, writes a
+        non-terminating error, and the others go on. Ctrl+C cancels every job.
+    .PARAMETER PackageId
+        The packages to distribute. Takes values from the pipeline by the property name Id.
+    .PARAMETER DistributionPointName
+        The points to distribute to.
+    .PARAMETER Workers
+        How many jobs (package x point) run at once. Default 4.
+    .PARAMETER SitePath
+        The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
+    .PARAMETER WhatIf
+        Shows what would be distributed without doing it.
+    .PARAMETER Confirm
+        Asks before distributing.
+    .EXAMPLE
+        Get-OSUpgradePackage -Name 'Win11*' | Start-OSUpgradeContentDistribution -DistributionPointName DP1, DP2
+
+        Sends every Windows 11 package to two points.
+    .EXAMPLE
+        Start-OSUpgradeContentDistribution -PackageId OSU00001 -DistributionPointName (Get-OSUpgradeDistributionPoint).Name -Workers 8
+
+        Sends one package to every point, eight at a time.
+    .INPUTS
+        System.String. Package IDs, by the property name Id.
+    .OUTPUTS
+        OsUpgrade.DistributionStatus
+    .LINK
+        Get-OSUpgradeDistributionStatus
+    .LINK
+        about_OSUpgrade
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([OsUpgrade.DistributionStatus])]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string[]] $PackageId,
+
+        [Parameter(Mandatory)]
+        [string[]] $DistributionPointName,
+
+        [Parameter()]
+        [ValidateRange(1, 64)]
+        [int] $Workers = 4,
+
+        [Parameter()]
+        [string] $SitePath
+    )
+
+    begin {
+        $packages = New-Object -TypeName 'System.Collections.Generic.List[string]'
+    }
+
+    process {
+        foreach ($id in $PackageId) {
+            if ($PSCmdlet.ShouldProcess("$id to $($DistributionPointName -join ', ')", 'Distribute content')) {
+                $packages.Add($id)
+            }
+        }
+    }
+
+    end {
+        if ($packages.Count -eq 0) {
+            return
+        }
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+        $activity = 'Distributing content'
+        $progress = New-Object -TypeName 'OsUpgrade.SynchronousProgress[OsUpgrade.DistributionProgress]' -ArgumentList ([Action[OsUpgrade.DistributionProgress]] {
+                param($report)
+                Write-OSUpgradeDistributionProgress -Activity $activity -Report $report
+            })
+        $options = New-Object -TypeName OsUpgrade.DistributeOptions -Property @{ Workers = $Workers }
+        try {
+            $statuses = $site.DistributeContent($packages, [string[]] $DistributionPointName, $options, $progress, [System.Threading.CancellationToken]::None)
+        }
+        catch {
+            $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject ($packages -join ', ')))
+        }
+        finally {
+            Write-Progress -Id 1 -Activity $activity -Completed
+            $site.Dispose()
+        }
+        Write-OSUpgradeDistributionResult -Status $statuses -Cmdlet $PSCmdlet
+    }
+}

@@ -1,0 +1,82 @@
+function Test-OSUpgradeContent {
+    <#
+    .SYNOPSIS
+        Validates packages on distribution points.
+    .DESCRIPTION
+        Does what Configuration Manager's content validation does: re-hashes every file of the
+        package on the point against the manifest installed with it, and reports each missing,
+        altered and unexpected file. A point that does not match is recorded as Failed (see
+        Get-OSUpgradeDistributionStatus); distributing again repairs it, copying only what is wrong.
+        Without -DistributionPointName, every point that holds the package is checked.
+    .PARAMETER PackageId
+        The package ID. Takes values from the pipeline by the property names Id and PackageId.
+    .PARAMETER DistributionPointName
+        The point. Takes values from the pipeline by the property name DistributionPoint.
+    .PARAMETER SitePath
+        The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
+    .EXAMPLE
+        Test-OSUpgradeContent -PackageId OSU00001 -DistributionPointName DP1
+
+        Validates one package on one point.
+    .EXAMPLE
+        Get-OSUpgradePackage | Test-OSUpgradeContent | Where-Object { -not $_.Valid }
+
+        Validates every package on every point that holds it and shows what does not match.
+    .INPUTS
+        System.String. Package IDs and point names, by property name.
+    .OUTPUTS
+        OsUpgrade.ValidationReport
+    .LINK
+        Update-OSUpgradeDistributionPoint
+    .LINK
+        about_OSUpgrade
+    #>
+    [CmdletBinding()]
+    [OutputType([OsUpgrade.ValidationReport])]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $PackageId,
+
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName)]
+        [Alias('DistributionPoint')]
+        [string] $DistributionPointName,
+
+        [Parameter()]
+        [string] $SitePath
+    )
+
+    begin {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+        $activity = 'Validating content'
+        $progress = New-Object -TypeName 'OsUpgrade.SynchronousProgress[OsUpgrade.DistributionProgress]' -ArgumentList ([Action[OsUpgrade.DistributionProgress]] {
+                param($report)
+                Write-OSUpgradeDistributionProgress -Activity $activity -Report $report
+            })
+    }
+
+    process {
+        try {
+            $points = @($DistributionPointName)
+            if (-not $DistributionPointName) {
+                $points = @($site.GetDistributionStatus($PackageId, [NullString]::Value) | ForEach-Object { $_.DistributionPoint })
+            }
+            foreach ($point in $points) {
+                try {
+                    $site.ValidateContent($PackageId, $point, $progress, [System.Threading.CancellationToken]::None)
+                }
+                catch {
+                    $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject "$PackageId on $point"))
+                }
+            }
+        }
+        catch {
+            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $PackageId))
+        }
+    }
+
+    end {
+        Write-Progress -Id 1 -Activity $activity -Completed
+        $site.Dispose()
+    }
+}

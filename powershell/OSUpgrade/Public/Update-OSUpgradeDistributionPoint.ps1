@@ -1,0 +1,92 @@
+function Update-OSUpgradeDistributionPoint {
+    <#
+    .SYNOPSIS
+        Brings every distribution point that holds a package to its current content version.
+    .DESCRIPTION
+        Does what Configuration Manager's Update Distribution Points does. With -ReloadFromSource,
+        the package's source folder is read again first, and its content, when changed, becomes the
+        next content version. Each point then gets only the files that differ; a job that fails
+        leaves its point at the previous version and writes a non-terminating error.
+    .PARAMETER PackageId
+        The package ID. Takes values from the pipeline by the property names Id and PackageId.
+    .PARAMETER ReloadFromSource
+        Reads the package's source folder again first ("reload this package from its source").
+    .PARAMETER Workers
+        How many points are served at once. Default 4.
+    .PARAMETER SitePath
+        The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
+    .PARAMETER WhatIf
+        Shows what would be updated without doing it.
+    .PARAMETER Confirm
+        Asks before updating each package.
+    .EXAMPLE
+        Update-OSUpgradeDistributionPoint -PackageId OSU00001 -ReloadFromSource
+
+        Picks up changes in the source folder and sends them to every point.
+    .EXAMPLE
+        Get-OSUpgradeDistributionStatus -State Failed | Update-OSUpgradeDistributionPoint
+
+        Retries every failed distribution.
+    .INPUTS
+        System.String. Package IDs, by property name.
+    .OUTPUTS
+        OsUpgrade.DistributionStatus
+    .LINK
+        Start-OSUpgradeContentDistribution
+    .LINK
+        about_OSUpgrade
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([OsUpgrade.DistributionStatus])]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [string] $PackageId,
+
+        [Parameter()]
+        [switch] $ReloadFromSource,
+
+        [Parameter()]
+        [ValidateRange(1, 64)]
+        [int] $Workers = 4,
+
+        [Parameter()]
+        [string] $SitePath
+    )
+
+    begin {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+        $updated = New-Object -TypeName 'System.Collections.Generic.HashSet[string]'
+        $activity = 'Updating distribution points'
+        $progress = New-Object -TypeName 'OsUpgrade.SynchronousProgress[OsUpgrade.DistributionProgress]' -ArgumentList ([Action[OsUpgrade.DistributionProgress]] {
+                param($report)
+                Write-OSUpgradeDistributionProgress -Activity $activity -Report $report
+            })
+        $options = New-Object -TypeName OsUpgrade.DistributeOptions -Property @{ Workers = $Workers }
+    }
+
+    process {
+        # Several status records of one package come down the pipeline; update it once.
+        if (-not $updated.Add($PackageId)) {
+            return
+        }
+        if (-not $PSCmdlet.ShouldProcess($PackageId, 'Update distribution points')) {
+            return
+        }
+        try {
+            if ($ReloadFromSource) {
+                $null = $site.ReloadPackageContent($PackageId, $null, [System.Threading.CancellationToken]::None)
+            }
+            $statuses = $site.RedistributeContent($PackageId, $options, $progress, [System.Threading.CancellationToken]::None)
+            Write-OSUpgradeDistributionResult -Status $statuses -Cmdlet $PSCmdlet
+        }
+        catch {
+            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $PackageId))
+        }
+    }
+
+    end {
+        Write-Progress -Id 1 -Activity $activity -Completed
+        $site.Dispose()
+    }
+}
