@@ -59,7 +59,7 @@ impl ContentLibrary {
         });
         if verdict.is_err() {
             let _ = fs::remove_file(target);
-        } else {
+        } else if size <= SMALL_FILE {
             start_writeback(&output, 0, size);
         }
         verdict
@@ -95,8 +95,12 @@ fn copy_pipelined(
     let (to_reader, emptied) = mpsc::channel::<Vec<u8>>();
     thread::scope(|scope| {
         let writer = scope.spawn(move || -> io::Result<()> {
+            let mut written = 0u64;
             for buffer in filled {
                 output.write_all(&buffer)?;
+                // The disk starts on each chunk while the next ones are hashed.
+                start_writeback(output, written, buffer.len() as u64);
+                written += buffer.len() as u64;
                 let _ = to_reader.send(buffer);
             }
             Ok(())

@@ -99,17 +99,23 @@ impl PointPackage {
         serde_json::from_slice(&text).ok()
     }
 
-    /// Writes the manifest through a temp file, flushed, then renamed: the commit point.
-    pub fn write_installed(&self, manifest: &InstalledManifest) -> Result<()> {
+    /// Writes the manifest to a temp file beside its place; the caller flushes it with the files
+    /// it describes, then commits it.
+    pub fn stage_installed(&self, manifest: &InstalledManifest) -> Result<PathBuf> {
         let path = self.manifest_path();
         let temp = path.with_extension(format!("json.{}.tmp", std::process::id()));
         let text =
             serde_json::to_vec(manifest).map_err(|e| Error::io(&path, io::Error::other(e)))?;
-        let mut file = File::create(&temp).at(&temp)?;
-        file.write_all(&text)
-            .and_then(|_| file.sync_all())
+        File::create(&temp)
+            .and_then(|mut file| file.write_all(&text))
             .at(&temp)?;
-        fs::rename(&temp, &path).at(&path)?;
+        Ok(temp)
+    }
+
+    /// Renames the flushed manifest into place, the commit point, and flushes the rename.
+    pub fn commit_installed(&self, staged: &Path) -> Result<()> {
+        let path = self.manifest_path();
+        fs::rename(staged, &path).at(&path)?;
         crate::content::flush_folder(&self.control_folder())
     }
 

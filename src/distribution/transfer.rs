@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::layout::{modified_ns, walk, InstalledFile, InstalledManifest, PointPackage};
@@ -136,8 +136,9 @@ pub(super) fn apply_distribution_plan(
     let staging = job.place.staging();
     fs::create_dir_all(&staging).at(&staging)?;
     let bytes = AtomicU64::new(0);
-    let staged = copy_into_staging(job, &plan.copies, &staging, &bytes, events, cancel)?;
-    content::flush_files(&job.place.root, &staged)?;
+    // Staged files need no flush of their own: until the manifest is written, a run after a
+    // crash checks everything placed against its hash. The flush before the manifest covers them.
+    copy_into_staging(job, &plan.copies, &staging, &bytes, events, cancel)?;
     commit(job, &plan.placements, &staging)?;
     Ok(Transferred {
         bytes: bytes.into_inner(),
@@ -152,7 +153,7 @@ fn copy_into_staging(
     bytes: &AtomicU64,
     events: &(dyn Fn(JobEvent) + Sync),
     cancel: &AtomicBool,
-) -> Result<Vec<PathBuf>> {
+) -> Result<()> {
     let report = |n: u64| {
         bytes.fetch_add(n, Ordering::Relaxed);
         events(JobEvent::Bytes(n));
@@ -167,8 +168,7 @@ fn copy_into_staging(
         fs::rename(&temp, &done).at(&done)?;
         events(JobEvent::File(copy.path.clone()));
         Ok(())
-    })?;
-    Ok(copies.iter().map(|c| staging.join(&c.sha256)).collect())
+    })
 }
 
 /// A damaged blob is reported by the package file it would have become.
@@ -216,8 +216,12 @@ fn commit(job: &Job<'_>, placements: &[Placement], staging: &Path) -> Result<()>
     }
     delete_what_the_version_lacks(job, &tree)?;
     let manifest = installed_manifest(job, &tree)?;
+    // One flush makes the placed files and the new manifest durable before the rename that
+    // commits it.
+    let pending = job.place.stage_installed(&manifest)?;
+    placed.push(pending.clone());
     content::flush_files(&job.place.root, &placed)?;
-    job.place.write_installed(&manifest)?;
+    job.place.commit_installed(&pending)?;
     let _ = fs::remove_dir_all(staging);
     Ok(())
 }

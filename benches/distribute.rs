@@ -1,0 +1,236 @@
+//! Distributing a package, against `cp -r` and `rsync -a` of the same tree to a fresh folder;
+//! redistribution after one 10 MiB file changed, against `rsync -a` of the changed tree; four
+//! points at once; validation against `openssl dgst -sha256` of the tree.
+//! Run with `./build.sh bench`; figures go into BENCHMARKS.md.
+
+mod bench_support;
+
+use std::path::Path;
+use std::process::Command;
+
+use bench_support::*;
+use osupgrade::distribution::{self, DistributeOptions};
+use osupgrade::package::{self, NewPackage};
+use osupgrade::Site;
+
+const ROUNDS: usize = 3;
+const CHANGED_FILE: &str = "sources/changing-10m.bin";
+
+fn main() {
+    let arguments: Vec<String> = std::env::args().collect();
+    if arguments.get(1).map(String::as_str) == Some("--child") {
+        return child(&arguments[2..]);
+    }
+    let source = bench_source();
+    rewrite_changed_file(&source, 0);
+    let (bytes, files) = tree_bytes_and_files(&source);
+    println!(
+        "source: {:.0} MiB in {files} files ({})",
+        mib(bytes),
+        source.display()
+    );
+
+    // Each round writes to fresh folders, all deleted at the end: this disk is mounted with
+    // `discard`, so deleting a written tree trims it in the background of the next measurement.
+    let work = scratch("distribute-rounds");
+    let site_path = work.join("site");
+    let package_id = {
+        let site = Site::open(Some(&site_path), None).expect("open site");
+        let new = NewPackage {
+            source_path: &source,
+            name: "Benchmark",
+            version: "1",
+            comment: "",
+        };
+        package::add(&site, &new, &mut osupgrade::progress::ignore_progress)
+            .expect("add")
+            .id
+    };
+    let run_child = |arguments: &[&str]| {
+        measure(
+            Command::new(std::env::current_exe().expect("own path"))
+                .arg("--child")
+                .arg(&site_path)
+                .args(arguments),
+        )
+    };
+    let (mut cp, mut rsync, mut full, mut rsync_changed, mut redistribution) = Default::default();
+    let (mut four, mut openssl, mut validation) = Default::default();
+    for round in 0..ROUNDS {
+        let folder = work.join(format!("round-{round}"));
+        std::fs::create_dir_all(&folder).expect("round folder");
+        let copy =
+            |tool: &str, to: &Path| format!("{tool} '{}/' '{}'", source.display(), to.display());
+        Series::push(
+            &mut cp,
+            settled(|| measure_shell(&copy("cp -r", &folder.join("cp")))),
+        );
+        let rsync_target = folder.join("rsync");
+        Series::push(
+            &mut rsync,
+            settled(|| measure_shell(&copy("rsync -a", &rsync_target))),
+        );
+
+        let full_point = add_point(&site_path, &format!("full-{round}"), &folder.join("full"));
+        Series::push(
+            &mut full,
+            settled(|| run_child(&["distribute", &package_id, &full_point])),
+        );
+
+        rewrite_changed_file(&source, round + 1);
+        run_child(&["reload", &package_id]);
+        Series::push(
+            &mut rsync_changed,
+            settled(|| measure_shell(&copy("rsync -a", &rsync_target))),
+        );
+        Series::push(
+            &mut redistribution,
+            settled(|| run_child(&["redistribute", &package_id])),
+        );
+
+        let points: Vec<String> = (1..=4)
+            .map(|i| {
+                add_point(
+                    &site_path,
+                    &format!("four-{round}-{i}"),
+                    &folder.join(format!("four-{i}")),
+                )
+            })
+            .collect();
+        let mut arguments = vec!["distribute", package_id.as_str()];
+        arguments.extend(points.iter().map(String::as_str));
+        Series::push(&mut four, settled(|| run_child(&arguments)));
+
+        let tree = folder.join("full").join(&package_id);
+        let hash_tree = format!(
+            "find '{}' -type f -print0 | xargs -0 openssl dgst -sha256 > /dev/null",
+            tree.display()
+        );
+        Series::push(&mut openssl, settled(|| measure_shell(&hash_tree)));
+        Series::push(
+            &mut validation,
+            settled(|| run_child(&["validate", &package_id, &full_point])),
+        );
+    }
+    let _ = std::fs::remove_dir_all(&work);
+
+    println!("{ROUNDS} rounds; each measurement starts after sync, on a warm page cache\n");
+    print_header();
+    print_row("cp -r", &cp, bytes, None, "");
+    print_row("rsync -a", &rsync, bytes, None, "");
+    print_row(
+        "distribute to 1 point",
+        &full,
+        bytes,
+        Some(("cp -r", &cp)),
+        "<= 1.20x cp -r",
+    );
+    print_row(
+        "  the same against rsync -a",
+        &full,
+        bytes,
+        Some(("rsync -a", &rsync)),
+        "",
+    );
+    print_row(
+        "rsync -a of the changed tree (10 MiB)",
+        &rsync_changed,
+        bytes,
+        None,
+        "",
+    );
+    print_row(
+        "redistribute after 10 MiB changed",
+        &redistribution,
+        bytes,
+        Some(("distribute", &full)),
+        "<= 0.03x distribute",
+    );
+    print_row(
+        "  the same against rsync -a",
+        &redistribution,
+        bytes,
+        Some(("rsync -a changed", &rsync_changed)),
+        "< 1.00x rsync -a",
+    );
+    print_row(
+        "distribute to 4 points at once",
+        &four,
+        4 * bytes,
+        Some(("1 point", &full)),
+        "<= 3.50x 1 point",
+    );
+    print_row(
+        "openssl dgst -sha256 (the point's tree)",
+        &openssl,
+        bytes,
+        None,
+        "",
+    );
+    print_row(
+        "validate on 1 point",
+        &validation,
+        bytes,
+        Some(("openssl", &openssl)),
+        "<= 1.10x openssl",
+    );
+    println!(
+        "\npeak memory: distribute {:.1} MiB, 4 points {:.1} MiB, validate {:.1} MiB",
+        mib(full.peak_memory()),
+        mib(four.peak_memory()),
+        mib(validation.peak_memory())
+    );
+}
+
+/// Gives the 10 MiB file new content, different for every round.
+fn rewrite_changed_file(source: &Path, round: usize) {
+    let content: Vec<u8> = (0..10u32 << 20)
+        .map(|i| (i as usize).wrapping_mul(31 + round) as u8 ^ (i >> 13) as u8)
+        .collect();
+    std::fs::write(source.join(CHANGED_FILE), content).expect("write the changing file");
+}
+
+fn add_point(site_path: &Path, name: &str, folder: &Path) -> String {
+    let site = Site::open(Some(site_path), None).expect("open site");
+    distribution::add_point(&site, name, folder.to_str().expect("UTF-8 path"), "")
+        .expect("add point");
+    name.to_string()
+}
+
+/// The measured operations, each in a process of its own so that its peak memory is its own.
+fn child(arguments: &[String]) {
+    let site = Site::open(Some(Path::new(&arguments[0])), None).expect("open site");
+    let (operation, package_id) = (arguments[1].as_str(), arguments[2].as_str());
+    let options = DistributeOptions::default();
+    let ignore = &mut distribution::ignore_progress;
+    match operation {
+        "distribute" => {
+            let points: Vec<&str> = arguments[3..].iter().map(String::as_str).collect();
+            let statuses =
+                distribution::distribute(&site, &[package_id], &points, &options, ignore)
+                    .expect("distribute");
+            assert!(
+                statuses.iter().all(|s| s.last_error.is_empty()),
+                "{statuses:?}"
+            );
+        }
+        "redistribute" => {
+            let statuses = distribution::redistribute(&site, package_id, &options, ignore)
+                .expect("redistribute");
+            assert!(
+                statuses.iter().all(|s| s.last_error.is_empty()),
+                "{statuses:?}"
+            );
+        }
+        "reload" => {
+            package::reload_content(&site, package_id, &mut osupgrade::progress::ignore_progress)
+                .expect("reload");
+        }
+        "validate" => {
+            let report =
+                distribution::validate(&site, package_id, &arguments[3], ignore).expect("validate");
+            assert!(report.valid, "{report:?}");
+        }
+        other => panic!("unknown child operation {other}"),
+    }
+}
