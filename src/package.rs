@@ -63,17 +63,7 @@ pub struct PackageChanges {
 /// cancelled add records nothing and leaves no content behind.
 pub fn add(site: &Site, new: &NewPackage<'_>, progress: &mut ProgressFn<'_>) -> Result<Package> {
     validate_fields(Some(new.name), Some(new.version), Some(new.comment))?;
-    let image_path = check_source_folder(new.source_path)?;
-    report(progress, Phase::Scanning, "", (0, 0), (0, 0))?;
-    let entries = crate::content::scan_tree(new.source_path)?;
-    report(
-        progress,
-        Phase::ReadingImage,
-        &display_relative(new.source_path, &image_path),
-        (0, 0),
-        (0, 0),
-    )?;
-    let images = image::read_images(&image_path)?;
+    let source = read_source(new.source_path, progress)?;
     refuse_taken_name(site.db(), new.name, new.version, None)?;
 
     let id = site.db().write(|db| {
@@ -89,19 +79,10 @@ pub fn add(site: &Site, new: &NewPackage<'_>, progress: &mut ProgressFn<'_>) -> 
         db.insert_importing_package(&id, new.name, new.version, new.comment, &source)?;
         Ok(id)
     })?;
-    let recorded = import_content(site, &id, 1, &entries, progress).and_then(|totals| {
-        report(
-            progress,
-            Phase::Recording,
-            "",
-            (totals.0, totals.0),
-            (totals.1, totals.1),
-        )?;
-        site.db().write(|db| {
-            refuse_taken_name(db, new.name, new.version, None)?;
-            db.insert_images(&id, 1, &images)?;
-            db.mark_package_ready(&id, totals.0, totals.1)
-        })
+    let recorded = import_and_record(site, &id, 1, &source.entries, progress, |db, totals| {
+        refuse_taken_name(db, new.name, new.version, None)?;
+        db.insert_images(&id, 1, &source.images)?;
+        db.mark_package_ready(&id, totals.0, totals.1)
     });
     if let Err(error) = recorded {
         abandon_import(site, &id);
@@ -116,36 +97,16 @@ pub fn add(site: &Site, new: &NewPackage<'_>, progress: &mut ProgressFn<'_>) -> 
 /// dropped, and with them the blobs only they used. An unchanged source changes nothing.
 pub fn reload_content(site: &Site, id: &str, progress: &mut ProgressFn<'_>) -> Result<Package> {
     let current = get(site, id)?;
-    let source = PathBuf::from(&current.source_path);
-    let image_path = check_source_folder(&source)?;
-    report(progress, Phase::Scanning, "", (0, 0), (0, 0))?;
-    let entries = crate::content::scan_tree(&source)?;
-    report(
-        progress,
-        Phase::ReadingImage,
-        &display_relative(&source, &image_path),
-        (0, 0),
-        (0, 0),
-    )?;
-    let images = image::read_images(&image_path)?;
+    let source = read_source(Path::new(&current.source_path), progress)?;
     let next = current.content_version + 1;
-    let imported = import_content(site, id, next, &entries, progress).and_then(|totals| {
-        report(
-            progress,
-            Phase::Recording,
-            "",
-            (totals.0, totals.0),
-            (totals.1, totals.1),
-        )?;
-        site.db().write(|db| {
-            if db.package_files(id, next)? == db.package_files(id, current.content_version)? {
-                db.delete_content_version(id, next)?;
-                return Ok(false);
-            }
-            db.insert_images(id, next, &images)?;
-            db.switch_content_version(id, next, totals.0, totals.1)?;
-            Ok(true)
-        })
+    let imported = import_and_record(site, id, next, &source.entries, progress, |db, totals| {
+        if db.package_files(id, next)? == db.package_files(id, current.content_version)? {
+            db.delete_content_version(id, next)?;
+            return Ok(false);
+        }
+        db.insert_images(id, next, &source.images)?;
+        db.switch_content_version(id, next, totals.0, totals.1)?;
+        Ok(true)
     });
     match imported {
         Ok(changed) => {
@@ -203,6 +164,44 @@ pub fn remove(site: &Site, id: &str) -> Result<()> {
         None => Err(Error::not_found("package", id)),
     })?;
     site.collect_garbage().map(drop)
+}
+
+/// A setup source folder, checked, walked, and its images read.
+struct SourceContent {
+    entries: Vec<SourceEntry>,
+    images: Vec<ImageInfo>,
+}
+
+fn read_source(folder: &Path, progress: &mut ProgressFn<'_>) -> Result<SourceContent> {
+    let image_path = check_source_folder(folder)?;
+    report(progress, Phase::Scanning, "", (0, 0), (0, 0))?;
+    let entries = crate::content::scan_tree(folder)?;
+    let image_name = display_relative(folder, &image_path);
+    report(progress, Phase::ReadingImage, &image_name, (0, 0), (0, 0))?;
+    let images = image::read_images(&image_path)?;
+    Ok(SourceContent { entries, images })
+}
+
+/// Imports the files as `content_version`, then records what `record` writes in the same
+/// transaction; `record` gets the (bytes, files) imported.
+fn import_and_record<T>(
+    site: &Site,
+    id: &str,
+    content_version: i64,
+    entries: &[SourceEntry],
+    progress: &mut ProgressFn<'_>,
+    record: impl FnOnce(&crate::db::Db, (u64, u64)) -> Result<T>,
+) -> Result<T> {
+    let totals = import_content(site, id, content_version, entries, progress)?;
+    let (bytes, files) = totals;
+    report(
+        progress,
+        Phase::Recording,
+        "",
+        (bytes, bytes),
+        (files, files),
+    )?;
+    site.db().write(|db| record(db, totals))
 }
 
 /// Checks the folder the way setup needs it and returns its install image.
