@@ -34,18 +34,6 @@ fn main() {
     // `discard`, so deleting a written tree trims it in the background of the next measurement.
     let work = scratch("distribute-rounds");
     let site_path = work.join("site");
-    let package_id = {
-        let site = Site::open(Some(&site_path), None).expect("open site");
-        let new = NewPackage {
-            source_path: &source,
-            name: "Benchmark",
-            version: "1",
-            comment: "",
-        };
-        package::add(&site, &new, &mut osupgrade::progress::ignore_progress)
-            .expect("add")
-            .id
-    };
     let run_child = |arguments: &[&str]| {
         measure(
             Command::new(std::env::current_exe().expect("own path"))
@@ -71,6 +59,9 @@ fn main() {
             settled(|| measure_shell(&copy("rsync -a", &rsync_target))),
         );
 
+        // A package per round: redistribution goes to every point that holds the package, so a
+        // package shared by the rounds would be redistributed to every earlier round's points.
+        let package_id = add_package(&site_path, &source, round);
         let full_point = add_point(&site_path, &format!("full-{round}"), &folder.join("full"));
         Series::push(
             &mut full,
@@ -180,6 +171,20 @@ fn main() {
         mib(four.peak_memory()),
         mib(validation.peak_memory())
     );
+}
+
+fn add_package(site_path: &Path, source: &Path, round: usize) -> String {
+    let site = Site::open(Some(site_path), None).expect("open site");
+    let version = round.to_string();
+    let new = NewPackage {
+        source_path: source,
+        name: "Benchmark",
+        version: &version,
+        comment: "",
+    };
+    package::add(&site, &new, &mut osupgrade::progress::ignore_progress)
+        .expect("add")
+        .id
 }
 
 /// Gives the 10 MiB file new content, different for every round.
