@@ -601,3 +601,40 @@ fn a_distribution_killed_halfway_is_finished_by_the_next_run_without_recopying()
             .valid
     );
 }
+
+#[test]
+fn validation_reports_bytes_on_the_calling_thread_and_can_be_cancelled() {
+    let s = setup("validate-progress", &["--image-mib", "32"]);
+    s.point("DP1");
+    distribute(&s.site, &s.package.id, &["DP1"]);
+    let caller = std::thread::current().id();
+    let mut last = (0, 0);
+    distribution::validate(
+        &s.site,
+        &s.package.id,
+        "DP1",
+        &mut |p: &distribution::DistributionProgress<'_>| {
+            assert_eq!(std::thread::current().id(), caller);
+            last = (p.bytes_done, p.bytes_total);
+            ControlFlow::Continue(())
+        },
+    )
+    .unwrap();
+    assert_eq!(last.0, last.1);
+    assert_eq!(last.1, s.package.size);
+
+    let error = distribution::validate(
+        &s.site,
+        &s.package.id,
+        "DP1",
+        &mut |p: &distribution::DistributionProgress<'_>| {
+            if p.bytes_done > 0 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(error, Error::Cancelled), "{error}");
+}

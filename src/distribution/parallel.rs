@@ -1,5 +1,6 @@
+use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{mpsc, Mutex};
 use std::thread;
 
 use crate::error::{Error, Result};
@@ -41,6 +42,33 @@ pub(super) fn for_each_parallel<T: Sync>(
         Ok(Some(error)) => Err(error),
         _ => Ok(()),
     }
+}
+
+/// `for_each_parallel`, with the bytes the workers report handed to `on_bytes` on the calling
+/// thread, which may break to cancel.
+pub(super) fn for_each_parallel_reporting<T: Sync>(
+    items: &[T],
+    threads: usize,
+    cancel: &AtomicBool,
+    work: impl Fn(&T, &(dyn Fn(u64) + Sync)) -> Result<()> + Sync,
+    on_bytes: &mut dyn FnMut(u64) -> ControlFlow<()>,
+) -> Result<()> {
+    let (sender, receiver) = mpsc::channel::<u64>();
+    let work = &work;
+    thread::scope(|scope| {
+        let workers = scope.spawn(move || {
+            let report = move |bytes| {
+                let _ = sender.send(bytes);
+            };
+            for_each_parallel(items, threads, cancel, |item| work(item, &report))
+        });
+        for bytes in receiver {
+            if on_bytes(bytes) == ControlFlow::Break(()) {
+                cancel.store(true, Ordering::Relaxed);
+            }
+        }
+        workers.join().unwrap_or_else(|_| Err(Error::Cancelled))
+    })
 }
 
 fn record(slot: &Mutex<Option<Error>>, error: Error) {

@@ -7,14 +7,17 @@ use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use super::layout::{walk, PointPackage};
-use super::parallel::{file_threads, for_each_parallel};
+use super::parallel::{file_threads, for_each_parallel_reporting};
 use super::{DistributionProgress, DistributionProgressFn, ValidationReport};
 use crate::content;
 use crate::error::{Error, Result};
 use crate::package;
 use crate::site::Site;
+
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Re-hashes every file of a package on a distribution point and reports each missing, altered
 /// and unexpected file. A point that does not match is recorded as Failed with what was found;
@@ -63,21 +66,28 @@ fn check(
     progress: &mut DistributionProgressFn<'_>,
 ) -> Result<ValidationReport> {
     let tree = place.tree();
-    let total: u64 = installed.files.iter().map(|f| f.size).sum();
-    let report_progress = |progress: &mut DistributionProgressFn<'_>, current: &str| {
+    let bytes_total: u64 = installed.files.iter().map(|f| f.size).sum();
+    let mut bytes_done = 0u64;
+    let mut last_report = Instant::now() - PROGRESS_INTERVAL;
+    let mut report = |bytes: u64, progress: &mut DistributionProgressFn<'_>| {
+        bytes_done += bytes;
+        if last_report.elapsed() < PROGRESS_INTERVAL && bytes_done < bytes_total {
+            return ControlFlow::Continue(());
+        }
+        last_report = Instant::now();
         progress(&DistributionProgress {
             package_id: &place.package_id,
             distribution_point: point_name,
-            current_file: current,
-            bytes_done: 0,
-            bytes_total: total,
+            current_file: "",
+            bytes_done,
+            bytes_total,
             files_done: 0,
             files_total: installed.files.len() as u64,
             jobs_done: 0,
             jobs_total: 1,
         })
     };
-    if report_progress(progress, "") == ControlFlow::Break(()) {
+    if report(0, progress) == ControlFlow::Break(()) {
         return Err(Error::Cancelled);
     }
     let missing = Mutex::new(Vec::new());
@@ -85,22 +95,29 @@ fn check(
     let mut files: Vec<_> = installed.files.iter().collect();
     files.sort_by_key(|f| std::cmp::Reverse(f.size));
     let cancel = AtomicBool::new(false);
-    for_each_parallel(&files, file_threads(), &cancel, |file| {
-        let path = tree.join(&file.path);
-        let found = match fs::symlink_metadata(&path) {
-            Ok(metadata) if metadata.is_file() => metadata,
-            _ => {
-                missing.lock().map(|mut m| m.push(file.path.clone())).ok();
-                return Ok(());
+    let checked = for_each_parallel_reporting(
+        &files,
+        file_threads(),
+        &cancel,
+        |file, report_bytes| {
+            let path = tree.join(&file.path);
+            let found = match fs::symlink_metadata(&path) {
+                Ok(metadata) if metadata.is_file() => metadata,
+                _ => {
+                    missing.lock().map(|mut m| m.push(file.path.clone())).ok();
+                    return Ok(());
+                }
+            };
+            let matches = found.len() == file.size
+                && content::hash_file(&path, report_bytes, &cancel)?.0 == file.sha256;
+            if !matches {
+                altered.lock().map(|mut a| a.push(file.path.clone())).ok();
             }
-        };
-        let matches = found.len() == file.size
-            && content::hash_file(&path, &|_| {}, &cancel)?.0 == file.sha256;
-        if !matches {
-            altered.lock().map(|mut a| a.push(file.path.clone())).ok();
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+        &mut |bytes| report(bytes, progress),
+    );
+    checked?;
     let expected: HashSet<&str> = installed
         .files
         .iter()
