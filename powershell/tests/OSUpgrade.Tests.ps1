@@ -323,6 +323,22 @@ Describe 'Distribution points and content distribution' {
         $errors[0].Exception.Message | Should -BeLike '*another process*'
     }
 
+    It 'writes ResourceBusy when another process is changing the package on the point' {
+        Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath | Out-Null
+        $lockPath = Join-Path -Path $pointsPath -ChildPath "DP1/.osupgrade/$($package.Id).lock"
+        $lock = [System.IO.File]::Open($lockPath, 'OpenOrCreate', 'ReadWrite', 'ReadWrite')
+        try {
+            $lock.Lock(0, 0)
+            $failures = @(Get-WrittenError { Test-OSUpgradeContent -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath })
+        }
+        finally {
+            $lock.Dispose()
+        }
+        $failures.Count | Should -Be 1
+        $failures[0].CategoryInfo.Category | Should -Be 'ResourceBusy'
+        $failures[0].TargetObject | Should -Be "$($package.Id) on DP1"
+    }
+
     It 'picks up a changed source with -ReloadFromSource' {
         $changing = New-TestSource -Name ('changing-' + [guid]::NewGuid().ToString('N')) -SmallFiles 3
         $other = Add-OSUpgradePackage -SourcePath $changing -Name 'Changing' -SitePath $sitePath

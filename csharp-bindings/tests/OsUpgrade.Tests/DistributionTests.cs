@@ -143,6 +143,27 @@ namespace OsUpgrade.Tests
         }
 
         [Fact]
+        public void Validating_while_another_process_changes_the_package_there_is_busy()
+        {
+            if (OperatingSystem.IsMacOS())
+            {
+                return; // .NET cannot lock a file range there to stand in for the other process
+            }
+
+            var path = Point("DP1");
+            site.DistributeContent(new[] { package.Id }, new[] { "DP1" });
+            using (var lockFile = new FileStream(Path.Combine(path, ".osupgrade", package.Id + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite))
+            {
+                lockFile.Lock(0, 0);
+                var error = Assert.Throws<OsUpgradeBusyException>(() => site.ValidateContent(package.Id, "DP1"));
+                Assert.Equal(OsUpgradeStatus.Busy, error.Status);
+                Assert.Contains("another process", error.Message);
+            }
+
+            Assert.True(site.ValidateContent(package.Id, "DP1").Valid);
+        }
+
+        [Fact]
         public void A_damaged_library_blob_fails_the_job_with_the_file_named()
         {
             var source = sources.MakeSource("damaged");
