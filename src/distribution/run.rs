@@ -200,9 +200,6 @@ struct Tally {
     current_file: String,
 }
 
-type Work<'w> =
-    dyn Fn(&Job<'_>, &(dyn Fn(JobEvent) + Sync), &AtomicBool) -> Result<Transferred> + Sync + 'w;
-
 /// Runs `work` on each job with up to `workers` threads. Status and progress happen here, on
 /// the calling thread; the workers only touch files.
 fn run_jobs(
@@ -212,13 +209,13 @@ fn run_jobs(
     progress: &mut DistributionProgressFn<'_>,
     work: impl Fn(&Job<'_>, &(dyn Fn(JobEvent) + Sync), &AtomicBool) -> Result<Transferred> + Sync,
 ) -> Result<()> {
-    let work: &Work<'_> = &work;
+    let work = &work;
     let next = AtomicUsize::new(0);
     let cancel = AtomicBool::new(false);
     let (sender, receiver) = mpsc::channel::<Message>();
     let mut tallies: Vec<Tally> = jobs.iter().map(|_| Tally::default()).collect();
     let mut jobs_done = 0u64;
-    let mut last_report = Instant::now() - PROGRESS_INTERVAL;
+    let mut last_report: Option<Instant> = None;
     let mut failure = None;
     thread::scope(|scope| {
         for _ in 0..workers.min(jobs.len()) {
@@ -251,7 +248,7 @@ fn run_jobs(
                 Message::Event(_, event) => record_event(site, job, &mut tallies[index], event),
                 Message::Finished(_, result) => {
                     jobs_done += 1;
-                    last_report = Instant::now() - PROGRESS_INTERVAL;
+                    last_report = None; // a finished job is always reported
                     record_finish(site, job, result)
                 }
             };
@@ -259,10 +256,10 @@ fn run_jobs(
                 cancel.store(true, Ordering::Relaxed);
                 failure.get_or_insert(error);
             }
-            if last_report.elapsed() < PROGRESS_INTERVAL {
+            if last_report.is_some_and(|t| t.elapsed() < PROGRESS_INTERVAL) {
                 continue;
             }
-            last_report = Instant::now();
+            last_report = Some(Instant::now());
             let tally = &tallies[index];
             let flow = progress(&DistributionProgress {
                 package_id: &job.place.package_id,

@@ -68,13 +68,14 @@ fn check(
     let tree = place.tree();
     let bytes_total: u64 = installed.files.iter().map(|f| f.size).sum();
     let mut bytes_done = 0u64;
-    let mut last_report = Instant::now() - PROGRESS_INTERVAL;
+    let mut last_report: Option<Instant> = None;
     let mut report = |bytes: u64, progress: &mut DistributionProgressFn<'_>| {
         bytes_done += bytes;
-        if last_report.elapsed() < PROGRESS_INTERVAL && bytes_done < bytes_total {
+        if last_report.is_some_and(|t| t.elapsed() < PROGRESS_INTERVAL) && bytes_done < bytes_total
+        {
             return ControlFlow::Continue(());
         }
-        last_report = Instant::now();
+        last_report = Some(Instant::now());
         progress(&DistributionProgress {
             package_id: &place.package_id,
             distribution_point: point_name,
