@@ -28,42 +28,63 @@ impl ContentLibrary {
         report: &(dyn Fn(u64) + Sync),
         cancel: &Cancel,
     ) -> Result<()> {
-        let source = self.blob_path(sha256);
-        let input = File::open(&source).map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => Error::DamagedContent {
-                what: format!("blob {sha256}"),
-                reason: "it is missing from the content library".into(),
-            },
-            _ => Error::io(&source, e),
-        })?;
-        let output = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(target)
-            .at(target)?;
-        let copied = if size <= SMALL_FILE {
-            copy_small(input, &output, &source, target, report)
-        } else {
-            copy_pipelined(input, &output, &source, target, report, cancel)
-        };
-        let verdict = copied.and_then(|(actual, length)| {
-            if actual == sha256 && length == size {
-                return Ok(());
-            }
-            Err(Error::DamagedContent {
-                what: format!("blob {sha256}"),
-                reason: format!(
-                    "the content library's copy does not match its hash ({length} bytes hashing to {actual})"
-                ),
-            })
-        });
-        if verdict.is_err() {
-            let _ = fs::remove_file(target);
-        } else if size <= SMALL_FILE {
-            start_writeback(&output, 0, size);
-        }
-        verdict
+        copy_verified(
+            &self.blob_path(sha256),
+            sha256,
+            size,
+            target,
+            report,
+            cancel,
+        )
     }
+}
+
+/// Copies `source`, which should hold the content `sha256`, to `target`, a new file, hashing
+/// every byte as it is written; fails with `DamagedContent` (and removes `target`) when it does
+/// not match.
+pub(crate) fn copy_verified(
+    source: &Path,
+    sha256: &str,
+    size: u64,
+    target: &Path,
+    report: &(dyn Fn(u64) + Sync),
+    cancel: &Cancel,
+) -> Result<()> {
+    let input = File::open(source).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => Error::DamagedContent {
+            what: format!("blob {sha256}"),
+            reason: format!("{} is missing", source.display()),
+        },
+        _ => Error::io(source, e),
+    })?;
+    let output = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(target)
+        .at(target)?;
+    let copied = if size <= SMALL_FILE {
+        copy_small(input, &output, source, target, report)
+    } else {
+        copy_pipelined(input, &output, source, target, report, cancel)
+    };
+    let verdict = copied.and_then(|(actual, length)| {
+        if actual == sha256 && length == size {
+            return Ok(());
+        }
+        Err(Error::DamagedContent {
+            what: format!("blob {sha256}"),
+            reason: format!(
+                "{} does not match its hash ({length} bytes hashing to {actual})",
+                source.display()
+            ),
+        })
+    });
+    if verdict.is_err() {
+        let _ = fs::remove_file(target);
+    } else if size <= SMALL_FILE {
+        start_writeback(&output, 0, size);
+    }
+    verdict
 }
 
 fn copy_small(

@@ -13,6 +13,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+pub(crate) use export::copy_verified;
 pub use scan::{scan_tree, SourceEntry};
 pub(crate) use stage::hash_file;
 pub use stage::{StageEvent, StagedBlob};

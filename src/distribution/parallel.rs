@@ -62,12 +62,19 @@ pub(super) fn for_each_parallel_reporting<T: Sync>(
             };
             for_each_parallel(items, threads, cancel, |item| work(item, &report))
         });
+        let mut stopped = false;
         for bytes in receiver {
-            if on_bytes(bytes) == ControlFlow::Break(()) {
+            if !stopped && on_bytes(bytes) == ControlFlow::Break(()) {
+                stopped = true;
                 cancel.store(true, Ordering::Relaxed);
             }
         }
-        workers.join().unwrap_or_else(|_| Err(Error::Cancelled))
+        let finished = workers.join().unwrap_or_else(|_| Err(Error::Cancelled));
+        // Asked to stop is stopped, even when the last report came after the last byte.
+        if stopped {
+            return Err(Error::Cancelled);
+        }
+        finished
     })
 }
 

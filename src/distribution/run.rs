@@ -21,8 +21,8 @@ const MOST_WORKERS: usize = 64;
 
 /// Distributes each package to each distribution point, `options.workers` jobs at a time, and
 /// returns their status. A job that fails is recorded as Failed with its error and leaves its
-/// point at the previous version; the others go on. Cancelling stops every job the same way
-/// and returns `Cancelled`.
+/// point at the previous version; the others go on. Cancelling stops every job that has not
+/// begun its commit the same way, and returns `Cancelled`.
 pub fn distribute(
     site: &Site,
     package_ids: &[&str],

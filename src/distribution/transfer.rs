@@ -139,6 +139,10 @@ pub(super) fn apply_distribution_plan(
     // Staged files need no flush of their own: until the manifest is written, a run after a
     // crash checks everything placed against its hash. The flush before the manifest covers them.
     copy_into_staging(job, &plan.copies, &staging, &bytes, events, cancel)?;
+    // Cancelled before the commit leaves the previous version; once begun, the commit finishes.
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Cancelled);
+    }
     commit(job, &plan.placements, &staging)?;
     Ok(Transferred {
         bytes: bytes.into_inner(),
@@ -199,6 +203,7 @@ fn commit(job: &Job<'_>, placements: &[Placement], staging: &Path) -> Result<()>
     for placement in placements {
         *uses.entry(placement.sha256.as_str()).or_default() += 1;
     }
+    let never_cancel = AtomicBool::new(false);
     for placement in placements {
         let target = tree.join(&placement.path);
         let staged = staging.join(&placement.sha256);
@@ -206,11 +211,23 @@ fn commit(job: &Job<'_>, placements: &[Placement], staging: &Path) -> Result<()>
             *n -= 1;
             *n
         });
-        // The last file with this content takes the staged copy; the others get a copy of it.
+        // The last file with this content takes the staged copy; the others get a verified copy
+        // of it, through a temp file so that the target is whole or absent.
         if left == 0 {
             fs::rename(&staged, &target).at(&target)?;
         } else {
-            fs::copy(&staged, &target).at(&target)?;
+            let temp = staging.join(format!("{}.{}.copy", placement.sha256, std::process::id()));
+            let _ = fs::remove_file(&temp);
+            let size = fs::metadata(&staged).at(&staged)?.len();
+            content::copy_verified(
+                &staged,
+                &placement.sha256,
+                size,
+                &temp,
+                &|_| {},
+                &never_cancel,
+            )?;
+            fs::rename(&temp, &target).at(&target)?;
         }
         placed.push(target);
     }

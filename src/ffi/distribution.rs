@@ -150,7 +150,8 @@ pub unsafe extern "C" fn osu_distribution_point_remove(
 /// job (see `osu_distribution_status_list`): the call returns `OSU_OK` even when jobs failed.
 ///
 /// `progress` may be NULL; it is called on this thread only, and a non-zero return cancels
-/// every job (`OSU_CANCELLED`, every point left at its previous version).
+/// (`OSU_CANCELLED`): every job that has not begun its commit leaves its point at the previous
+/// version.
 ///
 /// # Safety
 /// Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.
