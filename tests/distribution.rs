@@ -114,6 +114,18 @@ fn a_point_needs_an_absolute_writable_folder_and_a_unique_name() {
 
     let path = s.point("DP1");
     assert!(path.join(".osupgrade").is_dir());
+    for overlapping in [
+        path.clone(),
+        path.join("inner"),
+        path.parent().unwrap().to_path_buf(),
+    ] {
+        let error =
+            distribution::add_point(&s.site, "DP2", overlapping.to_str().unwrap(), "").unwrap_err();
+        assert!(
+            matches!(error, Error::Conflict(_)) && error.to_string().contains("'DP1'"),
+            "{error}"
+        );
+    }
     let error = distribution::add_point(&s.site, "dp1", "/tmp/elsewhere", "").unwrap_err();
     assert!(matches!(error, Error::Conflict(_)), "{error}");
     let renamed =

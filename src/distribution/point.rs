@@ -1,7 +1,7 @@
 //! Distribution point records: add, get, list, set, remove.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::layout::PointPackage;
 use super::DistributionPoint;
@@ -24,9 +24,14 @@ pub fn add_point(
             format!("'{path}' is not an absolute path (a distribution point needs one: D:\\Content, /srv/dp1, \\\\server\\share)"),
         ));
     }
+    // Checked before the probe writes anything there, and again under the write lock, where
+    // another process may have added a point meanwhile.
+    refuse_overlap(folder, &site.db().distribution_points()?)?;
     prove_writable(folder)?;
-    site.db()
-        .write(|db| db.insert_distribution_point(name, path, description))?;
+    site.db().write(|db| {
+        refuse_overlap(folder, &db.distribution_points()?)?;
+        db.insert_distribution_point(name, path, description)
+    })?;
     get_point(site, name)
 }
 
@@ -79,6 +84,45 @@ pub fn remove_point(site: &Site, name: &str, force: bool) -> Result<()> {
     let _ = fs::remove_dir(control.join("staging"));
     let _ = fs::remove_dir(control);
     Ok(())
+}
+
+/// Two points on one folder, or one inside another, would share package trees: removing a
+/// package from one would empty the other.
+fn refuse_overlap(folder: &Path, points: &[DistributionPoint]) -> Result<()> {
+    let new = canonical(folder);
+    for point in points {
+        let existing = canonical(Path::new(&point.path));
+        if new.starts_with(&existing) || existing.starts_with(&new) {
+            return Err(Error::Conflict(format!(
+                "{} overlaps distribution point '{}' at {}: points need folders of their own",
+                folder.display(),
+                point.name,
+                point.path
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The path with links and `..` resolved as far as it exists, the rest appended as given.
+fn canonical(path: &Path) -> PathBuf {
+    let mut existing = path;
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(resolved) = fs::canonicalize(existing) {
+            return rest
+                .iter()
+                .rev()
+                .fold(resolved, |full, part| full.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
 }
 
 fn validate_name(name: &str) -> Result<()> {
