@@ -71,7 +71,8 @@ impl PointPackage {
             .join(format!("{}.lock", self.package_id))
     }
 
-    /// Takes the point's lock on this package: two processes never change it at once.
+    /// Takes the point's lock on this package: two processes never change it at once. A share
+    /// whose file system has no locks is used without one rather than not at all.
     pub fn lock(&self, point_name: &str) -> Result<File> {
         fs::create_dir_all(self.control_folder()).at(self.control_folder())?;
         let path = self.lock_path();
@@ -88,6 +89,7 @@ impl PointPackage {
                 self.package_id,
                 path.display()
             ))),
+            Err(fs::TryLockError::Error(e)) if e.kind() == io::ErrorKind::Unsupported => Ok(file),
             Err(fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
         }
     }
