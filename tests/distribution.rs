@@ -650,3 +650,43 @@ fn validation_reports_bytes_on_the_calling_thread_and_can_be_cancelled() {
     .unwrap_err();
     assert!(matches!(error, Error::Cancelled), "{error}");
 }
+
+#[test]
+fn a_distribution_whose_process_died_reads_as_interrupted() {
+    let s = setup("interrupted", &["--small-files", "3"]);
+    s.point("DP1");
+    distribute(&s.site, &s.package.id, &["DP1"]);
+    // What a process killed in the middle of a distribution leaves behind, three minutes on.
+    let db = rusqlite::Connection::open(s.scratch.join("site/site.db")).unwrap();
+    db.execute(
+        "UPDATE distributions SET state = 'InProgress',
+             modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-3 minutes')",
+        [],
+    )
+    .unwrap();
+
+    let status = &distribution::status(&s.site, None, None).unwrap()[0];
+    assert_eq!(status.state, DistributionState::Failed);
+    assert!(
+        status.last_error.starts_with("interrupted"),
+        "{}",
+        status.last_error
+    );
+    let summary = &distribution::summaries(&s.site, None).unwrap()[0];
+    assert_eq!((summary.in_progress, summary.failed), (0, 1));
+
+    // A fresh one is still in progress, and distributing again settles it.
+    db.execute(
+        "UPDATE distributions SET modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        [],
+    )
+    .unwrap();
+    assert_eq!(
+        distribution::status(&s.site, None, None).unwrap()[0].state,
+        DistributionState::InProgress
+    );
+    assert_eq!(
+        distribute(&s.site, &s.package.id, &["DP1"])[0].state,
+        DistributionState::Installed
+    );
+}

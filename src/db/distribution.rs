@@ -10,6 +10,22 @@ const STATUS_COLUMNS: &str = "package_id, distribution_point, target_content_ver
      installed_content_version, state, bytes_total, bytes_copied, files_copied, last_error,
      started_at, finished_at, modified_at";
 
+/// The distributions as readers see them. A running distribution renews its unfinished rows
+/// (`renew_distributions`); one whose lease ran out belongs to a process that died, and reads
+/// as Failed, interrupted, until it is distributed again.
+const STATUSES: &str = "(SELECT package_id, distribution_point, target_content_version,
+        installed_content_version,
+        CASE WHEN expired THEN 'Failed' ELSE state END AS state,
+        bytes_total, bytes_copied, files_copied,
+        CASE WHEN expired
+             THEN 'interrupted: the distributing process stopped without finishing (last heard of at '
+                  || modified_at || '); distribute again'
+             ELSE last_error END AS last_error,
+        started_at, finished_at, modified_at
+     FROM (SELECT *, state IN ('Waiting', 'InProgress', 'Retrying')
+                     AND modified_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-120 seconds') AS expired
+           FROM distributions))";
+
 impl Db {
     pub(crate) fn insert_distribution_point(
         &self,
@@ -183,6 +199,19 @@ impl Db {
             .map_err(|e| self.error(e))
     }
 
+    /// Renews the lease of a distribution that is still queued or running.
+    pub(crate) fn renew_distribution(&self, package_id: &str, point: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE distributions SET modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                 WHERE package_id = ?1 AND distribution_point = ?2
+                   AND state IN ('Waiting', 'InProgress', 'Retrying')",
+                params![package_id, point],
+            )
+            .map(drop)
+            .map_err(|e| self.error(e))
+    }
+
     pub(crate) fn delete_distribution(&self, package_id: &str, point: &str) -> Result<()> {
         self.conn
             .execute(
@@ -200,7 +229,7 @@ impl Db {
         point: Option<&str>,
     ) -> Result<Vec<DistributionStatus>> {
         let sql = format!(
-            "SELECT {STATUS_COLUMNS} FROM distributions
+            "SELECT {STATUS_COLUMNS} FROM {STATUSES}
              WHERE (?1 IS NULL OR package_id = ?1) AND (?2 IS NULL OR distribution_point = ?2)
              ORDER BY package_id, distribution_point"
         );
@@ -218,16 +247,16 @@ impl Db {
     ) -> Result<Vec<DistributionSummary>> {
         let mut statement = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT p.id, p.name, p.content_version, count(d.distribution_point),
                         count(*) FILTER (WHERE d.state = 'Installed'
                                          AND d.installed_content_version = p.content_version),
                         count(*) FILTER (WHERE d.state IN ('Waiting', 'InProgress', 'Retrying')),
                         count(*) FILTER (WHERE d.state = 'Failed')
-                 FROM packages p LEFT JOIN distributions d ON d.package_id = p.id
+                 FROM packages p LEFT JOIN {STATUSES} d ON d.package_id = p.id
                  WHERE p.state = 'ready' AND (?1 IS NULL OR p.id = ?1)
-                 GROUP BY p.id ORDER BY p.id",
-            )
+                 GROUP BY p.id ORDER BY p.id"
+            ))
             .map_err(|e| self.error(e))?;
         let rows = statement
             .query_map([package_id], |row| {

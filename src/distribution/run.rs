@@ -17,6 +17,9 @@ use crate::package;
 use crate::site::Site;
 
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+/// How often a running distribution renews its jobs' lease; a lease not renewed for two
+/// minutes (the status queries' limit) marks a job interrupted.
+const LEASE_RENEWAL: Duration = Duration::from_secs(10);
 const MOST_WORKERS: usize = 64;
 
 /// Distributes each package to each distribution point, `options.workers` jobs at a time, and
@@ -198,6 +201,33 @@ struct Tally {
     files_done: u64,
     files_total: u64,
     current_file: String,
+    finished: bool,
+}
+
+/// Renews the lease of every unfinished job, so that readers in other processes do not take them
+/// for interrupted. A failure to renew stops the run like any status that cannot be recorded.
+fn renew_when_due(
+    site: &Site,
+    jobs: &[Job<'_>],
+    tallies: &[Tally],
+    last_renewal: &mut Instant,
+    failure: &mut Option<Error>,
+    cancel: &AtomicBool,
+) {
+    if last_renewal.elapsed() < LEASE_RENEWAL {
+        return;
+    }
+    *last_renewal = Instant::now();
+    let renewed = site.db().write(|db| {
+        for (job, _) in jobs.iter().zip(tallies).filter(|(_, t)| !t.finished) {
+            db.renew_distribution(&job.place.package_id, job.point_name)?;
+        }
+        Ok(())
+    });
+    if let Err(error) = renewed {
+        cancel.store(true, Ordering::Relaxed);
+        failure.get_or_insert(error);
+    }
 }
 
 /// Runs `work` on each job with up to `workers` threads. Status and progress happen here, on
@@ -239,7 +269,31 @@ fn run_jobs(
             });
         }
         drop(sender);
-        for message in receiver {
+        let mut last_renewal = Instant::now();
+        loop {
+            let message = match receiver.recv_timeout(LEASE_RENEWAL) {
+                Ok(message) => message,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    renew_when_due(
+                        site,
+                        jobs,
+                        &tallies,
+                        &mut last_renewal,
+                        &mut failure,
+                        &cancel,
+                    );
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
+            renew_when_due(
+                site,
+                jobs,
+                &tallies,
+                &mut last_renewal,
+                &mut failure,
+                &cancel,
+            );
             let index = match &message {
                 Message::Event(index, _) | Message::Finished(index, _) => *index,
             };
@@ -248,6 +302,7 @@ fn run_jobs(
                 Message::Event(_, event) => record_event(site, job, &mut tallies[index], event),
                 Message::Finished(_, result) => {
                     jobs_done += 1;
+                    tallies[index].finished = true;
                     last_report = None; // a finished job is always reported
                     record_finish(site, job, result)
                 }

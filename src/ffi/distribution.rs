@@ -268,7 +268,8 @@ pub unsafe extern "C" fn osu_content_remove(
 /// point when given (NULL: all): `{"packageId", "distributionPoint", "targetContentVersion",
 /// "installedContentVersion", "state" ("Waiting", "InProgress", "Installed", "Failed",
 /// "Retrying"), "bytesTotal", "bytesCopied", "filesCopied", "lastError", "startedAt",
-/// "finishedAt", "modifiedAt"}`.
+/// "finishedAt", "modifiedAt"}`. A distribution whose process died (no word from it for two
+/// minutes) reads as "Failed" with a `lastError` that starts with "interrupted".
 ///
 /// # Safety
 /// Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.

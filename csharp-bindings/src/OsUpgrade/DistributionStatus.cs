@@ -16,7 +16,10 @@ namespace OsUpgrade
         /// <summary>The point holds the target content version.</summary>
         Installed,
 
-        /// <summary>The last distribution or validation failed; see <see cref="DistributionStatus.LastError"/>.</summary>
+        /// <summary>
+        /// The last distribution or validation failed, or the process distributing died (its
+        /// <see cref="DistributionStatus.LastError"/> then starts with "interrupted").
+        /// </summary>
         Failed,
 
         /// <summary>Being distributed again after a failure.</summary>
