@@ -271,21 +271,7 @@ fn run_jobs(
         drop(sender);
         let mut last_renewal = Instant::now();
         loop {
-            let message = match receiver.recv_timeout(LEASE_RENEWAL) {
-                Ok(message) => message,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    renew_when_due(
-                        site,
-                        jobs,
-                        &tallies,
-                        &mut last_renewal,
-                        &mut failure,
-                        &cancel,
-                    );
-                    continue;
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            };
+            let received = receiver.recv_timeout(LEASE_RENEWAL);
             renew_when_due(
                 site,
                 jobs,
@@ -294,6 +280,11 @@ fn run_jobs(
                 &mut failure,
                 &cancel,
             );
+            let message = match received {
+                Ok(message) => message,
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
             let index = match &message {
                 Message::Event(index, _) | Message::Finished(index, _) => *index,
             };
