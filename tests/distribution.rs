@@ -400,39 +400,22 @@ fn cancelling_leaves_every_point_at_its_previous_version() {
 fn unknown_packages_and_points_are_refused_before_anything_starts() {
     let s = setup("unknown", &["--small-files", "3"]);
     s.point("DP1");
-    let options = DistributeOptions::default();
-    let error = distribution::distribute(
-        &s.site,
-        &["OSU000FF"],
-        &["DP1"],
-        &options,
-        &mut ignore_progress,
-    )
-    .unwrap_err();
+    let refused = |packages: &[&str], points: &[&str], workers: usize| -> Error {
+        let options = DistributeOptions { workers };
+        distribution::distribute(&s.site, packages, points, &options, &mut ignore_progress)
+            .unwrap_err()
+    };
+    let error = refused(&["OSU000FF"], &["DP1"], 4);
     assert!(
         matches!(error, Error::NotFound { .. }) && error.to_string().contains("OSU000FF"),
         "{error}"
     );
-    let error = distribution::distribute(
-        &s.site,
-        &[&s.package.id],
-        &["DP9"],
-        &options,
-        &mut ignore_progress,
-    )
-    .unwrap_err();
+    let error = refused(&[&s.package.id], &["DP9"], 4);
     assert!(
         matches!(error, Error::NotFound { .. }) && error.to_string().contains("DP9"),
         "{error}"
     );
-    let error = distribution::distribute(
-        &s.site,
-        &[&s.package.id],
-        &["DP1"],
-        &DistributeOptions { workers: 0 },
-        &mut ignore_progress,
-    )
-    .unwrap_err();
+    let error = refused(&[&s.package.id], &["DP1"], 0);
     assert!(
         matches!(
             error,
