@@ -209,9 +209,14 @@ osu_status osu_content_redistribute(osu_site *site,
 
 // Validates a package on a distribution point: re-hashes every file there against the manifest
 // installed with it. `*out_report_json` receives `{"packageId", "distributionPoint",
-// "contentVersion", "filesChecked", "missing", "altered", "unexpected", "valid"}` (the three
-// lists hold paths relative to the package folder). A point that does not match is recorded as
-// Failed. `OSU_NOT_FOUND` when the package is not installed there.
+// "contentVersion", "filesChecked", "missing", "altered", "unexpected", "links", "valid"}` (the
+// four lists hold paths relative to the package folder; `links` names symbolic links, junctions
+// and other non-files, which are never followed, "." being the package folder itself). A point
+// that does not match is recorded as Failed (`OSU_DAMAGED_CONTENT`), and the files found
+// altered are copied again by the next distribution. A switch to a new version that a crash cut
+// short is finished first. On a point this process cannot write to, validation reads only.
+// `OSU_NOT_FOUND` when the package is not installed there; `OSU_BUSY` while another process
+// changes it.
 //
 // # Safety
 // Strings are NUL-terminated UTF-8; `out_report_json` points to writable storage.
@@ -234,9 +239,13 @@ osu_status osu_content_remove(osu_site *site,
 // Writes a JSON array of distribution statuses, narrowed to a package and/or a distribution
 // point when given (NULL: all): `{"packageId", "distributionPoint", "targetContentVersion",
 // "installedContentVersion", "state" ("Waiting", "InProgress", "Installed", "Failed",
-// "Retrying"), "bytesTotal", "bytesCopied", "filesCopied", "lastError", "startedAt",
-// "finishedAt", "modifiedAt"}`. A distribution whose process died (no word from it for two
-// minutes) reads as "Failed" with a `lastError` that starts with "interrupted".
+// "Retrying"), "bytesTotal", "bytesCopied", "filesCopied", "lastError", "lastErrorStatus",
+// "startedAt", "finishedAt", "modifiedAt"}`. `lastErrorStatus` is the `osu_status` of the
+// failure `lastError` describes (0 when there is none): `OSU_BUSY`, `OSU_IO`,
+// `OSU_DAMAGED_CONTENT` (also a validation that found the point altered), … A running
+// distribution updates `bytesCopied` and `filesCopied` about once a second. A distribution
+// whose process died (no word from it for two minutes) reads as "Failed" with a `lastError`
+// that starts with "interrupted" and `OSU_CANCELLED`.
 //
 // # Safety
 // Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.

@@ -10,8 +10,13 @@ pub enum Error {
         reason: String,
     },
 
-    #[error("{what} '{id}' does not exist")]
-    NotFound { what: &'static str, id: String },
+    /// `within` names where it was looked for, when that is narrower than the site.
+    #[error("{what} '{id}' does not exist{}", within.as_ref().map(|w| format!(" on {w}")).unwrap_or_default())]
+    NotFound {
+        what: &'static str,
+        id: String,
+        within: Option<String>,
+    },
 
     #[error("{0}")]
     Conflict(String),
@@ -47,6 +52,45 @@ pub enum Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// The class of an error, kept beside a failure's message where the site database records one
+/// (a failed distribution), so that every floor above can tell a busy point from a damaged blob
+/// from a full disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    InvalidArgument,
+    NotFound,
+    Conflict,
+    Io,
+    InvalidImage,
+    Cancelled,
+    Busy,
+    DamagedContent,
+    Database,
+}
+
+impl ErrorKind {
+    const ALL: [ErrorKind; 9] = [
+        ErrorKind::InvalidArgument,
+        ErrorKind::NotFound,
+        ErrorKind::Conflict,
+        ErrorKind::Io,
+        ErrorKind::InvalidImage,
+        ErrorKind::Cancelled,
+        ErrorKind::Busy,
+        ErrorKind::DamagedContent,
+        ErrorKind::Database,
+    ];
+
+    /// The name the site database stores.
+    pub fn name(self) -> String {
+        format!("{self:?}")
+    }
+
+    pub fn parse(name: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+}
+
 impl Error {
     pub(crate) fn invalid_argument(argument: &'static str, reason: impl Into<String>) -> Self {
         Error::InvalidArgument {
@@ -59,6 +103,20 @@ impl Error {
         Error::NotFound {
             what,
             id: id.into(),
+            within: None,
+        }
+    }
+
+    /// A package missing from one distribution point, say.
+    pub(crate) fn not_found_on(
+        what: &'static str,
+        id: impl Into<String>,
+        within: impl Into<String>,
+    ) -> Self {
+        Error::NotFound {
+            what,
+            id: id.into(),
+            within: Some(within.into()),
         }
     }
 
@@ -66,6 +124,21 @@ impl Error {
         Error::Io {
             path: path.as_ref().to_path_buf(),
             source,
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidArgument { .. } => ErrorKind::InvalidArgument,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::Conflict(_) => ErrorKind::Conflict,
+            Error::Io { .. } => ErrorKind::Io,
+            Error::InvalidImage { .. } => ErrorKind::InvalidImage,
+            Error::Cancelled => ErrorKind::Cancelled,
+            Error::Busy(_) => ErrorKind::Busy,
+            Error::DamagedContent { .. } => ErrorKind::DamagedContent,
+            Error::Database { .. } if self.is_busy() => ErrorKind::Busy,
+            Error::Database { .. } => ErrorKind::Database,
         }
     }
 

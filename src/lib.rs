@@ -7,11 +7,12 @@ pub mod distribution;
 mod error;
 pub mod ffi;
 pub mod image;
+mod kill_point;
 pub mod package;
 pub mod progress;
 pub mod site;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use image::ImageInfo;
 pub use package::{NewPackage, Package, PackageChanges};
 pub use progress::{Phase, Progress};

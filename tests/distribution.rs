@@ -7,85 +7,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::*;
-use osupgrade::distribution::{
-    self, ignore_progress, DistributeOptions, DistributionState, DistributionStatus,
-};
-use osupgrade::package::{self, NewPackage};
-use osupgrade::progress::ignore_progress as ignore_add_progress;
-use osupgrade::{Error, Package, Site};
-
-fn add(site: &Site, source: &Path, name: &str) -> Package {
-    let new = NewPackage {
-        source_path: source,
-        name,
-        version: "1",
-        comment: "",
-    };
-    package::add(site, &new, &mut ignore_add_progress).unwrap()
-}
-
-fn distribute(site: &Site, package: &str, points: &[&str]) -> Vec<DistributionStatus> {
-    distribution::distribute(
-        site,
-        &[package],
-        points,
-        &DistributeOptions::default(),
-        &mut ignore_progress,
-    )
-    .unwrap()
-}
-
-fn reload(site: &Site, id: &str) -> Package {
-    package::reload_content(site, id, &mut ignore_add_progress).unwrap()
-}
-
-/// The point's copy of the package holds exactly the source's files, byte for byte.
-fn assert_tree_matches(tree: &Path, source: &Path) {
-    let on_point = files_below(tree);
-    let in_source = files_below(source);
-    let names =
-        |files: &[(String, PathBuf)]| files.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>();
-    assert_eq!(
-        names(&on_point),
-        names(&in_source),
-        "the trees list different files"
-    );
-    for ((relative, a), (_, b)) in on_point.iter().zip(&in_source) {
-        assert_eq!(sha256_of(a), sha256_of(b), "{relative} differs");
-    }
-}
-
-struct Setup {
-    scratch: Scratch,
-    site: Site,
-    source: PathBuf,
-    package: Package,
-}
-
-fn setup(label: &str, options: &[&str]) -> Setup {
-    let scratch = Scratch::new(label);
-    let source = make_source(&scratch.join("src"), options);
-    let site = open_site(&scratch);
-    let package = add(&site, &source, "Windows 10 22H2");
-    Setup {
-        scratch,
-        site,
-        source,
-        package,
-    }
-}
-
-impl Setup {
-    fn point(&self, name: &str) -> PathBuf {
-        let path = self.scratch.join(&format!("points/{name}"));
-        distribution::add_point(&self.site, name, path.to_str().unwrap(), "").unwrap();
-        path
-    }
-
-    fn tree(&self, point: &Path) -> PathBuf {
-        point.join(&self.package.id)
-    }
-}
+use osupgrade::distribution::{self, ignore_progress, DistributeOptions, DistributionState};
+use osupgrade::package;
+use osupgrade::{Error, ErrorKind, Site};
 
 #[test]
 fn a_point_needs_an_absolute_writable_folder_and_a_unique_name() {
@@ -126,8 +50,24 @@ fn a_point_needs_an_absolute_writable_folder_and_a_unique_name() {
             "{error}"
         );
     }
-    let error = distribution::add_point(&s.site, "dp1", "/tmp/elsewhere", "").unwrap_err();
+    let elsewhere = s.scratch.join("elsewhere");
+    let error =
+        distribution::add_point(&s.site, "dp1", elsewhere.to_str().unwrap(), "").unwrap_err();
     assert!(matches!(error, Error::Conflict(_)), "{error}");
+    assert!(
+        !elsewhere.exists(),
+        "a refused point left its folder behind"
+    );
+    for inside_the_site in ["site/files/dp", "site/files", "site"] {
+        let path = s.scratch.join(inside_the_site);
+        let error =
+            distribution::add_point(&s.site, "Inside", path.to_str().unwrap(), "").unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidArgument { .. }) && error.to_string().contains("site's"),
+            "{inside_the_site}: {error}"
+        );
+    }
+    assert!(!s.scratch.join("site/files/dp").exists());
     let renamed =
         distribution::set_point(&s.site, "DP1", Some("Branch-01"), Some("Branch office")).unwrap();
     assert_eq!(
@@ -261,19 +201,12 @@ fn a_damaged_blob_fails_naming_the_file_and_the_point_keeps_its_version() {
         "{}",
         status.last_error
     );
+    assert_eq!(status.last_error_kind, Some(ErrorKind::DamagedContent));
     assert_eq!(status.installed_content_version, Some(1));
     assert_tree_matches(&s.tree(&point), &v1);
     let report =
         distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap();
     assert!(report.valid && report.content_version == 1, "{report:?}");
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for (relative, path) in files_below(from) {
-        let target = to.join(relative);
-        fs::create_dir_all(target.parent().unwrap()).unwrap();
-        fs::copy(path, target).unwrap();
-    }
 }
 
 #[test]
@@ -324,9 +257,12 @@ fn validation_reports_exactly_what_was_altered_missing_or_added() {
 }
 
 #[test]
-fn a_point_another_process_is_changing_fails_clearly_and_is_left_alone() {
+fn a_point_another_process_is_changing_refuses_the_call_and_its_status_is_left_alone() {
     let s = setup("busy", &["--small-files", "5"]);
     let point = s.point("DP1");
+    let before = distribute(&s.site, &s.package.id, &["DP1"]).remove(0);
+    fs::write(s.source.join("sources/new.cab"), b"changed").unwrap();
+    reload(&s.site, &s.package.id);
     let lock = fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -334,19 +270,26 @@ fn a_point_another_process_is_changing_fails_clearly_and_is_left_alone() {
         .open(point.join(format!(".osupgrade/{}.lock", s.package.id)))
         .unwrap();
     lock.lock().unwrap();
-    let status = &distribute(&s.site, &s.package.id, &["DP1"])[0];
-    assert_eq!(status.state, DistributionState::Failed);
-    assert!(
-        status.last_error.contains("another process"),
-        "{}",
-        status.last_error
-    );
-    assert!(!s.tree(&point).exists());
-    drop(lock);
+    let refused = distribution::distribute(
+        &s.site,
+        &[&s.package.id],
+        &["DP1"],
+        &DistributeOptions::default(),
+        &mut ignore_progress,
+    )
+    .unwrap_err();
+    assert!(matches!(refused, Error::Busy(_)), "{refused}");
+    assert!(refused.to_string().contains("another process"), "{refused}");
+    let after = distribution::status(&s.site, Some(&s.package.id), Some("DP1")).unwrap();
     assert_eq!(
-        distribute(&s.site, &s.package.id, &["DP1"])[0].state,
-        DistributionState::Installed
+        after,
+        vec![before],
+        "the refused call changed the running job's status"
     );
+    drop(lock);
+    let status = &distribute(&s.site, &s.package.id, &["DP1"])[0];
+    assert_eq!(status.state, DistributionState::Installed);
+    assert_eq!(status.installed_content_version, Some(2));
 }
 
 #[test]
@@ -503,6 +446,14 @@ fn a_full_disk_fails_the_job_and_the_point_keeps_its_version() {
         "{}",
         status.last_error
     );
+    assert_eq!(status.last_error_kind, Some(ErrorKind::Io));
+    assert!(
+        !point
+            .join(".osupgrade/staging")
+            .join(&s.package.id)
+            .exists(),
+        "copies staged before the disk filled up were kept"
+    );
     assert_tree_matches(&s.tree(&point), &v1);
     assert!(
         distribution::validate(&s.site, &s.package.id, "Small", &mut ignore_progress)
@@ -549,6 +500,7 @@ fn a_distribution_killed_halfway_is_finished_by_the_next_run_without_recopying()
     let staging = point.join(".osupgrade/staging").join(&s.package.id);
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "child_process_distributes", "--ignored"])
+        .stdout(std::process::Stdio::null())
         .env("OSU_CHILD_SITE", s.scratch.join("site"))
         .env("OSU_CHILD_PACKAGE", &s.package.id)
         .spawn()
@@ -672,4 +624,85 @@ fn a_distribution_whose_process_died_reads_as_interrupted() {
         distribute(&s.site, &s.package.id, &["DP1"])[0].state,
         DistributionState::Installed
     );
+}
+
+#[test]
+fn a_package_not_on_a_point_is_named_plainly() {
+    let s = setup("notthere", &["--small-files", "5"]);
+    s.point("C1");
+    let error =
+        distribution::validate(&s.site, &s.package.id, "C1", &mut ignore_progress).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "package '{}' does not exist on distribution point 'C1'",
+            s.package.id
+        )
+    );
+}
+
+#[test]
+fn a_running_distribution_shows_its_bytes_to_other_processes() {
+    let s = setup(
+        "liveprogress",
+        &["--small-files", "200", "--image-mib", "64"],
+    );
+    s.point("DP1");
+    let observer = open_site(&s.scratch);
+    let started = Instant::now();
+    let mut seen = 0u64;
+    distribution::distribute(
+        &s.site,
+        &[&s.package.id],
+        &["DP1"],
+        &DistributeOptions { workers: 1 },
+        &mut |progress| {
+            // Slow the run down so that the status is renewed while it runs.
+            if seen == 0 && progress.jobs_done == 0 {
+                std::thread::sleep(Duration::from_millis(300));
+            }
+            if started.elapsed() > Duration::from_millis(1200) && seen == 0 {
+                let status = distribution::status(&observer, None, Some("DP1")).unwrap();
+                assert_ne!(status[0].state, DistributionState::Installed);
+                seen = status[0].bytes_copied;
+                assert!(seen <= progress.bytes_total);
+            }
+            ControlFlow::Continue(())
+        },
+    )
+    .unwrap();
+    assert!(
+        seen > 0,
+        "another reader saw no bytes copied while the job ran"
+    );
+}
+
+#[test]
+fn a_read_only_point_can_be_validated() {
+    let s = setup("readonly", &["--small-files", "10"]);
+    let mount = s.scratch.join("ro-disk");
+    fs::create_dir_all(&mount).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64m", "tmpfs"])
+        .arg(&mount)
+        .status()
+        .is_ok_and(|status| status.success());
+    if !mounted {
+        eprintln!("skipped: mounting a tmpfs needs root");
+        return;
+    }
+    let _unmount = Unmount(mount.clone());
+    let point = mount.join("dp");
+    distribution::add_point(&s.site, "RO", point.to_str().unwrap(), "").unwrap();
+    distribute(&s.site, &s.package.id, &["RO"]);
+    fs::remove_file(point.join(format!(".osupgrade/{}.lock", s.package.id))).unwrap();
+    let remounted = Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(&mount)
+        .status()
+        .unwrap();
+    assert!(remounted.success());
+    let report =
+        distribution::validate(&s.site, &s.package.id, "RO", &mut ignore_progress).unwrap();
+    assert!(report.valid, "{report:?}");
 }

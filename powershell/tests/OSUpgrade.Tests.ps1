@@ -299,28 +299,38 @@ Describe 'Distribution points and content distribution' {
         (Test-OSUpgradeContent -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath).Valid | Should -BeTrue
     }
 
-    It 'writes a non-terminating error for each failed job and goes on' {
-        $lockFolder = Join-Path -Path $pointsPath -ChildPath 'DP1/.osupgrade'
-        $lock = [System.IO.File]::Open((Join-Path -Path $lockFolder -ChildPath "$($package.Id).lock"), 'OpenOrCreate', 'ReadWrite', 'ReadWrite')
-        try {
-            $lock.Lock(0, 0)
-        }
-        catch {
-            $lock.Dispose()
-            Set-ItResult -Skipped -Because 'this platform cannot lock the file from .NET'
-            return
-        }
+    It 'writes a non-terminating error for each failed job, with its class, and goes on' {
+        # A folder where the point's lock file belongs: that job fails with an I/O error.
+        $lockPath = Join-Path -Path $pointsPath -ChildPath "DP1/.osupgrade/$($package.Id).lock"
+        New-Item -ItemType Directory -Path $lockPath -Force | Out-Null
         try {
             $output = @(Invoke-Capturing { Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1, DP2 -SitePath $sitePath })
         }
         finally {
-            $lock.Dispose()
+            Remove-Item -LiteralPath $lockPath -Recurse -Force
         }
         $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
         ($output | Where-Object { $_ -is [OsUpgrade.DistributionStatus] }).State | Should -Be @('Failed', 'Installed')
         $errors.Count | Should -Be 1
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'OSUpgradeDistributionFailed,*'
-        $errors[0].Exception.Message | Should -BeLike '*another process*'
+        $errors[0].CategoryInfo.Category | Should -Be 'WriteError'
+        $errors[0].Exception | Should -BeOfType ([OsUpgrade.OsUpgradeIOException])
+        $errors[0].TargetObject | Should -Be "$($package.Id) on DP1"
+    }
+
+    It 'refuses to distribute, ResourceBusy, while another process changes the package on a point' {
+        $lockPath = Join-Path -Path $pointsPath -ChildPath "DP1/.osupgrade/$($package.Id).lock"
+        $lock = [System.IO.File]::Open($lockPath, 'OpenOrCreate', 'ReadWrite', 'ReadWrite')
+        try {
+            $lock.Lock(0, 0)
+            $failure = { Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath } |
+                Should -Throw -PassThru
+        }
+        finally {
+            $lock.Dispose()
+        }
+        $failure.CategoryInfo.Category | Should -Be 'ResourceBusy'
+        $failure.Exception.Message | Should -BeLike '*another process*'
     }
 
     It 'writes ResourceBusy when another process is changing the package on the point' {

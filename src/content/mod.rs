@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 pub(crate) use export::copy_verified;
+pub(crate) use scan::is_link;
 pub use scan::{scan_tree, SourceEntry};
 pub(crate) use stage::hash_file;
 pub use stage::{StageEvent, StagedBlob};

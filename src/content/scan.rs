@@ -69,15 +69,17 @@ fn scan_folder(folder: &Path, prefix: &str, entries: &mut Vec<SourceEntry>) -> R
     Ok(())
 }
 
+/// A symbolic link, junction or other reparse point: never followed.
 #[cfg(windows)]
-fn is_link(metadata: &fs::Metadata) -> bool {
+pub(crate) fn is_link(metadata: &fs::Metadata) -> bool {
     use std::os::windows::fs::MetadataExt;
     const FILE_ATTRIBUTE_REPARSE_POINT: u32 = 0x400;
     metadata.file_type().is_symlink()
         || metadata.file_attributes() & FILE_ATTRIBUTE_REPARSE_POINT != 0
 }
 
+/// A symbolic link: never followed.
 #[cfg(not(windows))]
-fn is_link(metadata: &fs::Metadata) -> bool {
+pub(crate) fn is_link(metadata: &fs::Metadata) -> bool {
     metadata.file_type().is_symlink()
 }

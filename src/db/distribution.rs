@@ -4,11 +4,11 @@ use super::{Db, FileRecord};
 use crate::distribution::{
     DistributionPoint, DistributionState, DistributionStatus, DistributionSummary,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 const STATUS_COLUMNS: &str = "package_id, distribution_point, target_content_version,
      installed_content_version, state, bytes_total, bytes_copied, files_copied, last_error,
-     started_at, finished_at, modified_at";
+     started_at, finished_at, modified_at, last_error_kind";
 
 /// The distributions as readers see them. A running distribution renews its unfinished rows
 /// (`renew_distributions`); one whose lease ran out belongs to a process that died, and reads
@@ -21,7 +21,8 @@ const STATUSES: &str = "(SELECT package_id, distribution_point, target_content_v
              THEN 'interrupted: the distributing process stopped without finishing (last heard of at '
                   || modified_at || '); distribute again'
              ELSE last_error END AS last_error,
-        started_at, finished_at, modified_at
+        started_at, finished_at, modified_at,
+        CASE WHEN expired THEN 'Cancelled' ELSE last_error_kind END AS last_error_kind
      FROM (SELECT *, state IN ('Waiting', 'InProgress', 'Retrying')
                      AND modified_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-120 seconds') AS expired
            FROM distributions))";
@@ -145,6 +146,7 @@ impl Db {
                 "UPDATE distributions SET
                      state = CASE WHEN state = 'Retrying' THEN 'Retrying' ELSE 'InProgress' END,
                      bytes_total = ?3, bytes_copied = 0, files_copied = 0, last_error = '',
+                     last_error_kind = '',
                      started_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), finished_at = NULL,
                      modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                  WHERE package_id = ?1 AND distribution_point = ?2",
@@ -165,7 +167,7 @@ impl Db {
         self.conn
             .execute(
                 "UPDATE distributions SET state = 'Installed', installed_content_version = ?3,
-                     bytes_copied = ?4, files_copied = ?5, last_error = '',
+                     bytes_copied = ?4, files_copied = ?5, last_error = '', last_error_kind = '',
                      finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
                      modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                  WHERE package_id = ?1 AND distribution_point = ?2",
@@ -186,27 +188,35 @@ impl Db {
         package_id: &str,
         point: &str,
         error: &str,
+        kind: ErrorKind,
     ) -> Result<()> {
         self.conn
             .execute(
-                "UPDATE distributions SET state = 'Failed', last_error = ?3,
+                "UPDATE distributions SET state = 'Failed', last_error = ?3, last_error_kind = ?4,
                      finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
                      modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                  WHERE package_id = ?1 AND distribution_point = ?2",
-                params![package_id, point, error],
+                params![package_id, point, error, kind.name()],
             )
             .map(drop)
             .map_err(|e| self.error(e))
     }
 
-    /// Renews the lease of a distribution that is still queued or running.
-    pub(crate) fn renew_distribution(&self, package_id: &str, point: &str) -> Result<()> {
+    /// Renews the lease of a distribution that is still queued or running, with how far it got.
+    pub(crate) fn renew_distribution(
+        &self,
+        package_id: &str,
+        point: &str,
+        bytes_copied: u64,
+        files_copied: u64,
+    ) -> Result<()> {
         self.conn
             .execute(
-                "UPDATE distributions SET modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                "UPDATE distributions SET bytes_copied = ?3, files_copied = ?4,
+                     modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                  WHERE package_id = ?1 AND distribution_point = ?2
                    AND state IN ('Waiting', 'InProgress', 'Retrying')",
-                params![package_id, point],
+                params![package_id, point, bytes_copied, files_copied],
             )
             .map(drop)
             .map_err(|e| self.error(e))
@@ -327,5 +337,6 @@ fn status_from_row(row: &Row<'_>) -> rusqlite::Result<DistributionStatus> {
         started_at: row.get(9)?,
         finished_at: row.get(10)?,
         modified_at: row.get(11)?,
+        last_error_kind: ErrorKind::parse(&row.get::<_, String>(12)?),
     })
 }

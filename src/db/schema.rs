@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_distribution.sql"),
+    include_str!("migrations/0003_error_kind.sql"),
 ];
 
 /// The schema version this build writes.

@@ -1,4 +1,14 @@
 //! Where things are on a distribution point, and the manifest of what it holds.
+//!
+//! A new version of a package is built beside the live tree, in the package's staging folder,
+//! and switched in by two renames recorded in a journal (`switch.json`, the new manifest): the
+//! live tree moves aside, the new one takes its place, the journal becomes the installed
+//! manifest. A crash between any two steps leaves either the previous version, or no package
+//! folder and a journal that the next operation on the package finishes; never a mix.
+//!
+//! Nothing on a point is trusted to be what it claims: links (symbolic links, junctions) found
+//! where OSUpgrade keeps its own folders are removed, never followed, and links inside a
+//! package's tree are neither followed nor kept.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -7,7 +17,9 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
+use crate::content::{flush_folder, is_link};
 use crate::error::{Error, IoContext, Result};
+use crate::kill_point;
 
 /// The folder on a point where OSUpgrade keeps its own files.
 const CONTROL_FOLDER: &str = ".osupgrade";
@@ -19,7 +31,8 @@ pub(super) struct PointPackage {
 }
 
 /// A file as installed on a point: the size and modification time it had when placed, so that
-/// a later run sees without reading it that it was not touched (rsync's quick check).
+/// a later run sees without reading it that it was not touched (rsync's quick check). A time of
+/// 0 means "hash it before trusting it": validation sets it on files it found altered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct InstalledFile {
@@ -37,6 +50,17 @@ pub(super) struct InstalledManifest {
     pub content_version: i64,
     pub folders: Vec<String>,
     pub files: Vec<InstalledFile>,
+}
+
+/// What a tree on a point holds, found without following links.
+#[derive(Debug, Default)]
+pub(super) struct TreeListing {
+    /// Regular files, relative and `/`-separated.
+    pub files: Vec<String>,
+    /// Folders that are real folders.
+    pub folders: Vec<String>,
+    /// Links and anything else that is neither a file nor a folder; "." is the tree itself.
+    pub links: Vec<String>,
 }
 
 impl PointPackage {
@@ -61,9 +85,24 @@ impl PointPackage {
             .join(format!("{}.json", self.package_id))
     }
 
-    /// Verified copies waiting for the commit, named by hash.
+    /// Verified copies waiting for the commit, named by hash, and the trees of a switch.
     pub fn staging(&self) -> PathBuf {
         self.control_folder().join("staging").join(&self.package_id)
+    }
+
+    /// The new version's tree while it is built.
+    pub fn next_tree(&self) -> PathBuf {
+        self.staging().join("next")
+    }
+
+    /// The previous version's tree, moved aside by a switch.
+    fn previous_tree(&self) -> PathBuf {
+        self.staging().join("previous")
+    }
+
+    /// The manifest of a switch under way.
+    fn switch_journal(&self) -> PathBuf {
+        self.staging().join("switch.json")
     }
 
     pub fn lock_path(&self) -> PathBuf {
@@ -71,10 +110,31 @@ impl PointPackage {
             .join(format!("{}.lock", self.package_id))
     }
 
+    /// Makes the control and staging folders real folders of the point, replacing any link
+    /// planted there, so that nothing OSUpgrade writes or deletes lands outside the point. The
+    /// package's own staging folder is made only when `staging` asks for it.
+    pub fn prepare_folders(&self, staging: bool) -> Result<()> {
+        let control = self.control_folder();
+        ensure_real_folder(&control)?;
+        ensure_real_folder(&control.join("staging"))?;
+        match fs::symlink_metadata(self.staging()) {
+            Ok(m) if m.is_dir() && !is_link(&m) => Ok(()),
+            Ok(_) => remove_entry(&self.staging()).and_then(|()| self.make_staging(staging)),
+            Err(_) => self.make_staging(staging),
+        }
+    }
+
+    fn make_staging(&self, wanted: bool) -> Result<()> {
+        if wanted {
+            fs::create_dir(self.staging()).at(self.staging())?;
+        }
+        Ok(())
+    }
+
     /// Takes the point's lock on this package: two processes never change it at once. A share
     /// whose file system has no locks is used without one rather than not at all.
     pub fn lock(&self, point_name: &str) -> Result<File> {
-        fs::create_dir_all(self.control_folder()).at(self.control_folder())?;
+        ensure_real_folder(&self.control_folder())?;
         let path = self.lock_path();
         let file = OpenOptions::new()
             .create(true)
@@ -82,59 +142,156 @@ impl PointPackage {
             .write(true)
             .open(&path)
             .at(&path)?;
+        self.hold(file, point_name, &path)
+    }
+
+    /// The lock for reading only: on a point this process cannot write to, an existing lock file
+    /// is taken shared, and a missing one means no one of ours is changing it from here.
+    pub fn lock_for_reading(&self, point_name: &str) -> Result<Option<File>> {
+        match self.lock(point_name) {
+            Err(Error::Io { source, .. }) if is_read_only(&source) => {}
+            other => return other.map(Some),
+        }
+        let path = self.lock_path();
+        let Ok(file) = File::open(&path) else {
+            return Ok(None);
+        };
+        match file.try_lock_shared() {
+            Ok(()) => Ok(Some(file)),
+            Err(fs::TryLockError::WouldBlock) => Err(self.busy(point_name, &path)),
+            Err(fs::TryLockError::Error(_)) => Ok(None),
+        }
+    }
+
+    fn hold(&self, file: File, point_name: &str, path: &Path) -> Result<File> {
         match file.try_lock() {
             Ok(()) => Ok(file),
-            Err(fs::TryLockError::WouldBlock) => Err(Error::Busy(format!(
-                "package {} on distribution point '{point_name}' is being changed by another process (lock {})",
-                self.package_id,
-                path.display()
-            ))),
+            Err(fs::TryLockError::WouldBlock) => Err(self.busy(point_name, path)),
             Err(fs::TryLockError::Error(e)) if e.kind() == io::ErrorKind::Unsupported => Ok(file),
-            Err(fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+            Err(fs::TryLockError::Error(e)) => Err(Error::io(path, e)),
         }
+    }
+
+    fn busy(&self, point_name: &str, lock: &Path) -> Error {
+        Error::Busy(format!(
+            "package {} on distribution point '{point_name}' is being changed by another process (lock {})",
+            self.package_id,
+            lock.display()
+        ))
     }
 
     /// The installed manifest, or `None` when the package is not there (or its manifest is
     /// unreadable, which the next distribution then rewrites).
     pub fn installed(&self) -> Option<InstalledManifest> {
-        let text = fs::read(self.manifest_path()).ok()?;
-        serde_json::from_slice(&text).ok()
+        read_manifest(&self.manifest_path())
     }
 
-    /// Writes the manifest to a temp file beside its place; the caller flushes it with the files
-    /// it describes, then commits it.
-    pub fn stage_installed(&self, manifest: &InstalledManifest) -> Result<PathBuf> {
+    /// Rewrites the installed manifest in place (through a temp file); used to mark files that
+    /// must be hashed before they are trusted again.
+    pub fn rewrite_installed(&self, manifest: &InstalledManifest) -> Result<()> {
+        let temp = write_manifest(&self.manifest_path(), manifest)?;
         let path = self.manifest_path();
-        let temp = path.with_extension(format!("json.{}.tmp", std::process::id()));
-        let text =
-            serde_json::to_vec(manifest).map_err(|e| Error::io(&path, io::Error::other(e)))?;
-        File::create(&temp)
-            .and_then(|mut file| file.write_all(&text))
-            .at(&temp)?;
-        Ok(temp)
+        fs::rename(&temp, &path).at(&path)
     }
 
-    /// Renames the flushed manifest into place, the commit point, and flushes the rename.
-    pub fn commit_installed(&self, staged: &Path) -> Result<()> {
-        let path = self.manifest_path();
-        fs::rename(staged, &path).at(&path)?;
-        crate::content::flush_folder(&self.control_folder())
+    /// Records a built next tree as a switch to make: from here on the new version wins, and a
+    /// crash leaves the switch for `finish_switch` to complete. The journal is flushed with the
+    /// tree by the caller's flush.
+    pub fn journal_switch(&self, manifest: &InstalledManifest) -> Result<PathBuf> {
+        let temp = write_manifest(&self.switch_journal(), manifest)?;
+        let journal = self.switch_journal();
+        fs::rename(&temp, &journal).at(&journal)?;
+        Ok(journal)
     }
 
-    /// Deletes the package's tree, manifest and staging from the point.
+    /// Finishes a switch that was journalled, then clears what a run cut short left behind: a
+    /// half-built next tree without a journal is dropped (the previous version stays live).
+    /// Call it holding the package's lock, before anything reads or changes the tree.
+    pub fn finish_switch(&self) -> Result<()> {
+        let journal = self.switch_journal();
+        if read_manifest(&journal).is_some() {
+            let (tree, next, previous) = (self.tree(), self.next_tree(), self.previous_tree());
+            if exists(&next) {
+                if exists(&tree) {
+                    remove_entry(&previous)?;
+                    fs::rename(&tree, &previous).at(&tree)?;
+                    kill_point::reached("switch: live tree moved aside");
+                }
+                fs::rename(&next, &tree).at(&tree)?;
+                flush_folder(&self.root)?;
+                kill_point::reached("switch: next tree moved in");
+            }
+            let manifest = self.manifest_path();
+            fs::rename(&journal, &manifest).at(&manifest)?;
+            flush_folder(&self.control_folder())?;
+            kill_point::reached("switch: manifest committed");
+            return remove_entry(&self.staging());
+        }
+        remove_entry(&self.next_tree())?;
+        remove_entry(&self.previous_tree())?;
+        remove_entry(&journal)
+    }
+
+    /// Deletes the package's tree, manifest and staging from the point, following no link.
     pub fn remove_all(&self) -> Result<()> {
-        for folder in [self.tree(), self.staging()] {
-            match fs::remove_dir_all(&folder) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(Error::io(&folder, e)),
-                _ => {}
-            }
-        }
-        match fs::remove_file(self.manifest_path()) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => {
-                Err(Error::io(self.manifest_path(), e))
-            }
-            _ => Ok(()),
-        }
+        remove_entry(&self.tree())?;
+        remove_entry(&self.staging())?;
+        remove_entry(&self.manifest_path())
+    }
+}
+
+fn read_manifest(path: &Path) -> Option<InstalledManifest> {
+    let text = fs::read(path).ok()?;
+    serde_json::from_slice(&text).ok()
+}
+
+/// Writes a manifest to a temp file beside `path` and returns the temp file.
+fn write_manifest(path: &Path, manifest: &InstalledManifest) -> Result<PathBuf> {
+    let temp = path.with_extension(format!("json.{}.tmp", std::process::id()));
+    let text = serde_json::to_vec(manifest).map_err(|e| Error::io(path, io::Error::other(e)))?;
+    File::create(&temp)
+        .and_then(|mut file| file.write_all(&text))
+        .at(&temp)?;
+    Ok(temp)
+}
+
+fn is_read_only(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
+    )
+}
+
+fn exists(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok()
+}
+
+/// A folder of OSUpgrade's own on the point: a link or file planted in its place is removed
+/// (the link, never what it points at) and a real folder made.
+fn ensure_real_folder(folder: &Path) -> Result<()> {
+    match fs::symlink_metadata(folder) {
+        Ok(metadata) if metadata.is_dir() && !is_link(&metadata) => return Ok(()),
+        Ok(_) => remove_entry(folder)?,
+        Err(_) => {}
+    }
+    fs::create_dir(folder).at(folder)
+}
+
+/// Removes a file, a link (not its target) or a folder with everything in it; gone already is
+/// fine.
+pub(super) fn remove_entry(path: &Path) -> Result<()> {
+    let Ok(metadata) = fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    let removed = if metadata.is_dir() && !is_link(&metadata) {
+        fs::remove_dir_all(path)
+    } else {
+        // A link to a folder is a folder entry on Windows, a file entry elsewhere.
+        fs::remove_file(path).or_else(|_| fs::remove_dir(path))
+    };
+    match removed {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(Error::io(path, e)),
+        _ => Ok(()),
     }
 }
 
@@ -147,25 +304,34 @@ pub(super) fn modified_ns(metadata: &fs::Metadata) -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
-/// Every file and folder below `root`, relative and `/`-separated.
-pub(super) fn walk(root: &Path) -> Result<(Vec<String>, Vec<String>)> {
-    let (mut files, mut folders) = (Vec::new(), Vec::new());
+/// Everything below `root`, without following a link: a tree that is itself a link lists as
+/// the link ".", and what lies behind a linked folder is not listed.
+pub(super) fn walk(root: &Path) -> Result<TreeListing> {
+    let mut listing = TreeListing::default();
+    match fs::symlink_metadata(root) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(listing),
+        Err(e) => return Err(Error::io(root, e)),
+        Ok(metadata) if !metadata.is_dir() || is_link(&metadata) => {
+            listing.links.push(".".into());
+            return Ok(listing);
+        }
+        Ok(_) => {}
+    }
     let mut pending = vec![(root.to_path_buf(), String::new())];
     while let Some((folder, prefix)) = pending.pop() {
-        let entries = match fs::read_dir(&folder) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-            other => other.at(&folder)?,
-        };
-        for entry in entries {
+        for entry in fs::read_dir(&folder).at(&folder)? {
             let entry = entry.at(&folder)?;
             let relative = format!("{prefix}{}", entry.file_name().to_string_lossy());
-            if entry.file_type().at(entry.path())?.is_dir() {
-                folders.push(relative.clone());
+            let metadata = fs::symlink_metadata(entry.path()).at(entry.path())?;
+            if is_link(&metadata) || !(metadata.is_dir() || metadata.is_file()) {
+                listing.links.push(relative);
+            } else if metadata.is_dir() {
+                listing.folders.push(relative.clone());
                 pending.push((entry.path(), format!("{relative}/")));
             } else {
-                files.push(relative);
+                listing.files.push(relative);
             }
         }
     }
-    Ok((files, folders))
+    Ok(listing)
 }

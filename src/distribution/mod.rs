@@ -73,6 +73,9 @@ pub struct DistributionStatus {
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
     pub modified_at: String,
+    /// The class of `last_error`; the C face sends it as a status code.
+    #[serde(skip)]
+    pub last_error_kind: Option<crate::ErrorKind>,
 }
 
 /// Where a package stands across all distribution points.
@@ -132,6 +135,9 @@ pub struct ValidationReport {
     pub missing: Vec<String>,
     pub altered: Vec<String>,
     pub unexpected: Vec<String>,
+    /// Symbolic links, junctions and other non-files in the package folder, never followed;
+    /// "." is the package folder itself.
+    pub links: Vec<String>,
     pub valid: bool,
 }
 

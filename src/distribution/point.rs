@@ -26,13 +26,54 @@ pub fn add_point(
     }
     // Checked before the probe writes anything there, and again under the write lock, where
     // another process may have added a point meanwhile.
+    refuse_taken_name(&site.db().distribution_points()?, name)?;
+    refuse_site_folders(site, folder)?;
     refuse_overlap(folder, &site.db().distribution_points()?)?;
-    prove_writable(folder)?;
-    site.db().write(|db| {
+    let created = prove_writable(folder)?;
+    let recorded = site.db().write(|db| {
         refuse_overlap(folder, &db.distribution_points()?)?;
         db.insert_distribution_point(name, path, description)
-    })?;
+    });
+    if let Err(error) = recorded {
+        // A refused point leaves no folder of ours behind.
+        if let Some(created) = created {
+            let _ = fs::remove_dir_all(created);
+        }
+        return Err(error);
+    }
     get_point(site, name)
+}
+
+fn refuse_taken_name(points: &[DistributionPoint], name: &str) -> Result<()> {
+    match points.iter().find(|p| p.name.eq_ignore_ascii_case(name)) {
+        Some(taken) => Err(Error::Conflict(format!(
+            "a distribution point named '{}' already exists",
+            taken.name
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// A point in the site's own folders would mix clients' copies with the library they come from.
+fn refuse_site_folders(site: &Site, folder: &Path) -> Result<()> {
+    let new = canonical(folder);
+    for (what, path) in [
+        ("content library", site.library().root()),
+        ("site database", site.database_path()),
+    ] {
+        let taken = canonical(path);
+        if new.starts_with(&taken) || taken.starts_with(&new) {
+            return Err(Error::invalid_argument(
+                "path",
+                format!(
+                    "{} overlaps the site's {what} at {}: a distribution point needs a folder of its own",
+                    folder.display(),
+                    path.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub fn get_point(site: &Site, name: &str) -> Result<DistributionPoint> {
@@ -144,7 +185,8 @@ fn validate_name(name: &str) -> Result<()> {
 }
 
 /// Creates the folder and its control folder, then writes and deletes a probe file there.
-fn prove_writable(folder: &Path) -> Result<()> {
+/// Returns the outermost folder it created, if any.
+fn prove_writable(folder: &Path) -> Result<Option<PathBuf>> {
     if folder.is_file() {
         return Err(Error::invalid_argument(
             "path",
@@ -152,8 +194,21 @@ fn prove_writable(folder: &Path) -> Result<()> {
         ));
     }
     let control = PointPackage::new(folder, "").control_folder();
-    fs::create_dir_all(&control).at(&control)?;
-    let probe = control.join(format!("write-probe-{}", std::process::id()));
-    fs::write(&probe, b"OSUpgrade checks it can write here").at(&probe)?;
-    fs::remove_file(&probe).at(&probe)
+    let created = control
+        .ancestors()
+        .take_while(|a| fs::symlink_metadata(a).is_err())
+        .last()
+        .map(Path::to_path_buf);
+    let proved = fs::create_dir_all(&control).at(&control).and_then(|()| {
+        let probe = control.join(format!("write-probe-{}", std::process::id()));
+        fs::write(&probe, b"OSUpgrade checks it can write here").at(&probe)?;
+        fs::remove_file(&probe).at(&probe)
+    });
+    if let Err(error) = proved {
+        if let Some(created) = &created {
+            let _ = fs::remove_dir_all(created);
+        }
+        return Err(error);
+    }
+    Ok(created)
 }

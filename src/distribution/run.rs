@@ -17,9 +17,10 @@ use crate::package;
 use crate::site::Site;
 
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
-/// How often a running distribution renews its jobs' lease; a lease not renewed for two
-/// minutes (the status queries' limit) marks a job interrupted.
-const LEASE_RENEWAL: Duration = Duration::from_secs(10);
+/// How often a running distribution renews its jobs' lease and records how far they got, for
+/// readers in other processes; a lease not renewed for two minutes (the status queries' limit)
+/// marks a job interrupted.
+const LEASE_RENEWAL: Duration = Duration::from_secs(1);
 const MOST_WORKERS: usize = 64;
 
 /// Distributes each package to each distribution point, `options.workers` jobs at a time, and
@@ -50,24 +51,47 @@ pub fn distribute(
         ));
     }
     let targets = resolve_targets(site, package_ids, points)?;
+    // Every lock is taken before any status changes: a point another process is changing
+    // refuses the whole call, and that process's status stays as it records it.
+    let locks = targets
+        .iter()
+        .map(|t| t.place().lock(&t.point_name))
+        .map(|lock| match lock {
+            Err(error) if error.is_busy() => Err(error),
+            other => Ok(other),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut held = Vec::new();
+    let mut runnable = Vec::new();
     site.db().write(|db| {
-        for target in &targets {
+        for (target, lock) in targets.iter().zip(locks) {
             db.queue_distribution(
                 &target.package_id,
                 &target.point_name,
                 target.content_version,
             )?;
+            match lock {
+                Ok(file) => {
+                    held.push(file);
+                    runnable.push(target);
+                }
+                Err(error) => db.fail_distribution(
+                    &target.package_id,
+                    &target.point_name,
+                    &error.to_string(),
+                    error.kind(),
+                )?,
+            }
         }
         Ok(())
     })?;
-    let jobs: Vec<Job<'_>> = targets.iter().map(|t| t.job(site)).collect();
+    let jobs: Vec<Job<'_>> = runnable.iter().map(|t| t.job(site)).collect();
     let outcome = run_jobs(
         site,
         &jobs,
         options.workers,
         progress,
         |job, events, cancel| {
-            let _lock = job.place.lock(job.point_name)?;
             let plan = plan_distribution(job, cancel)?;
             events(JobEvent::Planned {
                 bytes: plan.bytes_to_copy(),
@@ -76,6 +100,7 @@ pub fn distribute(
             apply_distribution_plan(job, plan, events, cancel)
         },
     );
+    drop(held);
     let statuses = targets
         .iter()
         .map(|t| {
@@ -119,14 +144,16 @@ pub fn remove_content(site: &Site, package_id: &str, point_name: &str) -> Result
         .distributions(Some(package_id), Some(&point.name))?
         .is_empty()
     {
-        return Err(Error::not_found(
-            "package on distribution point",
-            format!("{package_id} on {}", point.name),
+        return Err(Error::not_found_on(
+            "package",
+            package_id,
+            format!("distribution point '{}'", point.name),
         ));
     }
     let place = PointPackage::new(Path::new(&point.path), package_id);
     {
         let _lock = place.lock(&point.name)?;
+        place.prepare_folders(false)?;
         place.remove_all()?;
     }
     let _ = std::fs::remove_file(place.lock_path());
@@ -152,11 +179,15 @@ struct Target {
 }
 
 impl Target {
+    fn place(&self) -> PointPackage {
+        PointPackage::new(Path::new(&self.point_path), &self.package_id)
+    }
+
     fn job<'a>(&'a self, site: &'a Site) -> Job<'a> {
         Job {
             library: site.library(),
             point_name: &self.point_name,
-            place: PointPackage::new(Path::new(&self.point_path), &self.package_id),
+            place: self.place(),
             content_version: self.content_version,
             manifest: &self.manifest,
         }
@@ -219,8 +250,13 @@ fn renew_when_due(
     }
     *last_renewal = Instant::now();
     let renewed = site.db().write(|db| {
-        for (job, _) in jobs.iter().zip(tallies).filter(|(_, t)| !t.finished) {
-            db.renew_distribution(&job.place.package_id, job.point_name)?;
+        for (job, tally) in jobs.iter().zip(tallies).filter(|(_, t)| !t.finished) {
+            db.renew_distribution(
+                &job.place.package_id,
+                job.point_name,
+                tally.bytes_done,
+                tally.files_done,
+            )?;
         }
         Ok(())
     });
@@ -355,8 +391,11 @@ fn record_finish(site: &Site, job: &Job<'_>, result: Result<Transferred>) -> Res
             done.bytes,
             done.files,
         ),
-        Err(error) => {
-            db.fail_distribution(&job.place.package_id, job.point_name, &error.to_string())
-        }
+        Err(error) => db.fail_distribution(
+            &job.place.package_id,
+            job.point_name,
+            &error.to_string(),
+            error.kind(),
+        ),
     })
 }

@@ -6,11 +6,14 @@ use std::fs;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use super::layout::{modified_ns, walk, InstalledFile, InstalledManifest, PointPackage};
+use super::layout::{
+    modified_ns, remove_entry, walk, InstalledFile, InstalledManifest, PointPackage,
+};
 use super::parallel::{file_threads, for_each_parallel};
 use crate::content::{self, ContentLibrary};
 use crate::db::FileRecord;
 use crate::error::{Error, IoContext, Result};
+use crate::kill_point;
 
 /// What a job tells the calling thread while it works.
 pub(super) enum JobEvent {
@@ -42,10 +45,20 @@ struct BlobCopy {
     path: String,
 }
 
-/// A target file not in place yet.
+/// Where a file of the new version comes from.
+enum Origin {
+    /// The live tree holds it already, at the same path.
+    Tree,
+    /// Its verified copy in the staging folder.
+    Staged,
+}
+
+/// A file of the new version's tree.
 struct Placement {
     path: String,
     sha256: String,
+    size: u64,
+    origin: Origin,
 }
 
 pub(super) struct DistributionPlan {
@@ -69,6 +82,8 @@ impl DistributionPlan {
 /// gives the target hash. Blobs already verified into staging by an earlier run are not
 /// copied again.
 pub(super) fn plan_distribution(job: &Job<'_>, cancel: &AtomicBool) -> Result<DistributionPlan> {
+    job.place.prepare_folders(true)?;
+    job.place.finish_switch()?;
     let installed = job.place.installed();
     let recorded: HashMap<&str, &InstalledFile> = installed
         .iter()
@@ -76,31 +91,57 @@ pub(super) fn plan_distribution(job: &Job<'_>, cancel: &AtomicBool) -> Result<Di
         .map(|f| (f.path.as_str(), f))
         .collect();
     let tree = job.place.tree();
+    // Only regular files reached through real folders count: a link is never followed.
+    let live: HashSet<String> = walk(&tree)?.files.into_iter().collect();
     let staging = job.place.staging();
     let mut plan = DistributionPlan {
         copies: Vec::new(),
         placements: Vec::new(),
     };
-    let mut planned_copies = HashSet::new();
+    let mut staged_or_planned = HashSet::new();
     for (path, sha256, size) in files_of(job.manifest) {
-        if in_place(&tree.join(path), sha256, size, recorded.get(path), cancel)? {
-            continue;
-        }
-        plan.placements.push(Placement {
-            path: path.to_string(),
-            sha256: sha256.to_string(),
-        });
-        let staged = fs::metadata(staging.join(sha256)).is_ok_and(|m| m.len() == size);
-        if !staged && planned_copies.insert(sha256) {
+        let origin = if live.contains(path)
+            && in_place(&tree.join(path), sha256, size, recorded.get(path), cancel)?
+        {
+            Origin::Tree
+        } else {
+            Origin::Staged
+        };
+        if matches!(origin, Origin::Staged)
+            && staged_or_planned.insert(sha256)
+            && !staged_intact(&staging.join(sha256), sha256, size, cancel)?
+        {
             plan.copies.push(BlobCopy {
                 sha256: sha256.to_string(),
                 size,
                 path: path.to_string(),
             });
         }
+        plan.placements.push(Placement {
+            path: path.to_string(),
+            sha256: sha256.to_string(),
+            size,
+            origin,
+        });
     }
     plan.copies.sort_by_key(|c| std::cmp::Reverse(c.size));
     Ok(plan)
+}
+
+/// A copy an earlier run left in staging is used when it is a regular file that still hashes
+/// to its name; anything else there is removed and copied again.
+fn staged_intact(path: &Path, sha256: &str, size: u64, cancel: &AtomicBool) -> Result<bool> {
+    let Ok(metadata) = fs::symlink_metadata(path) else {
+        return Ok(false);
+    };
+    let intact = metadata.is_file()
+        && !content::is_link(&metadata)
+        && metadata.len() == size
+        && content::hash_file(path, &|_| {}, cancel)?.0 == sha256;
+    if !intact {
+        remove_entry(path)?;
+    }
+    Ok(intact)
 }
 
 fn in_place(
@@ -117,7 +158,10 @@ fn in_place(
         return Ok(false);
     }
     if let Some(recorded) = recorded {
-        if recorded.sha256 == sha256 && recorded.modified_ns == modified_ns(&metadata) {
+        if recorded.sha256 == sha256
+            && recorded.modified_ns != 0
+            && recorded.modified_ns == modified_ns(&metadata)
+        {
             return Ok(true);
         }
     }
@@ -134,11 +178,15 @@ pub(super) fn apply_distribution_plan(
     cancel: &AtomicBool,
 ) -> Result<Transferred> {
     let staging = job.place.staging();
-    fs::create_dir_all(&staging).at(&staging)?;
     let bytes = AtomicU64::new(0);
-    // Staged files need no flush of their own: until the manifest is written, a run after a
-    // crash checks everything placed against its hash. The flush before the manifest covers them.
-    copy_into_staging(job, &plan.copies, &staging, &bytes, events, cancel)?;
+    // Staged files need no flush of their own: a run after a crash hashes what it finds in
+    // staging before using it. The flush before the switch covers them.
+    let copied = copy_into_staging(job, &plan.copies, &staging, &bytes, events, cancel);
+    if copied.as_ref().is_err_and(is_out_of_space) {
+        // Kept copies would only hold on to the space the point lacks.
+        let _ = remove_entry(&staging);
+    }
+    copied?;
     // Cancelled before the commit leaves the previous version; once begun, the commit finishes.
     if cancel.load(Ordering::Relaxed) {
         return Err(Error::Cancelled);
@@ -175,6 +223,10 @@ fn copy_into_staging(
     })
 }
 
+fn is_out_of_space(error: &Error) -> bool {
+    matches!(error, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::StorageFull)
+}
+
 /// A damaged blob is reported by the package file it would have become.
 fn name_the_file(error: Error, job: &Job<'_>, path: &str) -> Error {
     match error {
@@ -189,78 +241,66 @@ fn name_the_file(error: Error, job: &Job<'_>, path: &str) -> Error {
     }
 }
 
-/// From here on the tree changes; a crash leaves it to the next run, which adopts what is
-/// already in place by its hash.
+/// Builds the new version's tree beside the live one (links to the files that stay and to the
+/// staged copies, where the file system has links; verified copies where it does not),
+/// journals the switch, makes it all durable with one flush, then switches.
 fn commit(job: &Job<'_>, placements: &[Placement], staging: &Path) -> Result<()> {
-    let tree = job.place.tree();
+    kill_point::reached("switch: staged");
+    let next = job.place.next_tree();
+    remove_entry(&next)?;
+    fs::create_dir(&next).at(&next)?;
     for folder in folders_of(job.manifest) {
-        let path = tree.join(folder);
+        let path = next.join(folder);
         fs::create_dir_all(&path).at(&path)?;
     }
-    fs::create_dir_all(&tree).at(&tree)?;
-    let mut placed = Vec::with_capacity(placements.len());
-    let mut uses: HashMap<&str, usize> = HashMap::new();
+    let tree = job.place.tree();
+    let mut placed = Vec::with_capacity(placements.len() + 1);
+    let mut linked = HashSet::new();
     for placement in placements {
-        *uses.entry(placement.sha256.as_str()).or_default() += 1;
-    }
-    let never_cancel = AtomicBool::new(false);
-    for placement in placements {
-        let target = tree.join(&placement.path);
-        let staged = staging.join(&placement.sha256);
-        let left = uses.get_mut(placement.sha256.as_str()).map_or(0, |n| {
-            *n -= 1;
-            *n
-        });
-        // The last file with this content takes the staged copy; the others get a verified copy
-        // of it, through a temp file so that the target is whole or absent.
-        if left == 0 {
-            fs::rename(&staged, &target).at(&target)?;
-        } else {
-            let temp = staging.join(format!("{}.{}.copy", placement.sha256, std::process::id()));
-            let _ = fs::remove_file(&temp);
-            let size = fs::metadata(&staged).at(&staged)?.len();
-            content::copy_verified(
-                &staged,
-                &placement.sha256,
-                size,
-                &temp,
-                &|_| {},
-                &never_cancel,
-            )?;
-            fs::rename(&temp, &target).at(&target)?;
-        }
+        let from = match placement.origin {
+            Origin::Tree => tree.join(&placement.path),
+            Origin::Staged => staging.join(&placement.sha256),
+        };
+        let target = next.join(&placement.path);
+        // Two files of a tree never share storage: changing one on the point must not change
+        // the other. So a staged copy is linked once, and copied for its other paths.
+        let first_use =
+            matches!(placement.origin, Origin::Tree) || linked.insert(placement.sha256.as_str());
+        place_file(&from, placement, &target, staging, first_use)?;
         placed.push(target);
     }
-    delete_what_the_version_lacks(job, &tree)?;
-    let manifest = installed_manifest(job, &tree)?;
-    // One flush makes the placed files and the new manifest durable before the rename that
-    // commits it.
-    let pending = job.place.stage_installed(&manifest)?;
-    placed.push(pending.clone());
+    kill_point::reached("switch: next tree built");
+    let manifest = installed_manifest(job, &next)?;
+    placed.push(job.place.journal_switch(&manifest)?);
     content::flush_files(&job.place.root, &placed)?;
-    job.place.commit_installed(&pending)?;
-    let _ = fs::remove_dir_all(staging);
-    Ok(())
+    kill_point::reached("switch: journalled");
+    job.place.finish_switch()
 }
 
-fn delete_what_the_version_lacks(job: &Job<'_>, tree: &Path) -> Result<()> {
-    let wanted_files: HashSet<&str> = files_of(job.manifest).map(|(path, _, _)| path).collect();
-    let wanted_folders: HashSet<&str> = folders_of(job.manifest).collect();
-    let (files, mut folders) = walk(tree)?;
-    for file in files.iter().filter(|f| !wanted_files.contains(f.as_str())) {
-        let path = tree.join(file);
-        fs::remove_file(&path).at(&path)?;
+/// A hard link shares the verified bytes at no cost; where links are not to be had (FAT, some
+/// shares), a verified copy through a temp file, so that the target is whole or absent.
+fn place_file(
+    from: &Path,
+    placement: &Placement,
+    target: &Path,
+    staging: &Path,
+    may_link: bool,
+) -> Result<()> {
+    if may_link && fs::hard_link(from, target).is_ok() {
+        return Ok(());
     }
-    // Deepest first, so that a folder is empty when its turn comes.
-    folders.sort_by_key(|f| std::cmp::Reverse(f.matches('/').count()));
-    for folder in folders
-        .iter()
-        .filter(|f| !wanted_folders.contains(f.as_str()))
-    {
-        let path = tree.join(folder);
-        fs::remove_dir(&path).at(&path)?;
-    }
-    Ok(())
+    let temp = staging.join(format!("{}.{}.copy", placement.sha256, std::process::id()));
+    let _ = fs::remove_file(&temp);
+    let never_cancel = AtomicBool::new(false);
+    content::copy_verified(
+        from,
+        &placement.sha256,
+        placement.size,
+        &temp,
+        &|_| {},
+        &never_cancel,
+    )?;
+    fs::rename(&temp, target).at(target)
 }
 
 fn installed_manifest(job: &Job<'_>, tree: &Path) -> Result<InstalledManifest> {

@@ -9,11 +9,11 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::layout::{walk, PointPackage};
+use super::layout::{walk, InstalledManifest, PointPackage};
 use super::parallel::{file_threads, for_each_parallel_reporting};
 use super::{DistributionProgress, DistributionProgressFn, ValidationReport};
 use crate::content;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::package;
 use crate::site::Site;
 
@@ -31,15 +31,25 @@ pub fn validate(
     let package = package::get(site, package_id)?;
     let point = super::get_point(site, point_name)?;
     let place = PointPackage::new(Path::new(&point.path), &package.id);
-    let installed = place.installed().ok_or_else(|| {
-        Error::not_found(
-            "installed package",
-            format!("{} on distribution point '{}'", package.id, point.name),
-        )
-    })?;
     let report = {
-        let _lock = place.lock(&point.name)?;
-        check(&place, &installed, &point.name, progress)?
+        let lock = place.lock_for_reading(&point.name)?;
+        if lock.is_some() {
+            // A switch a crash cut short is finished first: validation reports what is there.
+            place.prepare_folders(false)?;
+            place.finish_switch()?;
+        }
+        let installed = place.installed().ok_or_else(|| {
+            Error::not_found_on(
+                "package",
+                &package.id,
+                format!("distribution point '{}'", point.name),
+            )
+        })?;
+        let report = check(&place, &installed, &point.name, progress)?;
+        if lock.is_some() {
+            distrust_altered(&place, installed, &report)?;
+        }
+        report
     };
     site.db().write(|db| {
         if db
@@ -49,7 +59,12 @@ pub fn validate(
             return Ok(());
         }
         if !report.valid {
-            return db.fail_distribution(&package.id, &point.name, &summary(&report));
+            return db.fail_distribution(
+                &package.id,
+                &point.name,
+                &summary(&report),
+                ErrorKind::DamagedContent,
+            );
         }
         if report.content_version == package.content_version {
             return db.finish_distribution(&package.id, &point.name, report.content_version, 0, 0);
@@ -91,6 +106,8 @@ fn check(
     if report(0, progress) == ControlFlow::Break(()) {
         return Err(Error::Cancelled);
     }
+    let listing = walk(&tree)?;
+    let regular: HashSet<&str> = listing.files.iter().map(String::as_str).collect();
     let missing = Mutex::new(Vec::new());
     let altered = Mutex::new(Vec::new());
     let mut files: Vec<_> = installed.files.iter().collect();
@@ -101,15 +118,13 @@ fn check(
         file_threads(),
         &cancel,
         |file, report_bytes| {
+            // Only a regular file reached through real folders is the file: no link is followed.
+            if !regular.contains(file.path.as_str()) {
+                missing.lock().map(|mut m| m.push(file.path.clone())).ok();
+                return Ok(());
+            }
             let path = tree.join(&file.path);
-            let found = match fs::symlink_metadata(&path) {
-                Ok(metadata) if metadata.is_file() => metadata,
-                _ => {
-                    missing.lock().map(|mut m| m.push(file.path.clone())).ok();
-                    return Ok(());
-                }
-            };
-            let matches = found.len() == file.size
+            let matches = fs::symlink_metadata(&path).is_ok_and(|m| m.len() == file.size)
                 && content::hash_file(&path, report_bytes, &cancel)?.0 == file.sha256;
             if !matches {
                 altered.lock().map(|mut a| a.push(file.path.clone())).ok();
@@ -125,20 +140,22 @@ fn check(
         .map(|f| f.path.as_str())
         .chain(installed.folders.iter().map(String::as_str))
         .collect();
-    let (present_files, present_folders) = walk(&tree)?;
-    let mut unexpected: Vec<String> = present_files
+    let mut unexpected: Vec<String> = listing
+        .files
         .into_iter()
-        .chain(present_folders)
+        .chain(listing.folders)
         .filter(|p| !expected.contains(p.as_str()))
         .collect();
+    let mut links = listing.links;
     let (mut missing, mut altered) = (
         missing.into_inner().unwrap_or_default(),
         altered.into_inner().unwrap_or_default(),
     );
-    for list in [&mut missing, &mut altered, &mut unexpected] {
+    for list in [&mut missing, &mut altered, &mut unexpected, &mut links] {
         list.sort();
     }
-    let valid = missing.is_empty() && altered.is_empty() && unexpected.is_empty();
+    let valid =
+        missing.is_empty() && altered.is_empty() && unexpected.is_empty() && links.is_empty();
     Ok(ValidationReport {
         package_id: place.package_id.clone(),
         distribution_point: point_name.to_string(),
@@ -147,8 +164,28 @@ fn check(
         missing,
         altered,
         unexpected,
+        links,
         valid,
     })
+}
+
+/// Files found altered lose their quick check on the point, so that the next distribution hashes
+/// them and copies them again, whatever size and time they show.
+fn distrust_altered(
+    place: &PointPackage,
+    mut installed: InstalledManifest,
+    report: &ValidationReport,
+) -> Result<()> {
+    if report.altered.is_empty() {
+        return Ok(());
+    }
+    let altered: HashSet<&str> = report.altered.iter().map(String::as_str).collect();
+    for file in &mut installed.files {
+        if altered.contains(file.path.as_str()) {
+            file.modified_ns = 0;
+        }
+    }
+    place.rewrite_installed(&installed)
 }
 
 fn summary(report: &ValidationReport) -> String {
@@ -157,6 +194,7 @@ fn summary(report: &ValidationReport) -> String {
         ("missing", &report.missing),
         ("altered", &report.altered),
         ("unexpected", &report.unexpected),
+        ("links, not followed", &report.links),
     ] {
         if !paths.is_empty() {
             let shown: Vec<&str> = paths.iter().take(5).map(String::as_str).collect();

@@ -5,7 +5,9 @@ use super::arguments::{optional_str, out_param, required_str, write_json};
 use super::boundary::{ffi_boundary, CallError};
 use super::handles::{self, osu_site};
 use super::status::osu_status;
-use crate::distribution::{self, DistributeOptions, DistributionProgress};
+use serde::Serialize;
+
+use crate::distribution::{self, DistributeOptions, DistributionProgress, DistributionStatus};
 use crate::Error;
 
 /// One progress report of a distribution or validation job. Strings are UTF-8 and valid only
@@ -182,7 +184,7 @@ pub unsafe extern "C" fn osu_content_distribute(
                 &mut report,
             )?)
         })?;
-        write_json(out, &statuses);
+        write_json(out, &status_records(&statuses));
         Ok(())
     })
 }
@@ -209,16 +211,21 @@ pub unsafe extern "C" fn osu_content_redistribute(
         let statuses = handles::with_site(site, |site| {
             Ok(distribution::redistribute(site, id, &options, &mut report)?)
         })?;
-        write_json(out, &statuses);
+        write_json(out, &status_records(&statuses));
         Ok(())
     })
 }
 
 /// Validates a package on a distribution point: re-hashes every file there against the manifest
 /// installed with it. `*out_report_json` receives `{"packageId", "distributionPoint",
-/// "contentVersion", "filesChecked", "missing", "altered", "unexpected", "valid"}` (the three
-/// lists hold paths relative to the package folder). A point that does not match is recorded as
-/// Failed. `OSU_NOT_FOUND` when the package is not installed there.
+/// "contentVersion", "filesChecked", "missing", "altered", "unexpected", "links", "valid"}` (the
+/// four lists hold paths relative to the package folder; `links` names symbolic links, junctions
+/// and other non-files, which are never followed, "." being the package folder itself). A point
+/// that does not match is recorded as Failed (`OSU_DAMAGED_CONTENT`), and the files found
+/// altered are copied again by the next distribution. A switch to a new version that a crash cut
+/// short is finished first. On a point this process cannot write to, validation reads only.
+/// `OSU_NOT_FOUND` when the package is not installed there; `OSU_BUSY` while another process
+/// changes it.
 ///
 /// # Safety
 /// Strings are NUL-terminated UTF-8; `out_report_json` points to writable storage.
@@ -267,9 +274,13 @@ pub unsafe extern "C" fn osu_content_remove(
 /// Writes a JSON array of distribution statuses, narrowed to a package and/or a distribution
 /// point when given (NULL: all): `{"packageId", "distributionPoint", "targetContentVersion",
 /// "installedContentVersion", "state" ("Waiting", "InProgress", "Installed", "Failed",
-/// "Retrying"), "bytesTotal", "bytesCopied", "filesCopied", "lastError", "startedAt",
-/// "finishedAt", "modifiedAt"}`. A distribution whose process died (no word from it for two
-/// minutes) reads as "Failed" with a `lastError` that starts with "interrupted".
+/// "Retrying"), "bytesTotal", "bytesCopied", "filesCopied", "lastError", "lastErrorStatus",
+/// "startedAt", "finishedAt", "modifiedAt"}`. `lastErrorStatus` is the `osu_status` of the
+/// failure `lastError` describes (0 when there is none): `OSU_BUSY`, `OSU_IO`,
+/// `OSU_DAMAGED_CONTENT` (also a validation that found the point altered), … A running
+/// distribution updates `bytesCopied` and `filesCopied` about once a second. A distribution
+/// whose process died (no word from it for two minutes) reads as "Failed" with a `lastError`
+/// that starts with "interrupted" and `OSU_CANCELLED`.
 ///
 /// # Safety
 /// Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.
@@ -285,7 +296,7 @@ pub unsafe extern "C" fn osu_distribution_status_list(
         let id = optional_str(package_id, "package_id")?;
         let point = optional_str(distribution_point, "distribution_point")?;
         let statuses = handles::with_site(site, |site| Ok(distribution::status(site, id, point)?))?;
-        write_json(out, &statuses);
+        write_json(out, &status_records(&statuses));
         Ok(())
     })
 }
@@ -309,6 +320,28 @@ pub unsafe extern "C" fn osu_distribution_summary_list(
         write_json(out, &summaries);
         Ok(())
     })
+}
+
+/// A status as the C face sends it: the core's record with its failure's `osu_status`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StatusRecord<'a> {
+    #[serde(flatten)]
+    status: &'a DistributionStatus,
+    last_error_status: i32,
+}
+
+fn status_records(statuses: &[DistributionStatus]) -> Vec<StatusRecord<'_>> {
+    statuses
+        .iter()
+        .map(|status| StatusRecord {
+            status,
+            last_error_status: status
+                .last_error_kind
+                .map_or(osu_status::OSU_OK, osu_status::of_kind)
+                as i32,
+        })
+        .collect()
 }
 
 /// A JSON array of strings argument.

@@ -1,5 +1,6 @@
 use std::ffi::c_char;
 
+use crate::error::ErrorKind;
 use crate::Error;
 
 /// What every `osu_` function returns. The numbers are stable: a code is never renumbered
@@ -40,17 +41,20 @@ pub enum osu_status {
 
 impl osu_status {
     pub(crate) fn of(error: &Error) -> osu_status {
-        match error {
-            Error::InvalidArgument { .. } => osu_status::OSU_INVALID_ARGUMENT,
-            Error::NotFound { .. } => osu_status::OSU_NOT_FOUND,
-            Error::Conflict(_) => osu_status::OSU_CONFLICT,
-            Error::Io { .. } => osu_status::OSU_IO,
-            Error::InvalidImage { .. } => osu_status::OSU_INVALID_IMAGE,
-            Error::Cancelled => osu_status::OSU_CANCELLED,
-            Error::Busy(_) => osu_status::OSU_BUSY,
-            Error::DamagedContent { .. } => osu_status::OSU_DAMAGED_CONTENT,
-            Error::Database { .. } if error.is_busy() => osu_status::OSU_BUSY,
-            Error::Database { .. } => osu_status::OSU_DATABASE,
+        osu_status::of_kind(error.kind())
+    }
+
+    pub(crate) fn of_kind(kind: ErrorKind) -> osu_status {
+        match kind {
+            ErrorKind::InvalidArgument => osu_status::OSU_INVALID_ARGUMENT,
+            ErrorKind::NotFound => osu_status::OSU_NOT_FOUND,
+            ErrorKind::Conflict => osu_status::OSU_CONFLICT,
+            ErrorKind::Io => osu_status::OSU_IO,
+            ErrorKind::InvalidImage => osu_status::OSU_INVALID_IMAGE,
+            ErrorKind::Cancelled => osu_status::OSU_CANCELLED,
+            ErrorKind::Busy => osu_status::OSU_BUSY,
+            ErrorKind::DamagedContent => osu_status::OSU_DAMAGED_CONTENT,
+            ErrorKind::Database => osu_status::OSU_DATABASE,
         }
     }
 

@@ -8,7 +8,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sha2::{Digest, Sha256};
 
-use osupgrade::Site;
+use osupgrade::distribution::{self, ignore_progress, DistributeOptions, DistributionStatus};
+use osupgrade::package::{self, NewPackage};
+use osupgrade::progress::ignore_progress as ignore_add_progress;
+use osupgrade::{Package, Site};
 
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
@@ -127,4 +130,85 @@ pub fn staging_is_empty(site_folder: &Path) -> bool {
     fs::read_dir(site_folder.join("files/.staging"))
         .map(|mut entries| entries.next().is_none())
         .unwrap_or(true)
+}
+
+pub fn add(site: &Site, source: &Path, name: &str) -> Package {
+    let new = NewPackage {
+        source_path: source,
+        name,
+        version: "1",
+        comment: "",
+    };
+    package::add(site, &new, &mut ignore_add_progress).unwrap()
+}
+
+pub fn distribute(site: &Site, package: &str, points: &[&str]) -> Vec<DistributionStatus> {
+    distribution::distribute(
+        site,
+        &[package],
+        points,
+        &DistributeOptions::default(),
+        &mut ignore_progress,
+    )
+    .unwrap()
+}
+
+pub fn reload(site: &Site, id: &str) -> Package {
+    package::reload_content(site, id, &mut ignore_add_progress).unwrap()
+}
+
+/// The point's copy of the package holds exactly the source's files, byte for byte.
+pub fn assert_tree_matches(tree: &Path, source: &Path) {
+    let on_point = files_below(tree);
+    let in_source = files_below(source);
+    let names =
+        |files: &[(String, PathBuf)]| files.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&on_point),
+        names(&in_source),
+        "the trees list different files"
+    );
+    for ((relative, a), (_, b)) in on_point.iter().zip(&in_source) {
+        assert_eq!(sha256_of(a), sha256_of(b), "{relative} differs");
+    }
+}
+
+pub struct Setup {
+    pub scratch: Scratch,
+    pub site: Site,
+    pub source: PathBuf,
+    pub package: Package,
+}
+
+pub fn setup(label: &str, options: &[&str]) -> Setup {
+    let scratch = Scratch::new(label);
+    let source = make_source(&scratch.join("src"), options);
+    let site = open_site(&scratch);
+    let package = add(&site, &source, "Windows 10 22H2");
+    Setup {
+        scratch,
+        site,
+        source,
+        package,
+    }
+}
+
+impl Setup {
+    pub fn point(&self, name: &str) -> PathBuf {
+        let path = self.scratch.join(&format!("points/{name}"));
+        distribution::add_point(&self.site, name, path.to_str().unwrap(), "").unwrap();
+        path
+    }
+
+    pub fn tree(&self, point: &Path) -> PathBuf {
+        point.join(&self.package.id)
+    }
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    for (relative, path) in files_below(from) {
+        let target = to.join(relative);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::copy(path, target).unwrap();
+    }
 }

@@ -39,6 +39,7 @@ namespace OsUpgrade
         /// <param name="bytesCopied">Bytes the last run copied.</param>
         /// <param name="filesCopied">Files the last run copied.</param>
         /// <param name="lastError">The last failure, or empty.</param>
+        /// <param name="lastErrorStatus">The class of the last failure, or <see cref="OsUpgradeStatus.Ok"/>.</param>
         /// <param name="startedAt">When the last run started.</param>
         /// <param name="finishedAt">When the last run finished.</param>
         /// <param name="modifiedAt">When the record last changed.</param>
@@ -53,6 +54,7 @@ namespace OsUpgrade
             long bytesCopied,
             long filesCopied,
             string lastError,
+            OsUpgradeStatus lastErrorStatus,
             DateTimeOffset? startedAt,
             DateTimeOffset? finishedAt,
             DateTimeOffset modifiedAt)
@@ -66,6 +68,7 @@ namespace OsUpgrade
             BytesCopied = bytesCopied;
             FilesCopied = filesCopied;
             LastError = lastError;
+            LastErrorStatus = lastErrorStatus;
             StartedAt = startedAt;
             FinishedAt = finishedAt;
             ModifiedAt = modifiedAt;
@@ -97,6 +100,21 @@ namespace OsUpgrade
 
         /// <summary>The last failure, or empty.</summary>
         public string LastError { get; }
+
+        /// <summary>
+        /// The class of the last failure (<see cref="OsUpgradeStatus.Busy"/>,
+        /// <see cref="OsUpgradeStatus.IO"/>, <see cref="OsUpgradeStatus.DamagedContent"/>, …), or
+        /// <see cref="OsUpgradeStatus.Ok"/> when there is none.
+        /// </summary>
+        public OsUpgradeStatus LastErrorStatus { get; }
+
+        /// <summary>
+        /// The exception a caller would have caught for the last failure (the same type the
+        /// library's calls throw for its status), or null when the last run did not fail.
+        /// </summary>
+        /// <returns>The exception, not thrown.</returns>
+        public Exception? GetLastErrorException() =>
+            LastErrorStatus == OsUpgradeStatus.Ok ? null : OsUpgradeException.FromStatus(LastErrorStatus, LastError);
 
         /// <summary>When the last run started (UTC).</summary>
         public DateTimeOffset? StartedAt { get; }

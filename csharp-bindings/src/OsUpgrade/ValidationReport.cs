@@ -14,7 +14,8 @@ namespace OsUpgrade
         /// <param name="missing">Files of the version that are not on the point.</param>
         /// <param name="altered">Files whose content differs.</param>
         /// <param name="unexpected">Files and folders on the point that the version does not have.</param>
-        /// <param name="valid">True when nothing is missing, altered or unexpected.</param>
+        /// <param name="links">Links and other non-files in the package folder, never followed.</param>
+        /// <param name="valid">True when nothing is missing, altered, unexpected or a link.</param>
         [JsonConstructor]
         public ValidationReport(
             string packageId,
@@ -24,6 +25,7 @@ namespace OsUpgrade
             IReadOnlyList<string> missing,
             IReadOnlyList<string> altered,
             IReadOnlyList<string> unexpected,
+            IReadOnlyList<string> links,
             bool valid)
         {
             PackageId = packageId;
@@ -33,6 +35,7 @@ namespace OsUpgrade
             Missing = missing;
             Altered = altered;
             Unexpected = unexpected;
+            Links = links;
             Valid = valid;
         }
 
@@ -57,7 +60,13 @@ namespace OsUpgrade
         /// <summary>Files and folders on the point that the version does not have.</summary>
         public IReadOnlyList<string> Unexpected { get; }
 
-        /// <summary>True when nothing is missing, altered or unexpected.</summary>
+        /// <summary>
+        /// Symbolic links, junctions and other non-files found in the package folder; they are never
+        /// followed, and the next distribution replaces them. "." is the package folder itself.
+        /// </summary>
+        public IReadOnlyList<string> Links { get; }
+
+        /// <summary>True when nothing is missing, altered, unexpected or a link.</summary>
         public bool Valid { get; }
     }
 }

@@ -174,6 +174,51 @@ namespace OsUpgrade.Tests
             var status = Assert.Single(site.DistributeContent(new[] { damaged.Id }, new[] { "DP1" }));
             Assert.Equal(DistributionState.Failed, status.State);
             Assert.Contains("sources/ei.cfg", status.LastError);
+            Assert.Equal(OsUpgradeStatus.DamagedContent, status.LastErrorStatus);
+            var exception = Assert.IsType<OsUpgradeDamagedContentException>(status.GetLastErrorException());
+            Assert.Equal(status.LastError, exception.Message);
+        }
+
+        [Fact]
+        public void Distributing_while_another_process_changes_the_package_there_is_refused_and_its_status_kept()
+        {
+            if (OperatingSystem.IsMacOS())
+            {
+                return; // .NET cannot lock a file range there to stand in for the other process
+            }
+
+            var path = Point("DP1");
+            var before = Assert.Single(site.DistributeContent(new[] { package.Id }, new[] { "DP1" }));
+            Assert.Null(before.GetLastErrorException());
+            using (var lockFile = new FileStream(Path.Combine(path, ".osupgrade", package.Id + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite))
+            {
+                lockFile.Lock(0, 0);
+                var error = Assert.Throws<OsUpgradeBusyException>(() => site.DistributeContent(new[] { package.Id }, new[] { "DP1" }));
+                Assert.Contains("another process", error.Message);
+            }
+
+            var after = Assert.Single(site.GetDistributionStatus(package.Id, "DP1"));
+            Assert.Equal((before.State, before.ModifiedAt), (after.State, after.ModifiedAt));
+        }
+
+        [Fact]
+        public void Validation_reports_a_link_planted_in_the_package_folder_without_following_it()
+        {
+            var path = Point("DP1");
+            site.DistributeContent(new[] { package.Id }, new[] { "DP1" });
+            var outside = scratch["outside"];
+            Directory.CreateDirectory(outside);
+            var linked = Path.Combine(path, package.Id, "support");
+            Directory.Delete(linked, recursive: true);
+            Directory.CreateSymbolicLink(linked, outside);
+
+            var report = site.ValidateContent(package.Id, "DP1");
+            Assert.False(report.Valid);
+            Assert.Equal(new[] { "support" }, report.Links);
+
+            site.RedistributeContent(package.Id);
+            Assert.True(site.ValidateContent(package.Id, "DP1").Valid);
+            Assert.Empty(Directory.GetFileSystemEntries(outside));
         }
     }
 }

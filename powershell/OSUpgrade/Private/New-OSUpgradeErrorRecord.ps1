@@ -9,6 +9,8 @@ function New-OSUpgradeErrorRecord {
         The exception the library threw (wrapped ones are unwrapped).
     .PARAMETER TargetObject
         What the cmdlet was working on: a package ID, a source path.
+    .PARAMETER ErrorId
+        The error ID to use instead of the one named after the status.
     #>
     [CmdletBinding()]
     [OutputType([System.Management.Automation.ErrorRecord])]
@@ -17,16 +19,18 @@ function New-OSUpgradeErrorRecord {
         [System.Exception] $Exception,
 
         [AllowNull()]
-        [object] $TargetObject
+        [object] $TargetObject,
+
+        [string] $ErrorId
     )
 
     while ($Exception -is [System.Management.Automation.MethodInvocationException] -and $Exception.InnerException) {
         $Exception = $Exception.InnerException
     }
     $category = [System.Management.Automation.ErrorCategory]::NotSpecified
-    $errorId = 'OSUpgradeError'
+    $defaultId = 'OSUpgradeError'
     if ($Exception -is [OsUpgrade.OsUpgradeException]) {
-        $errorId = 'OSUpgrade' + $Exception.Status
+        $defaultId = 'OSUpgrade' + $Exception.Status
         $category = switch ($Exception.Status) {
             'NotFound' { 'ObjectNotFound' }
             'NullArgument' { 'InvalidArgument' }
@@ -41,16 +45,19 @@ function New-OSUpgradeErrorRecord {
         }
     }
     elseif ($Exception -is [System.OperationCanceledException]) {
-        $errorId = 'OSUpgradeCancelled'
+        $defaultId = 'OSUpgradeCancelled'
         $category = 'OperationStopped'
     }
     elseif ($Exception -is [System.ObjectDisposedException]) {
-        $errorId = 'OSUpgradeSiteClosed'
+        $defaultId = 'OSUpgradeSiteClosed'
         $category = 'InvalidOperation'
     }
     elseif ($Exception -is [System.DllNotFoundException]) {
-        $errorId = 'OSUpgradeNativeLibraryMissing'
+        $defaultId = 'OSUpgradeNativeLibraryMissing'
         $category = 'NotInstalled'
     }
-    New-Object -TypeName System.Management.Automation.ErrorRecord -ArgumentList $Exception, $errorId, $category, $TargetObject
+    if (-not $ErrorId) {
+        $ErrorId = $defaultId
+    }
+    New-Object -TypeName System.Management.Automation.ErrorRecord -ArgumentList $Exception, $ErrorId, $category, $TargetObject
 }

@@ -4,7 +4,8 @@ function Write-OSUpgradeDistributionResult {
         Outputs distribution statuses, and a non-terminating error for each failed job.
     .DESCRIPTION
         A job that failed left its distribution point at the previous version; the error names the
-        package, the point and why, so that a pipeline over many points goes on.
+        package, the point and why, with the category of its class of failure, so that a pipeline
+        over many points goes on and scripts can sort the failures.
     .PARAMETER Status
         The statuses the library returned.
     .PARAMETER Cmdlet
@@ -22,10 +23,9 @@ function Write-OSUpgradeDistributionResult {
     foreach ($job in $Status) {
         $job
         if ($job.State -eq 'Failed') {
-            $message = "distributing $($job.PackageId) to '$($job.DistributionPoint)' failed: $($job.LastError)"
-            $exception = New-Object -TypeName System.IO.IOException -ArgumentList $message
+            # The failure keeps its class: a damaged blob is InvalidData, a full disk WriteError.
             $target = "$($job.PackageId) on $($job.DistributionPoint)"
-            $record = New-Object -TypeName System.Management.Automation.ErrorRecord -ArgumentList $exception, 'OSUpgradeDistributionFailed', 'WriteError', $target
+            $record = New-OSUpgradeErrorRecord -Exception $job.GetLastErrorException() -TargetObject $target -ErrorId 'OSUpgradeDistributionFailed'
             $Cmdlet.WriteError($record)
         }
     }

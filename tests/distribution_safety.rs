@@ -1,0 +1,248 @@
+//! What a distribution point is promised whatever happens to it: a crash at any step of a
+//! switch leaves one whole version (or none, which the next run restores), links planted in a
+//! point are never followed, and what validation found wrong is repaired.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::symlink;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::*;
+use osupgrade::distribution::{self, ignore_progress, DistributionState};
+use osupgrade::Site;
+
+/// Run as a child process by the crash tests: redistributes the package named in the
+/// environment, and is killed on the way.
+#[test]
+#[ignore = "run as a child process by another test"]
+fn child_process_redistributes() {
+    let site = Site::open(
+        Some(Path::new(&std::env::var("OSU_CHILD_SITE").unwrap())),
+        None,
+    )
+    .unwrap();
+    let package = std::env::var("OSU_CHILD_PACKAGE").unwrap();
+    let _ = distribution::redistribute(&site, &package, &Default::default(), &mut ignore_progress);
+}
+
+fn redistribute_in_child(s: &Setup, kill_at: Option<&str>, kill_after: Option<Duration>) {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--exact", "child_process_redistributes", "--ignored"])
+        .stdout(Stdio::null())
+        .env("OSU_CHILD_SITE", s.scratch.join("site"))
+        .env("OSU_CHILD_PACKAGE", &s.package.id);
+    if let Some(point) = kill_at {
+        command.env("OSUPGRADE_TEST_KILL_AT", point);
+    }
+    let mut child = command.spawn().unwrap();
+    if let Some(delay) = kill_after {
+        std::thread::sleep(delay);
+        let _ = child.kill();
+    }
+    let status = child.wait().unwrap();
+    if kill_at.is_some() {
+        assert!(!status.success(), "the child was not killed at {kill_at:?}");
+    }
+}
+
+/// A package distributed as version 1, then changed (files altered, added, removed) and
+/// reloaded as version 2; copies of both sources to compare the point with.
+fn two_versions(label: &str) -> (Setup, std::path::PathBuf, std::path::PathBuf) {
+    let s = setup(label, &["--small-files", "400", "--image-mib", "8"]);
+    s.point("DP1");
+    distribute(&s.site, &s.package.id, &["DP1"]);
+    let v1 = s.scratch.join("v1");
+    copy_tree(&s.source, &v1);
+    fs::write(s.source.join("sources/ei.cfg"), b"[EditionID]\nEducation\n").unwrap();
+    fs::write(s.source.join("sources/new-update.cab"), vec![3u8; 300_000]).unwrap();
+    let removed = files_below(&s.source.join("sources/en-us"));
+    fs::remove_file(&removed[0].1).unwrap();
+    reload(&s.site, &s.package.id);
+    let v2 = s.scratch.join("v2");
+    copy_tree(&s.source, &v2);
+    (s, v1, v2)
+}
+
+fn same_files(tree: &Path, source: &Path) -> bool {
+    let (a, b) = (files_below(tree), files_below(source));
+    a.len() == b.len()
+        && a.iter()
+            .zip(&b)
+            .all(|((ra, pa), (rb, pb))| ra == rb && sha256_of(pa) == sha256_of(pb))
+}
+
+/// The package folder is absent, or exactly one version: never a mix.
+fn assert_one_version_or_none(tree: &Path, v1: &Path, v2: &Path, when: &str) {
+    if !tree.exists() {
+        return;
+    }
+    assert!(
+        same_files(tree, v1) || same_files(tree, v2),
+        "killed at {when}: the point holds a mix of the two versions"
+    );
+}
+
+fn assert_finished_at_version_2(s: &Setup, v2: &Path) {
+    let point = s.scratch.join("points/DP1");
+    let status = &distribute(&s.site, &s.package.id, &["DP1"])[0];
+    assert_eq!(status.state, DistributionState::Installed, "{status:?}");
+    assert_eq!(status.installed_content_version, Some(2));
+    assert_tree_matches(&s.tree(&point), v2);
+    let report =
+        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap();
+    assert!(report.valid, "{report:?}");
+    assert!(!point
+        .join(".osupgrade/staging")
+        .join(&s.package.id)
+        .exists());
+}
+
+#[test]
+fn a_switch_killed_at_any_step_leaves_one_version_and_the_next_run_finishes_it() {
+    let steps = [
+        "switch: staged",
+        "switch: next tree built",
+        "switch: journalled",
+        "switch: live tree moved aside",
+        "switch: next tree moved in",
+        "switch: manifest committed",
+    ];
+    for step in steps {
+        let (s, v1, v2) = two_versions("killstep");
+        let tree = s.tree(&s.scratch.join("points/DP1"));
+        redistribute_in_child(&s, Some(step), None);
+        assert_one_version_or_none(&tree, &v1, &v2, step);
+        // Validation after the crash finishes a journalled switch and reports one version.
+        if let Ok(report) =
+            distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress)
+        {
+            assert!(report.valid, "killed at {step}: {report:?}");
+            assert_one_version_or_none(&tree, &v1, &v2, step);
+        }
+        assert_finished_at_version_2(&s, &v2);
+    }
+}
+
+#[test]
+fn a_redistribution_killed_at_random_moments_never_leaves_a_mix() {
+    let (s, v1, v2) = two_versions("killrandom");
+    let tree = s.tree(&s.scratch.join("points/DP1"));
+    for delay_ms in [5, 20, 40, 60, 90, 130, 180, 250] {
+        redistribute_in_child(&s, None, Some(Duration::from_millis(delay_ms)));
+        assert_one_version_or_none(&tree, &v1, &v2, &format!("{delay_ms} ms"));
+    }
+    assert_finished_at_version_2(&s, &v2);
+}
+
+#[test]
+fn a_folder_of_the_package_replaced_by_a_link_is_reported_and_never_written_through() {
+    let (s, _, v2) = two_versions("linkfolder");
+    let point = s.scratch.join("points/DP1");
+    let outside = s.scratch.join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("keep.txt"), b"not OSUpgrade's").unwrap();
+    let linked = s.tree(&point).join("sources/en-us");
+    fs::remove_dir_all(&linked).unwrap();
+    symlink(&outside, &linked).unwrap();
+
+    let report =
+        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap();
+    assert!(!report.valid);
+    assert_eq!(report.links, vec!["sources/en-us".to_string()]);
+    assert!(
+        !report.missing.is_empty(),
+        "files behind the link count as missing"
+    );
+
+    assert_finished_at_version_2(&s, &v2);
+    assert_eq!(
+        files_below(&outside).len(),
+        1,
+        "something was written outside the point"
+    );
+    assert!(!fs::symlink_metadata(&linked)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[test]
+fn a_package_folder_or_control_folder_that_is_a_link_is_replaced_not_followed() {
+    let (s, _, v2) = two_versions("linkroot");
+    let point = s.scratch.join("points/DP1");
+    let outside = s.scratch.join("outside");
+    let tree = s.tree(&point);
+    fs::rename(&tree, &outside).unwrap();
+    symlink(&outside, &tree).unwrap();
+    let outside_before = files_below(&outside);
+
+    let report =
+        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap();
+    assert!(!report.valid, "a linked package folder validated");
+    assert_eq!(report.links, vec![".".to_string()]);
+
+    let control_outside = s.scratch.join("control-outside");
+    fs::create_dir_all(&control_outside).unwrap();
+    let control = point.join(".osupgrade");
+    fs::rename(&control, s.scratch.join("control-moved")).unwrap();
+    symlink(&control_outside, &control).unwrap();
+
+    assert_finished_at_version_2(&s, &v2);
+    assert_eq!(
+        files_below(&outside),
+        outside_before,
+        "the linked folder was written"
+    );
+    assert!(
+        files_below(&control_outside).is_empty(),
+        "control files went outside"
+    );
+    assert!(!fs::symlink_metadata(&tree)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[test]
+fn a_file_altered_in_place_with_its_size_and_time_kept_is_copied_again() {
+    let s = setup("altered", &["--small-files", "20"]);
+    let point = s.point("DP1");
+    distribute(&s.site, &s.package.id, &["DP1"]);
+    let target = s.tree(&point).join("sources/ei.cfg");
+    let before = fs::metadata(&target).unwrap();
+    let mut bytes = fs::read(&target).unwrap();
+    bytes[0] ^= 0xFF;
+    fs::write(&target, &bytes).unwrap();
+    let file = fs::File::options().write(true).open(&target).unwrap();
+    file.set_modified(before.modified().unwrap()).unwrap();
+    drop(file);
+
+    let report =
+        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap();
+    assert_eq!(report.altered, vec!["sources/ei.cfg".to_string()]);
+    let status = &distribute(&s.site, &s.package.id, &["DP1"])[0];
+    assert_eq!(status.state, DistributionState::Installed);
+    assert_eq!(status.files_copied, 1, "{status:?}");
+    assert_tree_matches(&s.tree(&point), &s.source);
+    assert!(
+        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress)
+            .unwrap()
+            .valid
+    );
+}
+
+#[test]
+fn a_hostile_file_planted_in_staging_is_not_used() {
+    let (s, _, v2) = two_versions("plantstaged");
+    let point = s.scratch.join("points/DP1");
+    let staging = point.join(".osupgrade/staging").join(&s.package.id);
+    fs::create_dir_all(&staging).unwrap();
+    let wanted = sha256_of(&v2.join("sources/ei.cfg"));
+    let size = fs::metadata(v2.join("sources/ei.cfg")).unwrap().len() as usize;
+    fs::write(staging.join(&wanted), vec![b'X'; size]).unwrap();
+    assert_finished_at_version_2(&s, &v2);
+}
