@@ -267,15 +267,20 @@ osu_status osu_distribution_summary_list(osu_site *site,
 // Adds an upgrade package from a Windows setup source folder (`setup.exe` at its root,
 // `sources/install.wim` or `sources/install.esd`): every file goes into the site's content
 // library, the image metadata of every index is read, and the package is recorded as content
-// version 1 with a new ID (site code + 5 hex digits). `name` is required; `version` and
-// `comment` may be NULL (empty). Name + Version must be unique in the site (`OSU_CONFLICT`).
+// version 1 with a new ID (site code + 5 hex digits), given when it is recorded. `name` is
+// required; `version` and `comment` may be NULL (empty). Name + Version must be unique in the
+// site in any letter case (`OSU_CONFLICT`, naming them as stored). A relative `source_path` is
+// recorded absolute (against the current directory).
 //
 // `progress` may be NULL; it is called on this thread only, and a non-zero return cancels
-// (`OSU_CANCELLED`). A failed or cancelled add records nothing and leaves no content behind.
+// (`OSU_CANCELLED`). A failed, cancelled or killed add records nothing, uses up no ID and
+// leaves no content behind (what a killed one staged goes with the next add, reload or
+// remove on the site).
 // On success `*out_package_json` receives the package record (see `osu_package_get`).
 //
-// Errors: `OSU_NOT_FOUND` (no such folder), `OSU_INVALID_ARGUMENT` (a file, no setup.exe, no
-// install image, a link inside), `OSU_INVALID_IMAGE`, `OSU_IO`, `OSU_CONFLICT`, `OSU_CANCELLED`.
+// Errors: `OSU_NOT_FOUND` (no such folder), `OSU_INVALID_ARGUMENT` (an empty path, a file, no
+// setup.exe, no install image, a link inside, two names that differ only in letter case),
+// `OSU_INVALID_IMAGE`, `OSU_IO`, `OSU_CONFLICT`, `OSU_CANCELLED`.
 //
 // # Safety
 // Strings are NULL or NUL-terminated UTF-8; `out_package_json` points to writable storage.
@@ -291,7 +296,8 @@ osu_status osu_package_add(osu_site *site,
 // Writes the package with this ID to `*out_package_json`: `{"id", "name", "version",
 // "comment", "sourcePath", "contentVersion", "size", "fileCount", "createdAt", "modifiedAt",
 // "images": [{"index", "name", "description", "editionId", "architecture", "version",
-// "languages", "defaultLanguage", "size"}]}`. `OSU_NOT_FOUND` when there is none.
+// "languages", "defaultLanguage", "size"}]}`. `OSU_NOT_FOUND` when there is none;
+// `OSU_INVALID_ARGUMENT` for an empty ID.
 //
 // # Safety
 // `package_id` is NUL-terminated UTF-8; `out_package_json` points to writable storage.
@@ -330,9 +336,11 @@ osu_status osu_package_remove(osu_site *site, const char *package_id);
 // Reads the package's source folder again and, when its content changed, records it as the
 // next content version (Configuration Manager's "reload from the original source location");
 // distribution points get it by `osu_content_redistribute`. An unchanged source changes
-// nothing. On success `*out_package_json` receives the package record. Progress and
-// cancellation as for `osu_package_add`; a failed or cancelled reload leaves the package as it
-// was.
+// nothing. The version it replaces is kept as retired (one, or as many as the site's
+// `retained_content_versions` setting says) and older ones go with the content only they used.
+// On success `*out_package_json` receives the package record. Progress and cancellation as for
+// `osu_package_add`; a failed, cancelled or killed reload leaves the package as it was.
+// `OSU_BUSY` while another process reloads the same package.
 //
 // # Safety
 // `package_id` is NUL-terminated UTF-8; `out_package_json` points to writable storage.

@@ -58,54 +58,84 @@ pub struct PackageChanges {
     pub comment: Option<String>,
 }
 
+/// How many retired content versions a package keeps beside its current one, for points to be
+/// validated against or rolled back to, unless the site's `retained_content_versions` says.
+const RETAINED_CONTENT_VERSIONS: i64 = 1;
+
 /// Adds an upgrade package: checks the source folder, reads its image metadata, hashes every
-/// file into the content library and records the package as content version 1. A failed or
-/// cancelled add records nothing and leaves no content behind.
+/// file into the content library and records the package as content version 1. The package
+/// gets its ID when it is recorded; a failed or cancelled add records nothing, uses up no ID
+/// and leaves no content behind.
 pub fn add(site: &Site, new: &NewPackage<'_>, progress: &mut ProgressFn<'_>) -> Result<Package> {
     validate_fields(Some(new.name), Some(new.version), Some(new.comment))?;
-    let source = read_source(new.source_path, progress)?;
+    let source_folder = absolute_source(new.source_path)?;
+    let source = read_source(&source_folder, progress)?;
     refuse_taken_name(site.db(), new.name, new.version, None)?;
 
-    let id = site.db().write(|db| {
-        let number = db.take_package_number()?;
-        if number > LAST_PACKAGE_NUMBER {
-            return Err(Error::Conflict(format!(
-                "site {} has used all its package IDs",
-                site.code()
-            )));
-        }
-        let id = format!("{}{number:05X}", site.code());
-        let source = new.source_path.display().to_string();
-        db.insert_importing_package(&id, new.name, new.version, new.comment, &source)?;
-        Ok(id)
+    let importer = site.library().importer()?;
+    let temporary = format!("~{importer}-{}", next_import_number());
+    site.db().write(|db| {
+        let source = source_folder.display().to_string();
+        db.insert_importing_package(&temporary, new.name, new.version, new.comment, &source)?;
+        db.insert_importing_version(&temporary, 1, "added", &importer)
     })?;
-    let recorded = import_and_record(site, &id, 1, &source.entries, progress, |db, totals| {
-        refuse_taken_name(db, new.name, new.version, None)?;
-        db.insert_images(&id, 1, &source.images)?;
-        db.mark_package_ready(&id, totals.0, totals.1)
-    });
-    if let Err(error) = recorded {
-        abandon_import(site, &id);
-        return Err(error);
+    let recorded = import_and_record(
+        site,
+        &temporary,
+        1,
+        &source.entries,
+        progress,
+        |db, totals| {
+            refuse_taken_name(db, new.name, new.version, None)?;
+            let id = take_package_id(db, site.code())?;
+            db.give_package_id(&temporary, &id)?;
+            db.insert_images(&id, 1, &source.images)?;
+            db.mark_package_ready(&id, totals.0, totals.1)?;
+            db.make_current(&id, 1, totals.0, totals.1, 0)?;
+            Ok(id)
+        },
+    );
+    match recorded {
+        Ok(id) => get(site, &id),
+        Err(error) => {
+            abandon_import(site, &temporary, 1);
+            Err(error)
+        }
     }
-    get(site, &id)
+}
+
+fn next_import_number() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+fn take_package_id(db: &crate::db::Db, code: &str) -> Result<String> {
+    let number = db.take_package_number()?;
+    if number > LAST_PACKAGE_NUMBER {
+        return Err(Error::Conflict(format!(
+            "site {code} has used all its package IDs"
+        )));
+    }
+    Ok(format!("{code}{number:05X}"))
 }
 
 /// Reads the package's source folder again (Configuration Manager's "reload from the original
 /// source location") and, when its content changed, records it as the next content version,
-/// which distribution points then get by redistribution. Earlier versions' records are
-/// dropped, and with them the blobs only they used. An unchanged source changes nothing.
+/// which distribution points then get by redistribution. The version it replaces is kept as
+/// retired (one, or the site's `retained_content_versions`); older ones go, and with them the
+/// blobs only they used. An unchanged source changes nothing.
 pub fn reload_content(site: &Site, id: &str, progress: &mut ProgressFn<'_>) -> Result<Package> {
     let current = get(site, id)?;
     let source = read_source(Path::new(&current.source_path), progress)?;
-    let next = current.content_version + 1;
+    let next = begin_import(site, id, "reloaded")?;
+    let retained = retained_content_versions(site)?;
     let imported = import_and_record(site, id, next, &source.entries, progress, |db, totals| {
         if db.package_files(id, next)? == db.package_files(id, current.content_version)? {
             db.delete_content_version(id, next)?;
             return Ok(false);
         }
         db.insert_images(id, next, &source.images)?;
-        db.switch_content_version(id, next, totals.0, totals.1)?;
+        db.make_current(id, next, totals.0, totals.1, retained)?;
         Ok(true)
     });
     match imported {
@@ -116,14 +146,55 @@ pub fn reload_content(site: &Site, id: &str, progress: &mut ProgressFn<'_>) -> R
             get(site, id)
         }
         Err(error) => {
-            let _ = site.db().write(|db| db.delete_content_version(id, next));
-            let _ = site.collect_garbage();
+            abandon_import(site, id, next);
             Err(error)
         }
     }
 }
 
+/// Records the next content version of a package as importing, owned by this library
+/// instance. An import of the same package that another process is running refuses it
+/// (busy); one whose process died is dropped first.
+fn begin_import(site: &Site, id: &str, origin: &str) -> Result<i64> {
+    let importer = site.library().importer()?;
+    site.db().write(|db| {
+        for running in db.importing_versions(Some(id))? {
+            if site.library().importer_is_alive(&running.importer) {
+                return Err(Error::Busy(format!(
+                    "package {id} is being imported by another process (content version {})",
+                    running.number
+                )));
+            }
+            db.delete_content_version(id, running.number)?;
+        }
+        let next = db.last_content_version(id)? + 1;
+        db.insert_importing_version(id, next, origin, &importer)?;
+        Ok(next)
+    })
+}
+
+fn retained_content_versions(site: &Site) -> Result<i64> {
+    let setting = site.db().setting("retained_content_versions")?;
+    Ok(setting
+        .and_then(|value| value.parse::<i64>().ok())
+        .filter(|count| *count >= 0)
+        .unwrap_or(RETAINED_CONTENT_VERSIONS))
+}
+
+/// A source path as the package records it: absolute, so that a reload from another working
+/// directory finds it.
+fn absolute_source(path: &Path) -> Result<PathBuf> {
+    if path.as_os_str().is_empty() {
+        return Err(Error::invalid_argument(
+            "source_path",
+            "is empty: name a Windows setup source folder",
+        ));
+    }
+    std::path::absolute(path).at(path)
+}
+
 pub fn get(site: &Site, id: &str) -> Result<Package> {
+    require_id(id)?;
     site.db()
         .package(id)?
         .ok_or_else(|| Error::not_found("package", id))
@@ -137,6 +208,7 @@ pub fn list(site: &Site, name_pattern: Option<&str>) -> Result<Vec<Package>> {
 }
 
 pub fn set(site: &Site, id: &str, changes: &PackageChanges) -> Result<Package> {
+    require_id(id)?;
     validate_fields(
         changes.name.as_deref(),
         changes.version.as_deref(),
@@ -176,10 +248,30 @@ fn read_source(folder: &Path, progress: &mut ProgressFn<'_>) -> Result<SourceCon
     let image_path = check_source_folder(folder)?;
     report(progress, Phase::Scanning, "", (0, 0), (0, 0))?;
     let entries = crate::content::scan_tree(folder)?;
+    refuse_names_differing_in_case(folder, &entries)?;
     let image_name = display_relative(folder, &image_path);
     report(progress, Phase::ReadingImage, &image_name, (0, 0), (0, 0))?;
     let images = image::read_images(&image_path)?;
     Ok(SourceContent { entries, images })
+}
+
+/// Windows sees `Readme.txt` and `README.TXT` as one file: a package with both could not land
+/// on a Windows distribution point (and a Windows setup source never has them).
+fn refuse_names_differing_in_case(folder: &Path, entries: &[SourceEntry]) -> Result<()> {
+    let mut seen = std::collections::HashMap::new();
+    for entry in entries {
+        if let Some(first) = seen.insert(entry.relative.to_lowercase(), &entry.relative) {
+            return Err(Error::invalid_argument(
+                "source_path",
+                format!(
+                    "{}: '{first}' and '{}' differ only in letter case, which Windows sees as one name",
+                    folder.display(),
+                    entry.relative
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Imports the files as `content_version`, then records what `record` writes in the same
@@ -266,6 +358,8 @@ fn import_content(
     entries: &[SourceEntry],
     progress: &mut ProgressFn<'_>,
 ) -> Result<(u64, u64)> {
+    // Whatever a killed import left behind goes before this one adds to the library.
+    site.library().remove_abandoned_staging()?;
     let folders: Vec<FileRecord> = entries
         .iter()
         .filter(|e| e.is_folder)
@@ -372,11 +466,18 @@ impl Import<'_> {
     }
 }
 
-/// Deletes what a failed import recorded; the blobs it brought are then unreferenced and go.
-/// The original failure is what the caller reports, so failures here are left to the next
-/// collection.
-fn abandon_import(site: &Site, id: &str) {
-    if site.db().write(|db| db.delete_package(id)).is_ok() {
+/// Deletes what a failed import recorded (the whole package when it was being added); the
+/// blobs it brought are then unreferenced and go. The original failure is what the caller
+/// reports, so failures here are left to the next collection.
+fn abandon_import(site: &Site, id: &str, number: i64) {
+    let dropped = site.db().write(|db| {
+        if db.package_state(id)?.as_deref() == Some("importing") {
+            db.delete_package(id).map(drop)
+        } else {
+            db.delete_content_version(id, number)
+        }
+    });
+    if dropped.is_ok() {
         let _ = site.collect_garbage();
     }
 }
@@ -388,11 +489,18 @@ fn refuse_taken_name(
     except: Option<&str>,
 ) -> Result<()> {
     match db.name_and_version_taken(name, version, except)? {
-        Some(other) => Err(Error::Conflict(format!(
+        Some((other, name, version)) => Err(Error::Conflict(format!(
             "package {other} already has Name '{name}' and Version '{version}'"
         ))),
         None => Ok(()),
     }
+}
+
+fn require_id(id: &str) -> Result<()> {
+    if id.is_empty() {
+        return Err(Error::invalid_argument("id", "is empty: name a package ID"));
+    }
+    Ok(())
 }
 
 fn validate_fields(name: Option<&str>, version: Option<&str>, comment: Option<&str>) -> Result<()> {

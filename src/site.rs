@@ -113,7 +113,17 @@ impl Site {
     /// unreferenced blobs, which the next collection removes.
     pub(crate) fn collect_garbage(&self) -> Result<usize> {
         let collected = self.db.write(|db| {
-            for abandoned in db.abandoned_imports()? {
+            for import in db.importing_versions(None)? {
+                if self.library.importer_is_alive(&import.importer) {
+                    continue;
+                }
+                if import.adding {
+                    db.delete_package(&import.package_id)?;
+                } else {
+                    db.delete_content_version(&import.package_id, import.number)?;
+                }
+            }
+            for abandoned in db.unowned_importing_packages()? {
                 db.delete_package(&abandoned)?;
             }
             let hashes = db.unreferenced_blobs()?;
@@ -145,7 +155,11 @@ fn resolve_database_path(path: Option<&Path>) -> Result<PathBuf> {
 /// A folder stands for the `site.db` inside it. A path that does not exist yet is a folder
 /// unless its name has an extension (`lab.db`), as admins type `D:\Sites\Lab`.
 fn database_path_in(path: &Path) -> PathBuf {
-    let is_folder = path.is_dir() || (!path.exists() && path.extension().is_none());
+    // One look: another process may create the folder between two.
+    let is_folder = match fs::metadata(path) {
+        Ok(metadata) => metadata.is_dir(),
+        Err(_) => path.extension().is_none(),
+    };
     if is_folder {
         path.join(DATABASE_FILE_NAME)
     } else {

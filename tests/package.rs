@@ -333,10 +333,10 @@ fn cancelling_from_the_progress_callback_records_nothing() {
     assert!(matches!(error, Error::Cancelled), "{error}");
     assert!(files_seen >= 50);
     assert_nothing_recorded(&site, &scratch);
-    // The number is spent, as ConfigMgr never reuses a package ID.
+    // IDs are given when a package is recorded: a cancelled add spends none.
     assert_eq!(
         add(&site, &source, "Windows 10", "1").unwrap().id,
-        "OSU00002"
+        "OSU00001"
     );
 }
 
@@ -585,7 +585,7 @@ fn a_site_summary_reports_path_code_and_schema() {
     let site = Site::open(Some(&scratch.join("site/site.db")), Some("lab")).unwrap();
     let info = site.info().unwrap();
     assert_eq!(info.site_code, "LAB");
-    assert_eq!(info.schema_version, 3);
+    assert_eq!(info.schema_version, 4);
     assert_eq!(info.package_count, 0);
     assert!(info.database_path.ends_with("site.db"));
     assert!(Path::new(&info.library_path).is_dir());
@@ -682,4 +682,206 @@ fn two_processes_adding_at_once_both_succeed_with_distinct_ids() {
     let site = Site::open(Some(&site_folder), None).unwrap();
     assert_eq!(package::list(&site, None).unwrap().len(), 2);
     assert!(assert_library_intact(&site_folder) > 400);
+}
+
+/// Run as a child process by the kill tests: adds (or, with OSU_CHILD_RELOAD, reloads) and is
+/// killed on the way.
+#[test]
+#[ignore = "run as a child process by another test"]
+fn child_process_imports_until_killed() {
+    let site = Site::open(
+        Some(Path::new(&std::env::var("OSU_CHILD_SITE").unwrap())),
+        None,
+    )
+    .unwrap();
+    let source = std::env::var("OSU_CHILD_SOURCE").unwrap();
+    let _ = match std::env::var("OSU_CHILD_RELOAD") {
+        Ok(id) => package::reload_content(&site, &id, &mut ignore_progress),
+        Err(_) => add(&site, Path::new(&source), "Killed", "1"),
+    };
+}
+
+/// Starts an import in a child process and kills it (SIGKILL) once it has staged content.
+fn kill_an_import(scratch: &Scratch, source: &Path, reload: Option<&str>) {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--exact", "child_process_imports_until_killed", "--ignored"])
+        .stdout(std::process::Stdio::null())
+        .env("OSU_CHILD_SITE", scratch.join("site"))
+        .env("OSU_CHILD_SOURCE", source);
+    if let Some(id) = reload {
+        command.env("OSU_CHILD_RELOAD", id);
+    }
+    let mut child = command.spawn().unwrap();
+    let staging = scratch.join("site/files/.staging");
+    let started = std::time::Instant::now();
+    while files_below_or_none(&staging) < 20 && started.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+fn files_below_or_none(folder: &Path) -> usize {
+    if folder.exists() {
+        files_below(folder).len()
+    } else {
+        0
+    }
+}
+
+#[test]
+fn a_killed_add_leaves_nothing_once_the_library_is_next_written() {
+    let scratch = Scratch::new("killedadd");
+    let big = make_source(
+        &scratch.join("big"),
+        &["--small-files", "800", "--small-kib", "64"],
+    );
+    let small = make_source(&scratch.join("small"), &["--small-files", "5"]);
+    drop(open_site(&scratch));
+    kill_an_import(&scratch, &big, None);
+    assert!(
+        files_below_or_none(&scratch.join("site/files/.staging")) > 1,
+        "the child was killed before it staged anything"
+    );
+    let site = open_site(&scratch);
+    let added = add(&site, &small, "Windows 10", "1").unwrap();
+    assert_eq!(added.id, "OSU00001", "the killed add used up an ID");
+    assert!(
+        staging_is_empty(&scratch.join("site")),
+        "the killed add's files are still staged"
+    );
+    assert_eq!(package::list(&site, None).unwrap().len(), 1);
+    assert_library_intact(&scratch.join("site"));
+    // No shard folder is left empty.
+    for (_, path) in files_below(&scratch.join("site/files")) {
+        assert!(path.is_file());
+    }
+    let shards = fs::read_dir(scratch.join("site/files")).unwrap();
+    for shard in shards.flatten().filter(|s| s.file_name() != ".staging") {
+        assert!(
+            fs::read_dir(shard.path()).unwrap().next().is_some(),
+            "{:?} is empty",
+            shard.path()
+        );
+    }
+}
+
+#[test]
+fn a_killed_reload_leaves_no_rows_and_the_next_reload_works() {
+    let scratch = Scratch::new("killedreload");
+    let source = make_source(
+        &scratch.join("src"),
+        &["--small-files", "800", "--small-kib", "64"],
+    );
+    let site = open_site(&scratch);
+    let added = add(&site, &source, "Windows 10", "1").unwrap();
+    fs::write(source.join("sources/new.cab"), vec![9u8; 1 << 20]).unwrap();
+    for (_, path) in files_below(&source.join("sources")).iter().take(300) {
+        fs::write(path, b"changed").unwrap();
+    }
+    kill_an_import(&scratch, &source, Some(&added.id));
+    let reloaded = package::reload_content(&site, &added.id, &mut ignore_progress).unwrap();
+    assert_eq!(reloaded.content_version, 2);
+    assert!(staging_is_empty(&scratch.join("site")));
+    assert_library_intact(&scratch.join("site"));
+}
+
+#[test]
+fn the_previous_content_version_is_kept_and_older_ones_go() {
+    let scratch = Scratch::new("retained");
+    let source = make_source(&scratch.join("src"), &["--small-files", "5"]);
+    let site = open_site(&scratch);
+    let id = add(&site, &source, "Windows 10", "1").unwrap().id;
+    let versions = |site_folder: &Path| -> Vec<(i64, String)> {
+        let db = rusqlite::Connection::open(site_folder.join("site.db")).unwrap();
+        let mut statement = db
+            .prepare("SELECT number, state FROM content_versions ORDER BY number")
+            .unwrap();
+        let rows = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows
+    };
+    for change in 1..=3 {
+        fs::write(source.join("sources/ei.cfg"), format!("change {change}")).unwrap();
+        package::reload_content(&site, &id, &mut ignore_progress).unwrap();
+    }
+    assert_eq!(
+        versions(&scratch.join("site")),
+        vec![(3, "retired".to_string()), (4, "ready".to_string())]
+    );
+    // The retired version's content stays in the library; the older ones' is collected.
+    let retired_blob = sha256_of_text("change 2");
+    let dropped_blob = sha256_of_text("change 1");
+    let blob = |hash: &str| scratch.join("site/files").join(&hash[..2]).join(hash);
+    assert!(blob(&retired_blob).is_file());
+    assert!(!blob(&dropped_blob).exists());
+}
+
+fn sha256_of_text(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn a_relative_source_path_is_recorded_absolute() {
+    let scratch = Scratch::new("relative");
+    make_source(&scratch.join("src"), &["--small-files", "3"]);
+    let site = open_site(&scratch);
+    std::env::set_current_dir(&scratch.0).unwrap();
+    let added = add(&site, Path::new("src"), "Windows 10", "1").unwrap();
+    assert_eq!(Path::new(&added.source_path), scratch.join("src"));
+}
+
+#[test]
+fn empty_ids_and_source_paths_are_invalid_arguments() {
+    let scratch = Scratch::new("empty");
+    let site = open_site(&scratch);
+    for result in [
+        package::get(&site, "").map(drop),
+        add(&site, Path::new(""), "Windows 10", "1").map(drop),
+        package::set(&site, "", &Default::default()).map(drop),
+        package::remove(&site, ""),
+    ] {
+        let error = result.unwrap_err();
+        assert!(matches!(error, Error::InvalidArgument { .. }), "{error}");
+    }
+}
+
+#[test]
+fn names_that_differ_only_in_letter_case_are_refused_naming_both() {
+    let scratch = Scratch::new("casenames");
+    let source = make_source(&scratch.join("src"), &["--small-files", "3"]);
+    fs::write(source.join("sources/Readme.txt"), b"a").unwrap();
+    fs::write(source.join("sources/README.TXT"), b"b").unwrap();
+    let site = open_site(&scratch);
+    let error = add(&site, &source, "Windows 10", "1").unwrap_err();
+    let message = error.to_string();
+    assert!(matches!(error, Error::InvalidArgument { .. }), "{message}");
+    assert!(
+        message.contains("sources/Readme.txt") && message.contains("sources/README.TXT"),
+        "{message}"
+    );
+    assert_nothing_recorded(&site, &scratch);
+}
+
+#[test]
+fn a_conflict_names_the_stored_name_and_version() {
+    let scratch = Scratch::new("conflictspelling");
+    let source = make_source(&scratch.join("src"), &["--small-files", "3"]);
+    let site = open_site(&scratch);
+    add(&site, &source, "Windows 10 Enterprise", "22H2").unwrap();
+    let error = add(&site, &source, "WINDOWS 10 enterprise", "22h2").unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("Name 'Windows 10 Enterprise' and Version '22H2'"),
+        "{error}"
+    );
 }

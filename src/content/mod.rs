@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 pub(crate) use export::copy_verified;
@@ -21,11 +22,18 @@ pub use stage::{StageEvent, StagedBlob};
 
 use crate::error::{IoContext, Result};
 
-/// Staging files older than this belong to a process that died; younger ones may be in use.
+/// Loose staging files (as builds before per-process staging folders left them) older than
+/// this belong to a process that died.
 const ABANDONED_STAGING_AGE: Duration = Duration::from_secs(24 * 3600);
+/// The file in a staging folder that its owner holds locked while it lives.
+const OWNER_LOCK: &str = "owner.lock";
 
 pub struct ContentLibrary {
     root: PathBuf,
+    /// This instance's own staging folder, made on first use and held by a lock on
+    /// `owner.lock` for as long as the instance lives: a process that dies releases it, so the
+    /// next operation on the library knows at once that its files are garbage.
+    own_staging: Mutex<Option<(PathBuf, File)>>,
 }
 
 impl ContentLibrary {
@@ -33,6 +41,7 @@ impl ContentLibrary {
     pub fn open(root: &Path) -> Result<ContentLibrary> {
         let library = ContentLibrary {
             root: root.to_path_buf(),
+            own_staging: Mutex::new(None),
         };
         fs::create_dir_all(library.staging_dir()).at(library.staging_dir())?;
         Ok(library)
@@ -49,6 +58,50 @@ impl ContentLibrary {
 
     fn staging_dir(&self) -> PathBuf {
         self.root.join(".staging")
+    }
+
+    /// The name of this instance's staging folder, which owns the imports it runs: while the
+    /// instance lives its lock is held, and `importer_is_alive` says so to other processes.
+    pub(crate) fn importer(&self) -> Result<String> {
+        let folder = self.own_staging_dir()?;
+        Ok(folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default())
+    }
+
+    /// True while the instance that owns the staging folder `importer` lives (in this process or
+    /// another). Where the file system has no locks an import is taken to be alive.
+    pub(crate) fn importer_is_alive(&self, importer: &str) -> bool {
+        let folder = self.staging_dir().join(importer);
+        if importer.is_empty() || fs::symlink_metadata(&folder).is_err() {
+            return false;
+        }
+        !owner_is_gone(&folder)
+    }
+
+    /// This instance's staging folder, made and locked on first use.
+    fn own_staging_dir(&self) -> Result<PathBuf> {
+        let mut own = self
+            .own_staging
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((folder, _)) = own.as_ref() {
+            return Ok(folder.clone());
+        }
+        static INSTANCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let folder = self.staging_dir().join(format!(
+            "{}-{}",
+            std::process::id(),
+            INSTANCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        fs::create_dir_all(&folder).at(&folder)?;
+        let lock_path = folder.join(OWNER_LOCK);
+        let lock = File::create(&lock_path).at(&lock_path)?;
+        // Where the file system has no locks, age decides (see remove_abandoned_staging).
+        let _ = lock.try_lock();
+        *own = Some((folder.clone(), lock));
+        Ok(folder)
     }
 
     /// True when the blob is present with the expected size.
@@ -69,12 +122,21 @@ impl ContentLibrary {
             // Collected between the worker's look and our reference: stage it again.
             staged = self.restage(&staged, source)?;
         }
-        fs::create_dir_all(&folder).at(&folder)?;
         let temp = staged
             .temp
-            .take()
+            .clone()
             .expect("restaged blobs have a staging file");
-        fs::rename(&temp, &target).at(&target)?;
+        fs::create_dir_all(&folder).at(&folder)?;
+        if let Err(e) = fs::rename(&temp, &target) {
+            // A collection in another process may have removed the shard folder as it emptied.
+            if e.kind() != io::ErrorKind::NotFound {
+                return Err(crate::Error::io(&target, e));
+            }
+            fs::create_dir_all(&folder).at(&folder)?;
+            fs::rename(&temp, &target).at(&target)?;
+        }
+        // Renamed: nothing is left for the staged blob's drop to delete.
+        staged.temp = None;
         Ok(Some(target))
     }
 
@@ -92,31 +154,70 @@ impl ContentLibrary {
         flush_files(&self.root, blobs)
     }
 
-    /// Deletes a blob file; a blob already gone is not an error.
+    /// Deletes a blob file, and its shard folder once empty; a blob already gone is not an
+    /// error.
     pub fn delete_blob(&self, sha256: &str) -> Result<()> {
         let path = self.blob_path(sha256);
         match fs::remove_file(&path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-            other => other.at(path),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            other => other.at(&path)?,
         }
+        // Fails while the shard holds other blobs, which is the common case.
+        let _ = fs::remove_dir(self.root.join(&sha256[..2]));
+        Ok(())
     }
 
-    /// Removes staging files that a dead process left behind.
+    /// Removes what dead processes left in the staging area: a staging folder whose owner's lock
+    /// can be taken belongs to a process that is gone, whatever its age. Loose files and folders
+    /// on file systems without locks go once they are a day old.
     pub fn remove_abandoned_staging(&self) -> Result<()> {
         let dir = self.staging_dir();
+        let own = self
+            .own_staging
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .map(|(folder, _)| folder.clone());
         for entry in fs::read_dir(&dir).at(&dir)? {
-            let entry = entry.at(&dir)?;
-            let age = entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|modified| SystemTime::now().duration_since(modified).ok());
-            if age.is_some_and(|age| age > ABANDONED_STAGING_AGE) {
-                let _ = fs::remove_file(entry.path());
+            let path = entry.at(&dir)?.path();
+            if Some(&path) == own.as_ref() {
+                continue;
+            }
+            if owner_is_gone(&path) || is_old(&path) {
+                let _ = fs::remove_dir_all(&path).or_else(|_| fs::remove_file(&path));
             }
         }
         Ok(())
     }
+}
+
+impl Drop for ContentLibrary {
+    fn drop(&mut self) {
+        let own = self
+            .own_staging
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((folder, _lock)) = own.take() {
+            let _ = fs::remove_dir_all(folder);
+        }
+    }
+}
+
+/// True when no one holds the folder's owner lock (taking it proves it); false while its owner
+/// lives, or when the file system cannot tell.
+fn owner_is_gone(folder: &Path) -> bool {
+    let Ok(lock) = File::open(folder.join(OWNER_LOCK)) else {
+        return false;
+    };
+    lock.try_lock().is_ok()
+}
+
+fn is_old(path: &Path) -> bool {
+    fs::symlink_metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|modified| SystemTime::now().duration_since(modified).ok())
+        .is_some_and(|age| age > ABANDONED_STAGING_AGE)
 }
 
 /// Flushes files written below `root` (their content, names and folders) to stable storage. On

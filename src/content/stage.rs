@@ -159,9 +159,8 @@ impl ContentLibrary {
         report: &(dyn Fn(u64) + Sync),
         cancel: &Cancel,
     ) -> Result<StagedBlob> {
-        let temp = self.staging_dir().join(format!(
-            "{}-{}.tmp",
-            std::process::id(),
+        let temp = self.own_staging_dir()?.join(format!(
+            "{}.tmp",
             STAGING_COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
         let mut input = File::open(source).at(source)?;

@@ -5,6 +5,7 @@ mod distribution;
 mod packages;
 mod schema;
 mod settings;
+mod versions;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -136,19 +136,21 @@ impl Db {
             .map_err(|e| self.conflict_or_error(e))
     }
 
+    /// The ready package, other than `except_id`, that has this Name and Version in any letter
+    /// case: its ID, Name and Version as stored.
     pub(crate) fn name_and_version_taken(
         &self,
         name: &str,
         version: &str,
         except_id: Option<&str>,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<(String, String, String)>> {
         self.conn
             .query_row(
-                "SELECT id FROM packages
+                "SELECT id, name, version FROM packages
                  WHERE state = 'ready' AND name = ?1 COLLATE NOCASE AND version = ?2 COLLATE NOCASE
                    AND id IS NOT ?3",
                 params![name, version, except_id],
-                |row| row.get(0),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
             )
             .optional()
             .map_err(|e| self.error(e))
@@ -160,66 +162,6 @@ impl Db {
             .execute("DELETE FROM packages WHERE id = ?1", [id])
             .map(|deleted| deleted > 0)
             .map_err(|e| self.error(e))
-    }
-
-    /// Drops the manifest and image records of one content version.
-    pub(crate) fn delete_content_version(
-        &self,
-        package_id: &str,
-        content_version: i64,
-    ) -> Result<()> {
-        for table in ["package_files", "package_images"] {
-            self.conn
-                .execute(
-                    &format!("DELETE FROM {table} WHERE package_id = ?1 AND content_version = ?2"),
-                    params![package_id, content_version],
-                )
-                .map_err(|e| self.error(e))?;
-        }
-        Ok(())
-    }
-
-    /// Makes `content_version` the package's current one and drops every earlier one.
-    pub(crate) fn switch_content_version(
-        &self,
-        package_id: &str,
-        content_version: i64,
-        size: u64,
-        file_count: u64,
-    ) -> Result<()> {
-        self.conn
-            .execute(
-                "UPDATE packages SET content_version = ?2, size = ?3, file_count = ?4,
-                     modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                 WHERE id = ?1",
-                params![package_id, content_version, size, file_count],
-            )
-            .map_err(|e| self.error(e))?;
-        for table in ["package_files", "package_images"] {
-            self.conn
-                .execute(
-                    &format!("DELETE FROM {table} WHERE package_id = ?1 AND content_version < ?2"),
-                    params![package_id, content_version],
-                )
-                .map_err(|e| self.error(e))?;
-        }
-        Ok(())
-    }
-
-    /// Imports that never finished (their process died) and began over a day ago.
-    pub(crate) fn abandoned_imports(&self) -> Result<Vec<String>> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT id FROM packages WHERE state = 'importing'
-                   AND created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')",
-            )
-            .map_err(|e| self.error(e))?;
-        let ids = statement
-            .query_map([], |row| row.get(0))
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.error(e))?;
-        Ok(ids)
     }
 
     pub(crate) fn package(&self, id: &str) -> Result<Option<Package>> {

@@ -8,6 +8,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_distribution.sql"),
     include_str!("migrations/0003_error_kind.sql"),
+    include_str!("migrations/0004_content_versions.sql"),
 ];
 
 /// The schema version this build writes.

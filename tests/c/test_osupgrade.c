@@ -77,6 +77,13 @@ static void test_null_and_malformed_arguments(void) {
     status = osu_package_get(NULL, "OSU00001", &json);
     CHECK(status == OSU_NULL_ARGUMENT, "NULL site gives %s", osu_status_name(status));
 
+    status = osu_package_add(site, "", "Windows 10", NULL, NULL, NULL, NULL, &json);
+    CHECK(status == OSU_INVALID_ARGUMENT, "an empty source path gives %s", osu_status_name(status));
+    CHECK(contains(osu_last_error_message(), "source_path"), "message names source_path");
+    status = osu_package_get(site, "", &json);
+    CHECK(status == OSU_INVALID_ARGUMENT, "an empty package ID gives %s", osu_status_name(status));
+    CHECK(contains(osu_last_error_message(), "id"), "message names the ID");
+
     const char not_utf8[] = {'W', 'i', 'n', (char)0xff, (char)0xfe, 0};
     status = osu_package_add(site, path_in_scratch("good"), not_utf8, NULL, NULL, NULL, NULL, &json);
     CHECK(status == OSU_INVALID_ARGUMENT, "invalid UTF-8 gives %s", osu_status_name(status));

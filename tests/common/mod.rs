@@ -126,10 +126,14 @@ pub fn assert_library_intact(site_folder: &Path) -> usize {
     hashes.len()
 }
 
+/// No staged content under the library's staging area: a live site's own staging folder holds
+/// only its owner lock.
 pub fn staging_is_empty(site_folder: &Path) -> bool {
-    fs::read_dir(site_folder.join("files/.staging"))
-        .map(|mut entries| entries.next().is_none())
-        .unwrap_or(true)
+    let staging = site_folder.join("files/.staging");
+    !staging.exists()
+        || files_below(&staging)
+            .iter()
+            .all(|(relative, _)| relative.ends_with("/owner.lock"))
 }
 
 pub fn add(site: &Site, source: &Path, name: &str) -> Package {
