@@ -102,6 +102,10 @@ typedef struct {
 
 // Called with distribution progress on the thread that made the call, never on another;
 // returning non-zero cancels.
+//
+// The call's site handle is busy while the callback runs: an `osu_` call on the same handle
+// from inside the callback returns `OSU_BUSY` at once (it would otherwise wait for itself).
+// Open a second handle to the same site to read it from a callback.
 typedef int32_t (*osu_distribution_progress_callback)(const osu_distribution_progress *progress, void *user_data);
 
 // One progress report. `current_file` is UTF-8, relative to the source folder, and valid only
@@ -117,6 +121,10 @@ typedef struct {
 
 // Called with progress on the thread that made the call, never on another; returning
 // non-zero cancels the operation.
+//
+// The call's site handle is busy while the callback runs: an `osu_` call on the same handle
+// from inside the callback returns `OSU_BUSY` at once (it would otherwise wait for itself).
+// Open a second handle to the same site to read it from a callback.
 typedef int32_t (*osu_progress_callback)(const osu_progress *progress, void *user_data);
 
 #ifdef __cplusplus

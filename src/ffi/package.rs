@@ -37,6 +37,10 @@ pub struct osu_progress {
 
 /// Called with progress on the thread that made the call, never on another; returning
 /// non-zero cancels the operation.
+///
+/// The call's site handle is busy while the callback runs: an `osu_` call on the same handle
+/// from inside the callback returns `OSU_BUSY` at once (it would otherwise wait for itself).
+/// Open a second handle to the same site to read it from a callback.
 pub type osu_progress_callback =
     Option<unsafe extern "C" fn(progress: *const osu_progress, user_data: *mut c_void) -> i32>;
 

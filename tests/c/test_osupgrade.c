@@ -292,6 +292,43 @@ static void test_distribution(void) {
     osu_site_close(site);
 }
 
+struct reentry {
+    osu_site *site;
+    int calls;
+    osu_status inner_status;
+    int message_says_why;
+};
+
+/* Calls back into the library on the handle whose call is reporting progress. */
+static int32_t on_progress_calling_back(const osu_progress *progress, void *user_data) {
+    (void)progress;
+    struct reentry *reentry = user_data;
+    char *json = NULL;
+    reentry->calls++;
+    reentry->inner_status = osu_package_list(reentry->site, NULL, &json);
+    reentry->message_says_why = contains(osu_last_error_message(), "callback");
+    osu_string_free(json);
+    return 0;
+}
+
+/* A callback that calls the same handle gets OSU_BUSY at once instead of hanging. */
+static void test_callback_calling_back(void) {
+    osu_site *site = open_site("site-reentry");
+    struct reentry reentry = {.site = site};
+    char *json = NULL;
+    osu_status status = osu_package_add(site, path_in_scratch("good"), "Reentry", "1", NULL,
+                                        on_progress_calling_back, &reentry, &json);
+    CHECK(status == OSU_OK, "the outer add: %s (%s)", osu_status_name(status), osu_last_error_message());
+    CHECK(reentry.calls > 0, "no progress was reported");
+    CHECK(reentry.inner_status == OSU_BUSY, "the inner call gave %s", osu_status_name(reentry.inner_status));
+    CHECK(reentry.message_says_why, "the inner call's message does not say why");
+    osu_string_free(json);
+    status = osu_package_list(site, NULL, &json);
+    CHECK(status == OSU_OK && contains(json, "Reentry"), "the handle works after the call");
+    osu_string_free(json);
+    osu_site_close(site);
+}
+
 /* Two processes add different packages to one site at the same moment. */
 static void test_two_processes_at_once(void) {
     const char *sources[2] = {"good", "other"};
@@ -348,6 +385,7 @@ int main(int argc, char **argv) {
     test_bad_sources();
     test_duplicate_and_cancel();
     test_two_processes_at_once();
+    test_callback_calling_back();
     test_distribution();
     printf("c: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

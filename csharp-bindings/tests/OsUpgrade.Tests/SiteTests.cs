@@ -223,6 +223,32 @@ namespace OsUpgrade.Tests
         }
 
         [Fact]
+        public void A_progress_receiver_that_reads_the_same_site_gets_busy_instead_of_hanging()
+        {
+            using var site = OpenSite();
+            Exception? inner = null;
+            var progress = new RecordingProgress(p =>
+            {
+                if (inner == null)
+                {
+                    try
+                    {
+                        site.GetPackages();
+                    }
+                    catch (Exception error)
+                    {
+                        inner = error;
+                    }
+                }
+            });
+            var added = site.AddPackage(sources.Good, "Windows 10", progress: progress);
+
+            var busy = Assert.IsType<OsUpgradeBusyException>(inner);
+            Assert.Contains("callback", busy.Message);
+            Assert.Equal(added.Id, Assert.Single(site.GetPackages()).Id);
+        }
+
+        [Fact]
         public void An_exception_from_the_progress_receiver_stops_the_add_and_is_rethrown()
         {
             using var site = OpenSite();
