@@ -249,11 +249,7 @@ fn validation_reports_exactly_what_was_altered_missing_or_added() {
     let repaired = distribute(&s.site, &s.package.id, &["DP1"]);
     assert_eq!(repaired[0].files_copied, 2);
     assert_tree_matches(&tree, &s.source);
-    assert!(
-        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress)
-            .unwrap()
-            .valid
-    );
+    assert_point_valid(&s, "DP1");
 }
 
 #[test]
@@ -413,17 +409,10 @@ fn content_is_removed_from_points_before_a_point_or_package_goes() {
 fn a_full_disk_fails_the_job_and_the_point_keeps_its_version() {
     let s = setup("diskfull", &["--small-files", "20"]);
     let mount = s.scratch.join("small-disk");
-    fs::create_dir_all(&mount).unwrap();
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=24m", "tmpfs"])
-        .arg(&mount)
-        .status()
-        .is_ok_and(|status| status.success());
-    if !mounted {
-        eprintln!("skipped: mounting a small tmpfs needs root");
+    let Some(_unmount) = mount_tmpfs(&mount, "24m") else {
+        eprintln!("skipped: mounting a tmpfs needs root");
         return;
-    }
-    let _unmount = Unmount(mount.clone());
+    };
     let point = mount.join("dp");
     distribution::add_point(&s.site, "Small", point.to_str().unwrap(), "").unwrap();
     distribute(&s.site, &s.package.id, &["Small"]);
@@ -455,19 +444,7 @@ fn a_full_disk_fails_the_job_and_the_point_keeps_its_version() {
         "copies staged before the disk filled up were kept"
     );
     assert_tree_matches(&s.tree(&point), &v1);
-    assert!(
-        distribution::validate(&s.site, &s.package.id, "Small", &mut ignore_progress)
-            .unwrap()
-            .valid
-    );
-}
-
-struct Unmount(PathBuf);
-
-impl Drop for Unmount {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
-    }
+    assert_point_valid(&s, "Small");
 }
 
 /// Run as a child process by `a_distribution_killed_halfway_is_finished_by_the_next_run`.
@@ -542,11 +519,7 @@ fn a_distribution_killed_halfway_is_finished_by_the_next_run_without_recopying()
         status.files_copied
     );
     assert_tree_matches(&s.tree(&point), &s.source);
-    assert!(
-        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress)
-            .unwrap()
-            .valid
-    );
+    assert_point_valid(&s, "DP1");
 }
 
 #[test]
@@ -681,17 +654,10 @@ fn a_running_distribution_shows_its_bytes_to_other_processes() {
 fn a_read_only_point_can_be_validated() {
     let s = setup("readonly", &["--small-files", "10"]);
     let mount = s.scratch.join("ro-disk");
-    fs::create_dir_all(&mount).unwrap();
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=64m", "tmpfs"])
-        .arg(&mount)
-        .status()
-        .is_ok_and(|status| status.success());
-    if !mounted {
+    let Some(_unmount) = mount_tmpfs(&mount, "64m") else {
         eprintln!("skipped: mounting a tmpfs needs root");
         return;
-    }
-    let _unmount = Unmount(mount.clone());
+    };
     let point = mount.join("dp");
     distribution::add_point(&s.site, "RO", point.to_str().unwrap(), "").unwrap();
     distribute(&s.site, &s.package.id, &["RO"]);

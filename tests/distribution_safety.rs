@@ -228,11 +228,7 @@ fn a_file_altered_in_place_with_its_size_and_time_kept_is_copied_again() {
     assert_eq!(status.state, DistributionState::Installed);
     assert_eq!(status.files_copied, 1, "{status:?}");
     assert_tree_matches(&s.tree(&point), &s.source);
-    assert!(
-        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress)
-            .unwrap()
-            .valid
-    );
+    assert_point_valid(&s, "DP1");
 }
 
 #[test]

@@ -216,3 +216,30 @@ pub fn copy_tree(from: &Path, to: &Path) {
         fs::copy(path, target).unwrap();
     }
 }
+
+/// The package of a setup validates clean on the point.
+pub fn assert_point_valid(s: &Setup, point: &str) {
+    let report =
+        distribution::validate(&s.site, &s.package.id, point, &mut ignore_progress).unwrap();
+    assert!(report.valid, "{report:?}");
+}
+
+/// A small tmpfs mounted at `folder` (made if needed) until the guard drops; `None` where this
+/// process may not mount.
+pub fn mount_tmpfs(folder: &Path, size: &str) -> Option<Unmount> {
+    fs::create_dir_all(folder).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+        .arg(folder)
+        .status()
+        .is_ok_and(|status| status.success());
+    mounted.then(|| Unmount(folder.to_path_buf()))
+}
+
+pub struct Unmount(PathBuf);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
