@@ -123,7 +123,9 @@ fn main() {
 }
 
 fn child_add(site: &str, source: &str, version: &str) {
-    let site = osupgrade::Site::open(Some(Path::new(site)), None).expect("open site");
+    let site = osupgrade::Site::open(Some(Path::new(site)), None)
+        .or_else(|_| osupgrade::Site::create(Path::new(site), None))
+        .expect("open site");
     let new = osupgrade::NewPackage {
         source_path: Path::new(source),
         name: "Benchmark",

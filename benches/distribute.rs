@@ -174,7 +174,9 @@ fn main() {
 }
 
 fn add_package(site_path: &Path, source: &Path, round: usize) -> String {
-    let site = Site::open(Some(site_path), None).expect("open site");
+    let site = Site::open(Some(site_path), None)
+        .or_else(|_| Site::create(site_path, None))
+        .expect("open site");
     let version = round.to_string();
     let new = NewPackage {
         source_path: source,

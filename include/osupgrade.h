@@ -5,7 +5,8 @@
  *   - Every function returns an osu_status (OSU_OK = 0) and writes results through
  *     out-parameters, which are set to NULL when a call fails.
  *   - Strings are UTF-8 and NUL-terminated, in and out. Records come back as JSON strings
- *     owned by the caller, freed with osu_string_free.
+ *     owned by the caller, freed with osu_string_free. Every record also carries "sitePath",
+ *     the database path of the site it came from, beside the fields each function lists.
  *   - After a failure, osu_last_error_message() on the same thread says what went wrong,
  *     naming the argument, path or package involved.
  *   - Functions never abort and never unwind into C.
@@ -358,12 +359,13 @@ osu_status osu_package_reload_content(osu_site *site,
                                       void *user_data,
                                       char **out_package_json);
 
-// Opens the site whose database is at `path` (a `site.db` file, or a folder that holds one),
-// creating the database and its content library if they do not exist. `path` NULL opens the
-// embedded default: `$OSUPGRADE_SITE`, else `%ProgramData%\OSUpgrade\site.db` on Windows,
+// Opens the site whose database is at `path` (a `site.db` file, or a folder that holds one).
+// Opening never creates: a path that holds no site is `OSU_NOT_FOUND` (create one with
+// `osu_site_create`). `path` NULL opens the embedded default, which is created on first use:
+// `$OSUPGRADE_SITE`, else `%ProgramData%\OSUpgrade\site.db` on Windows,
 // `$XDG_DATA_HOME/osupgrade/site.db` (or `~/.local/share/osupgrade/site.db`) elsewhere.
-// `site_code` (NULL: `OSU`) is the three-character code of a new site, which prefixes its
-// package IDs; for an existing site it must match when given (else `OSU_CONFLICT`).
+// `site_code`, when given, must match the site's (else `OSU_CONFLICT`); it is the code of the
+// embedded default when that is made.
 //
 // On success `*out_site` receives a handle the caller closes with `osu_site_close`; on
 // failure it is set to NULL. Several handles, in one process or many, may open one site.
@@ -372,6 +374,18 @@ osu_status osu_package_reload_content(osu_site *site,
 // `path` and `site_code` are NULL or NUL-terminated UTF-8; `out_site` points to writable
 // storage.
 osu_status osu_site_open(const char *path, const char *site_code, osu_site **out_site);
+
+// Creates a site at `path` (a folder, made if needed, that will hold `site.db` and the content
+// library `files/`; or a database file name such as `lab.db`) and opens it. `site_code` (NULL:
+// `OSU`) is its three-character code, which prefixes its package IDs. A path that holds a site
+// already is `OSU_CONFLICT`; a bad code is `OSU_INVALID_ARGUMENT`.
+//
+// On success `*out_site` receives a handle the caller closes with `osu_site_close`.
+//
+// # Safety
+// `path` is NUL-terminated UTF-8, `site_code` NULL or NUL-terminated UTF-8; `out_site` points
+// to writable storage.
+osu_status osu_site_create(const char *path, const char *site_code, osu_site **out_site);
 
 // Closes a site handle. NULL is accepted and does nothing; a handle that is not open gives
 // `OSU_INVALID_HANDLE`. A call still running on the handle in another thread finishes first.

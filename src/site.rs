@@ -43,18 +43,44 @@ pub struct SiteInfo {
 }
 
 impl Site {
-    /// Opens the site whose database is at `path` (a file, or a folder holding `site.db`; a new
-    /// path without an extension is a folder),
-    /// creating it if needed; `None` opens the embedded default. `site_code` is the code of a
-    /// new site (default `OSU`); for an existing site it must match, when given.
+    /// Opens the site whose database is at `path` (a file, or a folder holding `site.db`; a path
+    /// without an extension is a folder). A path that holds no site is `NotFound`: opening never
+    /// creates, so a mistyped path is an error rather than a new empty site (`create` makes
+    /// one). `None` opens the embedded default, which is created on first use. `site_code`, when
+    /// given, must match the site's (and is the code of the embedded default when it is made).
     pub fn open(path: Option<&Path>, site_code: Option<&str>) -> Result<Site> {
         let database_path = resolve_database_path(path)?;
+        if path.is_some() && !database_path.is_file() {
+            return Err(Error::NotFound {
+                what: "site",
+                id: database_path.display().to_string(),
+                within: None,
+            });
+        }
+        Site::open_database(&database_path, site_code)
+    }
+
+    /// Creates a site at `path` (a folder, made if needed, or a database file name) with its
+    /// content library, and opens it. `site_code` (default `OSU`) prefixes its package IDs. A
+    /// path that holds a site already is a `Conflict`.
+    pub fn create(path: &Path, site_code: Option<&str>) -> Result<Site> {
+        let database_path = resolve_database_path(Some(path))?;
+        if database_path.exists() {
+            return Err(Error::Conflict(format!(
+                "{}: a site exists there already; open it instead",
+                database_path.display()
+            )));
+        }
+        Site::open_database(&database_path, site_code)
+    }
+
+    fn open_database(database_path: &Path, site_code: Option<&str>) -> Result<Site> {
         let folder = database_path
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
         fs::create_dir_all(&folder).at(&folder)?;
-        let db = Db::open(&database_path)?;
+        let db = Db::open(database_path)?;
         let code = db.write(|db| settle_site_code(db, site_code))?;
         let library = ContentLibrary::open(&folder.join("files"))?;
         Ok(Site { db, library, code })

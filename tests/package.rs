@@ -582,7 +582,7 @@ fn a_blob_lost_by_a_crash_during_collection_is_written_again_by_the_next_add() {
 #[test]
 fn a_site_summary_reports_path_code_and_schema() {
     let scratch = Scratch::new("info");
-    let site = Site::open(Some(&scratch.join("site/site.db")), Some("lab")).unwrap();
+    let site = Site::create(&scratch.join("site/site.db"), Some("lab")).unwrap();
     let info = site.info().unwrap();
     assert_eq!(info.site_code, "LAB");
     assert_eq!(info.schema_version, 4);
@@ -601,7 +601,7 @@ fn a_site_summary_reports_path_code_and_schema() {
         .err()
         .unwrap();
     assert!(matches!(error, Error::Conflict(_)), "{error}");
-    let error = Site::open(Some(&scratch.join("other")), Some("L-1"))
+    let error = Site::create(&scratch.join("other"), Some("L-1"))
         .err()
         .unwrap();
     assert!(
@@ -614,6 +614,24 @@ fn a_site_summary_reports_path_code_and_schema() {
         ),
         "{error}"
     );
+}
+
+#[test]
+fn opening_a_path_without_a_site_is_not_found_and_creates_nothing() {
+    let scratch = Scratch::new("typo");
+    let typo = scratch.join("Lba");
+    let error = Site::open(Some(&typo), None).err().unwrap();
+    assert!(
+        matches!(error, Error::NotFound { what: "site", .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("Lba"), "{error}");
+    assert!(!typo.exists(), "opening created {}", typo.display());
+    let site = Site::create(&typo, None).unwrap();
+    drop(site);
+    let error = Site::create(&typo, None).err().unwrap();
+    assert!(matches!(error, Error::Conflict(_)), "{error}");
+    assert!(Site::open(Some(&typo), None).is_ok());
 }
 
 #[test]
@@ -634,7 +652,13 @@ fn child_process_adds_a_package() {
     let site_path = std::env::var("OSU_CHILD_SITE").unwrap();
     let source = std::env::var("OSU_CHILD_SOURCE").unwrap();
     let name = std::env::var("OSU_CHILD_NAME").unwrap();
-    let site = Site::open(Some(Path::new(&site_path)), None).unwrap();
+    // Both children create the site, as two admins' first commands would; one of them finds
+    // that the other made it first.
+    let site = match Site::create(Path::new(&site_path), None) {
+        Err(Error::Conflict(_)) => Site::open(Some(Path::new(&site_path)), None),
+        created => created,
+    }
+    .unwrap();
     let added = add(&site, Path::new(&source), &name, "1").unwrap();
     println!("ADDED {}", added.id);
 }

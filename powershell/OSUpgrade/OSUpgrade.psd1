@@ -10,6 +10,7 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('OSUpgrade.Format.ps1xml')
     FunctionsToExport    = @(
+        'New-OSUpgradeSite'
         'Get-OSUpgradeSite'
         'Add-OSUpgradePackage'
         'Get-OSUpgradePackage'

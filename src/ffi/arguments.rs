@@ -47,8 +47,31 @@ pub(crate) unsafe fn out_param<'a, T>(
     Ok(out)
 }
 
+/// A record as the C face sends it: its own fields, then `sitePath`, the database of the site it
+/// came from, so that a record handed on (a PowerShell pipeline) finds its site again.
+#[derive(Serialize)]
+struct Stamped<'a, T> {
+    #[serde(flatten)]
+    record: &'a T,
+    #[serde(rename = "sitePath")]
+    site_path: &'a str,
+}
+
 /// Hands a record to the caller as a JSON string it frees with `osu_string_free`.
-pub(crate) fn write_json(out: &mut *mut c_char, value: &impl Serialize) {
+pub(crate) fn write_record(out: &mut *mut c_char, site_path: &str, record: &impl Serialize) {
+    write_json(out, &Stamped { record, site_path });
+}
+
+/// Hands a list of records to the caller as a JSON array, each stamped as `write_record` does.
+pub(crate) fn write_records<T: Serialize>(out: &mut *mut c_char, site_path: &str, records: &[T]) {
+    let stamped: Vec<Stamped<'_, T>> = records
+        .iter()
+        .map(|record| Stamped { record, site_path })
+        .collect();
+    write_json(out, &stamped);
+}
+
+fn write_json(out: &mut *mut c_char, value: &impl Serialize) {
     // Serializing plain records cannot fail, and JSON escapes NUL, so neither fallback is hit.
     let json = serde_json::to_string(value).unwrap_or_default();
     *out = CString::new(json).unwrap_or_default().into_raw();

@@ -1,7 +1,7 @@
 use std::ffi::{c_char, c_void, CString};
 use std::ops::ControlFlow;
 
-use super::arguments::{optional_str, out_param, required_str, write_json};
+use super::arguments::{optional_str, out_param, required_str, write_record, write_records};
 use super::boundary::{ffi_boundary, CallError};
 use super::handles::{self, osu_site};
 use super::status::osu_status;
@@ -56,13 +56,14 @@ pub unsafe extern "C" fn osu_distribution_point_add(
 ) -> osu_status {
     ffi_boundary(|| {
         let out = out_param(out_point_json, "out_point_json")?;
+        let site_path = handles::site_path(site)?;
         let name = required_str(name, "name")?;
         let path = required_str(path, "path")?;
         let description = optional_str(description, "description")?.unwrap_or("");
         let point = handles::with_site(site, |site| {
             Ok(distribution::add_point(site, name, path, description)?)
         })?;
-        write_json(out, &point);
+        write_record(out, &site_path, &point);
         Ok(())
     })
 }
@@ -79,9 +80,10 @@ pub unsafe extern "C" fn osu_distribution_point_get(
 ) -> osu_status {
     ffi_boundary(|| {
         let out = out_param(out_point_json, "out_point_json")?;
+        let site_path = handles::site_path(site)?;
         let name = required_str(name, "name")?;
         let point = handles::with_site(site, |site| Ok(distribution::get_point(site, name)?))?;
-        write_json(out, &point);
+        write_record(out, &site_path, &point);
         Ok(())
     })
 }
@@ -97,8 +99,9 @@ pub unsafe extern "C" fn osu_distribution_point_list(
 ) -> osu_status {
     ffi_boundary(|| {
         let out = out_param(out_points_json, "out_points_json")?;
+        let site_path = handles::site_path(site)?;
         let points = handles::with_site(site, |site| Ok(distribution::list_points(site)?))?;
-        write_json(out, &points);
+        write_records(out, &site_path, &points);
         Ok(())
     })
 }
@@ -117,13 +120,14 @@ pub unsafe extern "C" fn osu_distribution_point_set(
 ) -> osu_status {
     ffi_boundary(|| {
         let out = out_param(out_point_json, "out_point_json")?;
+        let site_path = handles::site_path(site)?;
         let name = required_str(name, "name")?;
         let new_name = optional_str(new_name, "new_name")?;
         let description = optional_str(description, "description")?;
         let point = handles::with_site(site, |site| {
             Ok(distribution::set_point(site, name, new_name, description)?)
         })?;
-        write_json(out, &point);
+        write_record(out, &site_path, &point);
         Ok(())
     })
 }
@@ -173,6 +177,7 @@ pub unsafe extern "C" fn osu_content_distribute(
 ) -> osu_status {
     ffi_boundary(|| {
         let out = out_param(out_statuses_json, "out_statuses_json")?;
+        let site_path = handles::site_path(site)?;
         let packages = string_list(package_ids_json, "package_ids_json")?;
         let points = string_list(distribution_points_json, "distribution_points_json")?;
         let options = distribute_options(options_json)?;
@@ -188,7 +193,7 @@ pub unsafe extern "C" fn osu_content_distribute(
                 &mut report,
             )?)
         })?;
-        write_json(out, &status_records(&statuses));
+        write_records(out, &site_path, &status_records(&statuses));
         Ok(())
     })
 }
@@ -209,13 +214,14 @@ pub unsafe extern "C" fn osu_content_redistribute(
 ) -> osu_status {
     ffi_boundary(|| {
         let out = out_param(out_statuses_json, "out_statuses_json")?;
+        let site_path = handles::site_path(site)?;
         let id = required_str(package_id, "package_id")?;
         let options = distribute_options(options_json)?;
         let mut report = |p: &DistributionProgress<'_>| forward_progress(progress, user_data, p);
         let statuses = handles::with_site(site, |site| {
             Ok(distribution::redistribute(site, id, &options, &mut report)?)
         })?;
-        write_json(out, &status_records(&statuses));
+        write_records(out, &site_path, &status_records(&statuses));
         Ok(())
     })
 }
@@ -244,13 +250,14 @@ pub unsafe extern "C" fn osu_content_validate(
 ) -> osu_status {
     ffi_boundary(|| {
         let out = out_param(out_report_json, "out_report_json")?;
+        let site_path = handles::site_path(site)?;
         let id = required_str(package_id, "package_id")?;
         let point = required_str(distribution_point, "distribution_point")?;
         let mut report = |p: &DistributionProgress<'_>| forward_progress(progress, user_data, p);
         let validation = handles::with_site(site, |site| {
             Ok(distribution::validate(site, id, point, &mut report)?)
         })?;
-        write_json(out, &validation);
+        write_record(out, &site_path, &validation);
         Ok(())
     })
 }
@@ -297,10 +304,11 @@ pub unsafe extern "C" fn osu_distribution_status_list(
 ) -> osu_status {
     ffi_boundary(|| {
         let out = out_param(out_statuses_json, "out_statuses_json")?;
+        let site_path = handles::site_path(site)?;
         let id = optional_str(package_id, "package_id")?;
         let point = optional_str(distribution_point, "distribution_point")?;
         let statuses = handles::with_site(site, |site| Ok(distribution::status(site, id, point)?))?;
-        write_json(out, &status_records(&statuses));
+        write_records(out, &site_path, &status_records(&statuses));
         Ok(())
     })
 }
@@ -319,9 +327,10 @@ pub unsafe extern "C" fn osu_distribution_summary_list(
 ) -> osu_status {
     ffi_boundary(|| {
         let out = out_param(out_summaries_json, "out_summaries_json")?;
+        let site_path = handles::site_path(site)?;
         let id = optional_str(package_id, "package_id")?;
         let summaries = handles::with_site(site, |site| Ok(distribution::summaries(site, id)?))?;
-        write_json(out, &summaries);
+        write_records(out, &site_path, &summaries);
         Ok(())
     })
 }

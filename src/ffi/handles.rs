@@ -21,6 +21,8 @@ pub struct osu_site {
 /// An open site and the thread whose call is using it: a call on the handle made from inside
 /// one of that call's callbacks (same thread) would wait for itself.
 struct OpenSite {
+    /// The site's database path, stamped on every record the handle returns.
+    path: String,
     site: Mutex<Site>,
     user: Mutex<Option<ThreadId>>,
 }
@@ -40,6 +42,7 @@ pub(crate) fn register(site: Site) -> *mut osu_site {
     registry().insert(
         handle,
         Arc::new(OpenSite {
+            path: site.database_path().display().to_string(),
             site: Mutex::new(site),
             user: Mutex::new(None),
         }),
@@ -54,13 +57,7 @@ pub(crate) fn with_site<T>(
     handle: *mut osu_site,
     work: impl FnOnce(&Site) -> Result<T, CallError>,
 ) -> Result<T, CallError> {
-    if handle.is_null() {
-        return Err(CallError::NullArgument("site"));
-    }
-    let site = registry()
-        .get(&(handle as usize))
-        .cloned()
-        .ok_or(CallError::InvalidHandle)?;
+    let site = open_site(handle)?;
     let this_thread = thread::current().id();
     if *lock(&site.user) == Some(this_thread) {
         return Err(CallError::Core(Error::Busy(
@@ -74,6 +71,21 @@ pub(crate) fn with_site<T>(
     let result = panic::catch_unwind(AssertUnwindSafe(|| work(&guard)));
     *lock(&site.user) = None;
     result.unwrap_or_else(|payload| panic::resume_unwind(payload))
+}
+
+/// The database path of the open site, which records carry as `sitePath`.
+pub(crate) fn site_path(handle: *mut osu_site) -> Result<String, CallError> {
+    Ok(open_site(handle)?.path.clone())
+}
+
+fn open_site(handle: *mut osu_site) -> Result<SharedSite, CallError> {
+    if handle.is_null() {
+        return Err(CallError::NullArgument("site"));
+    }
+    registry()
+        .get(&(handle as usize))
+        .cloned()
+        .ok_or(CallError::InvalidHandle)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

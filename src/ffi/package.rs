@@ -2,7 +2,7 @@ use std::ffi::{c_char, c_void, CString};
 use std::ops::ControlFlow;
 use std::path::Path;
 
-use super::arguments::{optional_str, out_param, required_str, write_json};
+use super::arguments::{optional_str, out_param, required_str, write_record, write_records};
 use super::boundary::ffi_boundary;
 use super::handles::{self, osu_site};
 use super::status::osu_status;
@@ -77,6 +77,7 @@ pub unsafe extern "C" fn osu_package_add(
 ) -> osu_status {
     ffi_boundary(|| {
         let out = out_param(out_package_json, "out_package_json")?;
+        let site_path = handles::site_path(site)?;
         let new = NewPackage {
             source_path: Path::new(required_str(source_path, "source_path")?),
             name: required_str(name, "name")?,
@@ -85,7 +86,7 @@ pub unsafe extern "C" fn osu_package_add(
         };
         let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
         let added = handles::with_site(site, |site| Ok(package::add(site, &new, &mut report)?))?;
-        write_json(out, &added);
+        write_record(out, &site_path, &added);
         Ok(())
     })
 }
@@ -106,9 +107,10 @@ pub unsafe extern "C" fn osu_package_get(
 ) -> osu_status {
     ffi_boundary(|| {
         let out = out_param(out_package_json, "out_package_json")?;
+        let site_path = handles::site_path(site)?;
         let id = required_str(package_id, "package_id")?;
         let found = handles::with_site(site, |site| Ok(package::get(site, id)?))?;
-        write_json(out, &found);
+        write_record(out, &site_path, &found);
         Ok(())
     })
 }
@@ -127,9 +129,10 @@ pub unsafe extern "C" fn osu_package_list(
 ) -> osu_status {
     ffi_boundary(|| {
         let out = out_param(out_packages_json, "out_packages_json")?;
+        let site_path = handles::site_path(site)?;
         let pattern = optional_str(name_pattern, "name_pattern")?;
         let packages = handles::with_site(site, |site| Ok(package::list(site, pattern)?))?;
-        write_json(out, &packages);
+        write_records(out, &site_path, &packages);
         Ok(())
     })
 }
@@ -151,6 +154,7 @@ pub unsafe extern "C" fn osu_package_set(
 ) -> osu_status {
     ffi_boundary(|| {
         let out = out_param(out_package_json, "out_package_json")?;
+        let site_path = handles::site_path(site)?;
         let id = required_str(package_id, "package_id")?;
         let changes = PackageChanges {
             name: optional_str(name, "name")?.map(str::to_owned),
@@ -158,7 +162,7 @@ pub unsafe extern "C" fn osu_package_set(
             comment: optional_str(comment, "comment")?.map(str::to_owned),
         };
         let updated = handles::with_site(site, |site| Ok(package::set(site, id, &changes)?))?;
-        write_json(out, &updated);
+        write_record(out, &site_path, &updated);
         Ok(())
     })
 }
@@ -202,12 +206,13 @@ pub unsafe extern "C" fn osu_package_reload_content(
 ) -> osu_status {
     ffi_boundary(|| {
         let out = out_param(out_package_json, "out_package_json")?;
+        let site_path = handles::site_path(site)?;
         let id = required_str(package_id, "package_id")?;
         let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
         let reloaded = handles::with_site(site, |site| {
             Ok(package::reload_content(site, id, &mut report)?)
         })?;
-        write_json(out, &reloaded);
+        write_record(out, &site_path, &reloaded);
         Ok(())
     })
 }

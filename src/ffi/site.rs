@@ -1,18 +1,19 @@
 use std::ffi::{c_char, CString};
 use std::path::Path;
 
-use super::arguments::{optional_str, out_param, write_json};
+use super::arguments::{optional_str, out_param, required_str, write_record};
 use super::boundary::ffi_boundary;
 use super::handles::{self, osu_site};
 use super::status::osu_status;
 use crate::Site;
 
-/// Opens the site whose database is at `path` (a `site.db` file, or a folder that holds one),
-/// creating the database and its content library if they do not exist. `path` NULL opens the
-/// embedded default: `$OSUPGRADE_SITE`, else `%ProgramData%\OSUpgrade\site.db` on Windows,
+/// Opens the site whose database is at `path` (a `site.db` file, or a folder that holds one).
+/// Opening never creates: a path that holds no site is `OSU_NOT_FOUND` (create one with
+/// `osu_site_create`). `path` NULL opens the embedded default, which is created on first use:
+/// `$OSUPGRADE_SITE`, else `%ProgramData%\OSUpgrade\site.db` on Windows,
 /// `$XDG_DATA_HOME/osupgrade/site.db` (or `~/.local/share/osupgrade/site.db`) elsewhere.
-/// `site_code` (NULL: `OSU`) is the three-character code of a new site, which prefixes its
-/// package IDs; for an existing site it must match when given (else `OSU_CONFLICT`).
+/// `site_code`, when given, must match the site's (else `OSU_CONFLICT`); it is the code of the
+/// embedded default when that is made.
 ///
 /// On success `*out_site` receives a handle the caller closes with `osu_site_close`; on
 /// failure it is set to NULL. Several handles, in one process or many, may open one site.
@@ -31,6 +32,32 @@ pub unsafe extern "C" fn osu_site_open(
         let path = optional_str(path, "path")?;
         let site_code = optional_str(site_code, "site_code")?;
         let site = Site::open(path.map(Path::new), site_code)?;
+        *out_site = handles::register(site);
+        Ok(())
+    })
+}
+
+/// Creates a site at `path` (a folder, made if needed, that will hold `site.db` and the content
+/// library `files/`; or a database file name such as `lab.db`) and opens it. `site_code` (NULL:
+/// `OSU`) is its three-character code, which prefixes its package IDs. A path that holds a site
+/// already is `OSU_CONFLICT`; a bad code is `OSU_INVALID_ARGUMENT`.
+///
+/// On success `*out_site` receives a handle the caller closes with `osu_site_close`.
+///
+/// # Safety
+/// `path` is NUL-terminated UTF-8, `site_code` NULL or NUL-terminated UTF-8; `out_site` points
+/// to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_site_create(
+    path: *const c_char,
+    site_code: *const c_char,
+    out_site: *mut *mut osu_site,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out_site = out_param(out_site, "out_site")?;
+        let path = required_str(path, "path")?;
+        let site_code = optional_str(site_code, "site_code")?;
+        let site = Site::create(Path::new(path), site_code)?;
         *out_site = handles::register(site);
         Ok(())
     })
@@ -64,8 +91,9 @@ pub unsafe extern "C" fn osu_site_info(
 ) -> osu_status {
     ffi_boundary(|| {
         let out_json = out_param(out_json, "out_json")?;
+        let site_path = handles::site_path(site)?;
         let info = handles::with_site(site, |site| Ok(site.info()?))?;
-        write_json(out_json, &info);
+        write_record(out_json, &site_path, &info);
         Ok(())
     })
 }

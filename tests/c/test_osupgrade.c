@@ -38,12 +38,15 @@ static const char *path_in_scratch(const char *name) {
     return path;
 }
 
+/* Opens the scratch site `name`, creating it the first time. */
 static osu_site *open_site(const char *name) {
     osu_site *site = NULL;
     osu_status status = osu_site_open(path_in_scratch(name), NULL, &site);
+    if (status == OSU_NOT_FOUND) status = osu_site_create(path_in_scratch(name), NULL, &site);
     CHECK(status == OSU_OK && site != NULL, "open %s: %s", name, osu_status_name(status));
     return site;
 }
+
 
 static int contains(const char *text, const char *part) {
     return text != NULL && strstr(text, part) != NULL;
@@ -55,6 +58,27 @@ static char *add(osu_site *site, const char *source, const char *name, const cha
     char *json = NULL;
     *status = osu_package_add(site, path_in_scratch(source), name, version, NULL, NULL, NULL, &json);
     return json;
+}
+
+/* Opening never creates; creating is explicit and refuses a path that holds a site. */
+static void test_open_and_create(void) {
+    osu_site *site = (osu_site *)0x1;
+    osu_status status = osu_site_open(path_in_scratch("no-site-here"), NULL, &site);
+    CHECK(status == OSU_NOT_FOUND && site == NULL, "opening a missing site gives %s", osu_status_name(status));
+    CHECK(contains(osu_last_error_message(), "no-site-here"), "the message names the path");
+    CHECK(access(path_in_scratch("no-site-here"), F_OK) != 0, "opening created the folder");
+
+    status = osu_site_create(path_in_scratch("created"), "LAB", &site);
+    CHECK(status == OSU_OK, "create: %s", osu_status_name(status));
+    char *json = NULL;
+    osu_site_info(site, &json);
+    CHECK(contains(json, "\"siteCode\":\"LAB\"") && contains(json, "\"sitePath\":"), "%s", json);
+    osu_string_free(json);
+    osu_site_close(site);
+    status = osu_site_create(path_in_scratch("created"), NULL, &site);
+    CHECK(status == OSU_CONFLICT, "creating over a site gives %s", osu_status_name(status));
+    status = osu_site_create(NULL, NULL, &site);
+    CHECK(status == OSU_NULL_ARGUMENT, "creating with no path gives %s", osu_status_name(status));
 }
 
 static void test_version_and_status_names(void) {
@@ -125,6 +149,7 @@ static void test_add_get_list_set_remove(void) {
                                         "Pilot", on_progress, &log, &json);
     CHECK(status == OSU_OK, "add: %s", osu_status_name(status));
     CHECK(contains(json, "\"id\":\"OSU00001\""), "%s", json);
+    CHECK(contains(json, "\"sitePath\":\""), "the record names its site: %s", json);
     CHECK(contains(json, "\"editionId\":\"Professional\""), "%s", json);
     CHECK(contains(json, "\"editionId\":\"Enterprise\""), "%s", json);
     CHECK(contains(json, "\"version\":\"10.0.19045.2965\""), "%s", json);
@@ -342,7 +367,10 @@ static void test_two_processes_at_once(void) {
             close(ready[1]);
             if (read(ready[0], &go, 1) != 1) _exit(3);
             osu_site *site = NULL;
-            if (osu_site_open(path_in_scratch("site-shared"), NULL, &site) != OSU_OK) {
+            /* Both create the site; the one that finds it made already opens it. */
+            osu_status opened = osu_site_create(path_in_scratch("site-shared"), NULL, &site);
+            if (opened == OSU_CONFLICT) opened = osu_site_open(path_in_scratch("site-shared"), NULL, &site);
+            if (opened != OSU_OK) {
                 fprintf(stderr, "child %d: %s\n", i, osu_last_error_message());
                 _exit(2);
             }
@@ -381,6 +409,7 @@ int main(int argc, char **argv) {
     snprintf(scratch, sizeof scratch, "%s", argv[1]);
     test_version_and_status_names();
     test_null_and_malformed_arguments();
+    test_open_and_create();
     test_add_get_list_set_remove();
     test_bad_sources();
     test_duplicate_and_cancel();

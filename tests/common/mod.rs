@@ -59,7 +59,12 @@ pub fn make_source(dest: &Path, options: &[&str]) -> PathBuf {
 }
 
 pub fn open_site(scratch: &Scratch) -> Site {
-    Site::open(Some(&scratch.join("site")), None).expect("open site")
+    let path = scratch.join("site");
+    if path.exists() {
+        Site::open(Some(&path), None).expect("open site")
+    } else {
+        Site::create(&path, None).expect("create site")
+    }
 }
 
 pub fn sha256_of(path: &Path) -> String {

@@ -12,15 +12,23 @@ namespace OsUpgrade
         /// <param name="description">A description.</param>
         /// <param name="createdAt">When it was added.</param>
         /// <param name="modifiedAt">When it last changed.</param>
+        /// <param name="sitePath">The database path of the site the record came from.</param>
         [JsonConstructor]
-        public DistributionPoint(string name, string path, string description, DateTimeOffset createdAt, DateTimeOffset modifiedAt)
+        public DistributionPoint(string name, string path, string description, DateTimeOffset createdAt, DateTimeOffset modifiedAt, string sitePath)
         {
+            SitePath = sitePath;
             Name = name;
             Path = path;
             Description = description;
             CreatedAt = createdAt;
             ModifiedAt = modifiedAt;
         }
+
+        /// <summary>
+        /// The database path of the site this record came from, so that a record handed on (a
+        /// PowerShell pipeline) acts on its own site.
+        /// </summary>
+        public string SitePath { get; }
 
         /// <summary>The point's name, unique in the site (any letter case).</summary>
         public string Name { get; }

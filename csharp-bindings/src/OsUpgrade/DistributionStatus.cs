@@ -43,6 +43,7 @@ namespace OsUpgrade
         /// <param name="startedAt">When the last run started.</param>
         /// <param name="finishedAt">When the last run finished.</param>
         /// <param name="modifiedAt">When the record last changed.</param>
+        /// <param name="sitePath">The database path of the site the record came from.</param>
         [JsonConstructor]
         public DistributionStatus(
             string packageId,
@@ -57,8 +58,10 @@ namespace OsUpgrade
             OsUpgradeStatus lastErrorStatus,
             DateTimeOffset? startedAt,
             DateTimeOffset? finishedAt,
-            DateTimeOffset modifiedAt)
+            DateTimeOffset modifiedAt,
+            string sitePath)
         {
+            SitePath = sitePath;
             PackageId = packageId;
             DistributionPoint = distributionPoint;
             TargetContentVersion = targetContentVersion;
@@ -73,6 +76,12 @@ namespace OsUpgrade
             FinishedAt = finishedAt;
             ModifiedAt = modifiedAt;
         }
+
+        /// <summary>
+        /// The database path of the site this record came from, so that a record handed on (a
+        /// PowerShell pipeline) acts on its own site.
+        /// </summary>
+        public string SitePath { get; }
 
         /// <summary>The package ID.</summary>
         public string PackageId { get; }
@@ -137,9 +146,11 @@ namespace OsUpgrade
         /// <param name="installed">Points that hold its current content version.</param>
         /// <param name="inProgress">Points waiting, in progress or retrying.</param>
         /// <param name="failed">Points where it failed.</param>
+        /// <param name="sitePath">The database path of the site the record came from.</param>
         [JsonConstructor]
-        public DistributionSummary(string packageId, string packageName, long contentVersion, long targeted, long installed, long inProgress, long failed)
+        public DistributionSummary(string packageId, string packageName, long contentVersion, long targeted, long installed, long inProgress, long failed, string sitePath)
         {
+            SitePath = sitePath;
             PackageId = packageId;
             PackageName = packageName;
             ContentVersion = contentVersion;
@@ -148,6 +159,12 @@ namespace OsUpgrade
             InProgress = inProgress;
             Failed = failed;
         }
+
+        /// <summary>
+        /// The database path of the site this record came from, so that a record handed on (a
+        /// PowerShell pipeline) acts on its own site.
+        /// </summary>
+        public string SitePath { get; }
 
         /// <summary>The package ID.</summary>
         public string PackageId { get; }

@@ -19,6 +19,9 @@ namespace OsUpgrade
         internal static extern OsUpgradeStatus osu_site_open(byte[]? path, byte[]? siteCode, out SiteHandle site);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_site_create(byte[] path, byte[]? siteCode, out SiteHandle site);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern OsUpgradeStatus osu_site_close(IntPtr site);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

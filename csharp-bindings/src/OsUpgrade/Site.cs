@@ -27,38 +27,83 @@ namespace OsUpgrade
         public static string LibraryVersion => Native.FirstCall(() => Utf8.FromNative(NativeMethods.osu_version()));
 
         /// <summary>
-        /// Opens a site, creating it if needed. <paramref name="path"/> names the database file or the
-        /// folder that holds <c>site.db</c> (a new path without an extension is a folder); null opens
-        /// the embedded default: <c>$OSUPGRADE_SITE</c>, else <c>%ProgramData%\OSUpgrade</c> on Windows
-        /// and <c>~/.local/share/osupgrade</c> elsewhere.
+        /// Opens an existing site. <paramref name="path"/> names the database file or the folder that
+        /// holds <c>site.db</c>; a path that holds no site throws <see cref="OsUpgradeNotFoundException"/>
+        /// (opening never creates: see <see cref="Create"/>). Null opens the embedded default, created
+        /// on first use: <c>$OSUPGRADE_SITE</c>, else <c>%ProgramData%\OSUpgrade</c> on Windows and
+        /// <c>~/.local/share/osupgrade</c> elsewhere.
         /// </summary>
         /// <param name="path">The site's database file or folder; null for the embedded default.</param>
-        /// <param name="siteCode">The code of a new site (default OSU); for an existing site it must match.</param>
+        /// <param name="siteCode">When given, the code the site must have (and the embedded default's when it is made).</param>
         /// <returns>The open site.</returns>
-        /// <exception cref="OsUpgradeConflictException">The site exists with another code.</exception>
+        /// <exception cref="OsUpgradeNotFoundException">No site is at the path.</exception>
+        /// <exception cref="OsUpgradeConflictException">The site has another code.</exception>
         /// <exception cref="OsUpgradeInvalidArgumentException">The path or code is malformed.</exception>
         /// <exception cref="DllNotFoundException">The native library is missing; the message says where it was looked for.</exception>
         public static Site Open(string? path = null, string? siteCode = null)
         {
             // On Unix, .NET keeps its own copy of the environment: a variable set from .NET (or
-            // $env: in PowerShell) never reaches the native library's getenv, so it is read here.
+            // $env: in PowerShell) never reaches the native library's getenv, so it is read here,
+            // and the embedded default it names is created on first use as the library would.
             if (path == null)
             {
                 var fromEnvironment = Environment.GetEnvironmentVariable(SiteVariable);
-                path = string.IsNullOrEmpty(fromEnvironment) ? null : fromEnvironment;
+                if (!string.IsNullOrEmpty(fromEnvironment))
+                {
+                    return OpenOrCreate(fromEnvironment!, siteCode);
+                }
             }
 
-            return Native.FirstCall(() =>
-            {
-                var status = NativeMethods.osu_site_open(Utf8.ToNative(path), Utf8.ToNative(siteCode), out var handle);
-                if (status != OsUpgradeStatus.Ok)
-                {
-                    handle.Dispose();
-                }
+            return Native.FirstCall(() => Take(NativeMethods.osu_site_open(Utf8.ToNative(path), Utf8.ToNative(siteCode), out var handle), handle));
+        }
 
-                Native.ThrowIfFailed(status);
-                return new Site(handle);
-            });
+        /// <summary>
+        /// Creates a site at <paramref name="path"/> (a folder, made if needed, that will hold
+        /// <c>site.db</c> and the content library; or a database file name) and opens it.
+        /// </summary>
+        /// <param name="path">The folder or database file of the new site.</param>
+        /// <param name="siteCode">Its three-character code, which prefixes its package IDs (default OSU).</param>
+        /// <returns>The open site.</returns>
+        /// <exception cref="OsUpgradeConflictException">A site exists at the path already.</exception>
+        /// <exception cref="OsUpgradeInvalidArgumentException">The path or code is malformed.</exception>
+        public static Site Create(string path, string? siteCode = null)
+        {
+            if (path == null)
+            {
+                throw new ArgumentNullException(nameof(path));
+            }
+
+            return Native.FirstCall(() => Take(NativeMethods.osu_site_create(Utf8.ToNative(path)!, Utf8.ToNative(siteCode), out var handle), handle));
+        }
+
+        private static Site OpenOrCreate(string path, string? siteCode)
+        {
+            try
+            {
+                return Open(path, siteCode);
+            }
+            catch (OsUpgradeNotFoundException)
+            {
+                try
+                {
+                    return Create(path, siteCode);
+                }
+                catch (OsUpgradeConflictException)
+                {
+                    return Open(path, siteCode); // another process made it meanwhile
+                }
+            }
+        }
+
+        private static Site Take(OsUpgradeStatus status, SiteHandle handle)
+        {
+            if (status != OsUpgradeStatus.Ok)
+            {
+                handle.Dispose();
+            }
+
+            Native.ThrowIfFailed(status);
+            return new Site(handle);
         }
 
         /// <summary>The site's summary: paths, code, schema version, package count, library size, bytes saved.</summary>

@@ -15,6 +15,7 @@ namespace OsUpgrade
         /// <param name="librarySize">Bytes the library holds.</param>
         /// <param name="contentSize">Bytes of all packages' content, each counted on its own.</param>
         /// <param name="bytesSaved">What single-instance storage saves.</param>
+        /// <param name="sitePath">The database path of the site the record came from.</param>
         [JsonConstructor]
         public SiteInfo(
             string databasePath,
@@ -25,8 +26,10 @@ namespace OsUpgrade
             long blobCount,
             long librarySize,
             long contentSize,
-            long bytesSaved)
+            long bytesSaved,
+            string sitePath)
         {
+            SitePath = sitePath;
             DatabasePath = databasePath;
             LibraryPath = libraryPath;
             SiteCode = siteCode;
@@ -37,6 +40,12 @@ namespace OsUpgrade
             ContentSize = contentSize;
             BytesSaved = bytesSaved;
         }
+
+        /// <summary>
+        /// The database path of the site this record came from, so that a record handed on (a
+        /// PowerShell pipeline) acts on its own site.
+        /// </summary>
+        public string SitePath { get; }
 
         /// <summary>The site database file.</summary>
         public string DatabasePath { get; }

@@ -19,6 +19,7 @@ namespace OsUpgrade
         /// <param name="createdAt">When it was added.</param>
         /// <param name="modifiedAt">When it last changed.</param>
         /// <param name="images">The images of its install.wim or install.esd.</param>
+        /// <param name="sitePath">The database path of the site the record came from.</param>
         [JsonConstructor]
         public UpgradePackage(
             string id,
@@ -31,8 +32,10 @@ namespace OsUpgrade
             long fileCount,
             DateTimeOffset createdAt,
             DateTimeOffset modifiedAt,
-            IReadOnlyList<ImageInfo> images)
+            IReadOnlyList<ImageInfo> images,
+            string sitePath)
         {
+            SitePath = sitePath;
             Id = id;
             Name = name;
             Version = version;
@@ -45,6 +48,12 @@ namespace OsUpgrade
             ModifiedAt = modifiedAt;
             Images = images;
         }
+
+        /// <summary>
+        /// The database path of the site this record came from, so that a record handed on (a
+        /// PowerShell pipeline) acts on its own site.
+        /// </summary>
+        public string SitePath { get; }
 
         /// <summary>The package ID: site code and five hex digits, e.g. OSU00001.</summary>
         public string Id { get; }

@@ -16,6 +16,7 @@ namespace OsUpgrade
         /// <param name="unexpected">Files and folders on the point that the version does not have.</param>
         /// <param name="links">Links and other non-files in the package folder, never followed.</param>
         /// <param name="valid">True when nothing is missing, altered, unexpected or a link.</param>
+        /// <param name="sitePath">The database path of the site the record came from.</param>
         [JsonConstructor]
         public ValidationReport(
             string packageId,
@@ -26,8 +27,10 @@ namespace OsUpgrade
             IReadOnlyList<string> altered,
             IReadOnlyList<string> unexpected,
             IReadOnlyList<string> links,
-            bool valid)
+            bool valid,
+            string sitePath)
         {
+            SitePath = sitePath;
             PackageId = packageId;
             DistributionPoint = distributionPoint;
             ContentVersion = contentVersion;
@@ -38,6 +41,12 @@ namespace OsUpgrade
             Links = links;
             Valid = valid;
         }
+
+        /// <summary>
+        /// The database path of the site this record came from, so that a record handed on (a
+        /// PowerShell pipeline) acts on its own site.
+        /// </summary>
+        public string SitePath { get; }
 
         /// <summary>The package ID.</summary>
         public string PackageId { get; }

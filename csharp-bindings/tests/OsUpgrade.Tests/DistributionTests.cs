@@ -16,7 +16,7 @@ namespace OsUpgrade.Tests
         public DistributionTests(SourceFixture sources)
         {
             this.sources = sources;
-            site = Site.Open(scratch["site"]);
+            site = Site.Create(scratch["site"]);
             package = site.AddPackage(sources.Good, "Windows 10 22H2", "1");
         }
 

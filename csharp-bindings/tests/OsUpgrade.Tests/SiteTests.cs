@@ -19,7 +19,8 @@ namespace OsUpgrade.Tests
 
         public void Dispose() => scratch.Dispose();
 
-        private Site OpenSite(string name = "site") => Site.Open(scratch[name]);
+        private Site OpenSite(string name = "site") =>
+            File.Exists(Path.Combine(scratch[name], "site.db")) ? Site.Open(scratch[name]) : Site.Create(scratch[name]);
 
         [Fact]
         public void The_library_version_is_the_native_crates_version()
@@ -79,7 +80,7 @@ namespace OsUpgrade.Tests
         [Fact]
         public void The_site_summary_counts_packages_and_bytes_saved()
         {
-            using var site = Site.Open(scratch["lab"], "LAB");
+            using var site = Site.Create(scratch["lab"], "LAB");
             var first = site.AddPackage(sources.Good, "Windows 10", "1");
             site.AddPackage(sources.Good, "Windows 10", "2");
             var info = site.GetInfo();
@@ -155,17 +156,39 @@ namespace OsUpgrade.Tests
         {
             var file = scratch["a-file"];
             File.WriteAllText(file, "not a folder");
-            var error = Assert.Throws<OsUpgradeIOException>(() => Site.Open(Path.Combine(file, "site")));
+            var error = Assert.Throws<OsUpgradeIOException>(() => Site.Create(Path.Combine(file, "site")));
             Assert.Contains("a-file", error.Message);
         }
 
         [Fact]
         public void Another_site_code_for_an_existing_site_is_a_conflict_and_a_bad_one_invalid()
         {
-            Site.Open(scratch["coded"], "ABC").Dispose();
+            Site.Create(scratch["coded"], "ABC").Dispose();
             Assert.Throws<OsUpgradeConflictException>(() => Site.Open(scratch["coded"], "XYZ"));
-            var error = Assert.Throws<OsUpgradeInvalidArgumentException>(() => Site.Open(scratch["other"], "TOOLONG"));
+            var error = Assert.Throws<OsUpgradeInvalidArgumentException>(() => Site.Create(scratch["other"], "TOOLONG"));
             Assert.Contains("site_code", error.Message);
+        }
+
+        [Fact]
+        public void Opening_a_path_without_a_site_is_not_found_and_creates_nothing()
+        {
+            var typo = scratch["Lba"];
+            var error = Assert.Throws<OsUpgradeNotFoundException>(() => Site.Open(typo));
+            Assert.Contains("Lba", error.Message);
+            Assert.False(Directory.Exists(typo));
+            Site.Create(typo).Dispose();
+            Assert.Throws<OsUpgradeConflictException>(() => Site.Create(typo));
+        }
+
+        [Fact]
+        public void Every_record_names_the_site_it_came_from()
+        {
+            using var site = OpenSite();
+            var package = site.AddPackage(sources.Good, "Windows 10");
+            var databasePath = site.GetInfo().DatabasePath;
+            Assert.Equal(databasePath, package.SitePath);
+            Assert.Equal(databasePath, Assert.Single(site.GetPackages()).SitePath);
+            Assert.Equal(databasePath, site.GetInfo().SitePath);
         }
 
         [Fact]
@@ -278,6 +301,7 @@ namespace OsUpgrade.Tests
         public async Task Two_sites_on_one_database_add_at_once()
         {
             var path = scratch["shared"];
+            Site.Create(path).Dispose();
             var adds = new[] { sources.Good, sources.Other }.Select((source, i) => Task.Run(() =>
             {
                 using var site = Site.Open(path);

@@ -47,7 +47,7 @@ function Add-OSUpgradeDistributionPoint {
         [Parameter()]
         [string] $Description,
 
-        [Parameter()]
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 

@@ -61,7 +61,7 @@ function Add-OSUpgradePackage {
         [Parameter()]
         [string] $Comment,
 
-        [Parameter()]
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 

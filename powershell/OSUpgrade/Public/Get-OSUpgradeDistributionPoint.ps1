@@ -34,7 +34,7 @@ function Get-OSUpgradeDistributionPoint {
         [SupportsWildcards()]
         [string] $Name = '*',
 
-        [Parameter()]
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 

@@ -52,15 +52,17 @@ function Get-OSUpgradeDistributionStatus {
         [Parameter(Mandatory, ParameterSetName = 'Summary')]
         [switch] $Summary,
 
-        [Parameter()]
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 
     begin {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+        # Records piped in carry their own site (SitePath); each site opens once.
+        $sites = @{}
     }
 
     process {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
         # [NullString]::Value, not $null: PowerShell passes $null to a string parameter as "".
         $package = [NullString]::Value
         $point = [NullString]::Value
@@ -80,6 +82,6 @@ function Get-OSUpgradeDistributionStatus {
     }
 
     end {
-        $site.Dispose()
+        Close-OSUpgradeSite -Cache $sites
     }
 }

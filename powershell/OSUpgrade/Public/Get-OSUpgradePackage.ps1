@@ -46,15 +46,17 @@ function Get-OSUpgradePackage {
         [Alias('PackageId')]
         [string[]] $Id,
 
-        [Parameter()]
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 
     begin {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+        # Records piped in carry their own site (SitePath); each site opens once.
+        $sites = @{}
     }
 
     process {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
         if ($PSCmdlet.ParameterSetName -eq 'ByName') {
             $pattern = [NullString]::Value
             if ($Name) {
@@ -84,6 +86,6 @@ function Get-OSUpgradePackage {
     }
 
     end {
-        $site.Dispose()
+        Close-OSUpgradeSite -Cache $sites
     }
 }

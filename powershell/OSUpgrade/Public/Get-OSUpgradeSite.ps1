@@ -27,7 +27,7 @@ function Get-OSUpgradeSite {
     [CmdletBinding()]
     [OutputType([OsUpgrade.SiteInfo])]
     param(
-        [Parameter()]
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 

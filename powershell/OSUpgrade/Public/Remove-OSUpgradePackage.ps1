@@ -43,15 +43,17 @@ function Remove-OSUpgradePackage {
         [Parameter()]
         [switch] $Force,
 
-        [Parameter()]
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 
     begin {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+        # Records piped in carry their own site (SitePath); each site opens once.
+        $sites = @{}
     }
 
     process {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
         if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) {
             $ConfirmPreference = 'None'
         }
@@ -67,6 +69,6 @@ function Remove-OSUpgradePackage {
     }
 
     end {
-        $site.Dispose()
+        Close-OSUpgradeSite -Cache $sites
     }
 }

@@ -51,12 +51,13 @@ function Set-OSUpgradeDistributionPoint {
         [Parameter()]
         [switch] $PassThru,
 
-        [Parameter()]
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 
     begin {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+        # Records piped in carry their own site (SitePath); each site opens once.
+        $sites = @{}
         # [NullString]::Value, not $null: PowerShell passes $null to a string parameter as "".
         $newNameValue = [NullString]::Value
         $descriptionValue = [NullString]::Value
@@ -65,6 +66,7 @@ function Set-OSUpgradeDistributionPoint {
     }
 
     process {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
         if (-not $PSCmdlet.ShouldProcess($Name, 'Set distribution point')) {
             return
         }
@@ -80,6 +82,6 @@ function Set-OSUpgradeDistributionPoint {
     }
 
     end {
-        $site.Dispose()
+        Close-OSUpgradeSite -Cache $sites
     }
 }

@@ -57,12 +57,13 @@ function Set-OSUpgradePackage {
         [Parameter()]
         [switch] $PassThru,
 
-        [Parameter()]
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 
     begin {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+        # Records piped in carry their own site (SitePath); each site opens once.
+        $sites = @{}
         # Only the parameters given change; an empty string sets a field empty. [NullString]::Value,
         # not $null: PowerShell passes $null to a string parameter as "".
         $name = [NullString]::Value
@@ -74,6 +75,7 @@ function Set-OSUpgradePackage {
     }
 
     process {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
         if (-not $PSCmdlet.ShouldProcess($Id, 'Set upgrade package')) {
             return
         }
@@ -89,6 +91,6 @@ function Set-OSUpgradePackage {
     }
 
     end {
-        $site.Dispose()
+        Close-OSUpgradeSite -Cache $sites
     }
 }

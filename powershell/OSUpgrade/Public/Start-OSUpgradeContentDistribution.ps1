@@ -52,43 +52,47 @@ function Start-OSUpgradeContentDistribution {
         [ValidateRange(1, 64)]
         [int] $Workers = 4,
 
-        [Parameter()]
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 
     begin {
-        $packages = New-Object -TypeName 'System.Collections.Generic.List[string]'
+        # Packages piped in carry their own site (SitePath): each site distributes its own, once.
+        $packagesBySite = [ordered]@{}
     }
 
     process {
         foreach ($id in $PackageId) {
             if ($PSCmdlet.ShouldProcess("$id to $($DistributionPointName -join ', ')", 'Distribute content')) {
-                $packages.Add($id)
+                if (-not $packagesBySite.Contains($SitePath)) {
+                    $packagesBySite[$SitePath] = New-Object -TypeName 'System.Collections.Generic.List[string]'
+                }
+                $packagesBySite[$SitePath].Add($id)
             }
         }
     }
 
     end {
-        if ($packages.Count -eq 0) {
-            return
-        }
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
         $activity = 'Distributing content'
         $progress = New-Object -TypeName 'OsUpgrade.SynchronousProgress[OsUpgrade.DistributionProgress]' -ArgumentList ([Action[OsUpgrade.DistributionProgress]] {
                 param($report)
                 Write-OSUpgradeDistributionProgress -Activity $activity -Report $report
             })
         $options = New-Object -TypeName OsUpgrade.DistributeOptions -Property @{ Workers = $Workers }
-        try {
-            $statuses = $site.DistributeContent($packages, [string[]] $DistributionPointName, $options, $progress, [System.Threading.CancellationToken]::None)
+        foreach ($entry in $packagesBySite.GetEnumerator()) {
+            $packages = $entry.Value
+            $site = Open-OSUpgradeSite -SitePath $entry.Key -Cmdlet $PSCmdlet
+            try {
+                $statuses = $site.DistributeContent($packages, [string[]] $DistributionPointName, $options, $progress, [System.Threading.CancellationToken]::None)
+            }
+            catch {
+                $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject ($packages -join ', ')))
+            }
+            finally {
+                Write-Progress -Id 1 -Activity $activity -Completed
+                $site.Dispose()
+            }
+            Write-OSUpgradeDistributionResult -Status $statuses -Cmdlet $PSCmdlet
         }
-        catch {
-            $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject ($packages -join ', ')))
-        }
-        finally {
-            Write-Progress -Id 1 -Activity $activity -Completed
-            $site.Dispose()
-        }
-        Write-OSUpgradeDistributionResult -Status $statuses -Cmdlet $PSCmdlet
     }
 }

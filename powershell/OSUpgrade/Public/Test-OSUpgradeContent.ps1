@@ -42,12 +42,13 @@ function Test-OSUpgradeContent {
         [Alias('DistributionPoint')]
         [string] $DistributionPointName,
 
-        [Parameter()]
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 
     begin {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+        # Records piped in carry their own site (SitePath); each site opens once.
+        $sites = @{}
         $activity = 'Validating content'
         $progress = New-Object -TypeName 'OsUpgrade.SynchronousProgress[OsUpgrade.DistributionProgress]' -ArgumentList ([Action[OsUpgrade.DistributionProgress]] {
                 param($report)
@@ -56,6 +57,7 @@ function Test-OSUpgradeContent {
     }
 
     process {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
         try {
             $points = @($DistributionPointName)
             if (-not $DistributionPointName) {
@@ -77,6 +79,6 @@ function Test-OSUpgradeContent {
 
     end {
         Write-Progress -Id 1 -Activity $activity -Completed
-        $site.Dispose()
+        Close-OSUpgradeSite -Cache $sites
     }
 }

@@ -50,12 +50,13 @@ function Update-OSUpgradeDistributionPoint {
         [ValidateRange(1, 64)]
         [int] $Workers = 4,
 
-        [Parameter()]
+        [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 
     begin {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+        # Records piped in carry their own site (SitePath); each site opens once.
+        $sites = @{}
         $updated = New-Object -TypeName 'System.Collections.Generic.HashSet[string]'
         $activity = 'Updating distribution points'
         $progress = New-Object -TypeName 'OsUpgrade.SynchronousProgress[OsUpgrade.DistributionProgress]' -ArgumentList ([Action[OsUpgrade.DistributionProgress]] {
@@ -66,8 +67,9 @@ function Update-OSUpgradeDistributionPoint {
     }
 
     process {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
         # Several status records of one package come down the pipeline; update it once.
-        if (-not $updated.Add($PackageId)) {
+        if (-not $updated.Add("$SitePath|$PackageId")) {
             return
         }
         if (-not $PSCmdlet.ShouldProcess($PackageId, 'Update distribution points')) {
@@ -87,6 +89,6 @@ function Update-OSUpgradeDistributionPoint {
 
     end {
         Write-Progress -Id 1 -Activity $activity -Completed
-        $site.Dispose()
+        Close-OSUpgradeSite -Cache $sites
     }
 }
