@@ -53,7 +53,8 @@ fn main() {
     let copy = |to: &Path| format!("cp -r '{}' '{}'", source.display(), to.display());
     let (mut cp, mut cp_sync, mut openssl, mut sha256sum, mut first, mut again) =
         Default::default();
-    for round in 0..ROUNDS {
+    let rounds = rounds(ROUNDS);
+    for round in 0..rounds {
         let folder = work.join(round.to_string());
         std::fs::create_dir_all(&folder).expect("round folder");
         Series::push(
@@ -76,7 +77,7 @@ fn main() {
     }
     let _ = std::fs::remove_dir_all(&work);
 
-    println!("{ROUNDS} rounds; each measurement starts after sync, on a warm page cache\n");
+    println!("{rounds} rounds; each measurement starts after sync, on a warm page cache\n");
     print_header();
     print_row("cp -r", &cp, bytes, None, "");
     print_row("cp -r && sync", &cp_sync, bytes, None, "");

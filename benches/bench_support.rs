@@ -6,9 +6,27 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// Where the benchmarks write: `$OSU_BENCH_DIR` (a tmpfs such as /dev/shm/osupgrade-bench takes
+/// the disk's drifting write speed out of the figures), else target/bench-data.
+pub fn bench_root() -> PathBuf {
+    match std::env::var_os("OSU_BENCH_DIR") {
+        Some(folder) if !folder.is_empty() => PathBuf::from(folder),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data"),
+    }
+}
+
+/// Rounds of each benchmark: `$OSU_BENCH_ROUNDS`, else `default`.
+pub fn rounds(default: usize) -> usize {
+    std::env::var("OSU_BENCH_ROUNDS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .filter(|&rounds| rounds > 0)
+        .unwrap_or(default)
+}
+
 /// A ≥ 1 GiB setup source: an ~800 MiB install.wim plus ~1,000 files of up to 512 KiB.
 pub fn bench_source() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    let root = bench_root();
     let source = root.join("source");
     let done = root.join("source.complete");
     if !done.exists() {
@@ -29,9 +47,7 @@ pub fn bench_source() -> PathBuf {
 }
 
 pub fn scratch(name: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target/bench-data")
-        .join(name);
+    let path = bench_root().join(name);
     let _ = std::fs::remove_dir_all(&path);
     path
 }

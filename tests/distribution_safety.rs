@@ -242,3 +242,10 @@ fn a_hostile_file_planted_in_staging_is_not_used() {
     fs::write(staging.join(&wanted), vec![b'X'; size]).unwrap();
     assert_finished_at_version_2(&s, &v2);
 }
+
+#[test]
+fn a_point_whose_folder_was_removed_is_made_again_by_the_next_distribution() {
+    let (s, _, v2) = two_versions("pointgone");
+    fs::remove_dir_all(s.scratch.join("points/DP1")).unwrap();
+    assert_finished_at_version_2(&s, &v2);
+}

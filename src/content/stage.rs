@@ -211,7 +211,7 @@ fn copy_large(
 ) -> Result<String> {
     let copy_input = File::open(source).at(source)?;
     thread::scope(|scope| {
-        let copier = scope.spawn(|| kernel_copy(&copy_input, output, cancel));
+        let copier = scope.spawn(|| kernel_copy(&copy_input, output, cancel, COPY_STEP, &|_| {}));
         let hashed = hash_file(source, report, cancel);
         if hashed.is_err() {
             cancel.store(true, Ordering::Relaxed);
@@ -227,18 +227,28 @@ fn copy_large(
     })
 }
 
-fn kernel_copy(input: &File, mut output: &File, cancel: &Cancel) -> io::Result<u64> {
+/// Copies `input` to `output` in the kernel (copy_file_range where there is one, no trip through
+/// this process's memory), `step` bytes at a time so that a cancel is heard and `copied` hears
+/// the running total after each step.
+pub(super) fn kernel_copy(
+    input: &File,
+    mut output: &File,
+    cancel: &Cancel,
+    step: u64,
+    copied: &dyn Fn(u64),
+) -> io::Result<u64> {
     let mut total = 0;
     loop {
         if cancel.load(Ordering::Relaxed) {
             return Err(io::Error::new(io::ErrorKind::Interrupted, "cancelled"));
         }
-        let copied = io::copy(&mut input.take(COPY_STEP), &mut output)?;
-        if copied == 0 {
+        let done = io::copy(&mut input.take(step), &mut output)?;
+        if done == 0 {
             return Ok(total);
         }
-        start_writeback(output, total, copied);
-        total += copied;
+        start_writeback(output, total, done);
+        total += done;
+        copied(total);
     }
 }
 

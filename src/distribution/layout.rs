@@ -274,7 +274,8 @@ fn ensure_real_folder(folder: &Path) -> Result<()> {
         Ok(_) => remove_entry(folder)?,
         Err(_) => {}
     }
-    fs::create_dir(folder).at(folder)
+    // The point's own folder may be gone too (removed by hand, a share remounted): make it.
+    fs::create_dir_all(folder).at(folder)
 }
 
 /// Removes a file, a link (not its target) or a folder with everything in it; gone already is
