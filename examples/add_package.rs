@@ -39,9 +39,24 @@ fn run(source: &str, name: &str, version: &str, comment: &str) -> osupgrade::Res
     let added = package::add(&site, &new, &mut show_progress)?;
     println!();
     println!(
-        "{}",
-        serde_json::to_string_pretty(&added).unwrap_or_default()
+        "{} '{}' {}: content version {}, {} files, {} MiB",
+        added.id,
+        added.name,
+        added.version,
+        added.content_version,
+        added.file_count,
+        added.size >> 20
     );
+    for image in &added.images {
+        println!(
+            "  index {} {} {} {} {}",
+            image.index,
+            image.edition_id,
+            image.architecture,
+            image.version,
+            image.languages.join(", ")
+        );
+    }
     let info = site.info()?;
     println!(
         "site {} holds {} package(s): {} MiB of content in {} MiB of library ({} MiB saved)",

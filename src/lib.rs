@@ -8,6 +8,8 @@ mod error;
 pub mod ffi;
 pub mod image;
 mod kill_point;
+pub mod lifecycle;
+pub mod model;
 pub mod package;
 pub mod progress;
 pub mod site;

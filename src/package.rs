@@ -6,12 +6,11 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
-
 use crate::content::{SourceEntry, StageEvent, StagedBlob};
-use crate::db::FileRecord;
 use crate::error::{Error, IoContext, Result};
 use crate::image::{self, ImageInfo};
+use crate::model::FileRecord;
+pub use crate::model::{Package, PackageChanges};
 use crate::progress::{Phase, Progress, ProgressFn};
 use crate::site::Site;
 
@@ -23,24 +22,6 @@ const BATCH_AGE: Duration = Duration::from_millis(250);
 /// Byte progress is reported at most this often.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 
-/// An upgrade package as the site records it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Package {
-    pub id: String,
-    pub name: String,
-    pub version: String,
-    pub comment: String,
-    pub source_path: String,
-    pub content_version: i64,
-    /// Bytes of the package's content.
-    pub size: u64,
-    pub file_count: u64,
-    pub created_at: String,
-    pub modified_at: String,
-    pub images: Vec<ImageInfo>,
-}
-
 /// What `add` needs: the setup source folder and the General page's fields.
 #[derive(Debug, Clone, Copy)]
 pub struct NewPackage<'a> {
@@ -48,14 +29,6 @@ pub struct NewPackage<'a> {
     pub name: &'a str,
     pub version: &'a str,
     pub comment: &'a str,
-}
-
-/// Fields to change; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct PackageChanges {
-    pub name: Option<String>,
-    pub version: Option<String>,
-    pub comment: Option<String>,
 }
 
 /// How many retired content versions a package keeps beside its current one, for points to be
@@ -194,10 +167,7 @@ fn absolute_source(path: &Path) -> Result<PathBuf> {
 }
 
 pub fn get(site: &Site, id: &str) -> Result<Package> {
-    require_id(id)?;
-    site.db()
-        .package(id)?
-        .ok_or_else(|| Error::not_found("package", id))
+    site.db().require_package(id)
 }
 
 /// Lists packages whose name matches `name_pattern` (`*` and `?` wildcards, any letter case),
@@ -208,16 +178,13 @@ pub fn list(site: &Site, name_pattern: Option<&str>) -> Result<Vec<Package>> {
 }
 
 pub fn set(site: &Site, id: &str, changes: &PackageChanges) -> Result<Package> {
-    require_id(id)?;
     validate_fields(
         changes.name.as_deref(),
         changes.version.as_deref(),
         changes.comment.as_deref(),
     )?;
     site.db().write(|db| {
-        let current = db
-            .package(id)?
-            .ok_or_else(|| Error::not_found("package", id))?;
+        let current = db.require_package(id)?;
         let name = changes.name.as_deref().unwrap_or(&current.name);
         let version = changes.version.as_deref().unwrap_or(&current.version);
         refuse_taken_name(db, name, version, Some(id))?;
@@ -226,15 +193,11 @@ pub fn set(site: &Site, id: &str, changes: &PackageChanges) -> Result<Package> {
     get(site, id)
 }
 
-/// Removes a package: first its content from every distribution point that holds it (so no
-/// point keeps orphaned content), then its records, then the blobs no other package uses.
-pub fn remove(site: &Site, id: &str) -> Result<()> {
-    get(site, id)?;
-    crate::distribution::remove_package_everywhere(site, id)?;
-    site.db().write(|db| match db.package(id)? {
-        Some(_) => db.delete_package(id).map(drop),
-        None => Err(Error::not_found("package", id)),
-    })?;
+/// Removes a package's records, then the blobs no other package uses. Its content on
+/// distribution points goes first: `lifecycle::remove_package` is the whole operation.
+pub(crate) fn remove(site: &Site, id: &str) -> Result<()> {
+    site.db()
+        .write(|db| db.require_package(id).and_then(|_| db.delete_package(id)))?;
     site.collect_garbage().map(drop)
 }
 
@@ -494,13 +457,6 @@ fn refuse_taken_name(
         ))),
         None => Ok(()),
     }
-}
-
-fn require_id(id: &str) -> Result<()> {
-    if id.is_empty() {
-        return Err(Error::invalid_argument("id", "is empty: name a package ID"));
-    }
-    Ok(())
 }
 
 fn validate_fields(name: Option<&str>, version: Option<&str>, comment: Option<&str>) -> Result<()> {

@@ -5,8 +5,6 @@ use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use crate::content::ContentLibrary;
 use crate::db::Db;
 use crate::error::{Error, IoContext, Result};
@@ -25,8 +23,7 @@ pub struct Site {
 }
 
 /// A site's summary.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteInfo {
     pub database_path: String,
     pub library_path: String,

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use osupgrade::distribution::{self, ignore_progress, DistributeOptions, DistributionState};
-use osupgrade::package;
+use osupgrade::lifecycle;
 use osupgrade::{Error, ErrorKind, Site};
 
 #[test]
@@ -395,7 +395,7 @@ fn content_is_removed_from_points_before_a_point_or_package_goes() {
     assert!(matches!(error, Error::NotFound { .. }), "{error}");
 
     distribute(&s.site, &s.package.id, &["DP2"]);
-    package::remove(&s.site, &s.package.id).unwrap();
+    lifecycle::remove_package(&s.site, &s.package.id).unwrap();
     assert!(
         !s.tree(&dp2).exists(),
         "removing the package removed it from the point"

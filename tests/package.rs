@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::*;
+use osupgrade::lifecycle;
 use osupgrade::package::{self, NewPackage, PackageChanges};
 use osupgrade::progress::ignore_progress;
 use osupgrade::{Error, Phase, Site};
@@ -421,7 +422,7 @@ fn getting_an_unknown_package_is_not_found() {
     assert!(matches!(error, Error::NotFound { .. }));
     assert!(error.to_string().contains("OSU000FF"));
     assert!(matches!(
-        package::remove(&site, "OSU000FF"),
+        lifecycle::remove_package(&site, "OSU000FF"),
         Err(Error::NotFound { .. })
     ));
     let changes = PackageChanges {
@@ -537,7 +538,7 @@ fn removing_a_package_deletes_only_the_blobs_no_other_package_uses() {
     let unique_hash = sha256_of(&other.join("sources/only-in-b.dll"));
     let blobs_with_both = library_blobs(&site_folder).len();
 
-    package::remove(&site, &second.id).unwrap();
+    lifecycle::remove_package(&site, &second.id).unwrap();
     assert_eq!(library_blobs(&site_folder).len(), blobs_with_both - 1);
     assert!(!site_folder
         .join("files")
@@ -550,7 +551,7 @@ fn removing_a_package_deletes_only_the_blobs_no_other_package_uses() {
         Err(Error::NotFound { .. })
     ));
 
-    package::remove(&site, &first.id).unwrap();
+    lifecycle::remove_package(&site, &first.id).unwrap();
     assert!(library_blobs(&site_folder).is_empty());
     assert_eq!(site.info().unwrap().blob_count, 0);
 }
@@ -562,7 +563,7 @@ fn a_blob_lost_by_a_crash_during_collection_is_written_again_by_the_next_add() {
     let source = make_source(&scratch.join("src"), &["--small-files", "5"]);
     let site = open_site(&scratch);
     let added = add(&site, &source, "Windows 10", "1").unwrap();
-    package::remove(&site, &added.id).unwrap();
+    lifecycle::remove_package(&site, &added.id).unwrap();
     // A collection that died after deleting files but before deleting their rows leaves
     // rows of unreferenced blobs with no files; put such a row back.
     let db = rusqlite::Connection::open(site_folder.join("site.db")).unwrap();
@@ -871,7 +872,7 @@ fn empty_ids_and_source_paths_are_invalid_arguments() {
         package::get(&site, "").map(drop),
         add(&site, Path::new(""), "Windows 10", "1").map(drop),
         package::set(&site, "", &Default::default()).map(drop),
-        package::remove(&site, ""),
+        lifecycle::remove_package(&site, ""),
     ] {
         let error = result.unwrap_err();
         assert!(matches!(error, Error::InvalidArgument { .. }), "{error}");

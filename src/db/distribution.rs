@@ -1,31 +1,12 @@
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{Db, FileRecord};
-use crate::distribution::{
-    DistributionPoint, DistributionState, DistributionStatus, DistributionSummary,
-};
+use super::Db;
 use crate::error::{Error, ErrorKind, Result};
+use crate::model::{DistributionPoint, DistributionState, DistributionStatus, FileRecord};
 
 const STATUS_COLUMNS: &str = "package_id, distribution_point, target_content_version,
      installed_content_version, state, bytes_total, bytes_copied, files_copied, last_error,
      started_at, finished_at, modified_at, last_error_kind";
-
-/// The distributions as readers see them. A running distribution renews its unfinished rows
-/// (`renew_distributions`); one whose lease ran out belongs to a process that died, and reads
-/// as Failed, interrupted, until it is distributed again.
-const STATUSES: &str = "(SELECT package_id, distribution_point, target_content_version,
-        installed_content_version,
-        CASE WHEN expired THEN 'Failed' ELSE state END AS state,
-        bytes_total, bytes_copied, files_copied,
-        CASE WHEN expired
-             THEN 'interrupted: the distributing process stopped without finishing (last heard of at '
-                  || modified_at || '); distribute again'
-             ELSE last_error END AS last_error,
-        started_at, finished_at, modified_at,
-        CASE WHEN expired THEN 'Cancelled' ELSE last_error_kind END AS last_error_kind
-     FROM (SELECT *, state IN ('Waiting', 'InProgress', 'Retrying')
-                     AND modified_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-120 seconds') AS expired
-           FROM distributions))";
 
 impl Db {
     pub(crate) fn insert_distribution_point(
@@ -232,14 +213,15 @@ impl Db {
             .map_err(|e| self.error(e))
     }
 
-    /// Status rows, narrowed to a package and/or a distribution point when given.
+    /// Status rows as recorded (a distribution whose process died still reads as running: the
+    /// distribution area decides that), narrowed to a package and/or a distribution point when given.
     pub(crate) fn distributions(
         &self,
         package_id: Option<&str>,
         point: Option<&str>,
     ) -> Result<Vec<DistributionStatus>> {
         let sql = format!(
-            "SELECT {STATUS_COLUMNS} FROM {STATUSES}
+            "SELECT {STATUS_COLUMNS} FROM distributions
              WHERE (?1 IS NULL OR package_id = ?1) AND (?2 IS NULL OR distribution_point = ?2)
              ORDER BY package_id, distribution_point"
         );
@@ -251,38 +233,16 @@ impl Db {
         Ok(rows)
     }
 
-    pub(crate) fn distribution_summaries(
-        &self,
-        package_id: Option<&str>,
-    ) -> Result<Vec<DistributionSummary>> {
-        let mut statement = self
-            .conn
-            .prepare(&format!(
-                "SELECT p.id, p.name, p.content_version, count(d.distribution_point),
-                        count(*) FILTER (WHERE d.state = 'Installed'
-                                         AND d.installed_content_version = p.content_version),
-                        count(*) FILTER (WHERE d.state IN ('Waiting', 'InProgress', 'Retrying')),
-                        count(*) FILTER (WHERE d.state = 'Failed')
-                 FROM packages p LEFT JOIN {STATUSES} d ON d.package_id = p.id
-                 WHERE p.state = 'ready' AND (?1 IS NULL OR p.id = ?1)
-                 GROUP BY p.id ORDER BY p.id"
-            ))
-            .map_err(|e| self.error(e))?;
-        let rows = statement
-            .query_map([package_id], |row| {
-                Ok(DistributionSummary {
-                    package_id: row.get(0)?,
-                    package_name: row.get(1)?,
-                    content_version: row.get(2)?,
-                    targeted: row.get(3)?,
-                    installed: row.get(4)?,
-                    in_progress: row.get(5)?,
-                    failed: row.get(6)?,
-                })
-            })
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.error(e))?;
-        Ok(rows)
+    /// The time `seconds` ago on the database's clock, in the form the records store, so that
+    /// it compares with their times as text.
+    pub(crate) fn time_ago(&self, seconds: u64) -> Result<String> {
+        self.conn
+            .query_row(
+                "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?1)",
+                [format!("-{seconds} seconds")],
+                |row| row.get(0),
+            )
+            .map_err(|e| self.error(e))
     }
 
     /// The manifest of a package's content version: folders (no hash) and files.

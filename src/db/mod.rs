@@ -14,8 +14,6 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Error, Result};
 
-pub(crate) use packages::FileRecord;
-
 /// How long a statement waits for another process's write lock before failing as busy.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 

@@ -2,16 +2,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use super::Db;
 use crate::error::{Error, Result};
-use crate::image::ImageInfo;
-use crate::package::{Package, PackageChanges};
-
-/// One entry of a content version's manifest; folders have no blob.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct FileRecord {
-    pub path: String,
-    pub sha256: Option<String>,
-    pub size: u64,
-}
+use crate::model::{FileRecord, ImageInfo, Package, PackageChanges};
 
 const PACKAGE_COLUMNS: &str = "id, name, version, comment, source_path, content_version, size,
      file_count, created_at, modified_at";
@@ -162,6 +153,16 @@ impl Db {
             .execute("DELETE FROM packages WHERE id = ?1", [id])
             .map(|deleted| deleted > 0)
             .map_err(|e| self.error(e))
+    }
+
+    /// The ready package with this ID: `InvalidArgument` for an empty ID, `NotFound` when there
+    /// is none.
+    pub(crate) fn require_package(&self, id: &str) -> Result<Package> {
+        if id.is_empty() {
+            return Err(Error::invalid_argument("id", "is empty: name a package ID"));
+        }
+        self.package(id)?
+            .ok_or_else(|| Error::not_found("package", id))
     }
 
     pub(crate) fn package(&self, id: &str) -> Result<Option<Package>> {

@@ -16,85 +16,16 @@ mod run;
 mod transfer;
 mod validate;
 
-use serde::{Deserialize, Serialize};
+pub use crate::model::{
+    DistributionPoint, DistributionState, DistributionStatus, DistributionSummary, ValidationReport,
+};
 
 pub use point::{add_point, get_point, list_points, remove_point, set_point};
 pub use run::{distribute, redistribute, remove_content, remove_package_everywhere};
 pub use validate::validate;
 
-/// A distribution point: a folder that holds packages for clients to run setup from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DistributionPoint {
-    pub name: String,
-    pub path: String,
-    pub description: String,
-    pub created_at: String,
-    pub modified_at: String,
-}
-
-/// The state of a package on a distribution point, in Configuration Manager's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum DistributionState {
-    Waiting,
-    InProgress,
-    Installed,
-    Failed,
-    Retrying,
-}
-
-impl DistributionState {
-    pub(crate) fn parse(text: &str) -> Option<DistributionState> {
-        [
-            DistributionState::Waiting,
-            DistributionState::InProgress,
-            DistributionState::Installed,
-            DistributionState::Failed,
-            DistributionState::Retrying,
-        ]
-        .into_iter()
-        .find(|state| format!("{state:?}") == text)
-    }
-}
-
-/// A package on a distribution point.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DistributionStatus {
-    pub package_id: String,
-    pub distribution_point: String,
-    pub target_content_version: i64,
-    pub installed_content_version: Option<i64>,
-    pub state: DistributionState,
-    pub bytes_total: u64,
-    pub bytes_copied: u64,
-    pub files_copied: u64,
-    pub last_error: String,
-    pub started_at: Option<String>,
-    pub finished_at: Option<String>,
-    pub modified_at: String,
-    /// The class of `last_error`; the C face sends it as a status code.
-    #[serde(skip)]
-    pub last_error_kind: Option<crate::ErrorKind>,
-}
-
-/// Where a package stands across all distribution points.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DistributionSummary {
-    pub package_id: String,
-    pub package_name: String,
-    pub content_version: i64,
-    pub targeted: u64,
-    /// Points that hold the package's current content version.
-    pub installed: u64,
-    pub in_progress: u64,
-    pub failed: u64,
-}
-
 /// How a distribution runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DistributeOptions {
     /// Jobs (package x point) served at once.
     pub workers: usize,
@@ -124,41 +55,26 @@ pub struct DistributionProgress<'a> {
 pub type DistributionProgressFn<'a> =
     dyn FnMut(&DistributionProgress<'_>) -> std::ops::ControlFlow<()> + 'a;
 
-/// What validating a package on a distribution point found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ValidationReport {
-    pub package_id: String,
-    pub distribution_point: String,
-    pub content_version: i64,
-    pub files_checked: u64,
-    pub missing: Vec<String>,
-    pub altered: Vec<String>,
-    pub unexpected: Vec<String>,
-    /// Symbolic links, junctions and other non-files in the package folder, never followed;
-    /// "." is the package folder itself.
-    pub links: Vec<String>,
-    pub valid: bool,
-}
-
 /// A progress receiver for callers that do not want reports.
 pub fn ignore_progress(_: &DistributionProgress<'_>) -> std::ops::ControlFlow<()> {
     std::ops::ControlFlow::Continue(())
 }
 
-/// Status of packages on distribution points, narrowed to a package and/or a point.
+/// Status of packages on distribution points, narrowed to a package and/or a point. A
+/// distribution whose process died (its lease not renewed for `LEASE_EXPIRY`) reads as Failed,
+/// interrupted, until it is distributed again.
 pub fn status(
     site: &crate::Site,
     package_id: Option<&str>,
     point_name: Option<&str>,
 ) -> crate::Result<Vec<DistributionStatus>> {
     if let Some(id) = package_id {
-        crate::package::get(site, id)?;
+        site.db().require_package(id)?;
     }
     if let Some(name) = point_name {
         get_point(site, name)?;
     }
-    site.db().distributions(package_id, point_name)
+    run::statuses(site, package_id, point_name)
 }
 
 /// Per package: how many points it targets, holds its current version, are busy or failed.
@@ -166,8 +82,33 @@ pub fn summaries(
     site: &crate::Site,
     package_id: Option<&str>,
 ) -> crate::Result<Vec<DistributionSummary>> {
-    if let Some(id) = package_id {
-        crate::package::get(site, id)?;
-    }
-    site.db().distribution_summaries(package_id)
+    let packages = match package_id {
+        Some(id) => vec![site.db().require_package(id)?],
+        None => site.db().packages(None)?,
+    };
+    let statuses = run::statuses(site, package_id, None)?;
+    Ok(packages
+        .into_iter()
+        .map(|package| {
+            let mine: Vec<&DistributionStatus> = statuses
+                .iter()
+                .filter(|s| s.package_id == package.id)
+                .collect();
+            let count = |wanted: &dyn Fn(&DistributionStatus) -> bool| {
+                mine.iter().filter(|s| wanted(s)).count() as u64
+            };
+            DistributionSummary {
+                targeted: mine.len() as u64,
+                installed: count(&|s| {
+                    s.state == DistributionState::Installed
+                        && s.installed_content_version == Some(package.content_version)
+                }),
+                in_progress: count(&|s| s.state.is_running()),
+                failed: count(&|s| s.state == DistributionState::Failed),
+                package_id: package.id,
+                package_name: package.name,
+                content_version: package.content_version,
+            }
+        })
+        .collect())
 }

@@ -11,9 +11,8 @@ use std::time::{Duration, Instant};
 use super::layout::PointPackage;
 use super::transfer::{apply_distribution_plan, plan_distribution, Job, JobEvent, Transferred};
 use super::{DistributeOptions, DistributionProgress, DistributionProgressFn, DistributionStatus};
-use crate::db::FileRecord;
-use crate::error::{Error, Result};
-use crate::package;
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{DistributionState, FileRecord};
 use crate::site::Site;
 
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
@@ -21,6 +20,8 @@ const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 /// readers in other processes; a lease not renewed for two minutes (the status queries' limit)
 /// marks a job interrupted.
 const LEASE_RENEWAL: Duration = Duration::from_secs(1);
+/// A distribution not heard of for this long belongs to a process that died.
+const LEASE_EXPIRY: Duration = Duration::from_secs(120);
 const MOST_WORKERS: usize = 64;
 
 /// Distributes each package to each distribution point, `options.workers` jobs at a time, and
@@ -103,10 +104,7 @@ pub fn distribute(
     drop(held);
     let statuses = targets
         .iter()
-        .map(|t| {
-            site.db()
-                .distributions(Some(&t.package_id), Some(&t.point_name))
-        })
+        .map(|t| statuses(site, Some(&t.package_id), Some(&t.point_name)))
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .flatten()
@@ -122,7 +120,7 @@ pub fn redistribute(
     options: &DistributeOptions,
     progress: &mut DistributionProgressFn<'_>,
 ) -> Result<Vec<DistributionStatus>> {
-    package::get(site, package_id)?;
+    site.db().require_package(package_id)?;
     let points: Vec<String> = site
         .db()
         .distributions(Some(package_id), None)?
@@ -134,6 +132,29 @@ pub fn redistribute(
     }
     let points: Vec<&str> = points.iter().map(String::as_str).collect();
     distribute(site, &[package_id], &points, options, progress)
+}
+
+/// The status rows, with the distributions whose process died (no renewal for `LEASE_EXPIRY`)
+/// read as Failed, interrupted.
+pub(super) fn statuses(
+    site: &Site,
+    package_id: Option<&str>,
+    point_name: Option<&str>,
+) -> Result<Vec<DistributionStatus>> {
+    let expired_before = site.db().time_ago(LEASE_EXPIRY.as_secs())?;
+    let mut rows = site.db().distributions(package_id, point_name)?;
+    for row in rows
+        .iter_mut()
+        .filter(|r| r.state.is_running() && r.modified_at < expired_before)
+    {
+        row.state = DistributionState::Failed;
+        row.last_error = format!(
+            "interrupted: the distributing process stopped without finishing (last heard of at {}); distribute again",
+            row.modified_at
+        );
+        row.last_error_kind = Some(ErrorKind::Cancelled);
+    }
+    Ok(rows)
 }
 
 /// Removes a package's content from a distribution point and forgets it was there.
@@ -201,7 +222,7 @@ fn resolve_targets(site: &Site, package_ids: &[&str], points: &[&str]) -> Result
         .collect::<Result<Vec<_>>>()?;
     let mut targets = Vec::new();
     for id in package_ids {
-        let package = package::get(site, id)?;
+        let package = site.db().require_package(id)?;
         let manifest = std::sync::Arc::new(
             site.db()
                 .package_files(&package.id, package.content_version)?,

@@ -11,9 +11,9 @@ use super::layout::{
 };
 use super::parallel::{file_threads, for_each_parallel};
 use crate::content::{self, ContentLibrary};
-use crate::db::FileRecord;
 use crate::error::{Error, IoContext, Result};
 use crate::kill_point;
+use crate::model::FileRecord;
 
 /// What a job tells the calling thread while it works.
 pub(super) enum JobEvent {

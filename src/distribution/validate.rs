@@ -14,7 +14,6 @@ use super::parallel::{file_threads, for_each_parallel_reporting};
 use super::{DistributionProgress, DistributionProgressFn, ValidationReport};
 use crate::content;
 use crate::error::{Error, ErrorKind, Result};
-use crate::package;
 use crate::site::Site;
 
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
@@ -28,7 +27,7 @@ pub fn validate(
     point_name: &str,
     progress: &mut DistributionProgressFn<'_>,
 ) -> Result<ValidationReport> {
-    let package = package::get(site, package_id)?;
+    let package = site.db().require_package(package_id)?;
     let point = super::get_point(site, point_name)?;
     let place = PointPackage::new(Path::new(&point.path), &package.id);
     let report = {

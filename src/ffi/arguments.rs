@@ -5,6 +5,7 @@ use std::ffi::{c_char, CStr, CString};
 use serde::Serialize;
 
 use super::boundary::CallError;
+use super::json::ToJson;
 
 /// A string argument that must be given.
 ///
@@ -57,14 +58,16 @@ struct Stamped<'a, T> {
     site_path: &'a str,
 }
 
-/// Hands a record to the caller as a JSON string it frees with `osu_string_free`.
-pub(crate) fn write_record(out: &mut *mut c_char, site_path: &str, record: &impl Serialize) {
+/// Hands a record to the caller in its JSON shape, as a string it frees with `osu_string_free`.
+pub(crate) fn write_record(out: &mut *mut c_char, site_path: &str, record: &impl ToJson) {
+    let record = &record.to_json();
     write_json(out, &Stamped { record, site_path });
 }
 
 /// Hands a list of records to the caller as a JSON array, each stamped as `write_record` does.
-pub(crate) fn write_records<T: Serialize>(out: &mut *mut c_char, site_path: &str, records: &[T]) {
-    let stamped: Vec<Stamped<'_, T>> = records
+pub(crate) fn write_records<T: ToJson>(out: &mut *mut c_char, site_path: &str, records: &[T]) {
+    let shapes: Vec<T::Json<'_>> = records.iter().map(ToJson::to_json).collect();
+    let stamped: Vec<Stamped<'_, T::Json<'_>>> = shapes
         .iter()
         .map(|record| Stamped { record, site_path })
         .collect();

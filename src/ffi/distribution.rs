@@ -4,10 +4,9 @@ use std::ops::ControlFlow;
 use super::arguments::{optional_str, out_param, required_str, write_record, write_records};
 use super::boundary::{ffi_boundary, CallError};
 use super::handles::{self, osu_site};
+use super::json::DistributeOptionsJson;
 use super::status::osu_status;
-use serde::Serialize;
-
-use crate::distribution::{self, DistributeOptions, DistributionProgress, DistributionStatus};
+use crate::distribution::{self, DistributeOptions, DistributionProgress};
 use crate::Error;
 
 /// One progress report of a distribution or validation job. Strings are UTF-8 and valid only
@@ -193,7 +192,7 @@ pub unsafe extern "C" fn osu_content_distribute(
                 &mut report,
             )?)
         })?;
-        write_records(out, &site_path, &status_records(&statuses));
+        write_records(out, &site_path, &statuses);
         Ok(())
     })
 }
@@ -221,7 +220,7 @@ pub unsafe extern "C" fn osu_content_redistribute(
         let statuses = handles::with_site(site, |site| {
             Ok(distribution::redistribute(site, id, &options, &mut report)?)
         })?;
-        write_records(out, &site_path, &status_records(&statuses));
+        write_records(out, &site_path, &statuses);
         Ok(())
     })
 }
@@ -308,7 +307,7 @@ pub unsafe extern "C" fn osu_distribution_status_list(
         let id = optional_str(package_id, "package_id")?;
         let point = optional_str(distribution_point, "distribution_point")?;
         let statuses = handles::with_site(site, |site| Ok(distribution::status(site, id, point)?))?;
-        write_records(out, &site_path, &status_records(&statuses));
+        write_records(out, &site_path, &statuses);
         Ok(())
     })
 }
@@ -335,28 +334,6 @@ pub unsafe extern "C" fn osu_distribution_summary_list(
     })
 }
 
-/// A status as the C face sends it: the core's record with its failure's `osu_status`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct StatusRecord<'a> {
-    #[serde(flatten)]
-    status: &'a DistributionStatus,
-    last_error_status: i32,
-}
-
-fn status_records(statuses: &[DistributionStatus]) -> Vec<StatusRecord<'_>> {
-    statuses
-        .iter()
-        .map(|status| StatusRecord {
-            status,
-            last_error_status: status
-                .last_error_kind
-                .map_or(osu_status::OSU_OK, osu_status::of_kind)
-                as i32,
-        })
-        .collect()
-}
-
 /// A JSON array of strings argument.
 unsafe fn string_list(value: *const c_char, name: &'static str) -> Result<Vec<String>, CallError> {
     let text = required_str(value, name)?;
@@ -371,12 +348,14 @@ unsafe fn string_list(value: *const c_char, name: &'static str) -> Result<Vec<St
 unsafe fn distribute_options(value: *const c_char) -> Result<DistributeOptions, CallError> {
     match optional_str(value, "options_json")? {
         None => Ok(DistributeOptions::default()),
-        Some(text) => serde_json::from_str(text).map_err(|e| {
-            CallError::Core(Error::invalid_argument(
-                "options_json",
-                format!("not distribution options ({e}); expected {{\"workers\": 4}}"),
-            ))
-        }),
+        Some(text) => serde_json::from_str::<DistributeOptionsJson>(text)
+            .map(Into::into)
+            .map_err(|e| {
+                CallError::Core(Error::invalid_argument(
+                    "options_json",
+                    format!("not distribution options ({e}); expected {{\"workers\": 4}}"),
+                ))
+            }),
     }
 }
 

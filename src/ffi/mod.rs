@@ -8,6 +8,7 @@ mod arguments;
 mod boundary;
 mod distribution;
 mod handles;
+mod json;
 mod package;
 mod site;
 mod status;

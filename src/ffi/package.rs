@@ -6,6 +6,7 @@ use super::arguments::{optional_str, out_param, required_str, write_record, writ
 use super::boundary::ffi_boundary;
 use super::handles::{self, osu_site};
 use super::status::osu_status;
+use crate::lifecycle;
 use crate::package::{self, NewPackage, PackageChanges};
 use crate::{Phase, Progress};
 
@@ -181,7 +182,7 @@ pub unsafe extern "C" fn osu_package_remove(
 ) -> osu_status {
     ffi_boundary(|| {
         let id = required_str(package_id, "package_id")?;
-        handles::with_site(site, |site| Ok(package::remove(site, id)?))
+        handles::with_site(site, |site| Ok(lifecycle::remove_package(site, id)?))
     })
 }
 
