@@ -1,0 +1,218 @@
+//! One import pipeline: a tree (a setup source, or a serviced image's output) becomes a
+//! content version of a package. The version is recorded as importing, owned by this library
+//! instance, while its files are hashed into the library; making it current is one
+//! transaction; a failed import is dropped with the content only it brought.
+
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::content::{SourceEntry, StageEvent, StagedBlob};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::model::FileRecord;
+use crate::progress::{Phase, Progress, ProgressFn};
+use crate::site::Site;
+
+/// Manifest rows are committed in batches of this many files, or after this long.
+const BATCH_FILES: usize = 256;
+const BATCH_AGE: Duration = Duration::from_millis(250);
+/// Byte progress is reported at most this often.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Records the next content version of a package as importing, owned by this library
+/// instance. An import of the same package that another process is running refuses it
+/// (busy); one whose process died is dropped first.
+pub(super) fn begin_import(site: &Site, id: &str, origin: &str) -> Result<i64> {
+    let importer = site.library().importer()?;
+    site.db().write(|db| {
+        for running in db.importing_versions(Some(id))? {
+            if site.library().importer_is_alive(&running.importer) {
+                return Err(Error::Busy(format!(
+                    "package {id} is being imported by another process (content version {})",
+                    running.number
+                )));
+            }
+            db.delete_content_version(id, running.number)?;
+        }
+        let next = db.last_content_version(id)? + 1;
+        db.insert_importing_version(id, next, origin, &importer)?;
+        Ok(next)
+    })
+}
+
+/// Imports the files as `content_version`, then records what `record` writes in the same
+/// transaction; `record` gets the (bytes, files) imported.
+pub(super) fn import_and_record<T>(
+    site: &Site,
+    id: &str,
+    content_version: i64,
+    entries: &[SourceEntry],
+    progress: &mut ProgressFn<'_>,
+    record: impl FnOnce(&Db, (u64, u64)) -> Result<T>,
+) -> Result<T> {
+    let totals = import_content(site, id, content_version, entries, progress)?;
+    let (bytes, files) = totals;
+    report(
+        progress,
+        Phase::Recording,
+        "",
+        (bytes, bytes),
+        (files, files),
+    )?;
+    site.db().write(|db| record(db, totals))
+}
+
+/// Hashes the files into the library and records them as the manifest of `content_version`;
+/// returns (bytes, files).
+fn import_content(
+    site: &Site,
+    id: &str,
+    content_version: i64,
+    entries: &[SourceEntry],
+    progress: &mut ProgressFn<'_>,
+) -> Result<(u64, u64)> {
+    // Whatever a killed import left behind goes before this one adds to the library.
+    site.library().remove_abandoned_staging()?;
+    let folders: Vec<FileRecord> = entries
+        .iter()
+        .filter(|e| e.is_folder)
+        .map(|e| FileRecord {
+            path: e.relative.clone(),
+            sha256: None,
+            size: 0,
+        })
+        .collect();
+    site.db()
+        .write(|db| db.insert_files(id, content_version, &folders))?;
+
+    let files: Vec<&SourceEntry> = entries.iter().filter(|e| !e.is_folder).collect();
+    let mut import = Import {
+        site,
+        id,
+        content_version,
+        files: &files,
+        batch: Vec::new(),
+        batch_started: Instant::now(),
+        placed: Vec::new(),
+    };
+    let bytes_total: u64 = files.iter().map(|f| f.size).sum();
+    let files_total = files.len() as u64;
+    let (mut bytes_done, mut files_done) = (0u64, 0u64);
+    let mut current = String::new();
+    let mut last_report = Instant::now();
+    let present_sizes = site.db().blob_sizes()?;
+    site.library()
+        .stage_files(&files, &present_sizes, &mut |event| {
+            match event {
+                StageEvent::Bytes(bytes) => {
+                    bytes_done = (bytes_done + bytes).min(bytes_total);
+                    if last_report.elapsed() < PROGRESS_INTERVAL {
+                        return Ok(ControlFlow::Continue(()));
+                    }
+                }
+                StageEvent::Staged(index, blob) => {
+                    files_done += 1;
+                    current.clone_from(&files[index].relative);
+                    import.add(index, blob)?;
+                }
+            }
+            last_report = Instant::now();
+            Ok(progress(&Progress {
+                phase: Phase::Importing,
+                current_file: &current,
+                bytes_done,
+                bytes_total,
+                files_done,
+                files_total,
+            }))
+        })?;
+    import.flush()?;
+    site.library().make_durable(&import.placed)?;
+    Ok((bytes_total, files_total))
+}
+
+/// Staged blobs waiting for their manifest rows to be committed.
+struct Import<'a> {
+    site: &'a Site,
+    id: &'a str,
+    content_version: i64,
+    files: &'a [&'a SourceEntry],
+    batch: Vec<(usize, StagedBlob)>,
+    batch_started: Instant,
+    placed: Vec<PathBuf>,
+}
+
+impl Import<'_> {
+    fn add(&mut self, index: usize, blob: StagedBlob) -> Result<()> {
+        if self.batch.is_empty() {
+            self.batch_started = Instant::now();
+        }
+        self.batch.push((index, blob));
+        if self.batch.len() >= BATCH_FILES || self.batch_started.elapsed() >= BATCH_AGE {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Commits the references first, then moves the blobs into place: a blob is never in the
+    /// library unreferenced while an import relies on it.
+    fn flush(&mut self) -> Result<()> {
+        let records: Vec<FileRecord> = self
+            .batch
+            .iter()
+            .map(|(index, blob)| FileRecord {
+                path: self.files[*index].relative.clone(),
+                sha256: Some(blob.sha256.clone()),
+                size: blob.size,
+            })
+            .collect();
+        self.site
+            .db()
+            .write(|db| db.insert_files(self.id, self.content_version, &records))?;
+        for (index, blob) in self.batch.drain(..) {
+            let source = &self.files[index].path;
+            if let Some(placed) = self.site.library().commit_blob(blob, source)? {
+                self.placed.push(placed);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Deletes what a failed import recorded (the whole package when it was being added); the
+/// blobs it brought are then unreferenced and go. The original failure is what the caller
+/// reports, so failures here are left to the next collection.
+pub(super) fn abandon_import(site: &Site, id: &str, number: i64) {
+    let dropped = site.db().write(|db| {
+        if db.package_state(id)?.as_deref() == Some("importing") {
+            db.delete_package(id).map(drop)
+        } else {
+            db.delete_content_version(id, number)
+        }
+    });
+    if dropped.is_ok() {
+        let _ = site.collect_garbage();
+    }
+}
+
+pub(super) fn report(
+    progress: &mut ProgressFn<'_>,
+    phase: Phase,
+    current_file: &str,
+    bytes: (u64, u64),
+    files: (u64, u64),
+) -> Result<()> {
+    let flow = progress(&Progress {
+        phase,
+        current_file,
+        bytes_done: bytes.0,
+        bytes_total: bytes.1,
+        files_done: files.0,
+        files_total: files.1,
+    });
+    match flow {
+        ControlFlow::Continue(()) => Ok(()),
+        ControlFlow::Break(()) => Err(Error::Cancelled),
+    }
+}

@@ -1,0 +1,227 @@
+//! Operating-system upgrade packages: add from a Windows setup source folder, reload, get, list,
+//! set, remove. What a setup source must hold is `source`'s; how any tree becomes a content
+//! version (add, reload, and servicing next) is `import`'s.
+
+mod import;
+mod source;
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+pub use crate::model::{Package, PackageChanges};
+use crate::progress::ProgressFn;
+use crate::site::Site;
+use import::{abandon_import, begin_import, import_and_record};
+use source::{absolute_source, read_source};
+
+/// Package numbers are five hex digits after the site code, as in ConfigMgr package IDs.
+const LAST_PACKAGE_NUMBER: u32 = 0xF_FFFF;
+
+/// What `add` needs: the setup source folder and the General page's fields.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPackage<'a> {
+    pub source_path: &'a Path,
+    pub name: &'a str,
+    pub version: &'a str,
+    pub comment: &'a str,
+}
+
+/// How many retired content versions a package keeps beside its current one, for points to be
+/// validated against or rolled back to, unless the site's `retained_content_versions` says.
+const RETAINED_CONTENT_VERSIONS: i64 = 1;
+
+/// Adds an upgrade package: checks the source folder, reads its image metadata, hashes every
+/// file into the content library and records the package as content version 1. The package
+/// gets its ID when it is recorded; a failed or cancelled add records nothing, uses up no ID
+/// and leaves no content behind.
+pub fn add(site: &Site, new: &NewPackage<'_>, progress: &mut ProgressFn<'_>) -> Result<Package> {
+    validate_fields(Some(new.name), Some(new.version), Some(new.comment))?;
+    let source_folder = absolute_source(new.source_path)?;
+    let source = read_source(&source_folder, progress)?;
+    refuse_taken_name(site.db(), new.name, new.version, None)?;
+
+    let importer = site.library().importer()?;
+    let temporary = format!("~{importer}-{}", next_import_number());
+    site.db().write(|db| {
+        let source = source_folder.display().to_string();
+        db.insert_importing_package(&temporary, new.name, new.version, new.comment, &source)?;
+        db.insert_importing_version(&temporary, 1, "added", &importer)
+    })?;
+    let recorded = import_and_record(
+        site,
+        &temporary,
+        1,
+        &source.entries,
+        progress,
+        |db, totals| {
+            refuse_taken_name(db, new.name, new.version, None)?;
+            let id = take_package_id(db, site.code())?;
+            db.give_package_id(&temporary, &id)?;
+            db.insert_images(&id, 1, &source.images)?;
+            db.mark_package_ready(&id, totals.0, totals.1)?;
+            db.make_current(&id, 1, totals.0, totals.1, 0)?;
+            Ok(id)
+        },
+    );
+    match recorded {
+        Ok(id) => get(site, &id),
+        Err(error) => {
+            abandon_import(site, &temporary, 1);
+            Err(error)
+        }
+    }
+}
+
+fn next_import_number() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+fn take_package_id(db: &crate::db::Db, code: &str) -> Result<String> {
+    let number = db.take_package_number()?;
+    if number > LAST_PACKAGE_NUMBER {
+        return Err(Error::Conflict(format!(
+            "site {code} has used all its package IDs"
+        )));
+    }
+    Ok(format!("{code}{number:05X}"))
+}
+
+/// Reads the package's source folder again (Configuration Manager's "reload from the original
+/// source location") and, when its content changed, records it as the next content version,
+/// which distribution points then get by redistribution. The version it replaces is kept as
+/// retired (one, or the site's `retained_content_versions`); older ones go, and with them the
+/// blobs only they used. An unchanged source changes nothing.
+pub fn reload_content(site: &Site, id: &str, progress: &mut ProgressFn<'_>) -> Result<Package> {
+    let current = get(site, id)?;
+    let source = read_source(Path::new(&current.source_path), progress)?;
+    let next = begin_import(site, id, "reloaded")?;
+    let retained = retained_content_versions(site)?;
+    let imported = import_and_record(site, id, next, &source.entries, progress, |db, totals| {
+        if db.package_files(id, next)? == db.package_files(id, current.content_version)? {
+            db.delete_content_version(id, next)?;
+            return Ok(false);
+        }
+        db.insert_images(id, next, &source.images)?;
+        db.make_current(id, next, totals.0, totals.1, retained)?;
+        Ok(true)
+    });
+    match imported {
+        Ok(changed) => {
+            if changed {
+                site.collect_garbage()?;
+            }
+            get(site, id)
+        }
+        Err(error) => {
+            abandon_import(site, id, next);
+            Err(error)
+        }
+    }
+}
+
+fn retained_content_versions(site: &Site) -> Result<i64> {
+    let setting = site.db().setting("retained_content_versions")?;
+    Ok(setting
+        .and_then(|value| value.parse::<i64>().ok())
+        .filter(|count| *count >= 0)
+        .unwrap_or(RETAINED_CONTENT_VERSIONS))
+}
+
+pub fn get(site: &Site, id: &str) -> Result<Package> {
+    site.db().require_package(id)
+}
+
+/// Lists packages whose name matches `name_pattern` (`*` and `?` wildcards, any letter case),
+/// or all packages.
+pub fn list(site: &Site, name_pattern: Option<&str>) -> Result<Vec<Package>> {
+    let like = name_pattern.map(wildcard_to_like);
+    site.db().packages(like.as_deref())
+}
+
+pub fn set(site: &Site, id: &str, changes: &PackageChanges) -> Result<Package> {
+    validate_fields(
+        changes.name.as_deref(),
+        changes.version.as_deref(),
+        changes.comment.as_deref(),
+    )?;
+    site.db().write(|db| {
+        let current = db.require_package(id)?;
+        let name = changes.name.as_deref().unwrap_or(&current.name);
+        let version = changes.version.as_deref().unwrap_or(&current.version);
+        refuse_taken_name(db, name, version, Some(id))?;
+        db.update_package(id, changes)
+    })?;
+    get(site, id)
+}
+
+/// Removes a package's records, then the blobs no other package uses. Its content on
+/// distribution points goes first: `lifecycle::remove_package` is the whole operation.
+pub(crate) fn remove(site: &Site, id: &str) -> Result<()> {
+    site.db()
+        .write(|db| db.require_package(id).and_then(|_| db.delete_package(id)))?;
+    site.collect_garbage().map(drop)
+}
+
+fn refuse_taken_name(
+    db: &crate::db::Db,
+    name: &str,
+    version: &str,
+    except: Option<&str>,
+) -> Result<()> {
+    match db.name_and_version_taken(name, version, except)? {
+        Some((other, name, version)) => Err(Error::Conflict(format!(
+            "package {other} already has Name '{name}' and Version '{version}'"
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn validate_fields(name: Option<&str>, version: Option<&str>, comment: Option<&str>) -> Result<()> {
+    if let Some(name) = name {
+        if name.trim().is_empty() {
+            return Err(Error::invalid_argument("name", "a package needs a name"));
+        }
+    }
+    let limits = [
+        ("name", name, 255),
+        ("version", version, 64),
+        ("comment", comment, 4096),
+    ];
+    for (argument, value, limit) in limits {
+        let Some(value) = value else { continue };
+        if value.chars().count() > limit {
+            return Err(Error::invalid_argument(
+                argument,
+                format!("longer than {limit} characters"),
+            ));
+        }
+        if value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            return Err(Error::invalid_argument(
+                argument,
+                "contains control characters",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `*` and `?` become LIKE's `%` and `_`; LIKE's own wildcards are matched literally.
+fn wildcard_to_like(pattern: &str) -> String {
+    let mut like = String::with_capacity(pattern.len());
+    for c in pattern.chars() {
+        match c {
+            '*' => like.push('%'),
+            '?' => like.push('_'),
+            '%' | '_' | '\\' => {
+                like.push('\\');
+                like.push(c);
+            }
+            c => like.push(c),
+        }
+    }
+    like
+}
