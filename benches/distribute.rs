@@ -219,7 +219,7 @@ fn child(arguments: &[String]) {
     let site = Site::open(Some(Path::new(&arguments[0])), None).expect("open site");
     let (operation, package_id) = (arguments[1].as_str(), arguments[2].as_str());
     let options = DistributeOptions::default();
-    let ignore = &mut distribution::ignore_progress;
+    let ignore = &mut osupgrade::progress::ignore_progress;
     match operation {
         "distribute" => {
             let points: Vec<&str> = arguments[3..].iter().map(String::as_str).collect();

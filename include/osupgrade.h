@@ -23,7 +23,26 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-// The phase a long operation reports progress for.
+// The long operation a progress report is about.
+enum osu_operation
+#ifdef __cplusplus
+  : int32_t
+#endif // __cplusplus
+ {
+  // `osu_package_add`.
+  OSU_OPERATION_ADD = 0,
+  // `osu_package_reload_content`.
+  OSU_OPERATION_RELOAD = 1,
+  // `osu_content_distribute`, `osu_content_redistribute`.
+  OSU_OPERATION_DISTRIBUTE = 2,
+  // `osu_content_validate`.
+  OSU_OPERATION_VALIDATE = 3,
+};
+#ifndef __cplusplus
+typedef int32_t osu_operation;
+#endif // __cplusplus
+
+// What the operation is doing.
 enum osu_phase
 #ifdef __cplusplus
   : int32_t
@@ -37,6 +56,10 @@ enum osu_phase
   OSU_PHASE_IMPORTING = 2,
   // Writing the site database.
   OSU_PHASE_RECORDING = 3,
+  // Copying verified content to a distribution point.
+  OSU_PHASE_COPYING = 4,
+  // Re-hashing what a distribution point holds.
+  OSU_PHASE_VALIDATING = 5,
 };
 #ifndef __cplusplus
 typedef int32_t osu_phase;
@@ -86,31 +109,11 @@ typedef int32_t osu_status;
 // An open site. Opaque: only ever passed back to `osu_` functions.
 typedef struct osu_site osu_site;
 
-// One progress report of a distribution or validation job. Strings are UTF-8 and valid only
-// during the callback. Byte and file counts are those of the job (`package_id` to
-// `distribution_point`); `jobs_done` of `jobs_total` counts finished jobs.
-typedef struct {
-  const char *package_id;
-  const char *distribution_point;
-  const char *current_file;
-  uint64_t bytes_done;
-  uint64_t bytes_total;
-  uint64_t files_done;
-  uint64_t files_total;
-  uint64_t jobs_done;
-  uint64_t jobs_total;
-} osu_distribution_progress;
-
-// Called with distribution progress on the thread that made the call, never on another;
-// returning non-zero cancels.
-//
-// The call's site handle is busy while the callback runs: an `osu_` call on the same handle
-// from inside the callback returns `OSU_BUSY` at once (it would otherwise wait for itself).
-// Open a second handle to the same site to read it from a callback.
-typedef int32_t (*osu_distribution_progress_callback)(const osu_distribution_progress *progress, void *user_data);
-
-// One progress report. `current_file` is UTF-8, relative to the source folder, and valid only
-// during the callback.
+// One progress report, the same for every long operation. Strings are UTF-8 and valid only
+// during the callback; `package_id` is "" while an add has no ID yet, `distribution_point` ""
+// for an add or reload. Byte and file counts are those of the current job (the whole import,
+// or one package on one point); `jobs_done` of `jobs_total` counts finished jobs. The first six
+// fields are laid out as in earlier versions of this header.
 typedef struct {
   osu_phase phase;
   const char *current_file;
@@ -118,10 +121,15 @@ typedef struct {
   uint64_t bytes_total;
   uint64_t files_done;
   uint64_t files_total;
+  osu_operation operation;
+  const char *package_id;
+  const char *distribution_point;
+  uint64_t jobs_done;
+  uint64_t jobs_total;
 } osu_progress;
 
-// Called with progress on the thread that made the call, never on another; returning
-// non-zero cancels the operation.
+// Called with progress on the thread that made the call, never on another, at most about ten
+// times a second (and always for a finished job); returning non-zero cancels the operation.
 //
 // The call's site handle is busy while the callback runs: an `osu_` call on the same handle
 // from inside the callback returns `OSU_BUSY` at once (it would otherwise wait for itself).
@@ -200,7 +208,7 @@ osu_status osu_content_distribute(osu_site *site,
                                   const char *package_ids_json,
                                   const char *distribution_points_json,
                                   const char *options_json,
-                                  osu_distribution_progress_callback progress,
+                                  osu_progress_callback progress,
                                   void *user_data,
                                   char **out_statuses_json);
 
@@ -212,7 +220,7 @@ osu_status osu_content_distribute(osu_site *site,
 osu_status osu_content_redistribute(osu_site *site,
                                     const char *package_id,
                                     const char *options_json,
-                                    osu_distribution_progress_callback progress,
+                                    osu_progress_callback progress,
                                     void *user_data,
                                     char **out_statuses_json);
 
@@ -232,7 +240,7 @@ osu_status osu_content_redistribute(osu_site *site,
 osu_status osu_content_validate(osu_site *site,
                                 const char *package_id,
                                 const char *distribution_point,
-                                osu_distribution_progress_callback progress,
+                                osu_progress_callback progress,
                                 void *user_data,
                                 char **out_report_json);
 

@@ -7,8 +7,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::*;
-use osupgrade::distribution::{self, ignore_progress, DistributeOptions, DistributionState};
+use osupgrade::distribution::{self, DistributeOptions, DistributionState};
 use osupgrade::lifecycle;
+use osupgrade::progress::ignore_progress;
 use osupgrade::{Error, ErrorKind, Site};
 
 #[test]
@@ -300,7 +301,7 @@ fn four_points_are_served_at_once_with_progress_on_the_calling_thread() {
         &[&s.package.id],
         &["DP1", "DP2", "DP3", "DP4"],
         &DistributeOptions { workers: 4 },
-        &mut |p: &distribution::DistributionProgress<'_>| {
+        &mut |p: &osupgrade::Progress<'_>| {
             assert_eq!(std::thread::current().id(), caller);
             reports += 1;
             points_reported.insert(p.distribution_point.to_string());
@@ -326,7 +327,7 @@ fn cancelling_leaves_every_point_at_its_previous_version() {
         &[&s.package.id],
         &["DP1"],
         &DistributeOptions::default(),
-        &mut |_: &distribution::DistributionProgress<'_>| ControlFlow::Break(()),
+        &mut |_: &osupgrade::Progress<'_>| ControlFlow::Break(()),
     )
     .unwrap_err();
     assert!(matches!(error, Error::Cancelled), "{error}");
@@ -533,7 +534,7 @@ fn validation_reports_bytes_on_the_calling_thread_and_can_be_cancelled() {
         &s.site,
         &s.package.id,
         "DP1",
-        &mut |p: &distribution::DistributionProgress<'_>| {
+        &mut |p: &osupgrade::Progress<'_>| {
             assert_eq!(std::thread::current().id(), caller);
             last = (p.bytes_done, p.bytes_total);
             ControlFlow::Continue(())
@@ -547,7 +548,7 @@ fn validation_reports_bytes_on_the_calling_thread_and_can_be_cancelled() {
         &s.site,
         &s.package.id,
         "DP1",
-        &mut |p: &distribution::DistributionProgress<'_>| {
+        &mut |p: &osupgrade::Progress<'_>| {
             if p.bytes_done > 0 {
                 ControlFlow::Break(())
             } else {

@@ -11,7 +11,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::*;
-use osupgrade::distribution::{self, ignore_progress, DistributionState};
+use osupgrade::distribution::{self, DistributionState};
+use osupgrade::progress::ignore_progress;
 use osupgrade::Site;
 
 /// Run as a child process by the crash tests: redistributes the package named in the

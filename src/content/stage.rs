@@ -7,14 +7,14 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 
 use sha2::{Digest, Sha256};
 
 use super::{hex, start_writeback, ContentLibrary, SourceEntry};
 use crate::error::{Error, IoContext, Result};
+use crate::jobs::{self, FirstFailure, Heard};
 
 /// Reads of this size keep the hasher's memory flat whatever the file size.
 pub(super) const CHUNK: usize = 1 << 20;
@@ -62,71 +62,41 @@ impl ContentLibrary {
         present_sizes: &HashSet<u64>,
         on_event: &mut dyn FnMut(StageEvent) -> Result<ControlFlow<()>>,
     ) -> Result<()> {
-        let workers = thread::available_parallelism()
-            .map_or(2, |n| n.get())
-            .min(files.len().max(1));
         // Largest first: the install image starts at once on one worker while the others take
         // the small files, instead of running alone at the end.
         let mut order: Vec<usize> = (0..files.len()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(files[i].size));
-        let next = AtomicUsize::new(0);
         let cancel = Cancel::new(false);
-        let (sender, receiver) = mpsc::sync_channel::<Result<StageEvent>>(64);
-        thread::scope(|scope| {
-            for _ in 0..workers {
-                let sender = sender.clone();
-                let (order, next, cancel) = (&order, &next, &cancel);
-                scope.spawn(move || {
-                    self.stage_worker(files, order, present_sizes, next, cancel, &sender)
-                });
-            }
-            drop(sender);
-            let mut outcome = Ok(());
-            for event in receiver {
-                if outcome.is_err() {
-                    continue; // drain: dropping the events deletes their staging files
+        let mut outcome = FirstFailure::new(&cancel);
+        jobs::run(
+            &order,
+            jobs::cores(),
+            jobs::NO_QUIET,
+            |_, &index, tell| {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(Error::Cancelled);
                 }
-                outcome = match event.and_then(&mut *on_event) {
-                    Ok(ControlFlow::Continue(())) => Ok(()),
-                    Ok(ControlFlow::Break(())) => Err(Error::Cancelled),
-                    Err(e) => Err(e),
+                let file = files[index];
+                self.stage_file(file, present_sizes.contains(&file.size), tell, &cancel)
+                    .map(|blob| StageEvent::Staged(index, blob))
+            },
+            |heard| {
+                if outcome.failed() {
+                    return; // drain: dropping the staged blobs deletes their staging files
+                }
+                let event = match heard {
+                    Heard::Event(_, bytes) => Ok(StageEvent::Bytes(bytes)),
+                    Heard::Finished(_, staged) => staged,
+                    Heard::Quiet => return,
                 };
-                if outcome.is_err() {
-                    cancel.store(true, Ordering::Relaxed);
+                match event.and_then(&mut *on_event) {
+                    Ok(ControlFlow::Continue(())) => {}
+                    Ok(ControlFlow::Break(())) => outcome.record(Error::Cancelled),
+                    Err(error) => outcome.record(error),
                 }
-            }
-            outcome
-        })
-    }
-
-    fn stage_worker(
-        &self,
-        files: &[&SourceEntry],
-        order: &[usize],
-        present_sizes: &HashSet<u64>,
-        next: &AtomicUsize,
-        cancel: &Cancel,
-        sender: &mpsc::SyncSender<Result<StageEvent>>,
-    ) {
-        let report = |bytes| {
-            let _ = sender.send(Ok(StageEvent::Bytes(bytes)));
-        };
-        loop {
-            let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                return;
-            };
-            if cancel.load(Ordering::Relaxed) {
-                return;
-            }
-            let file = files[index];
-            let staged = self
-                .stage_file(file, present_sizes.contains(&file.size), &report, cancel)
-                .map(|blob| StageEvent::Staged(index, blob));
-            let failed = staged.is_err();
-            if sender.send(staged).is_err() || failed {
-                return;
-            }
-        }
+            },
+        );
+        outcome.into_result()
     }
 
     fn stage_file(

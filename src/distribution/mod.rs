@@ -10,7 +10,6 @@
 //! finished by the next run, which adopts what is already in place by its hash.
 
 mod layout;
-mod parallel;
 mod point;
 mod run;
 mod transfer;
@@ -35,29 +34,6 @@ impl Default for DistributeOptions {
     fn default() -> Self {
         DistributeOptions { workers: 4 }
     }
-}
-
-/// One progress report of a distribution or validation job, made on the calling thread.
-#[derive(Debug, Clone, Copy)]
-pub struct DistributionProgress<'a> {
-    pub package_id: &'a str,
-    pub distribution_point: &'a str,
-    pub current_file: &'a str,
-    pub bytes_done: u64,
-    pub bytes_total: u64,
-    pub files_done: u64,
-    pub files_total: u64,
-    pub jobs_done: u64,
-    pub jobs_total: u64,
-}
-
-/// Receives progress; `ControlFlow::Break` cancels.
-pub type DistributionProgressFn<'a> =
-    dyn FnMut(&DistributionProgress<'_>) -> std::ops::ControlFlow<()> + 'a;
-
-/// A progress receiver for callers that do not want reports.
-pub fn ignore_progress(_: &DistributionProgress<'_>) -> std::ops::ControlFlow<()> {
-    std::ops::ControlFlow::Continue(())
 }
 
 /// Status of packages on distribution points, narrowed to a package and/or a point. A

@@ -1,21 +1,19 @@
 //! Running jobs (package x point) on a bounded number of threads while the calling thread
 //! reports progress, records status in the site database and hears cancellation.
 
-use std::ops::ControlFlow;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::thread;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::layout::PointPackage;
 use super::transfer::{apply_distribution_plan, plan_distribution, Job, JobEvent, Transferred};
-use super::{DistributeOptions, DistributionProgress, DistributionProgressFn, DistributionStatus};
+use super::{DistributeOptions, DistributionStatus};
 use crate::error::{Error, ErrorKind, Result};
+use crate::jobs::{self, FirstFailure, Heard};
 use crate::model::{DistributionState, FileRecord};
+use crate::progress::{Operation, Phase, Progress, ProgressFn, Throttle};
 use crate::site::Site;
 
-const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 /// How often a running distribution renews its jobs' lease and records how far they got, for
 /// readers in other processes; a lease not renewed for two minutes (the status queries' limit)
 /// marks a job interrupted.
@@ -33,7 +31,7 @@ pub fn distribute(
     package_ids: &[&str],
     points: &[&str],
     options: &DistributeOptions,
-    progress: &mut DistributionProgressFn<'_>,
+    progress: &mut ProgressFn<'_>,
 ) -> Result<Vec<DistributionStatus>> {
     if options.workers == 0 || options.workers > MOST_WORKERS {
         return Err(Error::invalid_argument(
@@ -118,7 +116,7 @@ pub fn redistribute(
     site: &Site,
     package_id: &str,
     options: &DistributeOptions,
-    progress: &mut DistributionProgressFn<'_>,
+    progress: &mut ProgressFn<'_>,
 ) -> Result<Vec<DistributionStatus>> {
     site.db().require_package(package_id)?;
     let points: Vec<String> = site
@@ -240,11 +238,6 @@ fn resolve_targets(site: &Site, package_ids: &[&str], points: &[&str]) -> Result
     Ok(targets)
 }
 
-enum Message {
-    Event(usize, JobEvent),
-    Finished(usize, Result<Transferred>),
-}
-
 /// Per-job counters the calling thread keeps for progress reports.
 #[derive(Default)]
 struct Tally {
@@ -256,21 +249,10 @@ struct Tally {
     finished: bool,
 }
 
-/// Renews the lease of every unfinished job, so that readers in other processes do not take them
-/// for interrupted. A failure to renew stops the run like any status that cannot be recorded.
-fn renew_when_due(
-    site: &Site,
-    jobs: &[Job<'_>],
-    tallies: &[Tally],
-    last_renewal: &mut Instant,
-    failure: &mut Option<Error>,
-    cancel: &AtomicBool,
-) {
-    if last_renewal.elapsed() < LEASE_RENEWAL {
-        return;
-    }
-    *last_renewal = Instant::now();
-    let renewed = site.db().write(|db| {
+/// Renews the lease of every unfinished job, with how far it got, so that readers in other
+/// processes see its progress and do not take it for interrupted.
+fn renew_leases(site: &Site, jobs: &[Job<'_>], tallies: &[Tally]) -> Result<()> {
+    site.db().write(|db| {
         for (job, tally) in jobs.iter().zip(tallies).filter(|(_, t)| !t.finished) {
             db.renew_distribution(
                 &job.place.package_id,
@@ -280,11 +262,7 @@ fn renew_when_due(
             )?;
         }
         Ok(())
-    });
-    if let Err(error) = renewed {
-        cancel.store(true, Ordering::Relaxed);
-        failure.get_or_insert(error);
-    }
+    })
 }
 
 /// Runs `work` on each job with up to `workers` threads. Status and progress happen here, on
@@ -293,78 +271,53 @@ fn run_jobs(
     site: &Site,
     jobs: &[Job<'_>],
     workers: usize,
-    progress: &mut DistributionProgressFn<'_>,
+    progress: &mut ProgressFn<'_>,
     work: impl Fn(&Job<'_>, &(dyn Fn(JobEvent) + Sync), &AtomicBool) -> Result<Transferred> + Sync,
 ) -> Result<()> {
-    let work = &work;
-    let next = AtomicUsize::new(0);
     let cancel = AtomicBool::new(false);
-    let (sender, receiver) = mpsc::channel::<Message>();
     let mut tallies: Vec<Tally> = jobs.iter().map(|_| Tally::default()).collect();
     let mut jobs_done = 0u64;
-    let mut last_report: Option<Instant> = None;
-    let mut failure = None;
-    thread::scope(|scope| {
-        for _ in 0..workers.min(jobs.len()) {
-            let sender = sender.clone();
-            let (next, cancel) = (&next, &cancel);
-            scope.spawn(move || loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(job) = jobs.get(index) else {
-                    return;
-                };
-                let events = |event| {
-                    let _ = sender.send(Message::Event(index, event));
-                };
-                let events: &(dyn Fn(JobEvent) + Sync) = &events;
-                let result = if cancel.load(Ordering::Relaxed) {
-                    Err(Error::Cancelled)
-                } else {
-                    work(job, events, cancel)
-                };
-                let _ = sender.send(Message::Finished(index, result));
-            });
-        }
-        drop(sender);
-        let mut last_renewal = Instant::now();
-        loop {
-            let received = receiver.recv_timeout(LEASE_RENEWAL);
-            renew_when_due(
-                site,
-                jobs,
-                &tallies,
-                &mut last_renewal,
-                &mut failure,
-                &cancel,
-            );
-            let message = match received {
-                Ok(message) => message,
-                Err(mpsc::RecvTimeoutError::Timeout) => continue,
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            };
-            let index = match &message {
-                Message::Event(index, _) | Message::Finished(index, _) => *index,
-            };
-            let job = &jobs[index];
-            let recorded = match message {
-                Message::Event(_, event) => record_event(site, job, &mut tallies[index], event),
-                Message::Finished(_, result) => {
+    let mut throttle = Throttle::default();
+    let mut last_renewal = Instant::now();
+    let mut failure = FirstFailure::new(&cancel);
+    jobs::run(
+        jobs,
+        workers,
+        LEASE_RENEWAL,
+        |_, job, tell| {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::Cancelled);
+            }
+            work(job, tell, &cancel)
+        },
+        |heard| {
+            if last_renewal.elapsed() >= LEASE_RENEWAL {
+                last_renewal = Instant::now();
+                if let Err(error) = renew_leases(site, jobs, &tallies) {
+                    failure.record(error);
+                }
+            }
+            let (index, recorded) = match heard {
+                Heard::Quiet => return,
+                Heard::Event(index, event) => (
+                    index,
+                    record_event(site, &jobs[index], &mut tallies[index], event),
+                ),
+                Heard::Finished(index, result) => {
                     jobs_done += 1;
                     tallies[index].finished = true;
-                    last_report = None; // a finished job is always reported
-                    record_finish(site, job, result)
+                    (index, record_finish(site, &jobs[index], result))
                 }
             };
             if let Err(error) = recorded {
-                cancel.store(true, Ordering::Relaxed);
-                failure.get_or_insert(error);
+                failure.record(error);
             }
-            if last_report.is_some_and(|t| t.elapsed() < PROGRESS_INTERVAL) {
-                continue;
+            // A finished job is always reported.
+            if !throttle.due(tallies[index].finished) {
+                return;
             }
-            last_report = Some(Instant::now());
-            let tally = &tallies[index];
-            let flow = progress(&DistributionProgress {
+            let (job, tally) = (&jobs[index], &tallies[index]);
+            let flow = progress(&Progress {
                 package_id: &job.place.package_id,
                 distribution_point: job.point_name,
                 current_file: &tally.current_file,
@@ -374,13 +327,14 @@ fn run_jobs(
                 files_total: tally.files_total,
                 jobs_done,
                 jobs_total: jobs.len() as u64,
+                ..Progress::new(Operation::Distribute, Phase::Copying)
             });
-            if flow == ControlFlow::Break(()) && !cancel.swap(true, Ordering::Relaxed) {
-                failure.get_or_insert(Error::Cancelled);
+            if flow.is_break() && !cancel.load(Ordering::Relaxed) {
+                failure.record(Error::Cancelled);
             }
-        }
-    });
-    failure.map_or(Ok(()), Err)
+        },
+    );
+    failure.into_result()
 }
 
 fn record_event(site: &Site, job: &Job<'_>, tally: &mut Tally, event: JobEvent) -> Result<()> {

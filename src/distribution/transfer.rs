@@ -3,15 +3,16 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::layout::{
     modified_ns, remove_entry, walk, InstalledFile, InstalledManifest, PointPackage,
 };
-use super::parallel::{file_threads, for_each_parallel};
 use crate::content::{self, ContentLibrary};
 use crate::error::{Error, IoContext, Result};
+use crate::jobs;
 use crate::kill_point;
 use crate::model::FileRecord;
 
@@ -206,21 +207,36 @@ fn copy_into_staging(
     events: &(dyn Fn(JobEvent) + Sync),
     cancel: &AtomicBool,
 ) -> Result<()> {
-    let report = |n: u64| {
-        bytes.fetch_add(n, Ordering::Relaxed);
-        events(JobEvent::Bytes(n));
-    };
-    for_each_parallel(copies, file_threads(), cancel, |copy| {
-        let temp = staging.join(format!("{}.{}.tmp", copy.sha256, std::process::id()));
-        let _ = fs::remove_file(&temp);
-        job.library
-            .export_blob(&copy.sha256, copy.size, &temp, &report, cancel)
-            .map_err(|e| name_the_file(e, job, &copy.path))?;
-        let done = staging.join(&copy.sha256);
-        fs::rename(&temp, &done).at(&done)?;
-        events(JobEvent::File(copy.path.clone()));
-        Ok(())
-    })
+    // A failed copy stops this job's other copies, not the other jobs of the distribution.
+    let stop = AtomicBool::new(false);
+    jobs::for_each(
+        copies,
+        jobs::cores(),
+        &stop,
+        |copy, report| {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Error::Cancelled);
+            }
+            let temp = staging.join(format!("{}.{}.tmp", copy.sha256, std::process::id()));
+            let _ = fs::remove_file(&temp);
+            job.library
+                .export_blob(&copy.sha256, copy.size, &temp, report, &stop)
+                .map_err(|e| name_the_file(e, job, &copy.path))?;
+            let done = staging.join(&copy.sha256);
+            fs::rename(&temp, &done).at(&done)?;
+            events(JobEvent::File(copy.path.clone()));
+            Ok(())
+        },
+        &mut |n| {
+            bytes.fetch_add(n, Ordering::Relaxed);
+            events(JobEvent::Bytes(n));
+            if cancel.load(Ordering::Relaxed) {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        },
+    )
 }
 
 fn is_out_of_space(error: &Error) -> bool {

@@ -7,16 +7,14 @@ use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use super::layout::{walk, InstalledManifest, PointPackage};
-use super::parallel::{file_threads, for_each_parallel_reporting};
-use super::{DistributionProgress, DistributionProgressFn, ValidationReport};
+use super::ValidationReport;
 use crate::content;
 use crate::error::{Error, ErrorKind, Result};
+use crate::jobs;
+use crate::progress::{Operation, Phase, Progress, ProgressFn, Throttle};
 use crate::site::Site;
-
-const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Re-hashes every file of a package on a distribution point and reports each missing, altered
 /// and unexpected file. A point that does not match is recorded as Failed with what was found;
@@ -25,7 +23,7 @@ pub fn validate(
     site: &Site,
     package_id: &str,
     point_name: &str,
-    progress: &mut DistributionProgressFn<'_>,
+    progress: &mut ProgressFn<'_>,
 ) -> Result<ValidationReport> {
     let package = site.db().require_package(package_id)?;
     let point = super::get_point(site, point_name)?;
@@ -77,29 +75,24 @@ fn check(
     place: &PointPackage,
     installed: &super::layout::InstalledManifest,
     point_name: &str,
-    progress: &mut DistributionProgressFn<'_>,
+    progress: &mut ProgressFn<'_>,
 ) -> Result<ValidationReport> {
     let tree = place.tree();
     let bytes_total: u64 = installed.files.iter().map(|f| f.size).sum();
     let mut bytes_done = 0u64;
-    let mut last_report: Option<Instant> = None;
-    let mut report = |bytes: u64, progress: &mut DistributionProgressFn<'_>| {
+    let mut throttle = Throttle::default();
+    let mut report = |bytes: u64, progress: &mut ProgressFn<'_>| {
         bytes_done += bytes;
-        if last_report.is_some_and(|t| t.elapsed() < PROGRESS_INTERVAL) && bytes_done < bytes_total
-        {
+        if !throttle.due(bytes_done == bytes_total) {
             return ControlFlow::Continue(());
         }
-        last_report = Some(Instant::now());
-        progress(&DistributionProgress {
+        progress(&Progress {
             package_id: &place.package_id,
             distribution_point: point_name,
-            current_file: "",
             bytes_done,
             bytes_total,
-            files_done: 0,
             files_total: installed.files.len() as u64,
-            jobs_done: 0,
-            jobs_total: 1,
+            ..Progress::new(Operation::Validate, Phase::Validating)
         })
     };
     if report(0, progress) == ControlFlow::Break(()) {
@@ -112,9 +105,9 @@ fn check(
     let mut files: Vec<_> = installed.files.iter().collect();
     files.sort_by_key(|f| std::cmp::Reverse(f.size));
     let cancel = AtomicBool::new(false);
-    let checked = for_each_parallel_reporting(
+    let checked = jobs::for_each(
         &files,
-        file_threads(),
+        jobs::cores(),
         &cancel,
         |file, report_bytes| {
             // Only a regular file reached through real folders is the file: no link is followed.

@@ -1,39 +1,14 @@
-use std::ffi::{c_char, c_void, CString};
-use std::ops::ControlFlow;
+use std::ffi::{c_char, c_void};
 
 use super::arguments::{optional_str, out_param, required_str, write_record, write_records};
 use super::boundary::{ffi_boundary, CallError};
 use super::handles::{self, osu_site};
 use super::json::DistributeOptionsJson;
+use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
-use crate::distribution::{self, DistributeOptions, DistributionProgress};
+use crate::distribution::{self, DistributeOptions};
 use crate::Error;
-
-/// One progress report of a distribution or validation job. Strings are UTF-8 and valid only
-/// during the callback. Byte and file counts are those of the job (`package_id` to
-/// `distribution_point`); `jobs_done` of `jobs_total` counts finished jobs.
-#[repr(C)]
-pub struct osu_distribution_progress {
-    pub package_id: *const c_char,
-    pub distribution_point: *const c_char,
-    pub current_file: *const c_char,
-    pub bytes_done: u64,
-    pub bytes_total: u64,
-    pub files_done: u64,
-    pub files_total: u64,
-    pub jobs_done: u64,
-    pub jobs_total: u64,
-}
-
-/// Called with distribution progress on the thread that made the call, never on another;
-/// returning non-zero cancels.
-///
-/// The call's site handle is busy while the callback runs: an `osu_` call on the same handle
-/// from inside the callback returns `OSU_BUSY` at once (it would otherwise wait for itself).
-/// Open a second handle to the same site to read it from a callback.
-pub type osu_distribution_progress_callback = Option<
-    unsafe extern "C" fn(progress: *const osu_distribution_progress, user_data: *mut c_void) -> i32,
->;
+use crate::Progress;
 
 /// Adds a distribution point: `name` (unique in the site, any letter case) and `path`, an
 /// absolute folder (local, a mounted share, a UNC path on Windows), created if needed and proved
@@ -170,7 +145,7 @@ pub unsafe extern "C" fn osu_content_distribute(
     package_ids_json: *const c_char,
     distribution_points_json: *const c_char,
     options_json: *const c_char,
-    progress: osu_distribution_progress_callback,
+    progress: osu_progress_callback,
     user_data: *mut c_void,
     out_statuses_json: *mut *mut c_char,
 ) -> osu_status {
@@ -182,7 +157,7 @@ pub unsafe extern "C" fn osu_content_distribute(
         let options = distribute_options(options_json)?;
         let packages: Vec<&str> = packages.iter().map(String::as_str).collect();
         let points: Vec<&str> = points.iter().map(String::as_str).collect();
-        let mut report = |p: &DistributionProgress<'_>| forward_progress(progress, user_data, p);
+        let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
         let statuses = handles::with_site(site, |site| {
             Ok(distribution::distribute(
                 site,
@@ -207,7 +182,7 @@ pub unsafe extern "C" fn osu_content_redistribute(
     site: *mut osu_site,
     package_id: *const c_char,
     options_json: *const c_char,
-    progress: osu_distribution_progress_callback,
+    progress: osu_progress_callback,
     user_data: *mut c_void,
     out_statuses_json: *mut *mut c_char,
 ) -> osu_status {
@@ -216,7 +191,7 @@ pub unsafe extern "C" fn osu_content_redistribute(
         let site_path = handles::site_path(site)?;
         let id = required_str(package_id, "package_id")?;
         let options = distribute_options(options_json)?;
-        let mut report = |p: &DistributionProgress<'_>| forward_progress(progress, user_data, p);
+        let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
         let statuses = handles::with_site(site, |site| {
             Ok(distribution::redistribute(site, id, &options, &mut report)?)
         })?;
@@ -243,7 +218,7 @@ pub unsafe extern "C" fn osu_content_validate(
     site: *mut osu_site,
     package_id: *const c_char,
     distribution_point: *const c_char,
-    progress: osu_distribution_progress_callback,
+    progress: osu_progress_callback,
     user_data: *mut c_void,
     out_report_json: *mut *mut c_char,
 ) -> osu_status {
@@ -252,7 +227,7 @@ pub unsafe extern "C" fn osu_content_validate(
         let site_path = handles::site_path(site)?;
         let id = required_str(package_id, "package_id")?;
         let point = required_str(distribution_point, "distribution_point")?;
-        let mut report = |p: &DistributionProgress<'_>| forward_progress(progress, user_data, p);
+        let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
         let validation = handles::with_site(site, |site| {
             Ok(distribution::validate(site, id, point, &mut report)?)
         })?;
@@ -356,37 +331,5 @@ unsafe fn distribute_options(value: *const c_char) -> Result<DistributeOptions, 
                     format!("not distribution options ({e}); expected {{\"workers\": 4}}"),
                 ))
             }),
-    }
-}
-
-fn forward_progress(
-    callback: osu_distribution_progress_callback,
-    user_data: *mut c_void,
-    progress: &DistributionProgress<'_>,
-) -> ControlFlow<()> {
-    let Some(callback) = callback else {
-        return ControlFlow::Continue(());
-    };
-    let text = |s: &str| CString::new(s).unwrap_or_default();
-    let (package_id, point, file) = (
-        text(progress.package_id),
-        text(progress.distribution_point),
-        text(progress.current_file),
-    );
-    let report = osu_distribution_progress {
-        package_id: package_id.as_ptr(),
-        distribution_point: point.as_ptr(),
-        current_file: file.as_ptr(),
-        bytes_done: progress.bytes_done,
-        bytes_total: progress.bytes_total,
-        files_done: progress.files_done,
-        files_total: progress.files_total,
-        jobs_done: progress.jobs_done,
-        jobs_total: progress.jobs_total,
-    };
-    // SAFETY: the caller gave this callback for this call; the report outlives the call.
-    match unsafe { callback(&report, user_data) } {
-        0 => ControlFlow::Continue(()),
-        _ => ControlFlow::Break(()),
     }
 }

@@ -10,10 +10,12 @@ mod distribution;
 mod handles;
 mod json;
 mod package;
+mod progress;
 mod site;
 mod status;
 
 pub use distribution::*;
 pub use package::*;
+pub use progress::*;
 pub use site::*;
 pub use status::*;

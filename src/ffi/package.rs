@@ -1,49 +1,14 @@
-use std::ffi::{c_char, c_void, CString};
-use std::ops::ControlFlow;
+use std::ffi::{c_char, c_void};
 use std::path::Path;
 
 use super::arguments::{optional_str, out_param, required_str, write_record, write_records};
 use super::boundary::ffi_boundary;
 use super::handles::{self, osu_site};
+use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
 use crate::lifecycle;
 use crate::package::{self, NewPackage, PackageChanges};
-use crate::{Phase, Progress};
-
-/// The phase a long operation reports progress for.
-#[repr(i32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum osu_phase {
-    /// Walking the source folder.
-    OSU_PHASE_SCANNING = 0,
-    /// Reading install.wim / install.esd metadata.
-    OSU_PHASE_READING_IMAGE = 1,
-    /// Hashing files into the content library.
-    OSU_PHASE_IMPORTING = 2,
-    /// Writing the site database.
-    OSU_PHASE_RECORDING = 3,
-}
-
-/// One progress report. `current_file` is UTF-8, relative to the source folder, and valid only
-/// during the callback.
-#[repr(C)]
-pub struct osu_progress {
-    pub phase: osu_phase,
-    pub current_file: *const c_char,
-    pub bytes_done: u64,
-    pub bytes_total: u64,
-    pub files_done: u64,
-    pub files_total: u64,
-}
-
-/// Called with progress on the thread that made the call, never on another; returning
-/// non-zero cancels the operation.
-///
-/// The call's site handle is busy while the callback runs: an `osu_` call on the same handle
-/// from inside the callback returns `OSU_BUSY` at once (it would otherwise wait for itself).
-/// Open a second handle to the same site to read it from a callback.
-pub type osu_progress_callback =
-    Option<unsafe extern "C" fn(progress: *const osu_progress, user_data: *mut c_void) -> i32>;
+use crate::Progress;
 
 /// Adds an upgrade package from a Windows setup source folder (`setup.exe` at its root,
 /// `sources/install.wim` or `sources/install.esd`): every file goes into the site's content
@@ -216,33 +181,4 @@ pub unsafe extern "C" fn osu_package_reload_content(
         write_record(out, &site_path, &reloaded);
         Ok(())
     })
-}
-
-fn forward_progress(
-    callback: osu_progress_callback,
-    user_data: *mut c_void,
-    progress: &Progress<'_>,
-) -> ControlFlow<()> {
-    let Some(callback) = callback else {
-        return ControlFlow::Continue(());
-    };
-    let current_file = CString::new(progress.current_file).unwrap_or_default();
-    let report = osu_progress {
-        phase: match progress.phase {
-            Phase::Scanning => osu_phase::OSU_PHASE_SCANNING,
-            Phase::ReadingImage => osu_phase::OSU_PHASE_READING_IMAGE,
-            Phase::Importing => osu_phase::OSU_PHASE_IMPORTING,
-            Phase::Recording => osu_phase::OSU_PHASE_RECORDING,
-        },
-        current_file: current_file.as_ptr(),
-        bytes_done: progress.bytes_done,
-        bytes_total: progress.bytes_total,
-        files_done: progress.files_done,
-        files_total: progress.files_total,
-    };
-    // SAFETY: the caller gave this callback for this call; the report outlives the call.
-    match unsafe { callback(&report, user_data) } {
-        0 => ControlFlow::Continue(()),
-        _ => ControlFlow::Break(()),
-    }
 }

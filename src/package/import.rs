@@ -11,14 +11,12 @@ use crate::content::{SourceEntry, StageEvent, StagedBlob};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::FileRecord;
-use crate::progress::{Phase, Progress, ProgressFn};
+use crate::progress::{Operation, Phase, Progress, ProgressFn, Throttle};
 use crate::site::Site;
 
 /// Manifest rows are committed in batches of this many files, or after this long.
 const BATCH_FILES: usize = 256;
 const BATCH_AGE: Duration = Duration::from_millis(250);
-/// Byte progress is reported at most this often.
-const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Records the next content version of a package as importing, owned by this library
 /// instance. An import of the same package that another process is running refuses it
@@ -48,18 +46,12 @@ pub(super) fn import_and_record<T>(
     id: &str,
     content_version: i64,
     entries: &[SourceEntry],
-    progress: &mut ProgressFn<'_>,
+    reporter: &mut Reporter<'_, '_>,
     record: impl FnOnce(&Db, (u64, u64)) -> Result<T>,
 ) -> Result<T> {
-    let totals = import_content(site, id, content_version, entries, progress)?;
+    let totals = import_content(site, id, content_version, entries, reporter)?;
     let (bytes, files) = totals;
-    report(
-        progress,
-        Phase::Recording,
-        "",
-        (bytes, bytes),
-        (files, files),
-    )?;
+    reporter.phase(Phase::Recording, "", (bytes, bytes), (files, files))?;
     site.db().write(|db| record(db, totals))
 }
 
@@ -70,7 +62,7 @@ fn import_content(
     id: &str,
     content_version: i64,
     entries: &[SourceEntry],
-    progress: &mut ProgressFn<'_>,
+    reporter: &mut Reporter<'_, '_>,
 ) -> Result<(u64, u64)> {
     // Whatever a killed import left behind goes before this one adds to the library.
     site.library().remove_abandoned_staging()?;
@@ -100,32 +92,25 @@ fn import_content(
     let files_total = files.len() as u64;
     let (mut bytes_done, mut files_done) = (0u64, 0u64);
     let mut current = String::new();
-    let mut last_report = Instant::now();
     let present_sizes = site.db().blob_sizes()?;
     site.library()
         .stage_files(&files, &present_sizes, &mut |event| {
             match event {
-                StageEvent::Bytes(bytes) => {
-                    bytes_done = (bytes_done + bytes).min(bytes_total);
-                    if last_report.elapsed() < PROGRESS_INTERVAL {
-                        return Ok(ControlFlow::Continue(()));
-                    }
-                }
+                StageEvent::Bytes(bytes) => bytes_done = (bytes_done + bytes).min(bytes_total),
                 StageEvent::Staged(index, blob) => {
                     files_done += 1;
                     current.clone_from(&files[index].relative);
                     import.add(index, blob)?;
                 }
             }
-            last_report = Instant::now();
-            Ok(progress(&Progress {
-                phase: Phase::Importing,
-                current_file: &current,
-                bytes_done,
-                bytes_total,
-                files_done,
-                files_total,
-            }))
+            reporter.send(
+                Phase::Importing,
+                &current,
+                (bytes_done, bytes_total),
+                (files_done, files_total),
+                files_done == files_total,
+            )?;
+            Ok(ControlFlow::Continue(()))
         })?;
     import.flush()?;
     site.library().make_durable(&import.placed)?;
@@ -196,23 +181,63 @@ pub(super) fn abandon_import(site: &Site, id: &str, number: i64) {
     }
 }
 
-pub(super) fn report(
-    progress: &mut ProgressFn<'_>,
-    phase: Phase,
-    current_file: &str,
-    bytes: (u64, u64),
-    files: (u64, u64),
-) -> Result<()> {
-    let flow = progress(&Progress {
-        phase,
-        current_file,
-        bytes_done: bytes.0,
-        bytes_total: bytes.1,
-        files_done: files.0,
-        files_total: files.1,
-    });
-    match flow {
-        ControlFlow::Continue(()) => Ok(()),
-        ControlFlow::Break(()) => Err(Error::Cancelled),
+/// Reports an import's progress: the operation and package stay, the rest changes.
+pub(super) struct Reporter<'r, 'p> {
+    progress: &'r mut ProgressFn<'p>,
+    operation: Operation,
+    package_id: String,
+    throttle: Throttle,
+}
+
+impl<'r, 'p> Reporter<'r, 'p> {
+    pub(super) fn new(
+        progress: &'r mut ProgressFn<'p>,
+        operation: Operation,
+        package_id: &str,
+    ) -> Self {
+        Reporter {
+            progress,
+            operation,
+            package_id: package_id.to_string(),
+            throttle: Throttle::default(),
+        }
+    }
+
+    /// A report that always goes out (a new phase, the end of one).
+    pub(super) fn phase(
+        &mut self,
+        phase: Phase,
+        current_file: &str,
+        bytes: (u64, u64),
+        files: (u64, u64),
+    ) -> Result<()> {
+        self.send(phase, current_file, bytes, files, true)
+    }
+
+    /// A report that goes out when the throttle lets it, or when `forced`.
+    fn send(
+        &mut self,
+        phase: Phase,
+        current_file: &str,
+        bytes: (u64, u64),
+        files: (u64, u64),
+        forced: bool,
+    ) -> Result<()> {
+        if !self.throttle.due(forced) {
+            return Ok(());
+        }
+        let flow = (self.progress)(&Progress {
+            package_id: &self.package_id,
+            current_file,
+            bytes_done: bytes.0,
+            bytes_total: bytes.1,
+            files_done: files.0,
+            files_total: files.1,
+            ..Progress::new(self.operation, phase)
+        });
+        match flow {
+            ControlFlow::Continue(()) => Ok(()),
+            ControlFlow::Break(()) => Err(Error::Cancelled),
+        }
     }
 }

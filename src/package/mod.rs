@@ -9,9 +9,9 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 pub use crate::model::{Package, PackageChanges};
-use crate::progress::ProgressFn;
+use crate::progress::{Operation, ProgressFn};
 use crate::site::Site;
-use import::{abandon_import, begin_import, import_and_record};
+use import::{abandon_import, begin_import, import_and_record, Reporter};
 use source::{absolute_source, read_source};
 
 /// Package numbers are five hex digits after the site code, as in ConfigMgr package IDs.
@@ -37,7 +37,8 @@ const RETAINED_CONTENT_VERSIONS: i64 = 1;
 pub fn add(site: &Site, new: &NewPackage<'_>, progress: &mut ProgressFn<'_>) -> Result<Package> {
     validate_fields(Some(new.name), Some(new.version), Some(new.comment))?;
     let source_folder = absolute_source(new.source_path)?;
-    let source = read_source(&source_folder, progress)?;
+    let mut reporter = Reporter::new(progress, Operation::Add, "");
+    let source = read_source(&source_folder, &mut reporter)?;
     refuse_taken_name(site.db(), new.name, new.version, None)?;
 
     let importer = site.library().importer()?;
@@ -52,7 +53,7 @@ pub fn add(site: &Site, new: &NewPackage<'_>, progress: &mut ProgressFn<'_>) -> 
         &temporary,
         1,
         &source.entries,
-        progress,
+        &mut reporter,
         |db, totals| {
             refuse_taken_name(db, new.name, new.version, None)?;
             let id = take_package_id(db, site.code())?;
@@ -94,18 +95,26 @@ fn take_package_id(db: &crate::db::Db, code: &str) -> Result<String> {
 /// blobs only they used. An unchanged source changes nothing.
 pub fn reload_content(site: &Site, id: &str, progress: &mut ProgressFn<'_>) -> Result<Package> {
     let current = get(site, id)?;
-    let source = read_source(Path::new(&current.source_path), progress)?;
+    let mut reporter = Reporter::new(progress, Operation::Reload, id);
+    let source = read_source(Path::new(&current.source_path), &mut reporter)?;
     let next = begin_import(site, id, "reloaded")?;
     let retained = retained_content_versions(site)?;
-    let imported = import_and_record(site, id, next, &source.entries, progress, |db, totals| {
-        if db.package_files(id, next)? == db.package_files(id, current.content_version)? {
-            db.delete_content_version(id, next)?;
-            return Ok(false);
-        }
-        db.insert_images(id, next, &source.images)?;
-        db.make_current(id, next, totals.0, totals.1, retained)?;
-        Ok(true)
-    });
+    let imported = import_and_record(
+        site,
+        id,
+        next,
+        &source.entries,
+        &mut reporter,
+        |db, totals| {
+            if db.package_files(id, next)? == db.package_files(id, current.content_version)? {
+                db.delete_content_version(id, next)?;
+                return Ok(false);
+            }
+            db.insert_images(id, next, &source.images)?;
+            db.make_current(id, next, totals.0, totals.1, retained)?;
+            Ok(true)
+        },
+    );
     match imported {
         Ok(changed) => {
             if changed {

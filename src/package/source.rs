@@ -4,11 +4,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::import::report;
+use super::import::Reporter;
 use crate::content::SourceEntry;
 use crate::error::{Error, IoContext, Result};
 use crate::image::{self, ImageInfo};
-use crate::progress::{Phase, ProgressFn};
+use crate::progress::Phase;
 
 /// A source path as the package records it: absolute, so that a reload from another working
 /// directory finds it.
@@ -28,13 +28,13 @@ pub(super) struct SourceContent {
     pub images: Vec<ImageInfo>,
 }
 
-pub(super) fn read_source(folder: &Path, progress: &mut ProgressFn<'_>) -> Result<SourceContent> {
+pub(super) fn read_source(folder: &Path, reporter: &mut Reporter<'_, '_>) -> Result<SourceContent> {
     let image_path = check_source_folder(folder)?;
-    report(progress, Phase::Scanning, "", (0, 0), (0, 0))?;
+    reporter.phase(Phase::Scanning, "", (0, 0), (0, 0))?;
     let entries = crate::content::scan_tree(folder)?;
     refuse_names_differing_in_case(folder, &entries)?;
     let image_name = display_relative(folder, &image_path);
-    report(progress, Phase::ReadingImage, &image_name, (0, 0), (0, 0))?;
+    reporter.phase(Phase::ReadingImage, &image_name, (0, 0), (0, 0))?;
     let images = image::read_images(&image_path)?;
     Ok(SourceContent { entries, images })
 }

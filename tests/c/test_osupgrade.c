@@ -127,7 +127,8 @@ static void test_null_and_malformed_arguments(void) {
 
 struct progress_log {
     int calls;
-    int phases_seen[4];
+    int phases_seen[6];
+    int not_an_add;
     uint64_t last_files_done, files_total;
     int cancel_after_files;
 };
@@ -135,7 +136,10 @@ struct progress_log {
 static int32_t on_progress(const osu_progress *progress, void *user_data) {
     struct progress_log *log = user_data;
     log->calls++;
-    if (progress->phase >= 0 && progress->phase < 4) log->phases_seen[progress->phase] = 1;
+    if (progress->phase >= 0 && progress->phase < 6) log->phases_seen[progress->phase] = 1;
+    if (progress->operation != OSU_OPERATION_ADD || progress->package_id == NULL ||
+        progress->package_id[0] != '\0' || progress->distribution_point == NULL)
+        log->not_an_add++;
     log->last_files_done = progress->files_done;
     log->files_total = progress->files_total;
     return log->cancel_after_files > 0 && progress->files_done >= (uint64_t)log->cancel_after_files;
@@ -160,6 +164,7 @@ static void test_add_get_list_set_remove(void) {
     CHECK(log.phases_seen[OSU_PHASE_SCANNING] && log.phases_seen[OSU_PHASE_READING_IMAGE] &&
               log.phases_seen[OSU_PHASE_IMPORTING] && log.phases_seen[OSU_PHASE_RECORDING],
           "every phase was reported");
+    CHECK(log.not_an_add == 0, "%d reports of the add were not an add's", log.not_an_add);
     CHECK(log.last_files_done == log.files_total && log.files_total > 300, "%llu of %llu files",
           (unsigned long long)log.last_files_done, (unsigned long long)log.files_total);
 
@@ -240,14 +245,22 @@ static void test_duplicate_and_cancel(void) {
 struct distribution_log {
     int calls;
     int wrong_thread;
+    int wrong_report;
+    osu_operation operation;
     pthread_t caller;
 };
 
-static int32_t on_distribution_progress(const osu_distribution_progress *progress, void *user_data) {
+/* The same report as an add's, with the operation, package and point of the job. */
+static int32_t on_distribution_progress(const osu_progress *progress, void *user_data) {
     struct distribution_log *log = user_data;
     log->calls++;
     if (!pthread_equal(pthread_self(), log->caller)) log->wrong_thread++;
-    return progress->package_id == NULL || progress->distribution_point == NULL;
+    osu_phase expected = log->operation == OSU_OPERATION_VALIDATE ? OSU_PHASE_VALIDATING : OSU_PHASE_COPYING;
+    if (progress->operation != log->operation || progress->phase != expected ||
+        strcmp(progress->package_id, "OSU00001") != 0 || strcmp(progress->distribution_point, "DP1") != 0 ||
+        progress->jobs_total != 1)
+        log->wrong_report++;
+    return 0;
 }
 
 static void test_distribution(void) {
@@ -273,19 +286,23 @@ static void test_distribution(void) {
     CHECK(status == OSU_NOT_FOUND && contains(osu_last_error_message(), "DP9"), "unknown point gives %s",
           osu_status_name(status));
 
-    struct distribution_log log = {.caller = pthread_self()};
+    struct distribution_log log = {.caller = pthread_self(), .operation = OSU_OPERATION_DISTRIBUTE};
     status = osu_content_distribute(site, "[\"OSU00001\"]", "[\"DP1\"]", "{\"workers\": 2}",
                                     on_distribution_progress, &log, &json);
     CHECK(status == OSU_OK && contains(json, "\"state\":\"Installed\""), "distribute: %s", json);
     osu_string_free(json);
     CHECK(log.calls > 0 && log.wrong_thread == 0, "%d progress calls, %d on another thread", log.calls,
           log.wrong_thread);
+    CHECK(log.wrong_report == 0, "%d distribution reports were not the distribution's", log.wrong_report);
 
     char altered[4096];
     snprintf(altered, sizeof altered, "%s/OSU00001/sources/ei.cfg", dp1);
     FILE *file = fopen(altered, "w");
     if (file) { fputs("[EditionID]\nTampered\n", file); fclose(file); }
-    status = osu_content_validate(site, "OSU00001", "DP1", NULL, NULL, &json);
+    struct distribution_log validation_log = {.caller = pthread_self(), .operation = OSU_OPERATION_VALIDATE};
+    status = osu_content_validate(site, "OSU00001", "DP1", on_distribution_progress, &validation_log, &json);
+    CHECK(validation_log.calls > 0 && validation_log.wrong_report == 0 && validation_log.wrong_thread == 0,
+          "validation: %d reports, %d not a validation's", validation_log.calls, validation_log.wrong_report);
     CHECK(status == OSU_OK && contains(json, "\"altered\":[\"sources/ei.cfg\"]") && contains(json, "\"valid\":false"),
           "validate: %s", json);
     osu_string_free(json);

@@ -8,9 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sha2::{Digest, Sha256};
 
-use osupgrade::distribution::{self, ignore_progress, DistributeOptions, DistributionStatus};
+use osupgrade::distribution::{self, DistributeOptions, DistributionStatus};
 use osupgrade::package::{self, NewPackage};
-use osupgrade::progress::ignore_progress as ignore_add_progress;
+use osupgrade::progress::ignore_progress;
 use osupgrade::{Package, Site};
 
 static NEXT: AtomicUsize = AtomicUsize::new(0);
@@ -148,7 +148,7 @@ pub fn add(site: &Site, source: &Path, name: &str) -> Package {
         version: "1",
         comment: "",
     };
-    package::add(site, &new, &mut ignore_add_progress).unwrap()
+    package::add(site, &new, &mut ignore_progress).unwrap()
 }
 
 pub fn distribute(site: &Site, package: &str, points: &[&str]) -> Vec<DistributionStatus> {
@@ -163,7 +163,7 @@ pub fn distribute(site: &Site, package: &str, points: &[&str]) -> Vec<Distributi
 }
 
 pub fn reload(site: &Site, id: &str) -> Package {
-    package::reload_content(site, id, &mut ignore_add_progress).unwrap()
+    package::reload_content(site, id, &mut ignore_progress).unwrap()
 }
 
 /// The point's copy of the package holds exactly the source's files, byte for byte.

@@ -115,21 +115,6 @@ namespace OsUpgrade
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern IntPtr osu_version();
 
-        /// <summary>A distribution progress report as C lays it out (<c>osu_distribution_progress</c>).</summary>
-        [StructLayout(LayoutKind.Sequential)]
-        internal struct DistributionProgress
-        {
-            public IntPtr PackageId;
-            public IntPtr DistributionPoint;
-            public IntPtr CurrentFile;
-            public ulong BytesDone;
-            public ulong BytesTotal;
-            public ulong FilesDone;
-            public ulong FilesTotal;
-            public ulong JobsDone;
-            public ulong JobsTotal;
-        }
-
         /// <summary>The progress report as C lays it out (<c>osu_progress</c>).</summary>
         [StructLayout(LayoutKind.Sequential)]
         internal struct Progress
@@ -140,6 +125,11 @@ namespace OsUpgrade
             public ulong BytesTotal;
             public ulong FilesDone;
             public ulong FilesTotal;
+            public int Operation;
+            public IntPtr PackageId;
+            public IntPtr DistributionPoint;
+            public ulong JobsDone;
+            public ulong JobsTotal;
         }
     }
 }

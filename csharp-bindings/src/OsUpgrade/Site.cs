@@ -137,13 +137,13 @@ namespace OsUpgrade
             string name,
             string? version = null,
             string? comment = null,
-            IProgress<AddPackageProgress>? progress = null,
+            IProgress<OsUpgradeProgress>? progress = null,
             CancellationToken cancellationToken = default)
         {
             RequireArgument(sourcePath, nameof(sourcePath));
             RequireArgument(name, nameof(name));
             var site = Handle;
-            var json = WithProgress(progress, ReadAddProgress, cancellationToken, callback =>
+            var json = WithProgress(progress, cancellationToken, callback =>
             {
                 var status = NativeMethods.osu_package_add(
                     site,
@@ -222,11 +222,11 @@ namespace OsUpgrade
         /// <param name="progress">Receives progress on the calling thread.</param>
         /// <param name="cancellationToken">Cancels the reload, which then changes nothing.</param>
         /// <returns>The package, with its current content version.</returns>
-        public UpgradePackage ReloadPackageContent(string id, IProgress<AddPackageProgress>? progress = null, CancellationToken cancellationToken = default)
+        public UpgradePackage ReloadPackageContent(string id, IProgress<OsUpgradeProgress>? progress = null, CancellationToken cancellationToken = default)
         {
             RequireArgument(id, nameof(id));
             var site = Handle;
-            var json = WithProgress(progress, ReadAddProgress, cancellationToken, callback =>
+            var json = WithProgress(progress, cancellationToken, callback =>
             {
                 var status = NativeMethods.osu_package_reload_content(site, Utf8.ToNative(id)!, callback, IntPtr.Zero, out var result);
                 return (status, result);
@@ -308,14 +308,14 @@ namespace OsUpgrade
             IEnumerable<string> packageIds,
             IEnumerable<string> distributionPointNames,
             DistributeOptions? options = null,
-            IProgress<DistributionProgress>? progress = null,
+            IProgress<OsUpgradeProgress>? progress = null,
             CancellationToken cancellationToken = default)
         {
             var packages = NamesJson(packageIds, nameof(packageIds));
             var points = NamesJson(distributionPointNames, nameof(distributionPointNames));
             var optionsJson = OptionsJson(options);
             var site = Handle;
-            var json = WithProgress(progress, ReadDistributionProgress, cancellationToken, callback =>
+            var json = WithProgress(progress, cancellationToken, callback =>
             {
                 var status = NativeMethods.osu_content_distribute(site, packages, points, optionsJson, callback, IntPtr.Zero, out var result);
                 return (status, result);
@@ -335,13 +335,13 @@ namespace OsUpgrade
         public IReadOnlyList<DistributionStatus> RedistributeContent(
             string packageId,
             DistributeOptions? options = null,
-            IProgress<DistributionProgress>? progress = null,
+            IProgress<OsUpgradeProgress>? progress = null,
             CancellationToken cancellationToken = default)
         {
             RequireArgument(packageId, nameof(packageId));
             var optionsJson = OptionsJson(options);
             var site = Handle;
-            var json = WithProgress(progress, ReadDistributionProgress, cancellationToken, callback =>
+            var json = WithProgress(progress, cancellationToken, callback =>
             {
                 var status = NativeMethods.osu_content_redistribute(site, Utf8.ToNative(packageId)!, optionsJson, callback, IntPtr.Zero, out var result);
                 return (status, result);
@@ -363,13 +363,13 @@ namespace OsUpgrade
         public ValidationReport ValidateContent(
             string packageId,
             string distributionPointName,
-            IProgress<DistributionProgress>? progress = null,
+            IProgress<OsUpgradeProgress>? progress = null,
             CancellationToken cancellationToken = default)
         {
             RequireArgument(packageId, nameof(packageId));
             RequireArgument(distributionPointName, nameof(distributionPointName));
             var site = Handle;
-            var json = WithProgress(progress, ReadDistributionProgress, cancellationToken, callback =>
+            var json = WithProgress(progress, cancellationToken, callback =>
             {
                 var status = NativeMethods.osu_content_validate(site, Utf8.ToNative(packageId)!, Utf8.ToNative(distributionPointName)!, callback, IntPtr.Zero, out var result);
                 return (status, result);
@@ -435,14 +435,13 @@ namespace OsUpgrade
         }
 
         /// <summary>
-        /// Makes a native call with a progress callback that reads each report with <paramref name="read"/>,
-        /// hands it to <paramref name="progress"/> and cancels when the token is cancelled. An exception
+        /// Makes a native call with a progress callback that hands each report to
+        /// <paramref name="progress"/> and cancels when the token is cancelled. An exception
         /// thrown by the progress receiver stops the call and is rethrown here: it must never unwind
         /// through native frames.
         /// </summary>
-        private static string WithProgress<T>(
-            IProgress<T>? progress,
-            Func<IntPtr, T> read,
+        private static string WithProgress(
+            IProgress<OsUpgradeProgress>? progress,
             CancellationToken cancellationToken,
             Func<NativeMethods.ProgressCallback?, (OsUpgradeStatus Status, IntPtr Json)> call)
         {
@@ -455,7 +454,7 @@ namespace OsUpgrade
                 {
                     try
                     {
-                        progress?.Report(read(report));
+                        progress?.Report(new OsUpgradeProgress(Marshal.PtrToStructure<NativeMethods.Progress>(report)));
                         return cancellationToken.IsCancellationRequested ? 1 : 0;
                     }
                     catch (Exception e)
@@ -476,12 +475,6 @@ namespace OsUpgrade
 
             return Native.TakeJson(status, json);
         }
-
-        private static AddPackageProgress ReadAddProgress(IntPtr report) =>
-            new AddPackageProgress(Marshal.PtrToStructure<NativeMethods.Progress>(report));
-
-        private static DistributionProgress ReadDistributionProgress(IntPtr report) =>
-            new DistributionProgress(Marshal.PtrToStructure<NativeMethods.DistributionProgress>(report));
 
         private static byte[]? OptionsJson(DistributeOptions? options) =>
             options == null ? null : Json.Write(options, RecordContext.Default.DistributeOptions);

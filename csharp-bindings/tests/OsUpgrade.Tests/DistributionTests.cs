@@ -63,8 +63,8 @@ namespace OsUpgrade.Tests
         {
             var path = Point("DP1");
             Point("DP2");
-            var reports = new System.Collections.Generic.List<(DistributionProgress Report, int Thread)>();
-            var progress = new SynchronousProgress<DistributionProgress>(p => reports.Add((p, Environment.CurrentManagedThreadId)));
+            var reports = new System.Collections.Generic.List<(OsUpgradeProgress Report, int Thread)>();
+            var progress = new SynchronousProgress<OsUpgradeProgress>(p => reports.Add((p, Environment.CurrentManagedThreadId)));
 
             var statuses = site.DistributeContent(new[] { package.Id }, new[] { "DP1", "DP2" }, new DistributeOptions { Workers = 2 }, progress);
 
@@ -75,6 +75,7 @@ namespace OsUpgrade.Tests
             Assert.NotEmpty(reports);
             Assert.All(reports, r => Assert.Equal(Environment.CurrentManagedThreadId, r.Thread));
             Assert.Contains(reports, r => r.Report.DistributionPoint == "DP2");
+            Assert.All(reports, r => Assert.Equal((OsUpgradeOperation.Distribute, OsUpgradePhase.Copying, package.Id, 2L), (r.Report.Operation, r.Report.Phase, r.Report.PackageId, r.Report.JobsTotal)));
             var summary = Assert.Single(site.GetDistributionSummaries(package.Id));
             Assert.Equal((2L, 2L, 0L), (summary.Targeted, summary.Installed, summary.Failed));
         }
@@ -121,7 +122,7 @@ namespace OsUpgrade.Tests
         {
             var path = Point("DP1");
             using var cancellation = new CancellationTokenSource();
-            var progress = new SynchronousProgress<DistributionProgress>(_ => cancellation.Cancel());
+            var progress = new SynchronousProgress<OsUpgradeProgress>(_ => cancellation.Cancel());
             Assert.ThrowsAny<OperationCanceledException>(
                 () => site.DistributeContent(new[] { package.Id }, new[] { "DP1" }, progress: progress, cancellationToken: cancellation.Token));
             Assert.False(File.Exists(Path.Combine(path, ".osupgrade", package.Id + ".json")));

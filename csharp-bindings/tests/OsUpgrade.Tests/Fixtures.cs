@@ -79,21 +79,21 @@ namespace OsUpgrade.Tests
     }
 
     /// <summary>Records every report with the thread it came on.</summary>
-    public sealed class RecordingProgress : IProgress<AddPackageProgress>
+    public sealed class RecordingProgress : IProgress<OsUpgradeProgress>
     {
-        private readonly SynchronousProgress<AddPackageProgress> inner;
+        private readonly SynchronousProgress<OsUpgradeProgress> inner;
 
-        public RecordingProgress(Action<AddPackageProgress>? onReport = null)
+        public RecordingProgress(Action<OsUpgradeProgress>? onReport = null)
         {
-            inner = new SynchronousProgress<AddPackageProgress>(report =>
+            inner = new SynchronousProgress<OsUpgradeProgress>(report =>
             {
                 Reports.Add((report, Environment.CurrentManagedThreadId));
                 onReport?.Invoke(report);
             });
         }
 
-        public System.Collections.Generic.List<(AddPackageProgress Report, int ThreadId)> Reports { get; } = new();
+        public System.Collections.Generic.List<(OsUpgradeProgress Report, int ThreadId)> Reports { get; } = new();
 
-        public void Report(AddPackageProgress value) => inner.Report(value);
+        public void Report(OsUpgradeProgress value) => inner.Report(value);
     }
 }

@@ -210,7 +210,8 @@ namespace OsUpgrade.Tests
 
             Assert.All(progress.Reports, r => Assert.Equal(Environment.CurrentManagedThreadId, r.ThreadId));
             var phases = progress.Reports.Select(r => r.Report.Phase).Distinct();
-            Assert.Equal(new[] { AddPackagePhase.Scanning, AddPackagePhase.ReadingImage, AddPackagePhase.Importing, AddPackagePhase.Recording }, phases);
+            Assert.Equal(new[] { OsUpgradePhase.Scanning, OsUpgradePhase.ReadingImage, OsUpgradePhase.Importing, OsUpgradePhase.Recording }, phases);
+            Assert.All(progress.Reports, r => Assert.Equal((OsUpgradeOperation.Add, string.Empty, string.Empty), (r.Report.Operation, r.Report.PackageId, r.Report.DistributionPoint)));
             var last = progress.Reports.Last().Report;
             Assert.Equal(last.FilesTotal, last.FilesDone);
             Assert.Equal(100, last.PercentComplete);
@@ -277,7 +278,7 @@ namespace OsUpgrade.Tests
             using var site = OpenSite();
             var progress = new RecordingProgress(p =>
             {
-                if (p.Phase == AddPackagePhase.Importing)
+                if (p.Phase == OsUpgradePhase.Importing)
                 {
                     throw new InvalidOperationException("receiver failed");
                 }

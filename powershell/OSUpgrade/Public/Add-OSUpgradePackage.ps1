@@ -75,13 +75,8 @@ function Add-OSUpgradePackage {
     }
     $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
     $activity = "Adding upgrade package '$Name'"
-    # Called on this pipeline's thread by the library; Write-Progress throws once Ctrl+C is pressed,
-    # which cancels the add.
-    $progress = New-Object -TypeName 'OsUpgrade.SynchronousProgress[OsUpgrade.AddPackageProgress]' -ArgumentList ([Action[OsUpgrade.AddPackageProgress]] {
-            param($report)
-            $status = '{0}: {1} of {2} files, {3:N0} of {4:N0} MiB' -f $report.Phase, $report.FilesDone, $report.FilesTotal, ($report.BytesDone / 1MB), ($report.BytesTotal / 1MB)
-            Write-Progress -Id 1 -Activity $activity -Status $status -CurrentOperation $report.CurrentFile -PercentComplete $report.PercentComplete
-        })
+    # Write-Progress throws once Ctrl+C is pressed, which cancels the add.
+    $progress = New-OSUpgradeProgress -Activity $activity
     try {
         $site.AddPackage($source, $Name, $Version, $Comment, $progress, [System.Threading.CancellationToken]::None)
     }

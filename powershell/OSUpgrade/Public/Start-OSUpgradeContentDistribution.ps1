@@ -74,10 +74,7 @@ function Start-OSUpgradeContentDistribution {
 
     end {
         $activity = 'Distributing content'
-        $progress = New-Object -TypeName 'OsUpgrade.SynchronousProgress[OsUpgrade.DistributionProgress]' -ArgumentList ([Action[OsUpgrade.DistributionProgress]] {
-                param($report)
-                Write-OSUpgradeDistributionProgress -Activity $activity -Report $report
-            })
+        $progress = New-OSUpgradeProgress -Activity $activity
         $options = New-Object -TypeName OsUpgrade.DistributeOptions -Property @{ Workers = $Workers }
         foreach ($entry in $packagesBySite.GetEnumerator()) {
             $packages = $entry.Value

@@ -50,10 +50,7 @@ function Test-OSUpgradeContent {
         # Records piped in carry their own site (SitePath); each site opens once.
         $sites = @{}
         $activity = 'Validating content'
-        $progress = New-Object -TypeName 'OsUpgrade.SynchronousProgress[OsUpgrade.DistributionProgress]' -ArgumentList ([Action[OsUpgrade.DistributionProgress]] {
-                param($report)
-                Write-OSUpgradeDistributionProgress -Activity $activity -Report $report
-            })
+        $progress = New-OSUpgradeProgress -Activity $activity
     }
 
     process {

@@ -59,10 +59,7 @@ function Update-OSUpgradeDistributionPoint {
         $sites = @{}
         $updated = New-Object -TypeName 'System.Collections.Generic.HashSet[string]'
         $activity = 'Updating distribution points'
-        $progress = New-Object -TypeName 'OsUpgrade.SynchronousProgress[OsUpgrade.DistributionProgress]' -ArgumentList ([Action[OsUpgrade.DistributionProgress]] {
-                param($report)
-                Write-OSUpgradeDistributionProgress -Activity $activity -Report $report
-            })
+        $progress = New-OSUpgradeProgress -Activity $activity
         $options = New-Object -TypeName OsUpgrade.DistributeOptions -Property @{ Workers = $Workers }
     }
 
@@ -77,7 +74,7 @@ function Update-OSUpgradeDistributionPoint {
         }
         try {
             if ($ReloadFromSource) {
-                $null = $site.ReloadPackageContent($PackageId, $null, [System.Threading.CancellationToken]::None)
+                $null = $site.ReloadPackageContent($PackageId, $progress, [System.Threading.CancellationToken]::None)
             }
             $statuses = $site.RedistributeContent($PackageId, $options, $progress, [System.Threading.CancellationToken]::None)
             Write-OSUpgradeDistributionResult -Status $statuses -Cmdlet $PSCmdlet

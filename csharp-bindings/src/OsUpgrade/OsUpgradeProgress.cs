@@ -1,0 +1,99 @@
+namespace OsUpgrade
+{
+    /// <summary>The long operation a progress report is about (<c>osu_operation</c>).</summary>
+    public enum OsUpgradeOperation
+    {
+        /// <summary><see cref="Site.AddPackage"/>.</summary>
+        Add = 0,
+
+        /// <summary><see cref="Site.ReloadPackageContent"/>.</summary>
+        Reload = 1,
+
+        /// <summary><see cref="Site.DistributeContent"/> and <see cref="Site.RedistributeContent"/>.</summary>
+        Distribute = 2,
+
+        /// <summary><see cref="Site.ValidateContent"/>.</summary>
+        Validate = 3,
+    }
+
+    /// <summary>What the operation is doing (<c>osu_phase</c>).</summary>
+    public enum OsUpgradePhase
+    {
+        /// <summary>Walking the source folder.</summary>
+        Scanning = 0,
+
+        /// <summary>Reading install.wim / install.esd metadata.</summary>
+        ReadingImage = 1,
+
+        /// <summary>Hashing files into the content library.</summary>
+        Importing = 2,
+
+        /// <summary>Writing the site database.</summary>
+        Recording = 3,
+
+        /// <summary>Copying verified content to a distribution point.</summary>
+        Copying = 4,
+
+        /// <summary>Re-hashing what a distribution point holds.</summary>
+        Validating = 5,
+    }
+
+    /// <summary>
+    /// One progress report, the same for every long operation (add, reload, distribute, validate).
+    /// Byte and file counts are those of the current job: the whole import, or one package on one
+    /// distribution point.
+    /// </summary>
+    public sealed class OsUpgradeProgress
+    {
+        internal OsUpgradeProgress(NativeMethods.Progress native)
+        {
+            Operation = (OsUpgradeOperation)native.Operation;
+            Phase = (OsUpgradePhase)native.Phase;
+            PackageId = Utf8.FromNative(native.PackageId);
+            DistributionPoint = Utf8.FromNative(native.DistributionPoint);
+            CurrentFile = Utf8.FromNative(native.CurrentFile);
+            BytesDone = (long)native.BytesDone;
+            BytesTotal = (long)native.BytesTotal;
+            FilesDone = (long)native.FilesDone;
+            FilesTotal = (long)native.FilesTotal;
+            JobsDone = (long)native.JobsDone;
+            JobsTotal = (long)native.JobsTotal;
+        }
+
+        /// <summary>The operation.</summary>
+        public OsUpgradeOperation Operation { get; }
+
+        /// <summary>The phase.</summary>
+        public OsUpgradePhase Phase { get; }
+
+        /// <summary>The job's package; empty while an add has no ID yet.</summary>
+        public string PackageId { get; }
+
+        /// <summary>The job's distribution point; empty for an add or reload.</summary>
+        public string DistributionPoint { get; }
+
+        /// <summary>The file last handled, relative to the package's root.</summary>
+        public string CurrentFile { get; }
+
+        /// <summary>Bytes the job handled so far.</summary>
+        public long BytesDone { get; }
+
+        /// <summary>Bytes the job has to handle.</summary>
+        public long BytesTotal { get; }
+
+        /// <summary>Files the job handled so far.</summary>
+        public long FilesDone { get; }
+
+        /// <summary>Files the job has to handle.</summary>
+        public long FilesTotal { get; }
+
+        /// <summary>Jobs finished.</summary>
+        public long JobsDone { get; }
+
+        /// <summary>Jobs in all.</summary>
+        public long JobsTotal { get; }
+
+        /// <summary>The job's bytes done as a percentage (0 to 100), 0 while the total is unknown.</summary>
+        public int PercentComplete => BytesTotal == 0 ? 0 : (int)(100 * BytesDone / BytesTotal);
+    }
+}

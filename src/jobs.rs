@@ -1,0 +1,140 @@
+//! The one worker pool of the library: import, distribution, per-file copies and validation
+//! all run on it. Up to `threads` workers take the items in order; everything a worker says,
+//! and each item's result, reaches the calling thread in the order it was said, so that status
+//! is recorded and progress reported there (PowerShell's Write-Progress must run on the
+//! pipeline thread). The calling thread stops the workers by setting the stop flag it owns.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+/// What the calling thread hears from the workers.
+pub(crate) enum Heard<E, R> {
+    /// A worker said something about item `usize` while working on it.
+    Event(usize, E),
+    /// Item `usize` is done, with its result.
+    Finished(usize, R),
+    /// Nothing was said for the quiet interval: time to renew leases.
+    Quiet,
+}
+
+/// The most threads the pool runs for one call.
+pub(crate) fn threads_for(items: usize, wanted: usize) -> usize {
+    wanted.clamp(1, items.max(1))
+}
+
+/// Threads for file work: the cores there are.
+pub(crate) fn cores() -> usize {
+    thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Runs `work(index, item, tell)` for every item on up to `threads` threads and hands what they
+/// tell, and each result, to `hear` on this thread. `work` sees `stop` (through its own
+/// capture) and should give up early once it is set; every item still gets its `Finished`.
+/// `hear` gets `Quiet` after `quiet` without a word.
+pub(crate) fn run<T, E, R>(
+    items: &[T],
+    threads: usize,
+    quiet: Duration,
+    work: impl Fn(usize, &T, &(dyn Fn(E) + Sync)) -> R + Sync,
+    mut hear: impl FnMut(Heard<E, R>),
+) where
+    T: Sync,
+    E: Send,
+    R: Send,
+{
+    let next = AtomicUsize::new(0);
+    let (sender, receiver) = mpsc::channel::<Heard<E, R>>();
+    let work = &work;
+    thread::scope(|scope| {
+        for _ in 0..threads_for(items.len(), threads) {
+            let sender = sender.clone();
+            let next = &next;
+            scope.spawn(move || loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(index) else {
+                    return;
+                };
+                let tell = |event| {
+                    let _ = sender.send(Heard::Event(index, event));
+                };
+                let result = work(index, item, &tell);
+                let _ = sender.send(Heard::Finished(index, result));
+            });
+        }
+        drop(sender);
+        loop {
+            match receiver.recv_timeout(quiet) {
+                Ok(heard) => hear(heard),
+                Err(mpsc::RecvTimeoutError::Timeout) => hear(Heard::Quiet),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    });
+}
+
+/// Remembers the first failure of a run and stops the workers when it comes.
+pub(crate) struct FirstFailure<'a, Error> {
+    stop: &'a AtomicBool,
+    failure: Option<Error>,
+}
+
+impl<'a, Error> FirstFailure<'a, Error> {
+    pub(crate) fn new(stop: &'a AtomicBool) -> Self {
+        FirstFailure {
+            stop,
+            failure: None,
+        }
+    }
+
+    pub(crate) fn record(&mut self, error: Error) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.failure.get_or_insert(error);
+    }
+
+    pub(crate) fn failed(&self) -> bool {
+        self.failure.is_some()
+    }
+
+    pub(crate) fn into_result(self) -> Result<(), Error> {
+        self.failure.map_or(Ok(()), Err)
+    }
+}
+
+/// For pools with no lease to renew: the calling thread need not wake without a word.
+pub(crate) const NO_QUIET: Duration = Duration::from_secs(3600);
+
+/// Runs `work` on every item, up to `threads` at once, largest work first as the caller orders
+/// it. The bytes the workers report reach `on_bytes` on this thread, which breaks to stop them.
+/// The first failure stops the rest and is returned; stopped, the call returns `Cancelled`.
+pub(crate) fn for_each<T: Sync>(
+    items: &[T],
+    threads: usize,
+    stop: &AtomicBool,
+    work: impl Fn(&T, &(dyn Fn(u64) + Sync)) -> crate::Result<()> + Sync,
+    on_bytes: &mut dyn FnMut(u64) -> std::ops::ControlFlow<()>,
+) -> crate::Result<()> {
+    let mut outcome = FirstFailure::new(stop);
+    run(
+        items,
+        threads,
+        NO_QUIET,
+        |_, item, tell| {
+            if stop.load(Ordering::Relaxed) {
+                return Err(crate::Error::Cancelled);
+            }
+            work(item, tell)
+        },
+        |heard| match heard {
+            Heard::Event(_, bytes) => {
+                if on_bytes(bytes).is_break() {
+                    outcome.record(crate::Error::Cancelled);
+                }
+            }
+            Heard::Finished(_, Err(error)) => outcome.record(error),
+            Heard::Finished(_, Ok(())) | Heard::Quiet => {}
+        },
+    );
+    outcome.into_result()
+}
