@@ -673,3 +673,19 @@ fn a_read_only_point_can_be_validated() {
         distribution::validate(&s.site, &s.package.id, "RO", &mut ignore_progress).unwrap();
     assert!(report.valid, "{report:?}");
 }
+
+#[test]
+fn a_point_still_at_the_retired_version_validates_against_it() {
+    let s = setup("retiredpoint", &["--small-files", "5"]);
+    s.point("DP1");
+    distribute(&s.site, &s.package.id, &["DP1"]);
+    fs::write(s.source.join("sources/ei.cfg"), b"[EditionID]\nEducation\n").unwrap();
+    assert_eq!(reload(&s.site, &s.package.id).content_version, 2);
+
+    let report =
+        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap();
+    assert!(report.valid && report.content_version == 1, "{report:?}");
+    let status = &distribute(&s.site, &s.package.id, &["DP1"])[0];
+    assert_eq!(status.installed_content_version, Some(2));
+    assert_point_valid(&s, "DP1");
+}
