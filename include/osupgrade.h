@@ -23,6 +23,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+// Retired content versions a package keeps unless the site says otherwise.
+#define DEFAULT_RETAINED_CONTENT_VERSIONS 1
+
 // The long operation a progress report is about.
 enum osu_operation
 #ifdef __cplusplus
@@ -403,12 +406,22 @@ osu_status osu_site_create(const char *path, const char *site_code, osu_site **o
 osu_status osu_site_close(osu_site *site);
 
 // Writes the site's summary to `*out_json`: `{"databasePath", "libraryPath", "siteCode",
-// "schemaVersion", "packageCount", "blobCount", "librarySize", "contentSize", "bytesSaved"}`.
+// "schemaVersion", "packageCount", "blobCount", "librarySize", "contentSize", "bytesSaved",
+// "retainedContentVersions"}`.
 // Free it with `osu_string_free`.
 //
 // # Safety
 // `out_json` points to writable storage.
 osu_status osu_site_info(osu_site *site, char **out_json);
+
+// Sets how many retired content versions each package of the site keeps beside its current
+// one (0 to 100; default 1), so that a distribution point still holding one can be validated
+// against it. It takes effect when a package next gets a new content version, which also
+// collects the content only the dropped versions used. `OSU_INVALID_ARGUMENT` above 100.
+//
+// # Safety
+// `site` is a handle `osu_site_open` or `osu_site_create` returned, or NULL.
+osu_status osu_site_set_retained_content_versions(osu_site *site, uint32_t count);
 
 // Frees a string the library returned. NULL is accepted and does nothing.
 //

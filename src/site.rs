@@ -13,6 +13,10 @@ use crate::error::{Error, IoContext, Result};
 pub const DATABASE_FILE_NAME: &str = "site.db";
 /// The site code of a new site when none is given.
 pub const DEFAULT_SITE_CODE: &str = "OSU";
+/// Retired content versions a package keeps unless the site says otherwise.
+pub const DEFAULT_RETAINED_CONTENT_VERSIONS: u32 = 1;
+const MOST_RETAINED_CONTENT_VERSIONS: u32 = 100;
+const RETAINED_SETTING: &str = "retained_content_versions";
 /// Overrides the embedded default site's location.
 pub const SITE_ENVIRONMENT_VARIABLE: &str = "OSUPGRADE_SITE";
 
@@ -37,6 +41,8 @@ pub struct SiteInfo {
     pub content_size: u64,
     /// What single-instance storage saves: content size less library size.
     pub bytes_saved: u64,
+    /// Retired content versions each package keeps beside its current one.
+    pub retained_content_versions: u32,
 }
 
 impl Site {
@@ -127,7 +133,31 @@ impl Site {
             library_size: totals.library_bytes,
             content_size: totals.package_bytes,
             bytes_saved: totals.package_bytes.saturating_sub(totals.library_bytes),
+            retained_content_versions: self.retained_content_versions()?,
         })
+    }
+
+    /// How many retired content versions each package keeps beside its current one, so that a
+    /// point still holding one can be validated against it (default 1).
+    pub fn retained_content_versions(&self) -> Result<u32> {
+        let setting = self.db.setting(RETAINED_SETTING)?;
+        Ok(setting
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(DEFAULT_RETAINED_CONTENT_VERSIONS))
+    }
+
+    /// Sets how many retired content versions each package keeps (0 to 100). It takes effect
+    /// when a package next gets a new content version; the blobs only dropped versions used are
+    /// collected then.
+    pub fn set_retained_content_versions(&self, count: u32) -> Result<()> {
+        if count > MOST_RETAINED_CONTENT_VERSIONS {
+            return Err(Error::invalid_argument(
+                "count",
+                format!("{count} is more than {MOST_RETAINED_CONTENT_VERSIONS} retained content versions"),
+            ));
+        }
+        self.db
+            .write(|db| db.set_setting(RETAINED_SETTING, &count.to_string()))
     }
 
     /// Deletes the blobs no package references any more, and what dead imports left behind.

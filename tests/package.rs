@@ -844,6 +844,26 @@ fn the_previous_content_version_is_kept_and_older_ones_go() {
     let blob = |hash: &str| scratch.join("site/files").join(&hash[..2]).join(hash);
     assert!(blob(&retired_blob).is_file());
     assert!(!blob(&dropped_blob).exists());
+
+    // The count is the site's to set.
+    assert_eq!(site.info().unwrap().retained_content_versions, 1);
+    site.set_retained_content_versions(2).unwrap();
+    assert!(matches!(
+        site.set_retained_content_versions(101),
+        Err(Error::InvalidArgument { .. })
+    ));
+    for change in 4..=6 {
+        fs::write(source.join("sources/ei.cfg"), format!("change {change}")).unwrap();
+        package::reload_content(&site, &id, &mut ignore_progress).unwrap();
+    }
+    assert_eq!(
+        versions(&scratch.join("site")),
+        vec![
+            (5, "retired".to_string()),
+            (6, "retired".to_string()),
+            (7, "ready".to_string())
+        ]
+    );
 }
 
 fn sha256_of_text(text: &str) -> String {

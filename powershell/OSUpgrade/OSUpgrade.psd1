@@ -12,6 +12,7 @@
     FunctionsToExport    = @(
         'New-OSUpgradeSite'
         'Get-OSUpgradeSite'
+        'Set-OSUpgradeSite'
         'Add-OSUpgradePackage'
         'Get-OSUpgradePackage'
         'Set-OSUpgradePackage'

@@ -90,6 +90,17 @@ Describe 'New-OSUpgradeSite and Get-OSUpgradeSite' {
         $failure.CategoryInfo.Category | Should -Be 'ResourceExists'
     }
 
+    It 'sets the retained content versions of a site, from the pipeline too' {
+        $sitePath = Join-Path -Path $TestDrive -ChildPath 'site-retained'
+        New-OSUpgradeSite -Path $sitePath | Out-Null
+        (Get-OSUpgradeSite -SitePath $sitePath).RetainedContentVersions | Should -Be 1
+        $info = Get-OSUpgradeSite -SitePath $sitePath | Set-OSUpgradeSite -RetainedContentVersions 3 -PassThru
+        $info.RetainedContentVersions | Should -Be 3
+        Set-OSUpgradeSite -RetainedContentVersions 0 -SitePath $sitePath -WhatIf
+        (Get-OSUpgradeSite -SitePath $sitePath).RetainedContentVersions | Should -Be 3
+        { Set-OSUpgradeSite -RetainedContentVersions 101 -SitePath $sitePath } | Should -Throw
+    }
+
     It 'creates nothing with -WhatIf' {
         $sitePath = Join-Path -Path $TestDrive -ChildPath 'site-whatif'
         New-OSUpgradeSite -Path $sitePath -WhatIf

@@ -209,6 +209,7 @@ pub(crate) struct SiteInfoJson<'a> {
     library_size: u64,
     content_size: u64,
     bytes_saved: u64,
+    retained_content_versions: u32,
 }
 
 impl<'a> From<&'a SiteInfo> for SiteInfoJson<'a> {
@@ -223,6 +224,7 @@ impl<'a> From<&'a SiteInfo> for SiteInfoJson<'a> {
             library_size: i.library_size,
             content_size: i.content_size,
             bytes_saved: i.bytes_saved,
+            retained_content_versions: i.retained_content_versions,
         }
     }
 }

@@ -79,7 +79,8 @@ pub unsafe extern "C" fn osu_site_close(site: *mut osu_site) -> osu_status {
 }
 
 /// Writes the site's summary to `*out_json`: `{"databasePath", "libraryPath", "siteCode",
-/// "schemaVersion", "packageCount", "blobCount", "librarySize", "contentSize", "bytesSaved"}`.
+/// "schemaVersion", "packageCount", "blobCount", "librarySize", "contentSize", "bytesSaved",
+/// "retainedContentVersions"}`.
 /// Free it with `osu_string_free`.
 ///
 /// # Safety
@@ -96,6 +97,21 @@ pub unsafe extern "C" fn osu_site_info(
         write_record(out_json, &site_path, &info);
         Ok(())
     })
+}
+
+/// Sets how many retired content versions each package of the site keeps beside its current
+/// one (0 to 100; default 1), so that a distribution point still holding one can be validated
+/// against it. It takes effect when a package next gets a new content version, which also
+/// collects the content only the dropped versions used. `OSU_INVALID_ARGUMENT` above 100.
+///
+/// # Safety
+/// `site` is a handle `osu_site_open` or `osu_site_create` returned, or NULL.
+#[no_mangle]
+pub unsafe extern "C" fn osu_site_set_retained_content_versions(
+    site: *mut osu_site,
+    count: u32,
+) -> osu_status {
+    ffi_boundary(|| handles::with_site(site, |site| Ok(site.set_retained_content_versions(count)?)))
 }
 
 /// Frees a string the library returned. NULL is accepted and does nothing.

@@ -26,10 +26,6 @@ pub struct NewPackage<'a> {
     pub comment: &'a str,
 }
 
-/// How many retired content versions a package keeps beside its current one, for points to be
-/// validated against or rolled back to, unless the site's `retained_content_versions` says.
-const RETAINED_CONTENT_VERSIONS: i64 = 1;
-
 /// Adds an upgrade package: checks the source folder, reads its image metadata, hashes every
 /// file into the content library and records the package as content version 1. The package
 /// gets its ID when it is recorded; a failed or cancelled add records nothing, uses up no ID
@@ -91,14 +87,14 @@ fn take_package_id(db: &crate::db::Db, code: &str) -> Result<String> {
 /// Reads the package's source folder again (Configuration Manager's "reload from the original
 /// source location") and, when its content changed, records it as the next content version,
 /// which distribution points then get by redistribution. The version it replaces is kept as
-/// retired (one, or the site's `retained_content_versions`); older ones go, and with them the
+/// retired (as many as `Site::retained_content_versions` says); older ones go, and with them the
 /// blobs only they used. An unchanged source changes nothing.
 pub fn reload_content(site: &Site, id: &str, progress: &mut ProgressFn<'_>) -> Result<Package> {
     let current = get(site, id)?;
     let mut reporter = Reporter::new(progress, Operation::Reload, id);
     let source = read_source(Path::new(&current.source_path), &mut reporter)?;
     let next = begin_import(site, id, "reloaded")?;
-    let retained = retained_content_versions(site)?;
+    let retained = i64::from(site.retained_content_versions()?);
     let imported = import_and_record(
         site,
         id,
@@ -127,14 +123,6 @@ pub fn reload_content(site: &Site, id: &str, progress: &mut ProgressFn<'_>) -> R
             Err(error)
         }
     }
-}
-
-fn retained_content_versions(site: &Site) -> Result<i64> {
-    let setting = site.db().setting("retained_content_versions")?;
-    Ok(setting
-        .and_then(|value| value.parse::<i64>().ok())
-        .filter(|count| *count >= 0)
-        .unwrap_or(RETAINED_CONTENT_VERSIONS))
 }
 
 pub fn get(site: &Site, id: &str) -> Result<Package> {

@@ -73,7 +73,15 @@ static void test_open_and_create(void) {
     char *json = NULL;
     osu_site_info(site, &json);
     CHECK(contains(json, "\"siteCode\":\"LAB\"") && contains(json, "\"sitePath\":"), "%s", json);
+    CHECK(contains(json, "\"retainedContentVersions\":1"), "one retired version by default: %s", json);
     osu_string_free(json);
+    CHECK(osu_site_set_retained_content_versions(site, 3) == OSU_OK, "set retained versions");
+    osu_site_info(site, &json);
+    CHECK(contains(json, "\"retainedContentVersions\":3"), "%s", json);
+    osu_string_free(json);
+    status = osu_site_set_retained_content_versions(site, 1000);
+    CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "count"),
+          "1000 retained versions gives %s", osu_status_name(status));
     osu_site_close(site);
     status = osu_site_create(path_in_scratch("created"), NULL, &site);
     CHECK(status == OSU_CONFLICT, "creating over a site gives %s", osu_status_name(status));

@@ -28,6 +28,9 @@ namespace OsUpgrade
         internal static extern OsUpgradeStatus osu_site_info(SiteHandle site, out IntPtr json);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_site_set_retained_content_versions(SiteHandle site, uint count);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern OsUpgradeStatus osu_package_add(
             SiteHandle site,
             byte[] sourcePath,

@@ -115,6 +115,22 @@ namespace OsUpgrade
         }
 
         /// <summary>
+        /// Sets how many retired content versions each package keeps beside its current one (0 to
+        /// 100; default 1). It takes effect when a package next gets a new content version.
+        /// </summary>
+        /// <param name="count">The number of retired versions to keep.</param>
+        /// <exception cref="OsUpgradeInvalidArgumentException">The count is negative or above 100.</exception>
+        public void SetRetainedContentVersions(int count)
+        {
+            if (count < 0)
+            {
+                throw new OsUpgradeInvalidArgumentException(OsUpgradeStatus.InvalidArgument, "count: must not be negative");
+            }
+
+            Native.ThrowIfFailed(NativeMethods.osu_site_set_retained_content_versions(Handle, (uint)count));
+        }
+
+        /// <summary>
         /// Adds an upgrade package from a Windows setup source folder (setup.exe at its root,
         /// sources\install.wim or sources\install.esd): every file goes into the content library, the
         /// metadata of every image index is read, and the package is recorded with a new ID. A failed

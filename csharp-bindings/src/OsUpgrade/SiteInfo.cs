@@ -15,6 +15,7 @@ namespace OsUpgrade
         /// <param name="librarySize">Bytes the library holds.</param>
         /// <param name="contentSize">Bytes of all packages' content, each counted on its own.</param>
         /// <param name="bytesSaved">What single-instance storage saves.</param>
+        /// <param name="retainedContentVersions">Retired content versions each package keeps.</param>
         /// <param name="sitePath">The database path of the site the record came from.</param>
         [JsonConstructor]
         public SiteInfo(
@@ -27,9 +28,11 @@ namespace OsUpgrade
             long librarySize,
             long contentSize,
             long bytesSaved,
+            int retainedContentVersions,
             string sitePath)
         {
             SitePath = sitePath;
+            RetainedContentVersions = retainedContentVersions;
             DatabasePath = databasePath;
             LibraryPath = libraryPath;
             SiteCode = siteCode;
@@ -73,5 +76,11 @@ namespace OsUpgrade
 
         /// <summary>What single-instance storage saves: content size less library size.</summary>
         public long BytesSaved { get; }
+
+        /// <summary>
+        /// Retired content versions each package keeps beside its current one, so that a point still
+        /// holding one can be validated against it (<see cref="Site.SetRetainedContentVersions"/>).
+        /// </summary>
+        public int RetainedContentVersions { get; }
     }
 }

@@ -192,6 +192,17 @@ namespace OsUpgrade.Tests
         }
 
         [Fact]
+        public void The_retained_content_versions_are_the_sites_to_set()
+        {
+            using var site = OpenSite();
+            Assert.Equal(1, site.GetInfo().RetainedContentVersions);
+            site.SetRetainedContentVersions(3);
+            Assert.Equal(3, site.GetInfo().RetainedContentVersions);
+            Assert.Throws<OsUpgradeInvalidArgumentException>(() => site.SetRetainedContentVersions(101));
+            Assert.Throws<OsUpgradeInvalidArgumentException>(() => site.SetRetainedContentVersions(-1));
+        }
+
+        [Fact]
         public void Null_and_blank_arguments_are_refused()
         {
             using var site = OpenSite();

@@ -3,9 +3,11 @@ function Get-OSUpgradeSite {
     .SYNOPSIS
         Gets the summary of an OSUpgrade site.
     .DESCRIPTION
-        Opens the site (creating it when it does not exist yet) and returns its summary: where its
-        database and content library are, its site code, schema version, how many packages it holds,
-        the size of its content library and how many bytes single-instance storage saves.
+        Opens the site and returns its summary: where its database and content library are, its site
+        code, schema version, how many packages it holds, the size of its content library, how many
+        bytes single-instance storage saves and how many retired content versions each package keeps.
+        A path that holds no site is an error (New-OSUpgradeSite creates one); the embedded default
+        is created on first use.
     .PARAMETER SitePath
         The site's database file or the folder that holds site.db. Default: $env:OSUPGRADE_SITE,
         else %ProgramData%\OSUpgrade on Windows and ~/.local/share/osupgrade elsewhere.

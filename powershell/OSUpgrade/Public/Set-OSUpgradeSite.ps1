@@ -1,0 +1,65 @@
+function Set-OSUpgradeSite {
+    <#
+    .SYNOPSIS
+        Changes the settings of an OSUpgrade site.
+    .DESCRIPTION
+        Sets how many retired content versions each package keeps beside its current one (0 to 100;
+        a new site keeps 1). A reload (or, later, servicing) that gives a package a new content
+        version retires the current one; a distribution point that still holds a retired version can
+        be validated against it. The setting takes effect when a package next gets a new content
+        version, which also removes the content only the dropped versions used.
+    .PARAMETER RetainedContentVersions
+        Retired content versions each package keeps, 0 to 100.
+    .PARAMETER PassThru
+        Outputs the site's summary after the change.
+    .PARAMETER SitePath
+        The site's database file or the folder that holds site.db. Default: $env:OSUPGRADE_SITE,
+        else %ProgramData%\OSUpgrade on Windows and ~/.local/share/osupgrade elsewhere.
+    .EXAMPLE
+        Set-OSUpgradeSite -RetainedContentVersions 2
+
+        Keeps the two content versions before the current one of every package in the default site.
+    .EXAMPLE
+        Get-OSUpgradeSite -SitePath D:\Sites\Lab | Set-OSUpgradeSite -RetainedContentVersions 0 -PassThru
+
+        Keeps no retired versions in the Lab site and shows its summary.
+    .INPUTS
+        OsUpgrade.SiteInfo (by its SitePath).
+    .OUTPUTS
+        OsUpgrade.SiteInfo, with -PassThru.
+    .LINK
+        Get-OSUpgradeSite
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([OsUpgrade.SiteInfo])]
+    param(
+        [Parameter(Mandatory)]
+        [ValidateRange(0, 100)]
+        [int] $RetainedContentVersions,
+
+        [Parameter()]
+        [switch] $PassThru,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [string] $SitePath
+    )
+
+    process {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+        try {
+            $target = $site.GetInfo().DatabasePath
+            if ($PSCmdlet.ShouldProcess($target, "Keep $RetainedContentVersions retired content version(s) per package")) {
+                $site.SetRetainedContentVersions($RetainedContentVersions)
+                if ($PassThru) {
+                    $site.GetInfo()
+                }
+            }
+        }
+        catch {
+            $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $SitePath))
+        }
+        finally {
+            $site.Dispose()
+        }
+    }
+}
