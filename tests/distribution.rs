@@ -662,7 +662,9 @@ fn a_read_only_point_can_be_validated() {
     let point = mount.join("dp");
     distribution::add_point(&s.site, "RO", point.to_str().unwrap(), "").unwrap();
     distribute(&s.site, &s.package.id, &["RO"]);
-    fs::remove_file(point.join(format!(".osupgrade/{}.lock", s.package.id))).unwrap();
+    // An altered file too: validation must report it without writing to the point.
+    let altered = s.tree(&point).join("sources/ei.cfg");
+    fs::write(&altered, b"altered").unwrap();
     let remounted = Command::new("mount")
         .args(["-o", "remount,ro"])
         .arg(&mount)
@@ -671,7 +673,29 @@ fn a_read_only_point_can_be_validated() {
     assert!(remounted.success());
     let report =
         distribution::validate(&s.site, &s.package.id, "RO", &mut ignore_progress).unwrap();
-    assert!(report.valid, "{report:?}");
+    assert_eq!(
+        report.altered,
+        vec!["sources/ei.cfg".to_string()],
+        "{report:?}"
+    );
+    let remount = |mode: &str| {
+        let done = Command::new("mount")
+            .args(["-o", &format!("remount,{mode}")])
+            .arg(&mount)
+            .status()
+            .unwrap();
+        assert!(done.success());
+    };
+    remount("rw");
+    fs::remove_file(point.join(format!(".osupgrade/{}.lock", s.package.id))).unwrap();
+    remount("ro");
+    let report =
+        distribution::validate(&s.site, &s.package.id, "RO", &mut ignore_progress).unwrap();
+    assert_eq!(
+        report.altered.len(),
+        1,
+        "without a lock file too: {report:?}"
+    );
 }
 
 #[test]

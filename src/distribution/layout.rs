@@ -52,6 +52,13 @@ pub(super) struct InstalledManifest {
     pub files: Vec<InstalledFile>,
 }
 
+/// A package's lock held for reading it on a point.
+pub(super) struct ReadLock {
+    _file: Option<File>,
+    /// True when this process may write to the point (and so finish a switch, mark files).
+    pub writable: bool,
+}
+
 /// What a tree on a point holds, found without following links.
 #[derive(Debug, Default)]
 pub(super) struct TreeListing {
@@ -145,22 +152,31 @@ impl PointPackage {
         self.hold(file, point_name, &path)
     }
 
-    /// The lock for reading only: on a point this process cannot write to, an existing lock file
-    /// is taken shared, and a missing one means no one of ours is changing it from here.
-    pub fn lock_for_reading(&self, point_name: &str) -> Result<Option<File>> {
+    /// The lock for reading: the package's lock where this process may write to the point;
+    /// where it may not, an existing lock file taken shared (a missing one means no one of ours
+    /// is changing it from here). `writable` says which.
+    pub fn lock_for_reading(&self, point_name: &str) -> Result<ReadLock> {
         match self.lock(point_name) {
             Err(Error::Io { source, .. }) if is_read_only(&source) => {}
-            other => return other.map(Some),
+            other => {
+                return other.map(|file| ReadLock {
+                    _file: Some(file),
+                    writable: true,
+                })
+            }
         }
         let path = self.lock_path();
-        let Ok(file) = File::open(&path) else {
-            return Ok(None);
-        };
-        match file.try_lock_shared() {
-            Ok(()) => Ok(Some(file)),
-            Err(fs::TryLockError::WouldBlock) => Err(self.busy(point_name, &path)),
-            Err(fs::TryLockError::Error(_)) => Ok(None),
-        }
+        let shared = File::open(&path)
+            .ok()
+            .and_then(|file| match file.try_lock_shared() {
+                Ok(()) => Some(Ok(file)),
+                Err(fs::TryLockError::WouldBlock) => Some(Err(self.busy(point_name, &path))),
+                Err(fs::TryLockError::Error(_)) => None,
+            });
+        Ok(ReadLock {
+            _file: shared.transpose()?,
+            writable: false,
+        })
     }
 
     fn hold(&self, file: File, point_name: &str, path: &Path) -> Result<File> {

@@ -30,7 +30,7 @@ pub fn validate(
     let place = PointPackage::new(Path::new(&point.path), &package.id);
     let report = {
         let lock = place.lock_for_reading(&point.name)?;
-        if lock.is_some() {
+        if lock.writable {
             // A switch a crash cut short is finished first: validation reports what is there.
             place.prepare_folders(false)?;
             place.finish_switch()?;
@@ -43,7 +43,7 @@ pub fn validate(
             )
         })?;
         let report = check(&place, &installed, &point.name, progress)?;
-        if lock.is_some() {
+        if lock.writable {
             distrust_altered(&place, installed, &report)?;
         }
         report
