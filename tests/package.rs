@@ -930,3 +930,33 @@ fn a_conflict_names_the_stored_name_and_version() {
         "{error}"
     );
 }
+
+#[test]
+fn a_live_sites_staging_survives_another_sites_cleanup_however_old() {
+    let scratch = Scratch::new("livestaging");
+    let a = make_source(&scratch.join("a"), &["--small-files", "3"]);
+    let b = make_source(&scratch.join("b"), &["--small-files", "3"]);
+    let first = open_site(&scratch);
+    add(&first, &a, "First", "1").unwrap();
+    let staging = scratch.join("site/files/.staging");
+    let owned: Vec<_> = fs::read_dir(&staging)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(owned.len(), 1, "{owned:?}");
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86400);
+    fs::File::open(&owned[0])
+        .unwrap()
+        .set_modified(two_days_ago)
+        .unwrap();
+
+    let second = open_site(&scratch);
+    add(&second, &b, "Second", "1").unwrap();
+    assert!(
+        owned[0].is_dir(),
+        "another site's cleanup removed a live staging folder"
+    );
+    fs::write(a.join("sources/new.cab"), b"more").unwrap();
+    add(&first, &a, "First again", "1").unwrap();
+}

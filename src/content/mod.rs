@@ -77,7 +77,7 @@ impl ContentLibrary {
         if importer.is_empty() || fs::symlink_metadata(&folder).is_err() {
             return false;
         }
-        !owner_is_gone(&folder)
+        owner_alive(&folder).unwrap_or(true)
     }
 
     /// This instance's staging folder, made and locked on first use.
@@ -86,7 +86,7 @@ impl ContentLibrary {
             .own_staging
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((folder, _)) = own.as_ref() {
+        if let Some((folder, _)) = own.as_ref().filter(|(folder, _)| folder.is_dir()) {
             return Ok(folder.clone());
         }
         static INSTANCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -95,11 +95,15 @@ impl ContentLibrary {
             std::process::id(),
             INSTANCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
-        fs::create_dir_all(&folder).at(&folder)?;
-        let lock_path = folder.join(OWNER_LOCK);
+        // Made under a name that collection judges by age only, locked, then published: another
+        // process never sees the folder with its lock not yet taken.
+        let unpublished = folder.with_extension("new");
+        fs::create_dir_all(&unpublished).at(&unpublished)?;
+        let lock_path = unpublished.join(OWNER_LOCK);
         let lock = File::create(&lock_path).at(&lock_path)?;
         // Where the file system has no locks, age decides (see remove_abandoned_staging).
         let _ = lock.try_lock();
+        fs::rename(&unpublished, &folder).at(&folder)?;
         *own = Some((folder.clone(), lock));
         Ok(folder)
     }
@@ -168,8 +172,9 @@ impl ContentLibrary {
     }
 
     /// Removes what dead processes left in the staging area: a staging folder whose owner's lock
-    /// can be taken belongs to a process that is gone, whatever its age. Loose files and folders
-    /// on file systems without locks go once they are a day old.
+    /// can be taken belongs to a process that is gone, whatever its age; one whose lock is held
+    /// stays, however old. Where the lock cannot tell (loose files, a file system without
+    /// locks), what is a day old goes.
     pub fn remove_abandoned_staging(&self) -> Result<()> {
         let dir = self.staging_dir();
         let own = self
@@ -183,7 +188,13 @@ impl ContentLibrary {
             if Some(&path) == own.as_ref() {
                 continue;
             }
-            if owner_is_gone(&path) || is_old(&path) {
+            let unpublished = path.extension().is_some_and(|e| e == "new");
+            let abandoned = match owner_alive(&path).filter(|_| !unpublished) {
+                Some(alive) => !alive,
+                // A loose file, a folder its owner died before locking, or no locks here.
+                None => is_old(&path),
+            };
+            if abandoned {
                 let _ = fs::remove_dir_all(&path).or_else(|_| fs::remove_file(&path));
             }
         }
@@ -203,13 +214,15 @@ impl Drop for ContentLibrary {
     }
 }
 
-/// True when no one holds the folder's owner lock (taking it proves it); false while its owner
-/// lives, or when the file system cannot tell.
-fn owner_is_gone(folder: &Path) -> bool {
-    let Ok(lock) = File::open(folder.join(OWNER_LOCK)) else {
-        return false;
-    };
-    lock.try_lock().is_ok()
+/// Whether the owner of a staging folder lives: its lock is held (true) or can be taken (false);
+/// `None` where that cannot be told.
+fn owner_alive(folder: &Path) -> Option<bool> {
+    let lock = File::open(folder.join(OWNER_LOCK)).ok()?;
+    match lock.try_lock() {
+        Ok(()) => Some(false),
+        Err(fs::TryLockError::WouldBlock) => Some(true),
+        Err(fs::TryLockError::Error(_)) => None,
+    }
 }
 
 fn is_old(path: &Path) -> bool {

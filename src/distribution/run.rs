@@ -15,8 +15,7 @@ use crate::progress::{Operation, Phase, Progress, ProgressFn, Throttle};
 use crate::site::Site;
 
 /// How often a running distribution renews its jobs' lease and records how far they got, for
-/// readers in other processes; a lease not renewed for two minutes (the status queries' limit)
-/// marks a job interrupted.
+/// readers in other processes.
 const LEASE_RENEWAL: Duration = Duration::from_secs(1);
 /// A distribution not heard of for this long belongs to a process that died.
 const LEASE_EXPIRY: Duration = Duration::from_secs(120);
