@@ -399,7 +399,8 @@ osu_status osu_site_open(const char *path, const char *site_code, osu_site **out
 osu_status osu_site_create(const char *path, const char *site_code, osu_site **out_site);
 
 // Closes a site handle. NULL is accepted and does nothing; a handle that is not open gives
-// `OSU_INVALID_HANDLE`. A call still running on the handle in another thread finishes first.
+// `OSU_INVALID_HANDLE`. A call still running on the handle in another thread finishes first;
+// closing it from inside a callback of a call running on it gives `OSU_BUSY` and leaves it open.
 //
 // # Safety
 // None beyond passing a value `osu_site_open` returned, or NULL; any other value is refused.

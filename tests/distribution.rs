@@ -79,6 +79,10 @@ fn a_point_needs_an_absolute_writable_folder_and_a_unique_name() {
         distribution::get_point(&s.site, "DP1"),
         Err(Error::NotFound { .. })
     ));
+    assert!(matches!(
+        distribution::get_point(&s.site, ""),
+        Err(Error::InvalidArgument { .. })
+    ));
 }
 
 #[test]

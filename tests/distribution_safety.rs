@@ -112,19 +112,24 @@ fn a_switch_killed_at_any_step_leaves_one_version_and_the_next_run_finishes_it()
         "switch: next tree moved in",
         "switch: manifest committed",
     ];
-    for step in steps {
-        let (s, v1, v2) = two_versions("killstep");
-        let tree = s.tree(&s.scratch.join("points/DP1"));
-        redistribute_in_child(&s, Some(step), None);
-        assert_one_version_or_none(&tree, &v1, &v2, step);
-        // Validation after the crash finishes a journalled switch and reports one version.
-        if let Ok(report) =
-            distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress)
-        {
-            assert!(report.valid, "killed at {step}: {report:?}");
+    // After each kill, either validation or the next distribution comes first.
+    for validate_first in [true, false] {
+        for step in steps {
+            let (s, v1, v2) = two_versions("killstep");
+            let tree = s.tree(&s.scratch.join("points/DP1"));
+            redistribute_in_child(&s, Some(step), None);
             assert_one_version_or_none(&tree, &v1, &v2, step);
+            if validate_first {
+                // Validation finishes a journalled switch and reports one version.
+                if let Ok(report) =
+                    distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress)
+                {
+                    assert!(report.valid, "killed at {step}: {report:?}");
+                    assert_one_version_or_none(&tree, &v1, &v2, step);
+                }
+            }
+            assert_finished_at_version_2(&s, &v2);
         }
-        assert_finished_at_version_2(&s, &v2);
     }
 }
 
@@ -249,4 +254,25 @@ fn a_point_whose_folder_was_removed_is_made_again_by_the_next_distribution() {
     let (s, _, v2) = two_versions("pointgone");
     fs::remove_dir_all(s.scratch.join("points/DP1")).unwrap();
     assert_finished_at_version_2(&s, &v2);
+}
+
+#[test]
+fn a_link_planted_as_the_lock_file_is_replaced_not_opened() {
+    let (s, _, v2) = two_versions("linklock");
+    let point = s.scratch.join("points/DP1");
+    let outside = s.scratch.join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    let lock = point.join(format!(".osupgrade/{}.lock", s.package.id));
+    let _ = fs::remove_file(&lock);
+    symlink(outside.join("created-by-osupgrade"), &lock).unwrap();
+    distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap();
+    assert_finished_at_version_2(&s, &v2);
+    assert!(
+        files_below(&outside).is_empty(),
+        "a file was made through the link"
+    );
+    assert!(!fs::symlink_metadata(&lock)
+        .unwrap()
+        .file_type()
+        .is_symlink());
 }

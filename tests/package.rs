@@ -772,6 +772,18 @@ fn a_killed_add_leaves_nothing_once_the_library_is_next_written() {
     let site = open_site(&scratch);
     let added = add(&site, &small, "Windows 10", "1").unwrap();
     assert_eq!(added.id, "OSU00001", "the killed add used up an ID");
+    let db = rusqlite::Connection::open(scratch.join("site/site.db")).unwrap();
+    let importing: i64 = db
+        .query_row(
+            "SELECT count(*) FROM packages WHERE state <> 'ready'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        importing, 0,
+        "the killed add's records are still in the site"
+    );
     assert!(
         staging_is_empty(&scratch.join("site")),
         "the killed add's files are still staged"

@@ -143,10 +143,11 @@ impl PointPackage {
     pub fn lock(&self, point_name: &str) -> Result<File> {
         ensure_real_folder(&self.control_folder())?;
         let path = self.lock_path();
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
+        // A link planted where the lock file belongs is removed, never opened through.
+        if fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file() || is_link(&m)) {
+            remove_entry(&path)?;
+        }
+        let file = no_follow(OpenOptions::new().create(true).truncate(false).write(true))
             .open(&path)
             .at(&path)?;
         self.hold(file, point_name, &path)
@@ -269,6 +270,18 @@ fn write_manifest(path: &Path, manifest: &InstalledManifest) -> Result<PathBuf> 
         .and_then(|mut file| file.write_all(&text))
         .at(&temp)?;
     Ok(temp)
+}
+
+/// Opening refuses a link at the last component, should one be planted after the look.
+#[cfg(unix)]
+fn no_follow(options: &mut OpenOptions) -> &mut OpenOptions {
+    use std::os::unix::fs::OpenOptionsExt;
+    options.custom_flags(libc::O_NOFOLLOW)
+}
+
+#[cfg(not(unix))]
+fn no_follow(options: &mut OpenOptions) -> &mut OpenOptions {
+    options
 }
 
 fn is_read_only(error: &io::Error) -> bool {

@@ -77,6 +77,12 @@ fn refuse_site_folders(site: &Site, folder: &Path) -> Result<()> {
 }
 
 pub fn get_point(site: &Site, name: &str) -> Result<DistributionPoint> {
+    if name.is_empty() {
+        return Err(Error::invalid_argument(
+            "distribution_point",
+            "is empty: name a distribution point",
+        ));
+    }
     site.db()
         .distribution_point(name)?
         .ok_or_else(|| Error::not_found("distribution point", name))

@@ -83,8 +83,11 @@ impl DistributionPlan {
 /// gives the target hash. Blobs already verified into staging by an earlier run are not
 /// copied again.
 pub(super) fn plan_distribution(job: &Job<'_>, cancel: &AtomicBool) -> Result<DistributionPlan> {
-    job.place.prepare_folders(true)?;
+    // A switch a crash cut short is finished first (that clears the staging folder), then the
+    // folders this run works in are made.
+    job.place.prepare_folders(false)?;
     job.place.finish_switch()?;
+    job.place.prepare_folders(true)?;
     let installed = job.place.installed();
     let recorded: HashMap<&str, &InstalledFile> = installed
         .iter()
@@ -248,7 +251,7 @@ fn name_the_file(error: Error, job: &Job<'_>, path: &str) -> Error {
     match error {
         Error::DamagedContent { what, reason } => Error::DamagedContent {
             what: format!(
-                "{path} of package {} ({what}); distribution point '{}' keeps its previous version",
+                "{path} of package {} ({what}); distribution point '{}' keeps what it held",
                 job.place.package_id, job.point_name
             ),
             reason,

@@ -60,11 +60,7 @@ pub(crate) fn with_site<T>(
     let site = open_site(handle)?;
     let this_thread = thread::current().id();
     if *lock(&site.user) == Some(this_thread) {
-        return Err(CallError::Core(Error::Busy(
-            "site: the handle is busy with the call whose callback made this one; \
-             open a second handle to the same site to use it from a callback"
-                .into(),
-        )));
+        return Err(busy_from_callback());
     }
     let guard = lock(&site.site);
     *lock(&site.user) = Some(this_thread);
@@ -92,10 +88,23 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Forgets a handle; the site closes once no call is using it.
+/// Forgets a handle; the site closes once no call is using it. Closing it from inside a
+/// callback of a call still running on it is refused as busy.
 pub(crate) fn release(handle: *mut osu_site) -> Result<(), CallError> {
+    let site = open_site(handle)?;
+    if *lock(&site.user) == Some(thread::current().id()) {
+        return Err(busy_from_callback());
+    }
     registry()
         .remove(&(handle as usize))
         .map(drop)
         .ok_or(CallError::InvalidHandle)
+}
+
+fn busy_from_callback() -> CallError {
+    CallError::Core(Error::Busy(
+        "site: the handle is busy with the call whose callback made this one; \
+         open a second handle to the same site to use it from a callback"
+            .into(),
+    ))
 }

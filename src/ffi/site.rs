@@ -64,7 +64,8 @@ pub unsafe extern "C" fn osu_site_create(
 }
 
 /// Closes a site handle. NULL is accepted and does nothing; a handle that is not open gives
-/// `OSU_INVALID_HANDLE`. A call still running on the handle in another thread finishes first.
+/// `OSU_INVALID_HANDLE`. A call still running on the handle in another thread finishes first;
+/// closing it from inside a callback of a call running on it gives `OSU_BUSY` and leaves it open.
 ///
 /// # Safety
 /// None beyond passing a value `osu_site_open` returned, or NULL; any other value is refused.

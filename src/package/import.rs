@@ -64,8 +64,9 @@ fn import_content(
     entries: &[SourceEntry],
     reporter: &mut Reporter<'_, '_>,
 ) -> Result<(u64, u64)> {
-    // Whatever a killed import left behind goes before this one adds to the library.
-    site.library().remove_abandoned_staging()?;
+    // Whatever a killed import left behind (its records, its blobs, its staged files) goes
+    // before this one adds to the library.
+    site.collect_garbage()?;
     let folders: Vec<FileRecord> = entries
         .iter()
         .filter(|e| e.is_folder)

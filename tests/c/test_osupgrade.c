@@ -347,6 +347,7 @@ struct reentry {
     int calls;
     osu_status inner_status;
     int message_says_why;
+    osu_status close_status;
 };
 
 /* Calls back into the library on the handle whose call is reporting progress. */
@@ -357,6 +358,7 @@ static int32_t on_progress_calling_back(const osu_progress *progress, void *user
     reentry->calls++;
     reentry->inner_status = osu_package_list(reentry->site, NULL, &json);
     reentry->message_says_why = contains(osu_last_error_message(), "callback");
+    reentry->close_status = osu_site_close(reentry->site);
     osu_string_free(json);
     return 0;
 }
@@ -372,6 +374,7 @@ static void test_callback_calling_back(void) {
     CHECK(reentry.calls > 0, "no progress was reported");
     CHECK(reentry.inner_status == OSU_BUSY, "the inner call gave %s", osu_status_name(reentry.inner_status));
     CHECK(reentry.message_says_why, "the inner call's message does not say why");
+    CHECK(reentry.close_status == OSU_BUSY, "closing from the callback gave %s", osu_status_name(reentry.close_status));
     osu_string_free(json);
     status = osu_package_list(site, NULL, &json);
     CHECK(status == OSU_OK && contains(json, "Reentry"), "the handle works after the call");
