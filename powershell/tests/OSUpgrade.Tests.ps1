@@ -357,14 +357,19 @@ Describe 'Distribution points and content distribution' {
     }
 
     It 'writes a non-terminating error for each failed job, with its class, and goes on' {
-        # A folder where the point's lock file belongs: that job fails with an I/O error.
-        $lockPath = Join-Path -Path $pointsPath -ChildPath "DP1/.osupgrade/$($package.Id).lock"
-        New-Item -ItemType Directory -Path $lockPath -Force | Out-Null
+        # DP1's control folder made immutable (even root cannot add the lock file there): that
+        # job fails with an I/O error. A link or folder planted there would be replaced instead.
+        $control = Join-Path -Path $pointsPath -ChildPath 'DP1/.osupgrade'
+        & chattr +i $control 2>$null
+        if ($LASTEXITCODE -ne 0) {
+            Set-ItResult -Skipped -Because 'this file system cannot make a folder immutable'
+            return
+        }
         try {
             $output = @(Invoke-Capturing { Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1, DP2 -SitePath $sitePath })
         }
         finally {
-            Remove-Item -LiteralPath $lockPath -Recurse -Force
+            & chattr -i $control
         }
         $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
         ($output | Where-Object { $_ -is [OsUpgrade.DistributionStatus] }).State | Should -Be @('Failed', 'Installed')
