@@ -13,7 +13,10 @@ pub mod lifecycle;
 pub mod model;
 pub mod package;
 pub mod progress;
+pub mod schedule;
+pub mod servicing;
 pub mod site;
+pub mod updates;
 
 pub use error::{Error, ErrorKind, Result};
 pub use image::ImageInfo;

@@ -145,3 +145,244 @@ pub struct FileRecord {
     pub sha256: Option<String>,
     pub size: u64,
 }
+
+/// What kind of update a file is; servicing installs them in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UpdateClassification {
+    /// A servicing stack update (SSU): goes first, the others need it.
+    ServicingStack,
+    /// A latest cumulative update (LCU).
+    Cumulative,
+    /// A Safe OS dynamic update, for WinRE.
+    SafeOs,
+    /// A Setup dynamic update, for boot.wim and the setup files of the medium.
+    Setup,
+    Other,
+}
+
+impl UpdateClassification {
+    pub const ALL: [UpdateClassification; 5] = [
+        UpdateClassification::ServicingStack,
+        UpdateClassification::Cumulative,
+        UpdateClassification::SafeOs,
+        UpdateClassification::Setup,
+        UpdateClassification::Other,
+    ];
+
+    /// The name the site database and every front end use.
+    pub fn name(self) -> String {
+        format!("{self:?}")
+    }
+
+    pub fn parse(name: &str) -> Option<UpdateClassification> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.name().eq_ignore_ascii_case(name))
+    }
+}
+
+/// An update file in the site's catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Update {
+    /// The KB number and architecture, `KB5034441-x64`.
+    pub id: String,
+    pub kb: String,
+    pub title: String,
+    pub classification: UpdateClassification,
+    pub architecture: String,
+    /// `Windows 10` or `Windows 11`, as the file name tells, or "".
+    pub product: String,
+    /// The OS builds (e.g. 19045) it applies to; empty: every build of `product`.
+    pub builds: Vec<u32>,
+    /// YYYY-MM-DD, or "" when unknown.
+    pub release_date: String,
+    /// KB numbers it replaces.
+    pub supersedes: Vec<String>,
+    pub file_name: String,
+    pub sha256: String,
+    pub size: u64,
+    pub imported_at: String,
+}
+
+/// An update an image of a package holds: found in it when it was imported, or applied by
+/// servicing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedUpdate {
+    pub package_id: String,
+    /// `install` (sources/install.wim or .esd) or `boot` (sources/boot.wim).
+    pub image: String,
+    pub image_index: u32,
+    pub kb: String,
+    /// The build the update brings (`19041.1415`), where the image says so.
+    pub build: String,
+    /// The catalog update servicing applied; `None` for what the image held.
+    pub update_id: Option<String>,
+    /// `image` or `serviced`.
+    pub origin: String,
+    pub run_id: Option<i64>,
+    /// The content version the update first appeared in.
+    pub content_version: i64,
+    pub applied_at: String,
+}
+
+/// An update that applies to a package, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicableUpdate {
+    pub update: Update,
+    pub package_id: String,
+    /// The indexes of install.wim it applies to.
+    pub image_indexes: Vec<u32>,
+}
+
+/// When a schedule runs. Times of day come from the schedule's start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recurrence {
+    /// Once, at the start.
+    Once,
+    /// Every N hours from the start.
+    Hours(u32),
+    /// Every N days at the start's time of day.
+    Days(u32),
+    /// Every week on these days (0 = Sunday … 6 = Saturday).
+    Weekly(Vec<u8>),
+    /// Every month on this day (1–31; a month without it runs on its last day).
+    MonthlyOnDay(u8),
+    /// Every month on the Nth (1–4, or 5 for the last) weekday (0 = Sunday), plus
+    /// `offset_days`: "second Tuesday + 7 days" follows Patch Tuesday by a week.
+    MonthlyOnWeekday {
+        week: u8,
+        weekday: u8,
+        offset_days: u8,
+    },
+}
+
+/// A servicing schedule of a package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    pub id: i64,
+    pub package_id: String,
+    pub update_ids: Vec<String>,
+    pub recurrence: Recurrence,
+    /// YYYY-MM-DDTHH:MM:SS, in UTC when `utc`, else in the runner's local time.
+    pub start: String,
+    pub utc: bool,
+    pub continue_on_error: bool,
+    pub update_distribution_points: bool,
+    pub remove_superseded: bool,
+    /// Service sources/boot.wim too, with the Setup and servicing stack updates.
+    pub service_boot_image: bool,
+    pub enabled: bool,
+    /// UTC; `None` once the schedule has no more runs.
+    pub next_run_at: Option<String>,
+    pub created_at: String,
+    pub modified_at: String,
+}
+
+/// A servicing run's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunState {
+    Running,
+    Succeeded,
+    /// Continue-on-error let some updates fail; the rest were applied.
+    PartiallySucceeded,
+    Failed,
+}
+
+impl RunState {
+    pub(crate) fn parse(text: &str) -> Option<RunState> {
+        [
+            RunState::Running,
+            RunState::Succeeded,
+            RunState::PartiallySucceeded,
+            RunState::Failed,
+        ]
+        .into_iter()
+        .find(|state| format!("{state:?}") == text)
+    }
+}
+
+/// One update's result on one image of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdateResult {
+    pub update_id: String,
+    pub image: String,
+    pub image_index: u32,
+    /// `Installed`, `Failed`, or `NotRun` (a run that stopped before it).
+    pub state: String,
+    pub exit_code: Option<i64>,
+    pub message: String,
+}
+
+/// A servicing run of a package (ConfigMgr's SMS_ImageServicingProgress).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServicingRun {
+    pub id: i64,
+    pub schedule_id: Option<i64>,
+    pub package_id: String,
+    pub state: RunState,
+    pub engine: String,
+    pub content_version_from: i64,
+    /// The content version the run made; `None` when it made none.
+    pub content_version_to: Option<i64>,
+    pub error: String,
+    pub error_kind: Option<ErrorKind>,
+    /// The engine's log of the run.
+    pub log_path: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub results: Vec<UpdateResult>,
+}
+
+impl std::fmt::Display for Recurrence {
+    /// The compact form the site database stores: `once`, `hours:6`, `days:1`, `weekly:2,4`,
+    /// `monthlyOnDay:31`, `monthlyOnWeekday:2,2,7` (week, weekday, offset days).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Recurrence::Once => write!(f, "once"),
+            Recurrence::Hours(n) => write!(f, "hours:{n}"),
+            Recurrence::Days(n) => write!(f, "days:{n}"),
+            Recurrence::Weekly(days) => {
+                let days: Vec<String> = days.iter().map(u8::to_string).collect();
+                write!(f, "weekly:{}", days.join(","))
+            }
+            Recurrence::MonthlyOnDay(day) => write!(f, "monthlyOnDay:{day}"),
+            Recurrence::MonthlyOnWeekday {
+                week,
+                weekday,
+                offset_days,
+            } => write!(f, "monthlyOnWeekday:{week},{weekday},{offset_days}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Recurrence {
+    type Err = String;
+
+    fn from_str(text: &str) -> std::result::Result<Recurrence, String> {
+        let (kind, values) = text.split_once(':').unwrap_or((text, ""));
+        let numbers: Vec<u32> = values
+            .split(',')
+            .filter(|v| !v.is_empty())
+            .map(|v| v.trim().parse().map_err(|_| format!("'{v}' is not a number")))
+            .collect::<std::result::Result<_, _>>()?;
+        let small = |n: u32| u8::try_from(n).map_err(|_| format!("{n} is out of range"));
+        let recurrence = match (kind, numbers.as_slice()) {
+            ("once", []) => Recurrence::Once,
+            ("hours", [n]) => Recurrence::Hours(*n),
+            ("days", [n]) => Recurrence::Days(*n),
+            ("weekly", days) if !days.is_empty() => Recurrence::Weekly(
+                days.iter()
+                    .map(|d| small(*d))
+                    .collect::<std::result::Result<_, _>>()?,
+            ),
+            ("monthlyOnDay", [day]) => Recurrence::MonthlyOnDay(small(*day)?),
+            ("monthlyOnWeekday", [week, weekday, offset]) => Recurrence::MonthlyOnWeekday {
+                week: small(*week)?,
+                weekday: small(*weekday)?,
+                offset_days: small(*offset)?,
+            },
+            _ => return Err(format!("'{text}' is not a recurrence")),
+        };
+        Ok(recurrence)
+    }
+}

@@ -15,6 +15,10 @@ pub enum Operation {
     Distribute,
     /// Validating a package on a distribution point.
     Validate,
+    /// Importing update files into the catalog.
+    ImportUpdates,
+    /// Servicing a package's image with software updates.
+    Service,
 }
 
 /// What the operation is doing.
@@ -32,6 +36,10 @@ pub enum Phase {
     Copying,
     /// Re-hashing what a distribution point holds.
     Validating,
+    /// Copying the image to service out of the content library.
+    TakingOut,
+    /// The servicing engine applying an update (`current_file` names it).
+    Servicing,
 }
 
 /// One progress report. Byte and file counts are those of the current job (the whole import,

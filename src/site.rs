@@ -179,6 +179,11 @@ impl Site {
             for abandoned in db.unowned_importing_packages()? {
                 db.delete_package(&abandoned)?;
             }
+            for (update, importer) in db.importing_updates()? {
+                if !self.library.importer_is_alive(&importer) {
+                    db.delete_update(&update)?;
+                }
+            }
             let hashes = db.unreferenced_blobs()?;
             for sha256 in &hashes {
                 self.library.delete_blob(sha256)?;

@@ -80,6 +80,12 @@ impl ContentLibrary {
         owner_alive(&folder).unwrap_or(true)
     }
 
+    /// A folder of this instance's for scratch work (what an image's directory lists, a serviced
+    /// image): the next collection after this instance ends removes what it leaves.
+    pub(crate) fn scratch_folder(&self) -> Result<PathBuf> {
+        self.own_staging_dir()
+    }
+
     /// This instance's staging folder, made and locked on first use.
     fn own_staging_dir(&self) -> Result<PathBuf> {
         let mut own = self

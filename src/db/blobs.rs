@@ -20,13 +20,14 @@ impl Db {
         Ok(sizes)
     }
 
-    /// Blobs that no content version of any package (ready or importing) references.
+    /// Blobs that no content version of any package (ready or importing) and no update references.
     pub(crate) fn unreferenced_blobs(&self) -> Result<Vec<String>> {
         let mut statement = self
             .conn
             .prepare(
                 "SELECT sha256 FROM blobs
-                 WHERE NOT EXISTS (SELECT 1 FROM package_files f WHERE f.sha256 = blobs.sha256)",
+                 WHERE NOT EXISTS (SELECT 1 FROM package_files f WHERE f.sha256 = blobs.sha256)
+                   AND NOT EXISTS (SELECT 1 FROM updates u WHERE u.sha256 = blobs.sha256)",
             )
             .map_err(|e| self.error(e))?;
         let hashes = statement

@@ -3,8 +3,10 @@
 mod blobs;
 mod distribution;
 mod packages;
+mod schedules;
 mod schema;
 mod settings;
+mod updates;
 mod versions;
 
 use std::path::{Path, PathBuf};
@@ -107,4 +109,21 @@ impl Drop for RollbackGuard<'_> {
     fn drop(&mut self) {
         let _ = self.0.execute_batch("ROLLBACK");
     }
+}
+
+/// `*` and `?` become LIKE's `%` and `_`; LIKE's own wildcards are matched literally.
+pub(crate) fn wildcard_to_like(pattern: &str) -> String {
+    let mut like = String::with_capacity(pattern.len());
+    for c in pattern.chars() {
+        match c {
+            '*' => like.push('%'),
+            '?' => like.push('_'),
+            '%' | '_' | '\\' => {
+                like.push('\\');
+                like.push(c);
+            }
+            c => like.push(c),
+        }
+    }
+    like
 }

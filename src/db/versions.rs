@@ -192,3 +192,40 @@ impl Db {
             .map_err(|e| self.error(e))
     }
 }
+
+impl Db {
+    /// Copies a content version's manifest rows to another version, but for `except` (paths
+    /// matched in any letter case).
+    pub(crate) fn copy_manifest_except(
+        &self,
+        package_id: &str,
+        from: i64,
+        to: i64,
+        except: &[&str],
+    ) -> Result<()> {
+        let except = serde_json::to_string(&except.iter().map(|p| p.to_lowercase()).collect::<Vec<_>>())
+            .unwrap_or_default();
+        self.conn
+            .execute(
+                "INSERT INTO package_files (package_id, content_version, path, sha256, size)
+                 SELECT package_id, ?3, path, sha256, size FROM package_files
+                 WHERE package_id = ?1 AND content_version = ?2
+                   AND lower(path) NOT IN (SELECT value FROM json_each(?4))",
+                params![package_id, from, to, except],
+            )
+            .map(drop)
+            .map_err(|e| self.error(e))
+    }
+
+    /// The bytes and files of a content version's manifest.
+    pub(crate) fn content_version_totals(&self, package_id: &str, number: i64) -> Result<(u64, u64)> {
+        self.conn
+            .query_row(
+                "SELECT coalesce(sum(size), 0), count(sha256) FROM package_files
+                 WHERE package_id = ?1 AND content_version = ?2",
+                params![package_id, number],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .map_err(|e| self.error(e))
+    }
+}

@@ -1,5 +1,5 @@
 //! The one progress report of the C interface, for every long operation: add, reload,
-//! distribute (and redistribute), validate.
+//! distribute (and redistribute), validate, update import, servicing.
 
 use std::ffi::{c_char, c_void, CString};
 use std::ops::ControlFlow;
@@ -18,6 +18,10 @@ pub enum osu_operation {
     OSU_OPERATION_DISTRIBUTE = 2,
     /// `osu_content_validate`.
     OSU_OPERATION_VALIDATE = 3,
+    /// `osu_update_import`.
+    OSU_OPERATION_IMPORT_UPDATES = 4,
+    /// `osu_servicing_run_schedule`, `osu_servicing_run_due`.
+    OSU_OPERATION_SERVICE = 5,
 }
 
 /// What the operation is doing.
@@ -36,6 +40,10 @@ pub enum osu_phase {
     OSU_PHASE_COPYING = 4,
     /// Re-hashing what a distribution point holds.
     OSU_PHASE_VALIDATING = 5,
+    /// Copying the image to service out of the content library.
+    OSU_PHASE_TAKING_OUT = 6,
+    /// The servicing engine applying an update (`current_file` names it: `KB… on install:2`).
+    OSU_PHASE_SERVICING = 7,
 }
 
 /// One progress report, the same for every long operation. Strings are UTF-8 and valid only
@@ -90,6 +98,8 @@ pub(crate) fn forward_progress(
             Phase::Recording => osu_phase::OSU_PHASE_RECORDING,
             Phase::Copying => osu_phase::OSU_PHASE_COPYING,
             Phase::Validating => osu_phase::OSU_PHASE_VALIDATING,
+            Phase::TakingOut => osu_phase::OSU_PHASE_TAKING_OUT,
+            Phase::Servicing => osu_phase::OSU_PHASE_SERVICING,
         },
         current_file: file.as_ptr(),
         bytes_done: progress.bytes_done,
@@ -101,6 +111,8 @@ pub(crate) fn forward_progress(
             Operation::Reload => osu_operation::OSU_OPERATION_RELOAD,
             Operation::Distribute => osu_operation::OSU_OPERATION_DISTRIBUTE,
             Operation::Validate => osu_operation::OSU_OPERATION_VALIDATE,
+            Operation::ImportUpdates => osu_operation::OSU_OPERATION_IMPORT_UPDATES,
+            Operation::Service => osu_operation::OSU_OPERATION_SERVICE,
         },
         package_id: package_id.as_ptr(),
         distribution_point: point.as_ptr(),

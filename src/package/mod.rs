@@ -107,6 +107,8 @@ pub fn reload_content(site: &Site, id: &str, progress: &mut ProgressFn<'_>) -> R
                 return Ok(false);
             }
             db.insert_images(id, next, &source.images)?;
+            // The new image's updates are read afresh; what servicing applied went with the old.
+            db.delete_applied_updates(id)?;
             db.make_current(id, next, totals.0, totals.1, retained)?;
             Ok(true)
         },
@@ -132,7 +134,7 @@ pub fn get(site: &Site, id: &str) -> Result<Package> {
 /// Lists packages whose name matches `name_pattern` (`*` and `?` wildcards, any letter case),
 /// or all packages.
 pub fn list(site: &Site, name_pattern: Option<&str>) -> Result<Vec<Package>> {
-    let like = name_pattern.map(wildcard_to_like);
+    let like = name_pattern.map(crate::db::wildcard_to_like);
     site.db().packages(like.as_deref())
 }
 
@@ -206,19 +208,42 @@ fn validate_fields(name: Option<&str>, version: Option<&str>, comment: Option<&s
     Ok(())
 }
 
-/// `*` and `?` become LIKE's `%` and `_`; LIKE's own wildcards are matched literally.
-fn wildcard_to_like(pattern: &str) -> String {
-    let mut like = String::with_capacity(pattern.len());
-    for c in pattern.chars() {
-        match c {
-            '*' => like.push('%'),
-            '?' => like.push('_'),
-            '%' | '_' | '\\' => {
-                like.push('\\');
-                like.push(c);
-            }
-            c => like.push(c),
+/// Records what servicing made as the package's next content version (origin `serviced`): the
+/// manifest of `base_version` with the files in `replaced` (relative paths of the package, e.g.
+/// `sources/install.wim`) exchanged for the serviced ones, which are hashed into the library
+/// (only what changed becomes new blobs). `record` writes what goes with the version in the
+/// same transaction that makes it current; a failure or a kill before that changes nothing.
+pub(crate) fn record_serviced_version<T>(
+    site: &Site,
+    id: &str,
+    base_version: i64,
+    replaced: &[crate::content::SourceEntry],
+    progress: &mut ProgressFn<'_>,
+    record: impl FnOnce(&crate::db::Db, i64) -> Result<T>,
+) -> Result<T> {
+    let mut reporter = Reporter::new(progress, Operation::Service, id);
+    let next = begin_import(site, id, "serviced")?;
+    let retained = i64::from(site.retained_content_versions()?);
+    let paths: Vec<&str> = replaced.iter().map(|e| e.relative.as_str()).collect();
+    let recorded = site
+        .db()
+        .write(|db| db.copy_manifest_except(id, base_version, next, &paths))
+        .and_then(|()| {
+            import_and_record(site, id, next, replaced, &mut reporter, |db, _| {
+                let value = record(db, next)?;
+                let (size, files) = db.content_version_totals(id, next)?;
+                db.make_current(id, next, size, files, retained)?;
+                Ok(value)
+            })
+        });
+    match recorded {
+        Ok(value) => {
+            site.collect_garbage()?;
+            Ok(value)
+        }
+        Err(error) => {
+            abandon_import(site, id, next);
+            Err(error)
         }
     }
-    like
 }

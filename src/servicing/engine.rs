@@ -1,0 +1,325 @@
+//! Servicing engines: what applies an update to an offline image. Each step of a run becomes
+//! one program call, so both engines are command lines: `dism` (Windows' own DISM) and
+//! `command` (a program of the admin's, called per step with a documented contract, to service
+//! through a Windows host from elsewhere or with a tool of their own). Neither pretends: the
+//! dism engine exists only where DISM does, and a command engine only where its program does.
+
+use std::ffi::OsString;
+use std::fs::OpenOptions;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::error::{Error, IoContext, Result};
+
+/// The engine a site services with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Engine {
+    /// `DISM.exe` of this Windows machine.
+    Dism,
+    /// An admin's program, called once per step (see the README, "The command engine").
+    Command(PathBuf),
+}
+
+/// One step of servicing one image index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Step<'a> {
+    /// Make the image index ready for changes (DISM mounts it at `mount`).
+    Mount,
+    /// Install one update file.
+    AddPackage { file: &'a Path, kb: &'a str, update_id: &'a str },
+    /// Remove superseded components (`/StartComponentCleanup /ResetBase`).
+    Cleanup,
+    /// Keep the changes in the image file.
+    Commit,
+    /// Throw the changes away.
+    Discard,
+}
+
+impl Step<'_> {
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Step::Mount => "mount",
+            Step::AddPackage { .. } => "add-package",
+            Step::Cleanup => "cleanup",
+            Step::Commit => "commit",
+            Step::Discard => "discard",
+        }
+    }
+}
+
+/// Where a step works: the image file and index, the mount folder, the run's log.
+#[derive(Debug, Clone)]
+pub(crate) struct Workplace<'a> {
+    /// `install` or `boot`.
+    pub image: &'a str,
+    pub image_file: &'a Path,
+    pub index: u32,
+    pub mount: &'a Path,
+    pub log: &'a Path,
+    pub work: &'a Path,
+}
+
+/// A program call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StepCommand {
+    pub program: PathBuf,
+    pub arguments: Vec<OsString>,
+    pub environment: Vec<(&'static str, OsString)>,
+}
+
+/// DISM's exit code for "done; a restart is needed to finish", which offline servicing never
+/// needs: a success.
+const RESTART_REQUIRED: i32 = 3010;
+
+impl Engine {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Engine::Dism => "dism",
+            Engine::Command(_) => "command",
+        }
+    }
+
+    /// Parses a site's setting: `dism`, or `command:<program>`.
+    pub(crate) fn parse(text: &str) -> Option<Engine> {
+        match text.split_once(':') {
+            _ if text.eq_ignore_ascii_case("dism") => Some(Engine::Dism),
+            Some((kind, program)) if kind.eq_ignore_ascii_case("command") && !program.is_empty() => {
+                Some(Engine::Command(PathBuf::from(program)))
+            }
+            _ => None,
+        }
+    }
+
+    pub(crate) fn setting(&self) -> String {
+        match self {
+            Engine::Dism => "dism".into(),
+            Engine::Command(program) => format!("command:{}", program.display()),
+        }
+    }
+
+    /// The program, where this machine has it; an error saying what is missing otherwise.
+    pub(crate) fn check_available(&self) -> Result<()> {
+        let missing = |reason: String| Err(Error::invalid_argument("engine", reason));
+        match self {
+            Engine::Dism => match dism_path() {
+                Some(path) if path.is_file() => Ok(()),
+                _ => missing(
+                    "the dism engine needs DISM, which only Windows has; elsewhere set a command engine (Set-OSUpgradeSite -ServicingEngine Command -ServicingCommand <program>)".into(),
+                ),
+            },
+            Engine::Command(program) if !program.is_absolute() => missing(format!(
+                "{}: the command engine's program must be an absolute path",
+                program.display()
+            )),
+            Engine::Command(program) if !program.is_file() => missing(format!(
+                "{}: the command engine's program does not exist",
+                program.display()
+            )),
+            Engine::Command(_) => Ok(()),
+        }
+    }
+
+    /// The program call for a step.
+    pub(crate) fn command(&self, step: &Step<'_>, place: &Workplace<'_>) -> StepCommand {
+        match self {
+            Engine::Dism => dism_command(step, place),
+            Engine::Command(program) => admin_command(program, step, place),
+        }
+    }
+
+    /// Runs a step, its output appended to the run's log; `Err(exit code)` when it failed.
+    pub(crate) fn run(&self, step: &Step<'_>, place: &Workplace<'_>) -> Result<std::result::Result<(), i64>> {
+        let call = self.command(step, place);
+        let log = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(place.log)
+            .at(place.log)?;
+        let log_err = log.try_clone().at(place.log)?;
+        use std::io::Write;
+        let mut heading = log.try_clone().at(place.log)?;
+        let _ = writeln!(heading, "==> {} {} {}:{}", self.name(), step.name(), place.image, place.index);
+        let status = Command::new(&call.program)
+            .args(&call.arguments)
+            .envs(call.environment.iter().map(|(k, v)| (*k, v)))
+            .current_dir(place.work)
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log_err)
+            .status()
+            .at(&call.program)?;
+        Ok(match status.code() {
+            Some(0) | Some(RESTART_REQUIRED) => Ok(()),
+            Some(code) => Err(i64::from(code)),
+            // Killed by a signal: no exit code of its own.
+            None => Err(-1),
+        })
+    }
+}
+
+fn dism_path() -> Option<PathBuf> {
+    if !cfg!(windows) {
+        return None;
+    }
+    let windows = std::env::var_os("SystemRoot").or_else(|| std::env::var_os("windir"))?;
+    Some(PathBuf::from(windows).join("System32").join("Dism.exe"))
+}
+
+fn joined(prefix: &str, path: &Path) -> OsString {
+    let mut argument = OsString::from(prefix);
+    argument.push(path.as_os_str());
+    argument
+}
+
+/// DISM's command lines, as Microsoft documents them for servicing an offline image.
+fn dism_command(step: &Step<'_>, place: &Workplace<'_>) -> StepCommand {
+    let mut arguments: Vec<OsString> = match step {
+        Step::Mount => vec![
+            "/Mount-Image".into(),
+            joined("/ImageFile:", place.image_file),
+            format!("/Index:{}", place.index).into(),
+            joined("/MountDir:", place.mount),
+        ],
+        Step::AddPackage { file, .. } => vec![
+            joined("/Image:", place.mount),
+            "/Add-Package".into(),
+            joined("/PackagePath:", file),
+        ],
+        Step::Cleanup => vec![
+            joined("/Image:", place.mount),
+            "/Cleanup-Image".into(),
+            "/StartComponentCleanup".into(),
+            "/ResetBase".into(),
+        ],
+        Step::Commit | Step::Discard => vec![
+            "/Unmount-Image".into(),
+            joined("/MountDir:", place.mount),
+            if *step == Step::Commit { "/Commit" } else { "/Discard" }.into(),
+        ],
+    };
+    arguments.push(joined("/LogPath:", &place.log.with_extension("dism.log")));
+    arguments.push("/English".into());
+    StepCommand {
+        program: dism_path().unwrap_or_else(|| PathBuf::from("Dism.exe")),
+        arguments,
+        environment: Vec::new(),
+    }
+}
+
+/// The command engine's contract: `<program> <step> <image file> <index> [<update file>]`,
+/// run in the run's work folder, with the same in `OSUPGRADE_*` variables.
+fn admin_command(program: &Path, step: &Step<'_>, place: &Workplace<'_>) -> StepCommand {
+    let mut arguments: Vec<OsString> = vec![
+        step.name().into(),
+        place.image_file.into(),
+        place.index.to_string().into(),
+    ];
+    let mut environment: Vec<(&'static str, OsString)> = vec![
+        ("OSUPGRADE_STEP", step.name().into()),
+        ("OSUPGRADE_IMAGE", place.image.into()),
+        ("OSUPGRADE_IMAGE_FILE", place.image_file.into()),
+        ("OSUPGRADE_IMAGE_INDEX", place.index.to_string().into()),
+        ("OSUPGRADE_MOUNT_DIR", place.mount.into()),
+        ("OSUPGRADE_LOG", place.log.into()),
+    ];
+    if let Step::AddPackage { file, kb, update_id } = step {
+        arguments.push((*file).into());
+        environment.push(("OSUPGRADE_UPDATE_FILE", (*file).into()));
+        environment.push(("OSUPGRADE_UPDATE_KB", (*kb).into()));
+        environment.push(("OSUPGRADE_UPDATE_ID", (*update_id).into()));
+    }
+    StepCommand {
+        program: program.to_path_buf(),
+        arguments,
+        environment,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place<'a>(paths: &'a [PathBuf; 5]) -> Workplace<'a> {
+        Workplace {
+            image: "install",
+            image_file: &paths[0],
+            index: 2,
+            mount: &paths[1],
+            log: &paths[2],
+            work: &paths[3],
+        }
+    }
+
+    fn text(call: &StepCommand) -> Vec<String> {
+        call.arguments.iter().map(|a| a.to_string_lossy().into_owned()).collect()
+    }
+
+    #[test]
+    fn dism_command_lines_follow_microsofts_offline_servicing() {
+        let paths = [
+            PathBuf::from(r"C:\Site\servicing\run-7\install.wim"),
+            PathBuf::from(r"C:\Site\servicing\run-7\mount"),
+            PathBuf::from(r"C:\Site\Logs\servicing-run-7.log"),
+            PathBuf::from(r"C:\Site\servicing\run-7"),
+            PathBuf::from(r"C:\Site\servicing\run-7\updates\windows10.0-kb5034441-x64.msu"),
+        ];
+        let place = place(&paths);
+        let log = r"/LogPath:C:\Site\Logs\servicing-run-7.dism.log";
+        assert_eq!(
+            text(&Engine::Dism.command(&Step::Mount, &place)),
+            [
+                "/Mount-Image",
+                r"/ImageFile:C:\Site\servicing\run-7\install.wim",
+                "/Index:2",
+                r"/MountDir:C:\Site\servicing\run-7\mount",
+                log,
+                "/English"
+            ]
+        );
+        let add = Step::AddPackage { file: &paths[4], kb: "KB5034441", update_id: "KB5034441-x64" };
+        assert_eq!(
+            text(&Engine::Dism.command(&add, &place)),
+            [
+                r"/Image:C:\Site\servicing\run-7\mount",
+                "/Add-Package",
+                r"/PackagePath:C:\Site\servicing\run-7\updates\windows10.0-kb5034441-x64.msu",
+                log,
+                "/English"
+            ]
+        );
+        assert_eq!(
+            text(&Engine::Dism.command(&Step::Cleanup, &place))[1..4],
+            ["/Cleanup-Image", "/StartComponentCleanup", "/ResetBase"]
+        );
+        assert_eq!(text(&Engine::Dism.command(&Step::Commit, &place))[..3], ["/Unmount-Image", r"/MountDir:C:\Site\servicing\run-7\mount", "/Commit"]);
+        assert_eq!(text(&Engine::Dism.command(&Step::Discard, &place))[2], "/Discard");
+    }
+
+    #[test]
+    fn the_command_engine_gets_step_image_index_and_update() {
+        let paths = ["/s/install.wim", "/s/mount", "/s/run.log", "/s", "/s/updates/a.msu"].map(PathBuf::from);
+        let engine = Engine::Command(PathBuf::from("/opt/engine"));
+        let add = Step::AddPackage { file: &paths[4], kb: "KB5034441", update_id: "KB5034441-x64" };
+        let call = engine.command(&add, &place(&paths));
+        assert_eq!(call.program, PathBuf::from("/opt/engine"));
+        assert_eq!(text(&call), ["add-package", "/s/install.wim", "2", "/s/updates/a.msu"]);
+        let variable = |name: &str| call.environment.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
+        assert_eq!(variable("OSUPGRADE_UPDATE_KB"), Some("KB5034441".into()));
+        assert_eq!(variable("OSUPGRADE_IMAGE_INDEX"), Some("2".into()));
+        assert_eq!(text(&engine.command(&Step::Commit, &place(&paths))), ["commit", "/s/install.wim", "2"]);
+    }
+
+    #[test]
+    fn no_engine_pretends() {
+        if !cfg!(windows) {
+            let error = Engine::Dism.check_available().unwrap_err().to_string();
+            assert!(error.contains("only Windows has"), "{error}");
+        }
+        let missing = Engine::Command(PathBuf::from("/no/such/engine"));
+        assert!(missing.check_available().unwrap_err().to_string().contains("does not exist"));
+        assert!(Engine::Command(PathBuf::from("engine.sh")).check_available().is_err());
+        assert_eq!(Engine::parse("command:/opt/x"), Some(Engine::Command("/opt/x".into())));
+        assert_eq!(Engine::parse("DISM"), Some(Engine::Dism));
+        assert_eq!(Engine::parse("magic"), None);
+    }
+}

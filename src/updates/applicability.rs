@@ -1,0 +1,197 @@
+//! Which catalog updates apply to a package: its architecture and build, not in its images
+//! yet, not superseded by an update they hold or one selected with it; in the order servicing
+//! installs them (servicing stack, then cumulative, then the rest; by release date within each).
+
+use std::collections::{HashMap, HashSet};
+
+use super::{read_held_updates, require_all, Update};
+use crate::error::{Error, Result};
+use crate::model::{ApplicableUpdate, Package, UpdateClassification};
+use crate::site::Site;
+
+/// What an update is judged against.
+struct Target {
+    package: Package,
+    /// KBs each install image index holds.
+    held: HashMap<u32, HashSet<String>>,
+    /// KB superseded → the held or selected KB that supersedes it.
+    superseded_by: HashMap<String, String>,
+}
+
+/// The catalog's updates that apply to the package, in installation order.
+pub fn applicable(site: &Site, package_id: &str) -> Result<Vec<ApplicableUpdate>> {
+    let target = target(site, package_id)?;
+    let mut found: Vec<ApplicableUpdate> = site
+        .db()
+        .updates(None)?
+        .into_iter()
+        .filter_map(|update| match judge(&update, &target) {
+            Ok(image_indexes) => Some(ApplicableUpdate {
+                update,
+                package_id: package_id.to_string(),
+                image_indexes,
+            }),
+            Err(_) => None,
+        })
+        .collect();
+    found.sort_by(|a, b| install_order(&a.update, &b.update));
+    Ok(found)
+}
+
+/// Checks that every update of a selection applies to the package (none superseded by another
+/// of the selection) and returns them in installation order; the first that does not is
+/// refused, saying which and why.
+pub fn check_selection(site: &Site, package_id: &str, update_ids: &[String]) -> Result<Vec<Update>> {
+    if update_ids.is_empty() {
+        return Err(Error::invalid_argument("update_ids", "select at least one update"));
+    }
+    let mut target = target(site, package_id)?;
+    let mut selected = require_all(site, update_ids)?;
+    for update in &selected {
+        for superseded in &update.supersedes {
+            target
+                .superseded_by
+                .entry(superseded.clone())
+                .or_insert_with(|| format!("{} (selected)", update.kb));
+        }
+    }
+    for update in &selected {
+        if let Err(reason) = judge(update, &target) {
+            return Err(Error::invalid_argument(
+                "update_ids",
+                format!("{} does not apply to package {package_id}: {reason}", update.id),
+            ));
+        }
+    }
+    selected.sort_by(install_order);
+    Ok(selected)
+}
+
+pub(crate) fn install_order(a: &Update, b: &Update) -> std::cmp::Ordering {
+    (a.classification, &a.release_date, &a.kb).cmp(&(b.classification, &b.release_date, &b.kb))
+}
+
+fn target(site: &Site, package_id: &str) -> Result<Target> {
+    let package = site.db().require_package(package_id)?;
+    read_held_updates(site, &package)?;
+    let mut held: HashMap<u32, HashSet<String>> = HashMap::new();
+    for applied in site.db().applied_updates(package_id)? {
+        if applied.image == "install" {
+            held.entry(applied.image_index).or_default().insert(applied.kb);
+        }
+    }
+    let held_kbs: HashSet<&String> = held.values().flatten().collect();
+    let mut superseded_by = HashMap::new();
+    for update in site.db().updates(None)? {
+        if held_kbs.contains(&update.kb) {
+            for superseded in update.supersedes {
+                superseded_by.insert(superseded, update.kb.clone());
+            }
+        }
+    }
+    Ok(Target {
+        package,
+        held,
+        superseded_by,
+    })
+}
+
+/// The install image indexes the update applies to, or why it applies to none.
+fn judge(update: &Update, target: &Target) -> std::result::Result<Vec<u32>, String> {
+    if matches!(
+        update.classification,
+        UpdateClassification::SafeOs | UpdateClassification::Setup
+    ) {
+        return Err(format!(
+            "it is a {} dynamic update, for {}, which servicing does not update (install.wim only)",
+            update.classification.name(),
+            if update.classification == UpdateClassification::SafeOs { "WinRE" } else { "the setup medium" }
+        ));
+    }
+    if let Some(by) = target.superseded_by.get(&update.kb) {
+        return Err(format!("{} supersedes it", by));
+    }
+    let mut reasons = Vec::new();
+    let mut indexes = Vec::new();
+    for image in &target.package.images {
+        let build = build_number(&image.version);
+        if !image.architecture.eq_ignore_ascii_case(&update.architecture) {
+            reasons.push(format!(
+                "image {} is {}, the update {}",
+                image.index, image.architecture, update.architecture
+            ));
+        } else if !fits_build(update, build) {
+            reasons.push(format!(
+                "image {} is build {build}, the update is for {}",
+                image.index,
+                builds_text(update)
+            ));
+        } else if target
+            .held
+            .get(&image.index)
+            .is_some_and(|kbs| kbs.contains(&update.kb))
+        {
+            reasons.push(format!("image {} holds {} already", image.index, update.kb));
+        } else {
+            indexes.push(image.index);
+        }
+    }
+    if indexes.is_empty() {
+        return Err(if reasons.is_empty() {
+            "the package has no install image".into()
+        } else {
+            reasons.join("; ")
+        });
+    }
+    Ok(indexes)
+}
+
+/// The build of `10.0.19045.2965`: 19045.
+pub(crate) fn build_number(version: &str) -> u32 {
+    version
+        .split('.')
+        .nth(2)
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Windows 11 builds start at 22000.
+const FIRST_WINDOWS_11_BUILD: u32 = 22000;
+
+fn fits_build(update: &Update, build: u32) -> bool {
+    if !update.builds.is_empty() {
+        return update.builds.contains(&build);
+    }
+    match update.product.as_str() {
+        "Windows 10" => build > 0 && build < FIRST_WINDOWS_11_BUILD,
+        "Windows 11" => build >= FIRST_WINDOWS_11_BUILD,
+        _ => false,
+    }
+}
+
+fn builds_text(update: &Update) -> String {
+    if update.builds.is_empty() {
+        return update.product.clone();
+    }
+    let builds: Vec<String> = update.builds.iter().map(u32::to_string).collect();
+    format!("build {}", builds.join(", "))
+}
+
+/// For a run: each selected update (in installation order) with the install image indexes it
+/// still applies to, or why it applies to none any more (applied meanwhile, superseded).
+pub(crate) fn still_applicable(
+    site: &Site,
+    package_id: &str,
+    update_ids: &[String],
+) -> Result<Vec<(Update, std::result::Result<Vec<u32>, String>)>> {
+    let target = target(site, package_id)?;
+    let mut selected = require_all(site, update_ids)?;
+    selected.sort_by(install_order);
+    Ok(selected
+        .into_iter()
+        .map(|update| {
+            let verdict = judge(&update, &target);
+            (update, verdict)
+        })
+        .collect())
+}

@@ -1,0 +1,175 @@
+//! The updates an image holds: its servicing packages, `Windows/servicing/Packages/*.mum`.
+//! Only some are named for their KB (`Package_for_KB…`); a cumulative update is
+//! `Package_for_RollupFix~…~19041.1415.….mum`, a servicing stack `Package_for_ServicingStack_…`,
+//! so the KB comes from each manifest's `<package identifier="KB…">`, and the build from its
+//! assembly identity's version. The image's directory is compressed metadata: wimlib reads it
+//! (the `wimlib-imagex` program, `$OSUPGRADE_WIMLIB_IMAGEX` or on the PATH). Where wimlib is
+//! absent (Windows, usually) the list stays unread until the dism engine mounts the image and
+//! the manifests are read from the mounted folder.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::error::{Error, IoContext, Result};
+
+/// One update the image holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct HeldUpdate {
+    pub kb: String,
+    /// `19041.1415`, from the package's version; "" when it gives none.
+    pub build: String,
+}
+
+const PACKAGES_FOLDER: &str = "/Windows/servicing/Packages";
+
+/// The wimlib program, if this machine has it.
+pub(crate) fn wimlib_imagex() -> Option<PathBuf> {
+    let program = std::env::var_os("OSUPGRADE_WIMLIB_IMAGEX")
+        .filter(|p| !p.is_empty())
+        .map_or_else(|| PathBuf::from("wimlib-imagex"), PathBuf::from);
+    let found = Command::new(&program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    found.then_some(program)
+}
+
+/// Reads the updates image `index` of `wim` holds; `None` where wimlib is absent.
+pub(crate) fn read_held_updates(
+    wim: &Path,
+    index: u32,
+    scratch: &Path,
+) -> Result<Option<Vec<HeldUpdate>>> {
+    let Some(program) = wimlib_imagex() else {
+        return Ok(None);
+    };
+    let folder = scratch.join(format!("mum-{index}"));
+    let _ = fs::remove_dir_all(&folder);
+    fs::create_dir_all(&folder).at(&folder)?;
+    let output = Command::new(&program)
+        .arg("extract")
+        .arg(wim)
+        .arg(index.to_string())
+        .arg(format!("{PACKAGES_FOLDER}/*.mum"))
+        .arg(format!("--dest-dir={}", folder.display()))
+        .args(["--no-acls", "--no-attributes", "--nullglob"])
+        .output()
+        .at(&program)?;
+    if !output.status.success() {
+        let _ = fs::remove_dir_all(&folder);
+        return Err(Error::InvalidImage {
+            path: wim.to_path_buf(),
+            reason: format!(
+                "wimlib could not list the servicing packages of image {index}: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+        });
+    }
+    let held = read_package_manifests(&folder);
+    let _ = fs::remove_dir_all(&folder);
+    held.map(Some)
+}
+
+/// Reads every `.mum` in `folder` (an extracted or mounted `Windows/servicing/Packages`); one
+/// entry per KB, with the highest build its packages give.
+pub(crate) fn read_package_manifests(folder: &Path) -> Result<Vec<HeldUpdate>> {
+    let mut by_kb: BTreeMap<String, String> = BTreeMap::new();
+    for entry in fs::read_dir(folder).at(folder)? {
+        let path = entry.at(folder)?.path();
+        let is_manifest = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("mum"));
+        if !is_manifest {
+            continue;
+        }
+        let bytes = fs::read(&path).at(&path)?;
+        if let Some(held) = parse_manifest(&bytes) {
+            let build = by_kb.entry(held.kb).or_default();
+            if build_key(&held.build) > build_key(build) {
+                *build = held.build;
+            }
+        }
+    }
+    Ok(by_kb
+        .into_iter()
+        .map(|(kb, build)| HeldUpdate { kb, build })
+        .collect())
+}
+
+fn build_key(build: &str) -> Vec<u32> {
+    build.split('.').filter_map(|p| p.parse().ok()).collect()
+}
+
+/// The KB and build of one package manifest; `None` for a package that names no KB (a
+/// language pack, a feature) or a file that is no manifest.
+pub(crate) fn parse_manifest(bytes: &[u8]) -> Option<HeldUpdate> {
+    let text = decode(bytes)?;
+    let document = roxmltree::Document::parse(&text).ok()?;
+    let root = document.root_element();
+    let package = root
+        .children()
+        .find(|n| n.has_tag_name(("urn:schemas-microsoft-com:asm.v3", "package")) || n.tag_name().name() == "package")?;
+    let kb = super::describe::normalize_kb(package.attribute("identifier")?)?;
+    let version = root
+        .children()
+        .find(|n| n.tag_name().name() == "assemblyIdentity")
+        .and_then(|n| n.attribute("version"))
+        .unwrap_or("");
+    let build: Vec<&str> = version.split('.').take(2).collect();
+    Some(HeldUpdate {
+        kb,
+        build: if build.len() == 2 { build.join(".") } else { String::new() },
+    })
+}
+
+/// Manifests are UTF-8, with or without a byte order mark, or UTF-16 with one.
+fn decode(bytes: &[u8]) -> Option<String> {
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|p| u16::from_le_bytes([p[0], p[1]]))
+            .collect();
+        return String::from_utf16(&units).ok();
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    String::from_utf8(bytes.to_vec()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(name: &str, version: &str, identifier: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="utf-8" standalone="yes"?>
+<assembly xmlns="urn:schemas-microsoft-com:asm.v3" manifestVersion="1.0">
+  <assemblyIdentity name="{name}" version="{version}" language="neutral" processorArchitecture="amd64" publicKeyToken="31bf3856ad364e35"/>
+  <package identifier="{identifier}" releaseType="Security Update"><update name="x"/></package>
+</assembly>"#
+        )
+    }
+
+    #[test]
+    fn reads_the_kb_from_the_package_not_the_file_name() {
+        let rollup = manifest("Package_for_RollupFix", "19041.1415.1.7", "KB5008212");
+        assert_eq!(
+            parse_manifest(rollup.as_bytes()),
+            Some(HeldUpdate {
+                kb: "KB5008212".into(),
+                build: "19041.1415".into()
+            })
+        );
+        let with_bom = [&[0xEF, 0xBB, 0xBF][..], rollup.as_bytes()].concat();
+        assert!(parse_manifest(&with_bom).is_some());
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(rollup.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert!(parse_manifest(&utf16).is_some());
+        let feature = manifest("Microsoft-Windows-Foo-Package", "10.0.19041.1", "Foo");
+        assert_eq!(parse_manifest(feature.as_bytes()), None);
+        assert_eq!(parse_manifest(b"not xml"), None);
+    }
+}
