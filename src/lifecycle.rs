@@ -50,12 +50,25 @@ fn after_run(
     progress: &mut ProgressFn<'_>,
 ) -> Result<ServicingRun> {
     let made_version = run.content_version_to.is_some()
-        && matches!(run.state, RunState::Succeeded | RunState::PartiallySucceeded);
+        && matches!(
+            run.state,
+            RunState::Succeeded | RunState::PartiallySucceeded
+        );
     if !(made_version && schedule.update_distribution_points) {
         return Ok(run);
     }
-    if let Err(error) = distribution::redistribute(site, &run.package_id, &DistributeOptions::default(), progress) {
-        site.db().write(|db| db.note_run_error(run.id, &format!("updating distribution points failed: {error}")))?;
+    if let Err(error) = distribution::redistribute(
+        site,
+        &run.package_id,
+        &DistributeOptions::default(),
+        progress,
+    ) {
+        site.db().write(|db| {
+            db.note_run_error(
+                run.id,
+                &format!("updating distribution points failed: {error}"),
+            )
+        })?;
     }
     servicing::get_run(site, run.id)
 }

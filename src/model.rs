@@ -363,7 +363,11 @@ impl std::str::FromStr for Recurrence {
         let numbers: Vec<u32> = values
             .split(',')
             .filter(|v| !v.is_empty())
-            .map(|v| v.trim().parse().map_err(|_| format!("'{v}' is not a number")))
+            .map(|v| {
+                v.trim()
+                    .parse()
+                    .map_err(|_| format!("'{v}' is not a number"))
+            })
             .collect::<std::result::Result<_, _>>()?;
         let small = |n: u32| u8::try_from(n).map_err(|_| format!("{n} is out of range"));
         let recurrence = match (kind, numbers.as_slice()) {

@@ -203,8 +203,9 @@ impl Db {
         to: i64,
         except: &[&str],
     ) -> Result<()> {
-        let except = serde_json::to_string(&except.iter().map(|p| p.to_lowercase()).collect::<Vec<_>>())
-            .unwrap_or_default();
+        let except =
+            serde_json::to_string(&except.iter().map(|p| p.to_lowercase()).collect::<Vec<_>>())
+                .unwrap_or_default();
         self.conn
             .execute(
                 "INSERT INTO package_files (package_id, content_version, path, sha256, size)
@@ -218,7 +219,11 @@ impl Db {
     }
 
     /// The bytes and files of a content version's manifest.
-    pub(crate) fn content_version_totals(&self, package_id: &str, number: i64) -> Result<(u64, u64)> {
+    pub(crate) fn content_version_totals(
+        &self,
+        package_id: &str,
+        number: i64,
+    ) -> Result<(u64, u64)> {
         self.conn
             .query_row(
                 "SELECT coalesce(sum(size), 0), count(sha256) FROM package_files

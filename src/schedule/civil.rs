@@ -25,10 +25,7 @@ impl WallTime {
                 format!("'{text}' is not a date and time like 2026-12-08T22:00"),
             )
         };
-        let (date, time) = text
-            .trim()
-            .split_once(['T', ' '])
-            .ok_or_else(invalid)?;
+        let (date, time) = text.trim().split_once(['T', ' ']).ok_or_else(invalid)?;
         let date: Vec<&str> = date.split('-').collect();
         let time: Vec<&str> = time.split(':').collect();
         let number = |part: &str, digits: usize| {
@@ -192,11 +189,24 @@ mod tests {
     fn parses_and_refuses_wall_times() {
         let t = WallTime::parse("2028-02-29T23:59:59", "start").unwrap();
         assert_eq!(t.text(), "2028-02-29T23:59:59");
-        assert_eq!(WallTime::parse("2026-12-08 22:00", "start").unwrap().text(), "2026-12-08T22:00:00");
-        for bad in ["2027-02-29T10:00", "2026-13-01T00:00", "2026-04-31T00:00", "2026-01-01T24:00", "tomorrow", "2026-1-1T1:00"] {
+        assert_eq!(
+            WallTime::parse("2026-12-08 22:00", "start").unwrap().text(),
+            "2026-12-08T22:00:00"
+        );
+        for bad in [
+            "2027-02-29T10:00",
+            "2026-13-01T00:00",
+            "2026-04-31T00:00",
+            "2026-01-01T24:00",
+            "tomorrow",
+            "2026-1-1T1:00",
+        ] {
             let error = WallTime::parse(bad, "start").unwrap_err().to_string();
             assert!(error.starts_with("start: "), "{error}");
         }
-        assert_eq!(parse_utc_text(&utc_text(1_800_000_000)), Some(1_800_000_000));
+        assert_eq!(
+            parse_utc_text(&utc_text(1_800_000_000)),
+            Some(1_800_000_000)
+        );
     }
 }

@@ -94,9 +94,15 @@ pub fn set(site: &Site, id: i64, settings: &ScheduleSettings) -> Result<Schedule
     let fields = [
         (&mut schedule.utc, settings.utc),
         (&mut schedule.continue_on_error, settings.continue_on_error),
-        (&mut schedule.update_distribution_points, settings.update_distribution_points),
+        (
+            &mut schedule.update_distribution_points,
+            settings.update_distribution_points,
+        ),
         (&mut schedule.remove_superseded, settings.remove_superseded),
-        (&mut schedule.service_boot_image, settings.service_boot_image),
+        (
+            &mut schedule.service_boot_image,
+            settings.service_boot_image,
+        ),
         (&mut schedule.enabled, settings.enabled),
     ];
     for (field, value) in fields {

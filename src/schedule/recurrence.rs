@@ -66,7 +66,9 @@ pub(crate) fn next_run(
                 .find(|&instant| fits(instant))
         }
         Recurrence::Weekly(days) => {
-            let from = start.day_number().max(zone.wall_time(after).day_number() - 1);
+            let from = start
+                .day_number()
+                .max(zone.wall_time(after).day_number() - 1);
             (from..from + 15)
                 .filter(|day| days.contains(&weekday(*day)))
                 .map(|day| zone.instant(&start.on_day(day)))
@@ -123,7 +125,11 @@ mod tests {
 
     fn nth_sunday(year: i32, month: u32, week: u8) -> i64 {
         day_in_month(
-            &Recurrence::MonthlyOnWeekday { week, weekday: 0, offset_days: 0 },
+            &Recurrence::MonthlyOnWeekday {
+                week,
+                weekday: 0,
+                offset_days: 0,
+            },
             i64::from(year) * 12 + i64::from(month) - 1,
         )
     }
@@ -133,7 +139,11 @@ mod tests {
             let year = WallTime::from_seconds(utc).year;
             let begins = nth_sunday(year, 3, 5) * 86_400 + 3600;
             let ends = nth_sunday(year, 10, 5) * 86_400 + 3600;
-            if (begins..ends).contains(&utc) { 7200 } else { 3600 }
+            if (begins..ends).contains(&utc) {
+                7200
+            } else {
+                3600
+            }
         }
     }
 
@@ -142,7 +152,11 @@ mod tests {
             let year = WallTime::from_seconds(utc).year;
             let begins = nth_sunday(year, 3, 2) * 86_400 + 7 * 3600;
             let ends = nth_sunday(year, 11, 1) * 86_400 + 6 * 3600;
-            if (begins..ends).contains(&utc) { -4 * 3600 } else { -5 * 3600 }
+            if (begins..ends).contains(&utc) {
+                -4 * 3600
+            } else {
+                -5 * 3600
+            }
         }
     }
 
@@ -155,7 +169,13 @@ mod tests {
     }
 
     /// The next `count` runs after `after` (UTC), as UTC text.
-    fn runs(recurrence: Recurrence, start: &str, zone: &dyn Zone, after: &str, count: usize) -> Vec<String> {
+    fn runs(
+        recurrence: Recurrence,
+        start: &str,
+        zone: &dyn Zone,
+        after: &str,
+        count: usize,
+    ) -> Vec<String> {
         let mut now = instant(after);
         let mut found = Vec::new();
         for _ in 0..count {
@@ -172,26 +192,85 @@ mod tests {
 
     #[test]
     fn once_runs_at_its_start_and_never_again() {
-        let r = runs(Recurrence::Once, "2026-12-01T22:00", &Utc, "2026-11-26T00:00", 3);
+        let r = runs(
+            Recurrence::Once,
+            "2026-12-01T22:00",
+            &Utc,
+            "2026-11-26T00:00",
+            3,
+        );
         assert_eq!(r, ["2026-12-01T22:00:00"]);
-        assert!(runs(Recurrence::Once, "2026-12-01T22:00", &Utc, "2026-12-01T22:00", 1).is_empty());
+        assert!(runs(
+            Recurrence::Once,
+            "2026-12-01T22:00",
+            &Utc,
+            "2026-12-01T22:00",
+            1
+        )
+        .is_empty());
     }
 
     #[test]
     fn monthly_on_the_31st_runs_on_the_last_day_of_shorter_months() {
-        let r = runs(Recurrence::MonthlyOnDay(31), "2027-01-31T03:00", &Utc, "2027-01-01T00:00", 5);
-        assert_eq!(r, ["2027-01-31T03:00:00", "2027-02-28T03:00:00", "2027-03-31T03:00:00", "2027-04-30T03:00:00", "2027-05-31T03:00:00"]);
-        let r = runs(Recurrence::MonthlyOnDay(30), "2027-12-30T03:00", &Utc, "2027-12-31T00:00", 3);
-        assert_eq!(r, ["2028-01-30T03:00:00", "2028-02-29T03:00:00", "2028-03-30T03:00:00"]);
+        let r = runs(
+            Recurrence::MonthlyOnDay(31),
+            "2027-01-31T03:00",
+            &Utc,
+            "2027-01-01T00:00",
+            5,
+        );
+        assert_eq!(
+            r,
+            [
+                "2027-01-31T03:00:00",
+                "2027-02-28T03:00:00",
+                "2027-03-31T03:00:00",
+                "2027-04-30T03:00:00",
+                "2027-05-31T03:00:00"
+            ]
+        );
+        let r = runs(
+            Recurrence::MonthlyOnDay(30),
+            "2027-12-30T03:00",
+            &Utc,
+            "2027-12-31T00:00",
+            3,
+        );
+        assert_eq!(
+            r,
+            [
+                "2028-01-30T03:00:00",
+                "2028-02-29T03:00:00",
+                "2028-03-30T03:00:00"
+            ]
+        );
     }
 
     #[test]
     fn leap_days_come_every_four_years_but_not_in_2100() {
-        let r = runs(Recurrence::MonthlyOnDay(29), "2027-01-29T00:00", &Utc, "2028-01-30T00:00", 2);
+        let r = runs(
+            Recurrence::MonthlyOnDay(29),
+            "2027-01-29T00:00",
+            &Utc,
+            "2028-01-30T00:00",
+            2,
+        );
         assert_eq!(r, ["2028-02-29T00:00:00", "2028-03-29T00:00:00"]);
-        let r = runs(Recurrence::MonthlyOnDay(29), "2099-01-29T00:00", &Utc, "2100-01-30T00:00", 1);
+        let r = runs(
+            Recurrence::MonthlyOnDay(29),
+            "2099-01-29T00:00",
+            &Utc,
+            "2100-01-30T00:00",
+            1,
+        );
         assert_eq!(r, ["2100-02-28T00:00:00"]);
-        let r = runs(Recurrence::Days(1), "2028-02-28T12:00", &Utc, "2028-02-28T12:00", 2);
+        let r = runs(
+            Recurrence::Days(1),
+            "2028-02-28T12:00",
+            &Utc,
+            "2028-02-28T12:00",
+            2,
+        );
         assert_eq!(r, ["2028-02-29T12:00:00", "2028-03-01T12:00:00"]);
     }
 
@@ -199,56 +278,164 @@ mod tests {
     fn patch_tuesday_plus_a_week() {
         // Second Tuesday + 7 days: Dec 2026's Patch Tuesday is the 8th, Jan 2027's the 12th,
         // Feb's the 9th; with the offset the run crosses into the next month when it must.
-        let rule = Recurrence::MonthlyOnWeekday { week: 2, weekday: 2, offset_days: 7 };
+        let rule = Recurrence::MonthlyOnWeekday {
+            week: 2,
+            weekday: 2,
+            offset_days: 7,
+        };
         let r = runs(rule, "2026-12-01T22:00", &Utc, "2026-11-26T00:00", 3);
-        assert_eq!(r, ["2026-12-15T22:00:00", "2027-01-19T22:00:00", "2027-02-16T22:00:00"]);
-        let last_friday = Recurrence::MonthlyOnWeekday { week: 5, weekday: 5, offset_days: 3 };
+        assert_eq!(
+            r,
+            [
+                "2026-12-15T22:00:00",
+                "2027-01-19T22:00:00",
+                "2027-02-16T22:00:00"
+            ]
+        );
+        let last_friday = Recurrence::MonthlyOnWeekday {
+            week: 5,
+            weekday: 5,
+            offset_days: 3,
+        };
         let r = runs(last_friday, "2027-01-01T06:00", &Utc, "2027-01-01T00:00", 2);
         assert_eq!(r, ["2027-02-01T06:00:00", "2027-03-01T06:00:00"]);
     }
 
     #[test]
     fn weekly_runs_on_the_chosen_days_only() {
-        let r = runs(Recurrence::Weekly(vec![2, 4]), "2026-11-26T21:00", &Utc, "2026-11-01T00:00", 4);
-        assert_eq!(r, ["2026-11-26T21:00:00", "2026-12-01T21:00:00", "2026-12-03T21:00:00", "2026-12-08T21:00:00"]);
+        let r = runs(
+            Recurrence::Weekly(vec![2, 4]),
+            "2026-11-26T21:00",
+            &Utc,
+            "2026-11-01T00:00",
+            4,
+        );
+        assert_eq!(
+            r,
+            [
+                "2026-11-26T21:00:00",
+                "2026-12-01T21:00:00",
+                "2026-12-03T21:00:00",
+                "2026-12-08T21:00:00"
+            ]
+        );
     }
 
     #[test]
     fn daily_local_runs_keep_their_wall_time_across_both_dst_changes() {
         // Central Europe springs forward on 2027-03-28, falls back on 2027-10-31.
-        let r = runs(Recurrence::Days(1), "2027-03-27T22:00", &CentralEurope, "2027-03-27T00:00", 3);
-        assert_eq!(r, ["2027-03-27T21:00:00", "2027-03-28T20:00:00", "2027-03-29T20:00:00"]);
-        let r = runs(Recurrence::Days(1), "2027-10-30T22:00", &CentralEurope, "2027-10-30T00:00", 2);
+        let r = runs(
+            Recurrence::Days(1),
+            "2027-03-27T22:00",
+            &CentralEurope,
+            "2027-03-27T00:00",
+            3,
+        );
+        assert_eq!(
+            r,
+            [
+                "2027-03-27T21:00:00",
+                "2027-03-28T20:00:00",
+                "2027-03-29T20:00:00"
+            ]
+        );
+        let r = runs(
+            Recurrence::Days(1),
+            "2027-10-30T22:00",
+            &CentralEurope,
+            "2027-10-30T00:00",
+            2,
+        );
         assert_eq!(r, ["2027-10-30T20:00:00", "2027-10-31T21:00:00"]);
     }
 
     #[test]
     fn skipped_local_times_run_late_and_repeated_ones_run_once() {
         // 02:30 does not exist in Central Europe on 2027-03-28: it runs at 03:30 local.
-        let r = runs(Recurrence::Days(1), "2027-03-27T02:30", &CentralEurope, "2027-03-27T00:00", 3);
-        assert_eq!(r, ["2027-03-27T01:30:00", "2027-03-28T01:30:00", "2027-03-29T00:30:00"]);
+        let r = runs(
+            Recurrence::Days(1),
+            "2027-03-27T02:30",
+            &CentralEurope,
+            "2027-03-27T00:00",
+            3,
+        );
+        assert_eq!(
+            r,
+            [
+                "2027-03-27T01:30:00",
+                "2027-03-28T01:30:00",
+                "2027-03-29T00:30:00"
+            ]
+        );
         // 01:30 happens twice in US Eastern on 2026-11-01: it runs the first time only.
-        let r = runs(Recurrence::Days(1), "2026-10-31T01:30", &UsEastern, "2026-10-31T00:00", 3);
-        assert_eq!(r, ["2026-10-31T05:30:00", "2026-11-01T05:30:00", "2026-11-02T06:30:00"]);
+        let r = runs(
+            Recurrence::Days(1),
+            "2026-10-31T01:30",
+            &UsEastern,
+            "2026-10-31T00:00",
+            3,
+        );
+        assert_eq!(
+            r,
+            [
+                "2026-10-31T05:30:00",
+                "2026-11-01T05:30:00",
+                "2026-11-02T06:30:00"
+            ]
+        );
     }
 
     #[test]
     fn hourly_runs_count_elapsed_hours_across_dst() {
         // From local midnight (23:00 UTC): 00:00, 01:00, then 03:00 local, one hour apart.
-        let r = runs(Recurrence::Hours(1), "2027-03-28T00:00", &CentralEurope, "2027-03-27T00:00", 4);
-        assert_eq!(r, ["2027-03-27T23:00:00", "2027-03-28T00:00:00", "2027-03-28T01:00:00", "2027-03-28T02:00:00"]);
+        let r = runs(
+            Recurrence::Hours(1),
+            "2027-03-28T00:00",
+            &CentralEurope,
+            "2027-03-27T00:00",
+            4,
+        );
+        assert_eq!(
+            r,
+            [
+                "2027-03-27T23:00:00",
+                "2027-03-28T00:00:00",
+                "2027-03-28T01:00:00",
+                "2027-03-28T02:00:00"
+            ]
+        );
         // A run long after the start steps to the next whole interval.
-        let r = runs(Recurrence::Hours(6), "2026-01-01T00:00", &Utc, "2026-11-26T13:00", 1);
+        let r = runs(
+            Recurrence::Hours(6),
+            "2026-01-01T00:00",
+            &Utc,
+            "2026-11-26T13:00",
+            1,
+        );
         assert_eq!(r, ["2026-11-26T18:00:00"]);
     }
 
     #[test]
     fn monthly_local_runs_across_dst_and_year_ends() {
-        let rule = Recurrence::MonthlyOnWeekday { week: 2, weekday: 2, offset_days: 0 };
+        let rule = Recurrence::MonthlyOnWeekday {
+            week: 2,
+            weekday: 2,
+            offset_days: 0,
+        };
         let r = runs(rule, "2026-10-01T23:30", &UsEastern, "2026-10-01T00:00", 3);
         // 2026-10-13 23:30 EDT, 2026-11-10 23:30 EST, 2026-12-08 23:30 EST.
-        assert_eq!(r, ["2026-10-14T03:30:00", "2026-11-11T04:30:00", "2026-12-09T04:30:00"]);
-        assert_eq!(days_from_civil(2026, 12, 8) - days_from_civil(2026, 11, 10), 28);
+        assert_eq!(
+            r,
+            [
+                "2026-10-14T03:30:00",
+                "2026-11-11T04:30:00",
+                "2026-12-09T04:30:00"
+            ]
+        );
+        assert_eq!(
+            days_from_civil(2026, 12, 8) - days_from_civil(2026, 11, 10),
+            28
+        );
     }
 
     #[test]
@@ -259,10 +446,21 @@ mod tests {
             Recurrence::Weekly(vec![]),
             Recurrence::Weekly(vec![7]),
             Recurrence::MonthlyOnDay(32),
-            Recurrence::MonthlyOnWeekday { week: 6, weekday: 2, offset_days: 0 },
-            Recurrence::MonthlyOnWeekday { week: 2, weekday: 2, offset_days: 28 },
+            Recurrence::MonthlyOnWeekday {
+                week: 6,
+                weekday: 2,
+                offset_days: 0,
+            },
+            Recurrence::MonthlyOnWeekday {
+                week: 2,
+                weekday: 2,
+                offset_days: 28,
+            },
         ] {
-            assert!(validate(&bad).unwrap_err().to_string().starts_with("recurrence: "));
+            assert!(validate(&bad)
+                .unwrap_err()
+                .to_string()
+                .starts_with("recurrence: "));
         }
     }
 }

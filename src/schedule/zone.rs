@@ -98,7 +98,8 @@ impl Zone for Local {
         };
         let mut local = SystemTime::default();
         // SAFETY: both structures live for the call; a null zone is the current time zone.
-        let ok = unsafe { SystemTimeToTzSpecificLocalTime(std::ptr::null(), &universal, &mut local) };
+        let ok =
+            unsafe { SystemTimeToTzSpecificLocalTime(std::ptr::null(), &universal, &mut local) };
         if ok == 0 {
             return 0;
         }

@@ -26,7 +26,11 @@ pub(crate) enum Step<'a> {
     /// Make the image index ready for changes (DISM mounts it at `mount`).
     Mount,
     /// Install one update file.
-    AddPackage { file: &'a Path, kb: &'a str, update_id: &'a str },
+    AddPackage {
+        file: &'a Path,
+        kb: &'a str,
+        update_id: &'a str,
+    },
     /// Remove superseded components (`/StartComponentCleanup /ResetBase`).
     Cleanup,
     /// Keep the changes in the image file.
@@ -83,7 +87,9 @@ impl Engine {
     pub(crate) fn parse(text: &str) -> Option<Engine> {
         match text.split_once(':') {
             _ if text.eq_ignore_ascii_case("dism") => Some(Engine::Dism),
-            Some((kind, program)) if kind.eq_ignore_ascii_case("command") && !program.is_empty() => {
+            Some((kind, program))
+                if kind.eq_ignore_ascii_case("command") && !program.is_empty() =>
+            {
                 Some(Engine::Command(PathBuf::from(program)))
             }
             _ => None,
@@ -128,7 +134,11 @@ impl Engine {
     }
 
     /// Runs a step, its output appended to the run's log; `Err(exit code)` when it failed.
-    pub(crate) fn run(&self, step: &Step<'_>, place: &Workplace<'_>) -> Result<std::result::Result<(), i64>> {
+    pub(crate) fn run(
+        &self,
+        step: &Step<'_>,
+        place: &Workplace<'_>,
+    ) -> Result<std::result::Result<(), i64>> {
         let call = self.command(step, place);
         let log = OpenOptions::new()
             .create(true)
@@ -138,7 +148,14 @@ impl Engine {
         let log_err = log.try_clone().at(place.log)?;
         use std::io::Write;
         let mut heading = log.try_clone().at(place.log)?;
-        let _ = writeln!(heading, "==> {} {} {}:{}", self.name(), step.name(), place.image, place.index);
+        let _ = writeln!(
+            heading,
+            "==> {} {} {}:{}",
+            self.name(),
+            step.name(),
+            place.image,
+            place.index
+        );
         let status = Command::new(&call.program)
             .args(&call.arguments)
             .envs(call.environment.iter().map(|(k, v)| (*k, v)))
@@ -194,7 +211,12 @@ fn dism_command(step: &Step<'_>, place: &Workplace<'_>) -> StepCommand {
         Step::Commit | Step::Discard => vec![
             "/Unmount-Image".into(),
             joined("/MountDir:", place.mount),
-            if *step == Step::Commit { "/Commit" } else { "/Discard" }.into(),
+            if *step == Step::Commit {
+                "/Commit"
+            } else {
+                "/Discard"
+            }
+            .into(),
         ],
     };
     arguments.push(joined("/LogPath:", &place.log.with_extension("dism.log")));
@@ -222,7 +244,12 @@ fn admin_command(program: &Path, step: &Step<'_>, place: &Workplace<'_>) -> Step
         ("OSUPGRADE_MOUNT_DIR", place.mount.into()),
         ("OSUPGRADE_LOG", place.log.into()),
     ];
-    if let Step::AddPackage { file, kb, update_id } = step {
+    if let Step::AddPackage {
+        file,
+        kb,
+        update_id,
+    } = step
+    {
         arguments.push((*file).into());
         environment.push(("OSUPGRADE_UPDATE_FILE", (*file).into()));
         environment.push(("OSUPGRADE_UPDATE_KB", (*kb).into()));
@@ -251,7 +278,10 @@ mod tests {
     }
 
     fn text(call: &StepCommand) -> Vec<String> {
-        call.arguments.iter().map(|a| a.to_string_lossy().into_owned()).collect()
+        call.arguments
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
     }
 
     #[test]
@@ -276,7 +306,11 @@ mod tests {
                 "/English"
             ]
         );
-        let add = Step::AddPackage { file: &paths[4], kb: "KB5034441", update_id: "KB5034441-x64" };
+        let add = Step::AddPackage {
+            file: &paths[4],
+            kb: "KB5034441",
+            update_id: "KB5034441-x64",
+        };
         assert_eq!(
             text(&Engine::Dism.command(&add, &place)),
             [
@@ -291,22 +325,54 @@ mod tests {
             text(&Engine::Dism.command(&Step::Cleanup, &place))[1..4],
             ["/Cleanup-Image", "/StartComponentCleanup", "/ResetBase"]
         );
-        assert_eq!(text(&Engine::Dism.command(&Step::Commit, &place))[..3], ["/Unmount-Image", r"/MountDir:C:\Site\servicing\run-7\mount", "/Commit"]);
-        assert_eq!(text(&Engine::Dism.command(&Step::Discard, &place))[2], "/Discard");
+        assert_eq!(
+            text(&Engine::Dism.command(&Step::Commit, &place))[..3],
+            [
+                "/Unmount-Image",
+                r"/MountDir:C:\Site\servicing\run-7\mount",
+                "/Commit"
+            ]
+        );
+        assert_eq!(
+            text(&Engine::Dism.command(&Step::Discard, &place))[2],
+            "/Discard"
+        );
     }
 
     #[test]
     fn the_command_engine_gets_step_image_index_and_update() {
-        let paths = ["/s/install.wim", "/s/mount", "/s/run.log", "/s", "/s/updates/a.msu"].map(PathBuf::from);
+        let paths = [
+            "/s/install.wim",
+            "/s/mount",
+            "/s/run.log",
+            "/s",
+            "/s/updates/a.msu",
+        ]
+        .map(PathBuf::from);
         let engine = Engine::Command(PathBuf::from("/opt/engine"));
-        let add = Step::AddPackage { file: &paths[4], kb: "KB5034441", update_id: "KB5034441-x64" };
+        let add = Step::AddPackage {
+            file: &paths[4],
+            kb: "KB5034441",
+            update_id: "KB5034441-x64",
+        };
         let call = engine.command(&add, &place(&paths));
         assert_eq!(call.program, PathBuf::from("/opt/engine"));
-        assert_eq!(text(&call), ["add-package", "/s/install.wim", "2", "/s/updates/a.msu"]);
-        let variable = |name: &str| call.environment.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
+        assert_eq!(
+            text(&call),
+            ["add-package", "/s/install.wim", "2", "/s/updates/a.msu"]
+        );
+        let variable = |name: &str| {
+            call.environment
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone())
+        };
         assert_eq!(variable("OSUPGRADE_UPDATE_KB"), Some("KB5034441".into()));
         assert_eq!(variable("OSUPGRADE_IMAGE_INDEX"), Some("2".into()));
-        assert_eq!(text(&engine.command(&Step::Commit, &place(&paths))), ["commit", "/s/install.wim", "2"]);
+        assert_eq!(
+            text(&engine.command(&Step::Commit, &place(&paths))),
+            ["commit", "/s/install.wim", "2"]
+        );
     }
 
     #[test]
@@ -316,9 +382,18 @@ mod tests {
             assert!(error.contains("only Windows has"), "{error}");
         }
         let missing = Engine::Command(PathBuf::from("/no/such/engine"));
-        assert!(missing.check_available().unwrap_err().to_string().contains("does not exist"));
-        assert!(Engine::Command(PathBuf::from("engine.sh")).check_available().is_err());
-        assert_eq!(Engine::parse("command:/opt/x"), Some(Engine::Command("/opt/x".into())));
+        assert!(missing
+            .check_available()
+            .unwrap_err()
+            .to_string()
+            .contains("does not exist"));
+        assert!(Engine::Command(PathBuf::from("engine.sh"))
+            .check_available()
+            .is_err());
+        assert_eq!(
+            Engine::parse("command:/opt/x"),
+            Some(Engine::Command("/opt/x".into()))
+        );
         assert_eq!(Engine::parse("DISM"), Some(Engine::Dism));
         assert_eq!(Engine::parse("magic"), None);
     }

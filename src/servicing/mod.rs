@@ -31,7 +31,10 @@ pub fn set_engine(site: &Site, engine: &Engine) -> Result<()> {
         if !program.is_absolute() {
             return Err(Error::invalid_argument(
                 "command",
-                format!("{}: the command engine's program must be an absolute path", program.display()),
+                format!(
+                    "{}: the command engine's program must be an absolute path",
+                    program.display()
+                ),
             ));
         }
     }

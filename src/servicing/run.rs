@@ -7,7 +7,10 @@ use super::engine::{Engine, Step, Workplace};
 use crate::content::{copy_verified, SourceEntry};
 use crate::error::{Error, ErrorKind, IoContext, Result};
 use crate::kill_point;
-use crate::model::{AppliedUpdate, Package, RunState, Schedule, ServicingRun, Update, UpdateClassification, UpdateResult};
+use crate::model::{
+    AppliedUpdate, Package, RunState, Schedule, ServicingRun, Update, UpdateClassification,
+    UpdateResult,
+};
 use crate::progress::{Operation, Phase, Progress, ProgressFn};
 use crate::schedule::civil::now;
 use crate::site::Site;
@@ -33,8 +36,12 @@ pub(crate) fn service(
     };
     kill_point::reached("servicing: leased");
     clear_dead_runs_work(site, &engine)?;
-    let work = site_folder(site).join("servicing").join(format!("run-{run_id}"));
-    let log = site_folder(site).join("Logs").join(format!("servicing-run-{run_id}.log"));
+    let work = site_folder(site)
+        .join("servicing")
+        .join(format!("run-{run_id}"));
+    let log = site_folder(site)
+        .join("Logs")
+        .join(format!("servicing-run-{run_id}.log"));
     let mut run = Run {
         site,
         engine: &engine,
@@ -56,7 +63,12 @@ pub(crate) fn service(
         let results = run.results.clone();
         site.db().write(|db| {
             db.insert_results(run_id, &results)?;
-            db.finish_run(run_id, RunState::Failed, None, Some((&message, error.kind())))
+            db.finish_run(
+                run_id,
+                RunState::Failed,
+                None,
+                Some((&message, error.kind())),
+            )
         })?;
         if error.kind() == ErrorKind::Cancelled {
             return Err(error);
@@ -74,10 +86,16 @@ fn clear_dead_runs_work(site: &Site, engine: &Engine) -> Result<()> {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(id) = name.strip_prefix("run-").and_then(|n| n.parse::<i64>().ok()) else {
+        let Some(id) = name
+            .strip_prefix("run-")
+            .and_then(|n| n.parse::<i64>().ok())
+        else {
             continue;
         };
-        let running = site.db().run(id)?.is_some_and(|run| run.state == RunState::Running);
+        let running = site
+            .db()
+            .run(id)?
+            .is_some_and(|run| run.state == RunState::Running);
         if running {
             continue;
         }
@@ -85,7 +103,14 @@ fn clear_dead_runs_work(site: &Site, engine: &Engine) -> Result<()> {
         let mount = work.join("mount");
         if *engine == Engine::Dism && mount.is_dir() {
             let log = work.join("discard.log");
-            let place = Workplace { image: "install", image_file: &mount, index: 0, mount: &mount, log: &log, work: &work };
+            let place = Workplace {
+                image: "install",
+                image_file: &mount,
+                index: 0,
+                mount: &mount,
+                log: &log,
+                work: &work,
+            };
             let _ = engine.run(&Step::Discard, &place);
         }
         fs::remove_dir_all(&work).at(&work)?;
@@ -194,7 +219,8 @@ impl Run<'_, '_> {
         }
         let log = self.log.display().to_string();
         self.site.db().write(|db| db.set_run_log(self.id, &log))?;
-        let verdicts = updates::still_applicable(self.site, &self.package.id, &self.schedule.update_ids)?;
+        let verdicts =
+            updates::still_applicable(self.site, &self.package.id, &self.schedule.update_ids)?;
         let targets = self.targets()?;
         let mut plans = Vec::new();
         for (update, verdict) in &verdicts {
@@ -232,8 +258,15 @@ impl Run<'_, '_> {
 
     /// install.wim, and boot.wim where the schedule asks for it and the package has one.
     fn targets(&self) -> Result<Vec<Target>> {
-        let files = self.site.db().package_files(&self.package.id, self.package.content_version)?;
-        let find = |names: &[&str]| files.iter().find(|f| names.iter().any(|n| f.path.eq_ignore_ascii_case(n)));
+        let files = self
+            .site
+            .db()
+            .package_files(&self.package.id, self.package.content_version)?;
+        let find = |names: &[&str]| {
+            files
+                .iter()
+                .find(|f| names.iter().any(|n| f.path.eq_ignore_ascii_case(n)))
+        };
         let install = find(updates::INSTALL_IMAGES).ok_or_else(|| Error::InvalidImage {
             path: PathBuf::from(&self.package.source_path),
             reason: "the package has no sources/install.wim to service".into(),
@@ -268,21 +301,31 @@ impl Run<'_, '_> {
     fn boot_plans<'u>(
         &self,
         boot: &Target,
-        verdicts: &'u [(Update, std::result::Result<Vec<u32>, String>)],
+        verdicts: &'u [(Update, updates::Verdict)],
     ) -> Result<Vec<(usize, u32, &'u Update)>> {
         let blob = self.site.library().blob_path(&boot.sha256);
         let images = image::read_images(&blob)?;
         let held: Vec<AppliedUpdate> = self.site.db().applied_updates(&self.package.id)?;
         let mut plans = Vec::new();
         for (update, verdict) in verdicts {
-            let fits_class = matches!(update.classification, UpdateClassification::ServicingStack | UpdateClassification::Cumulative);
+            let fits_class = matches!(
+                update.classification,
+                UpdateClassification::ServicingStack | UpdateClassification::Cumulative
+            );
             if verdict.is_err() || !fits_class {
                 continue;
             }
             for image in &images {
-                let holds = held.iter().any(|h| h.image == "boot" && h.image_index == image.index && h.kb == update.kb);
-                let fits = image.architecture.eq_ignore_ascii_case(&update.architecture)
-                    && (update.builds.is_empty() || update.builds.contains(&updates::build_number(&image.version)));
+                let holds = held.iter().any(|h| {
+                    h.image == "boot" && h.image_index == image.index && h.kb == update.kb
+                });
+                let fits = image
+                    .architecture
+                    .eq_ignore_ascii_case(&update.architecture)
+                    && (update.builds.is_empty()
+                        || update
+                            .builds
+                            .contains(&updates::build_number(&image.version)));
                 if fits && !holds {
                     plans.push((1, image.index, update));
                 }
@@ -296,13 +339,23 @@ impl Run<'_, '_> {
         let mut files: Vec<(String, u64, PathBuf, String)> = Vec::new();
         for (number, target) in targets.iter().enumerate() {
             if plans.iter().any(|p| p.target == number) {
-                files.push((target.sha256.clone(), target.size, target.work_file.clone(), target.relative.clone()));
+                files.push((
+                    target.sha256.clone(),
+                    target.size,
+                    target.work_file.clone(),
+                    target.relative.clone(),
+                ));
             }
         }
         let mut seen = std::collections::HashSet::new();
         for update in plans.iter().flat_map(|p| &p.updates) {
             if seen.insert(update.id.clone()) {
-                files.push((update.sha256.clone(), update.size, self.update_file(update), update.file_name.clone()));
+                files.push((
+                    update.sha256.clone(),
+                    update.size,
+                    self.update_file(update),
+                    update.file_name.clone(),
+                ));
             }
         }
         let total: u64 = files.iter().map(|f| f.1).sum();
@@ -348,8 +401,14 @@ impl Run<'_, '_> {
                     Err(code) => Err((code, "the engine could not mount the image".to_string())),
                     Ok(()) => {
                         let file = self.update_file(update);
-                        let step = Step::AddPackage { file: &file, kb: &update.kb, update_id: &update.id };
-                        self.engine.run(&step, &place)?.map_err(|code| (code, "the engine could not add the update".to_string()))
+                        let step = Step::AddPackage {
+                            file: &file,
+                            kb: &update.kb,
+                            update_id: &update.id,
+                        };
+                        self.engine.run(&step, &place)?.map_err(|code| {
+                            (code, "the engine could not add the update".to_string())
+                        })
                     }
                 };
                 steps_done += 1;
@@ -382,10 +441,20 @@ impl Run<'_, '_> {
         Ok(failed)
     }
 
-    fn record_result(&mut self, update: &Update, image: &str, index: u32, outcome: std::result::Result<(), (i64, String)>) {
+    fn record_result(
+        &mut self,
+        update: &Update,
+        image: &str,
+        index: u32,
+        outcome: std::result::Result<(), (i64, String)>,
+    ) {
         let (state, exit_code, message) = match outcome {
             Ok(()) => ("Installed", None, String::new()),
-            Err((code, message)) => ("Failed", Some(code), format!("{message} (exit code {code}; see the run's log)")),
+            Err((code, message)) => (
+                "Failed",
+                Some(code),
+                format!("{message} (exit code {code}; see the run's log)"),
+            ),
         };
         self.results.push(UpdateResult {
             update_id: update.id.clone(),
@@ -402,7 +471,9 @@ impl Run<'_, '_> {
         for plan in rest {
             for update in &plan.updates {
                 let image = targets[plan.target].image;
-                let recorded = self.results.iter().any(|r| r.update_id == update.id && r.image == image && r.image_index == plan.index);
+                let recorded = self.results.iter().any(|r| {
+                    r.update_id == update.id && r.image == image && r.image_index == plan.index
+                });
                 if !recorded {
                     self.results.push(UpdateResult {
                         update_id: update.id.clone(),
@@ -419,7 +490,14 @@ impl Run<'_, '_> {
 
     fn discard_mount(&self) {
         let mount = self.work.join("mount");
-        let place = Workplace { image: "install", image_file: &mount, index: 0, mount: &mount, log: self.log, work: self.work };
+        let place = Workplace {
+            image: "install",
+            image_file: &mount,
+            index: 0,
+            mount: &mount,
+            log: self.log,
+            work: self.work,
+        };
         let _ = self.engine.run(&Step::Discard, &place);
     }
 
@@ -427,28 +505,47 @@ impl Run<'_, '_> {
     /// (there was nothing left to apply).
     fn finish_without_version(&mut self) -> Result<()> {
         let failure = self.results.iter().find(|r| r.state == "Failed").map(|r| {
-            format!("{} failed on {}:{}: {}", r.update_id, r.image, r.image_index, r.message)
+            format!(
+                "{} failed on {}:{}: {}",
+                r.update_id, r.image, r.image_index, r.message
+            )
         });
-        let state = if failure.is_some() { RunState::Failed } else { RunState::Succeeded };
+        let state = if failure.is_some() {
+            RunState::Failed
+        } else {
+            RunState::Succeeded
+        };
         let results = self.results.clone();
         self.site.db().write(|db| {
             db.insert_results(self.id, &results)?;
-            db.finish_run(self.id, state, None, failure.as_deref().map(|f| (f, ErrorKind::InvalidImage)))
+            db.finish_run(
+                self.id,
+                state,
+                None,
+                failure.as_deref().map(|f| (f, ErrorKind::InvalidImage)),
+            )
         })
     }
 
     /// Imports the serviced images as the next content version and records the run with it.
     fn record_version(&mut self, targets: &[Target]) -> Result<()> {
-        let serviced: Vec<&Target> = targets.iter().filter(|t| self.results.iter().any(|r| r.image == t.image && r.state == "Installed")).collect();
+        let serviced: Vec<&Target> = targets
+            .iter()
+            .filter(|t| {
+                self.results
+                    .iter()
+                    .any(|r| r.image == t.image && r.state == "Installed")
+            })
+            .collect();
         let mut replaced = Vec::new();
         for target in &serviced {
-            let size = fs::metadata(&target.work_file).at(&target.work_file)?.len();
+            let metadata = fs::metadata(&target.work_file).at(&target.work_file)?;
             replaced.push(SourceEntry {
                 relative: target.relative.clone(),
                 path: target.work_file.clone(),
                 is_folder: false,
-                size,
-                modified: None,
+                size: metadata.len(),
+                modified: metadata.modified().ok(),
             });
         }
         let install_images = match serviced.iter().find(|t| t.image == "install") {
@@ -456,8 +553,13 @@ impl Run<'_, '_> {
             None => self.package.images.clone(),
         };
         let failures = self.results.iter().filter(|r| r.state == "Failed").count();
-        let state = if failures > 0 { RunState::PartiallySucceeded } else { RunState::Succeeded };
-        let error = (failures > 0).then(|| format!("{failures} update(s) failed; the others were applied"));
+        let state = if failures > 0 {
+            RunState::PartiallySucceeded
+        } else {
+            RunState::Succeeded
+        };
+        let error =
+            (failures > 0).then(|| format!("{failures} update(s) failed; the others were applied"));
         let results = self.results.clone();
         let base = self.package.content_version;
         let (id, run_id) = (self.package.id.clone(), self.id);
@@ -468,7 +570,12 @@ impl Run<'_, '_> {
                 package_id: id.clone(),
                 image: r.image.clone(),
                 image_index: r.image_index,
-                kb: r.update_id.split('-').next().unwrap_or_default().to_string(),
+                kb: r
+                    .update_id
+                    .split('-')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
                 build: String::new(),
                 update_id: Some(r.update_id.clone()),
                 origin: "serviced".into(),
@@ -478,20 +585,45 @@ impl Run<'_, '_> {
             })
             .collect();
         let mut progress = |p: &Progress<'_>| (self.progress)(p);
-        package::record_serviced_version(self.site, &id, base, &replaced, &mut progress, |db, next| {
-            let base_state = db.image_updates_state(&id, base)?;
-            db.set_image_updates_state(&id, next, &base_state)?;
-            db.insert_images(&id, next, &install_images)?;
-            let applied: Vec<AppliedUpdate> = applied.iter().cloned().map(|a| AppliedUpdate { content_version: next, ..a }).collect();
-            db.insert_applied_updates(&applied)?;
-            db.insert_results(run_id, &results)?;
-            db.finish_run(run_id, state, Some(next), error.as_deref().map(|e| (e, ErrorKind::InvalidImage)))
-        })?;
+        package::record_serviced_version(
+            self.site,
+            &id,
+            base,
+            &replaced,
+            &mut progress,
+            |db, next| {
+                let base_state = db.image_updates_state(&id, base)?;
+                db.set_image_updates_state(&id, next, &base_state)?;
+                db.insert_images(&id, next, &install_images)?;
+                let applied: Vec<AppliedUpdate> = applied
+                    .iter()
+                    .cloned()
+                    .map(|a| AppliedUpdate {
+                        content_version: next,
+                        ..a
+                    })
+                    .collect();
+                db.insert_applied_updates(&applied)?;
+                db.insert_results(run_id, &results)?;
+                db.finish_run(
+                    run_id,
+                    state,
+                    Some(next),
+                    error.as_deref().map(|e| (e, ErrorKind::InvalidImage)),
+                )
+            },
+        )?;
         kill_point::reached("servicing: recorded");
         Ok(())
     }
 
-    fn report(&mut self, phase: Phase, current: &str, bytes: (u64, u64), steps: (u64, u64)) -> Result<()> {
+    fn report(
+        &mut self,
+        phase: Phase,
+        current: &str,
+        bytes: (u64, u64),
+        steps: (u64, u64),
+    ) -> Result<()> {
         let report = Progress {
             package_id: &self.package.id,
             current_file: current,
@@ -520,9 +652,16 @@ fn engine_failure(step: &str, code: i64, log: &Path) -> Error {
 fn group_by_index<'u>(plans: Vec<(usize, u32, &'u Update)>) -> Vec<IndexPlan<'u>> {
     let mut grouped: Vec<IndexPlan<'u>> = Vec::new();
     for (target, index, update) in plans {
-        match grouped.iter_mut().find(|p| p.target == target && p.index == index) {
+        match grouped
+            .iter_mut()
+            .find(|p| p.target == target && p.index == index)
+        {
             Some(plan) => plan.updates.push(update),
-            None => grouped.push(IndexPlan { target, index, updates: vec![update] }),
+            None => grouped.push(IndexPlan {
+                target,
+                index,
+                updates: vec![update],
+            }),
         }
     }
     grouped.sort_by_key(|p| (p.target, p.index));

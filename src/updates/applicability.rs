@@ -41,9 +41,16 @@ pub fn applicable(site: &Site, package_id: &str) -> Result<Vec<ApplicableUpdate>
 /// Checks that every update of a selection applies to the package (none superseded by another
 /// of the selection) and returns them in installation order; the first that does not is
 /// refused, saying which and why.
-pub fn check_selection(site: &Site, package_id: &str, update_ids: &[String]) -> Result<Vec<Update>> {
+pub fn check_selection(
+    site: &Site,
+    package_id: &str,
+    update_ids: &[String],
+) -> Result<Vec<Update>> {
     if update_ids.is_empty() {
-        return Err(Error::invalid_argument("update_ids", "select at least one update"));
+        return Err(Error::invalid_argument(
+            "update_ids",
+            "select at least one update",
+        ));
     }
     let mut target = target(site, package_id)?;
     let mut selected = require_all(site, update_ids)?;
@@ -59,7 +66,10 @@ pub fn check_selection(site: &Site, package_id: &str, update_ids: &[String]) -> 
         if let Err(reason) = judge(update, &target) {
             return Err(Error::invalid_argument(
                 "update_ids",
-                format!("{} does not apply to package {package_id}: {reason}", update.id),
+                format!(
+                    "{} does not apply to package {package_id}: {reason}",
+                    update.id
+                ),
             ));
         }
     }
@@ -77,7 +87,9 @@ fn target(site: &Site, package_id: &str) -> Result<Target> {
     let mut held: HashMap<u32, HashSet<String>> = HashMap::new();
     for applied in site.db().applied_updates(package_id)? {
         if applied.image == "install" {
-            held.entry(applied.image_index).or_default().insert(applied.kb);
+            held.entry(applied.image_index)
+                .or_default()
+                .insert(applied.kb);
         }
     }
     let held_kbs: HashSet<&String> = held.values().flatten().collect();
@@ -97,7 +109,7 @@ fn target(site: &Site, package_id: &str) -> Result<Target> {
 }
 
 /// The install image indexes the update applies to, or why it applies to none.
-fn judge(update: &Update, target: &Target) -> std::result::Result<Vec<u32>, String> {
+fn judge(update: &Update, target: &Target) -> Verdict {
     if matches!(
         update.classification,
         UpdateClassification::SafeOs | UpdateClassification::Setup
@@ -105,7 +117,11 @@ fn judge(update: &Update, target: &Target) -> std::result::Result<Vec<u32>, Stri
         return Err(format!(
             "it is a {} dynamic update, for {}, which servicing does not update (install.wim only)",
             update.classification.name(),
-            if update.classification == UpdateClassification::SafeOs { "WinRE" } else { "the setup medium" }
+            if update.classification == UpdateClassification::SafeOs {
+                "WinRE"
+            } else {
+                "the setup medium"
+            }
         ));
     }
     if let Some(by) = target.superseded_by.get(&update.kb) {
@@ -115,7 +131,10 @@ fn judge(update: &Update, target: &Target) -> std::result::Result<Vec<u32>, Stri
     let mut indexes = Vec::new();
     for image in &target.package.images {
         let build = build_number(&image.version);
-        if !image.architecture.eq_ignore_ascii_case(&update.architecture) {
+        if !image
+            .architecture
+            .eq_ignore_ascii_case(&update.architecture)
+        {
             reasons.push(format!(
                 "image {} is {}, the update {}",
                 image.index, image.architecture, update.architecture
@@ -177,13 +196,16 @@ fn builds_text(update: &Update) -> String {
     format!("build {}", builds.join(", "))
 }
 
+/// The install image indexes an update applies to, or why it applies to none.
+pub(crate) type Verdict = std::result::Result<Vec<u32>, String>;
+
 /// For a run: each selected update (in installation order) with the install image indexes it
 /// still applies to, or why it applies to none any more (applied meanwhile, superseded).
 pub(crate) fn still_applicable(
     site: &Site,
     package_id: &str,
     update_ids: &[String],
-) -> Result<Vec<(Update, std::result::Result<Vec<u32>, String>)>> {
+) -> Result<Vec<(Update, Verdict)>> {
     let target = target(site, package_id)?;
     let mut selected = require_all(site, update_ids)?;
     selected.sort_by(install_order);

@@ -91,11 +91,18 @@ pub(super) fn describe(path: &Path, entry: Option<&CatalogEntry>) -> Result<Desc
     };
     let architecture = match entry.architecture.as_deref() {
         Some(a) if ARCHITECTURES.contains(&a.to_lowercase().as_str()) => a.to_lowercase(),
-        Some(a) => return refuse(format!("its catalog entry's architecture '{a}' is none of x86, x64, arm64, arm")),
+        Some(a) => {
+            return refuse(format!(
+                "its catalog entry's architecture '{a}' is none of x86, x64, arm64, arm"
+            ))
+        }
         None => match architecture_in_name(&name) {
             Some(a) => a.to_string(),
             None => {
-                return refuse("no architecture (x86, x64, arm64) in its name and no catalog entry for it".into())
+                return refuse(
+                    "no architecture (x86, x64, arm64) in its name and no catalog entry for it"
+                        .into(),
+                )
             }
         },
     };
@@ -120,13 +127,19 @@ pub(super) fn describe(path: &Path, entry: Option<&CatalogEntry>) -> Result<Desc
     };
     let release_date = entry.release_date.clone().unwrap_or_default();
     if !release_date.is_empty() && !is_date(&release_date) {
-        return refuse(format!("its catalog entry's releaseDate '{release_date}' is not YYYY-MM-DD"));
+        return refuse(format!(
+            "its catalog entry's releaseDate '{release_date}' is not YYYY-MM-DD"
+        ));
     }
     let mut supersedes = Vec::new();
     for superseded in entry.supersedes.iter().flatten() {
         match normalize_kb(superseded) {
             Some(kb) => supersedes.push(kb),
-            None => return refuse(format!("its catalog entry supersedes '{superseded}', which is not a KB number")),
+            None => {
+                return refuse(format!(
+                    "its catalog entry supersedes '{superseded}', which is not a KB number"
+                ))
+            }
         }
     }
     let title = entry
@@ -230,20 +243,42 @@ mod tests {
     #[test]
     fn reads_kb_architecture_and_product_from_microsoft_file_names() {
         let cases = [
-            ("windows10.0-kb5034441-x64_a1b2c3.msu", "KB5034441", "x64", "Windows 10"),
-            ("windows11.0-kb5036893-arm64_d4e5.msu", "KB5036893", "arm64", "Windows 11"),
-            ("Windows10.0-KB5031539-x86.cab", "KB5031539", "x86", "Windows 10"),
+            (
+                "windows10.0-kb5034441-x64_a1b2c3.msu",
+                "KB5034441",
+                "x64",
+                "Windows 10",
+            ),
+            (
+                "windows11.0-kb5036893-arm64_d4e5.msu",
+                "KB5036893",
+                "arm64",
+                "Windows 11",
+            ),
+            (
+                "Windows10.0-KB5031539-x86.cab",
+                "KB5031539",
+                "x86",
+                "Windows 10",
+            ),
         ];
         for (name, kb, arch, product) in cases {
             let d = describe(Path::new(name), None).expect(name);
-            assert_eq!((d.kb.as_str(), d.architecture.as_str(), d.product.as_str()), (kb, arch, product));
+            assert_eq!(
+                (d.kb.as_str(), d.architecture.as_str(), d.product.as_str()),
+                (kb, arch, product)
+            );
             assert_eq!(d.classification, UpdateClassification::Other);
         }
     }
 
     #[test]
     fn refuses_names_without_kb_architecture_or_product() {
-        for name in ["windows10.0-x64.msu", "windows10.0-kb5034441.msu", "kb5034441-x64.msu"] {
+        for name in [
+            "windows10.0-x64.msu",
+            "windows10.0-kb5034441.msu",
+            "kb5034441-x64.msu",
+        ] {
             let error = describe(Path::new(name), None).unwrap_err().to_string();
             assert!(error.starts_with("paths: "), "{error}");
             assert!(error.contains(name), "{error}");

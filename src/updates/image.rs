@@ -108,9 +108,10 @@ pub(crate) fn parse_manifest(bytes: &[u8]) -> Option<HeldUpdate> {
     let text = decode(bytes)?;
     let document = roxmltree::Document::parse(&text).ok()?;
     let root = document.root_element();
-    let package = root
-        .children()
-        .find(|n| n.has_tag_name(("urn:schemas-microsoft-com:asm.v3", "package")) || n.tag_name().name() == "package")?;
+    let package = root.children().find(|n| {
+        n.has_tag_name(("urn:schemas-microsoft-com:asm.v3", "package"))
+            || n.tag_name().name() == "package"
+    })?;
     let kb = super::describe::normalize_kb(package.attribute("identifier")?)?;
     let version = root
         .children()
@@ -120,7 +121,11 @@ pub(crate) fn parse_manifest(bytes: &[u8]) -> Option<HeldUpdate> {
     let build: Vec<&str> = version.split('.').take(2).collect();
     Some(HeldUpdate {
         kb,
-        build: if build.len() == 2 { build.join(".") } else { String::new() },
+        build: if build.len() == 2 {
+            build.join(".")
+        } else {
+            String::new()
+        },
     })
 }
 

@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 
 use crate::content::{SourceEntry, StageEvent, StagedBlob};
 use crate::error::{Error, Result};
-pub use crate::model::{AppliedUpdate, ApplicableUpdate, Update, UpdateClassification};
+pub use crate::model::{ApplicableUpdate, AppliedUpdate, Update, UpdateClassification};
 use crate::progress::{Operation, Phase, Progress, ProgressFn, Throttle};
 use crate::site::Site;
 pub use applicability::{applicable, check_selection};
-pub(crate) use applicability::{build_number, still_applicable};
+pub(crate) use applicability::{build_number, still_applicable, Verdict};
 use describe::{check_cabinet, describe, read_catalog, Description};
 
 /// Imports update files into the catalog: each path is an `.msu` or `.cab` file, or a folder
@@ -31,9 +31,15 @@ pub fn import(
     progress: &mut ProgressFn<'_>,
 ) -> Result<Vec<Update>> {
     if paths.is_empty() {
-        return Err(Error::invalid_argument("paths", "name at least one update file or folder"));
+        return Err(Error::invalid_argument(
+            "paths",
+            "name at least one update file or folder",
+        ));
     }
-    let catalog = catalog_path.map(read_catalog).transpose()?.unwrap_or_default();
+    let catalog = catalog_path
+        .map(read_catalog)
+        .transpose()?
+        .unwrap_or_default();
     let files = update_files(paths)?;
     let mut described = Vec::new();
     for file in &files {
@@ -51,18 +57,27 @@ fn update_files(paths: &[&Path]) -> Result<Vec<SourceEntry>> {
     let mut files = Vec::new();
     for path in paths {
         let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::not_found("update file", path.display().to_string()),
+            std::io::ErrorKind::NotFound => {
+                Error::not_found("update file", path.display().to_string())
+            }
             _ => Error::io(path, e),
         })?;
         if metadata.is_file() {
-            files.push(entry_for(path, metadata.len()));
+            files.push(SourceEntry {
+                size: metadata.len(),
+                modified: metadata.modified().ok(),
+                ..entry_for(path)
+            });
             continue;
         }
         let before = files.len();
         for entry in crate::content::scan_tree(path)? {
             let lower = entry.relative.to_lowercase();
             if !entry.is_folder && (lower.ends_with(".msu") || lower.ends_with(".cab")) {
-                files.push(entry_for(&entry.path, entry.size));
+                files.push(SourceEntry {
+                    relative: entry_for(&entry.path).relative,
+                    ..entry
+                });
             }
         }
         if files.len() == before {
@@ -75,7 +90,8 @@ fn update_files(paths: &[&Path]) -> Result<Vec<SourceEntry>> {
     Ok(files)
 }
 
-fn entry_for(path: &Path, size: u64) -> SourceEntry {
+/// An update file's entry, named by its file name.
+fn entry_for(path: &Path) -> SourceEntry {
     SourceEntry {
         relative: path
             .file_name()
@@ -83,7 +99,7 @@ fn entry_for(path: &Path, size: u64) -> SourceEntry {
             .unwrap_or_default(),
         path: path.to_path_buf(),
         is_folder: false,
-        size,
+        size: 0,
         modified: None,
     }
 }
@@ -97,7 +113,11 @@ fn refuse_twins(files: &[SourceEntry], described: &[Description]) -> Result<()> 
             if first != file.path {
                 return Err(Error::invalid_argument(
                     "paths",
-                    format!("{} and {} are both {id}", first.display(), file.path.display()),
+                    format!(
+                        "{} and {} are both {id}",
+                        first.display(),
+                        file.path.display()
+                    ),
                 ));
             }
         }
@@ -169,9 +189,9 @@ fn record(
                 Some((sha256, _)) if sha256 == blob.sha256 => continue,
                 Some(_) => {
                     return Err(Error::Conflict(format!(
-                        "{}: update {id} is in the catalog already with other content; remove it first",
-                        file.path.display()
-                    )))
+                    "{}: update {id} is in the catalog already with other content; remove it first",
+                    file.path.display()
+                )))
                 }
                 None => {}
             }
@@ -188,7 +208,9 @@ fn record(
         site.db().write(|db| db.mark_updates_ready(&fresh))
     });
     if let Err(error) = made_ready {
-        let _ = site.db().write(|db| fresh.iter().try_for_each(|id| db.delete_update(id)));
+        let _ = site
+            .db()
+            .write(|db| fresh.iter().try_for_each(|id| db.delete_update(id)));
         let _ = site.collect_garbage();
         return Err(error);
     }

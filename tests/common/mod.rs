@@ -248,3 +248,25 @@ impl Drop for Unmount {
         let _ = Command::new("umount").arg(&self.0).status();
     }
 }
+
+/// Makes an update file with tests/fixtures/make-update.sh: a real cabinet made by gcab.
+pub fn make_update(folder: &Path, file_name: &str, kb: &str, build: &str, broken: bool) -> PathBuf {
+    fs::create_dir_all(folder).unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/make-update.sh");
+    let file = folder.join(file_name);
+    let mut command = Command::new("bash");
+    command.arg(script).arg(&file).arg(kb).arg(build);
+    if broken {
+        command.arg("--broken");
+    }
+    assert!(
+        command.status().unwrap().success(),
+        "make-update.sh failed for {file_name}"
+    );
+    file
+}
+
+/// The test engine (tests/fixtures/test-engine.sh), which changes images with wimlib.
+pub fn test_engine() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/test-engine.sh")
+}

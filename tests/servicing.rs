@@ -1,0 +1,685 @@
+//! Software updates and scheduled servicing, end to end on real WIM images (made by wimlib) and
+//! real cabinets (made by gcab), serviced by the test engine, which changes the images with
+//! wimlib.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use common::*;
+use osupgrade::distribution::{self, DistributionState};
+use osupgrade::model::{Recurrence, RunState, UpdateClassification};
+use osupgrade::progress::ignore_progress;
+use osupgrade::schedule::{self, ScheduleSettings};
+use osupgrade::servicing::{self, Engine};
+use osupgrade::{lifecycle, updates, ErrorKind, Site};
+
+const CATALOG: &str = r#"{ "updates": [
+  { "fileName": "windows10.0-kb5034000-x64_11aa.cab", "classification": "ServicingStack",
+    "title": "2024-01 Servicing Stack Update for Windows 10 Version 22H2 for x64-based Systems",
+    "builds": [19044, 19045], "releaseDate": "2024-01-09" },
+  { "fileName": "windows10.0-kb5034441-x64_22bb.msu", "classification": "Cumulative",
+    "title": "2024-01 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems",
+    "builds": [19044, 19045], "releaseDate": "2024-01-09", "supersedes": ["KB5032189", "KB5026361"] },
+  { "fileName": "windows10.0-kb5032189-x64_33cc.msu", "classification": "Cumulative",
+    "builds": [19045], "releaseDate": "2023-11-14", "supersedes": ["KB5026361"] },
+  { "fileName": "windows10.0-kb5026361-x64_44dd.msu", "classification": "Cumulative",
+    "builds": [19045], "releaseDate": "2023-05-09" },
+  { "fileName": "windows10.0-kb5035000-x86_55ee.msu", "builds": [19045] },
+  { "fileName": "windows11.0-kb5036893-x64_66ff.msu", "classification": "Cumulative" },
+  { "fileName": "windows10.0-kb5035001-x64_77aa.msu", "classification": "Other",
+    "builds": [19045], "releaseDate": "2024-02-13" }
+] }"#;
+
+/// A package (build 19045, x64, two indexes, holding KB5026361 and KB5031539), two points
+/// holding it, the updates of CATALOG in the catalog (KB5035001 broken), and the test engine.
+struct Lab {
+    s: Setup,
+    updates: PathBuf,
+}
+
+fn lab(label: &str) -> Lab {
+    let s = setup(label, &["--image-mib", "4"]);
+    s.point("DP1");
+    s.point("DP2");
+    distribute(&s.site, &s.package.id, &["DP1", "DP2"]);
+    let updates = s.scratch.join("updates");
+    for (name, kb, build, broken) in [
+        (
+            "windows10.0-kb5034000-x64_11aa.cab",
+            "KB5034000",
+            "19041.3920",
+            false,
+        ),
+        (
+            "windows10.0-kb5034441-x64_22bb.msu",
+            "KB5034441",
+            "19041.3930",
+            false,
+        ),
+        (
+            "windows10.0-kb5032189-x64_33cc.msu",
+            "KB5032189",
+            "19041.3693",
+            false,
+        ),
+        (
+            "windows10.0-kb5026361-x64_44dd.msu",
+            "KB5026361",
+            "19041.2965",
+            false,
+        ),
+        (
+            "windows10.0-kb5035000-x86_55ee.msu",
+            "KB5035000",
+            "19041.4000",
+            false,
+        ),
+        (
+            "windows11.0-kb5036893-x64_66ff.msu",
+            "KB5036893",
+            "22631.3447",
+            false,
+        ),
+        (
+            "windows10.0-kb5035001-x64_77aa.msu",
+            "KB5035001",
+            "19041.4046",
+            true,
+        ),
+    ] {
+        make_update(&updates, name, kb, build, broken);
+    }
+    let catalog = s.scratch.join("catalog.json");
+    fs::write(&catalog, CATALOG).unwrap();
+    updates::import(
+        &s.site,
+        &[updates.as_path()],
+        Some(&catalog),
+        &mut ignore_progress,
+    )
+    .unwrap();
+    servicing::set_engine(&s.site, &Engine::Command(test_engine())).unwrap();
+    Lab { s, updates }
+}
+
+fn ids(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+fn schedule_of(l: &Lab, updates: &[&str], continue_on_error: bool) -> osupgrade::model::Schedule {
+    let settings = ScheduleSettings {
+        update_ids: Some(ids(updates)),
+        continue_on_error: Some(continue_on_error),
+        utc: Some(true),
+        start: Some("2026-01-01T00:00".into()),
+        ..Default::default()
+    };
+    schedule::create(&l.s.site, &l.s.package.id, &settings).unwrap()
+}
+
+#[test]
+fn the_catalog_takes_cabinets_and_msus_and_reads_what_they_are() {
+    let l = lab("catalog");
+    let all = updates::list(&l.s.site, None).unwrap();
+    assert_eq!(all.len(), 7);
+    let lcu = updates::get(&l.s.site, "kb5034441-X64").unwrap();
+    assert_eq!(lcu.id, "KB5034441-x64");
+    assert_eq!(lcu.classification, UpdateClassification::Cumulative);
+    assert_eq!(lcu.builds, vec![19044, 19045]);
+    assert_eq!(lcu.supersedes, ids(&["KB5032189", "KB5026361"]));
+    assert_eq!(lcu.product, "Windows 10");
+    assert!(
+        Site::open(Some(&l.s.scratch.join("site")), None)
+            .unwrap()
+            .info()
+            .unwrap()
+            .blob_count
+            > 0
+    );
+    // Known from the file name alone.
+    let other = l.s.scratch.join("other");
+    make_update(
+        &other,
+        "windows11.0-kb5040442-arm64_9f.msu",
+        "KB5040442",
+        "22631.3880",
+        false,
+    );
+    let found = updates::import(&l.s.site, &[other.as_path()], None, &mut ignore_progress).unwrap();
+    assert_eq!(
+        (found[0].id.as_str(), found[0].product.as_str()),
+        ("KB5040442-arm64", "Windows 11")
+    );
+    assert_eq!(found[0].classification, UpdateClassification::Other);
+    // The same file again is the same update; other content under its name is a conflict.
+    assert_eq!(
+        updates::import(&l.s.site, &[other.as_path()], None, &mut ignore_progress).unwrap(),
+        found
+    );
+    let twin = l.s.scratch.join("twin");
+    make_update(
+        &twin,
+        "windows11.0-kb5040442-arm64_9f.msu",
+        "KB5040442",
+        "22631.3880",
+        false,
+    );
+    let error =
+        updates::import(&l.s.site, &[twin.as_path()], None, &mut ignore_progress).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Conflict, "{error}");
+    assert_eq!(updates::list(&l.s.site, Some("KB50*")).unwrap().len(), 8);
+    assert_eq!(updates::list(&l.s.site, Some("*arm64")).unwrap().len(), 1);
+}
+
+#[test]
+fn a_file_that_is_no_update_refuses_the_whole_import_and_nothing_is_kept() {
+    let s = setup("not-an-update", &[]);
+    let folder = s.scratch.join("mixed");
+    make_update(
+        &folder,
+        "windows10.0-kb5034441-x64_22bb.msu",
+        "KB5034441",
+        "19041.3930",
+        false,
+    );
+    fs::write(
+        folder.join("windows10.0-kb5034442-x64_1.msu"),
+        b"<html>404 Not Found</html>",
+    )
+    .unwrap();
+    let before = assert_library_intact(&s.scratch.join("site"));
+    let error =
+        updates::import(&s.site, &[folder.as_path()], None, &mut ignore_progress).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+    assert!(
+        error
+            .to_string()
+            .contains("windows10.0-kb5034442-x64_1.msu"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("not an update file"), "{error}");
+    assert!(updates::list(&s.site, None).unwrap().is_empty());
+    assert_eq!(assert_library_intact(&s.scratch.join("site")), before);
+    // A cabinet cut short is no whole cabinet either.
+    let cut = s.scratch.join("cut");
+    let file = make_update(
+        &cut,
+        "windows10.0-kb5034441-x64_22bb.msu",
+        "KB5034441",
+        "19041.3930",
+        false,
+    );
+    let bytes = fs::read(&file).unwrap();
+    fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
+    assert!(updates::import(&s.site, &[file.as_path()], None, &mut ignore_progress).is_err());
+    // No KB, no architecture, no Windows version: refused, saying which file and why.
+    for name in [
+        "windows10.0-x64_1.msu",
+        "windows10.0-kb5034441_1.msu",
+        "kb5034441-x64.msu",
+    ] {
+        let file = make_update(
+            &s.scratch.join("names"),
+            name,
+            "KB5034441",
+            "19041.3930",
+            false,
+        );
+        let error =
+            updates::import(&s.site, &[file.as_path()], None, &mut ignore_progress).unwrap_err();
+        assert!(error.to_string().contains(name), "{error}");
+    }
+    let missing = s.scratch.join("nowhere.msu");
+    let error =
+        updates::import(&s.site, &[missing.as_path()], None, &mut ignore_progress).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn the_updates_in_an_image_are_read_from_its_servicing_packages() {
+    let s = setup("held", &[]);
+    let applied = updates::applied(&s.site, &s.package.id).unwrap();
+    let seen: Vec<(u32, &str, &str, &str)> = applied
+        .iter()
+        .map(|a| {
+            (
+                a.image_index,
+                a.kb.as_str(),
+                a.build.as_str(),
+                a.origin.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (1, "KB5026361", "19041.2965", "image"),
+            (1, "KB5031539", "19041.2780", "image"),
+            (2, "KB5026361", "19041.2965", "image"),
+            (2, "KB5031539", "19041.2780", "image"),
+        ]
+    );
+    assert!(applied
+        .iter()
+        .all(|a| a.content_version == 1 && a.update_id.is_none()));
+}
+
+#[test]
+fn applicable_updates_match_architecture_and_build_skip_held_and_superseded_in_install_order() {
+    let l = lab("applicable");
+    let found = updates::applicable(&l.s.site, &l.s.package.id).unwrap();
+    let names: Vec<&str> = found.iter().map(|a| a.update.id.as_str()).collect();
+    // KB5026361 is in the image, which makes nothing superseded yet; x86 and Windows 11 ones
+    // do not fit; the servicing stack goes first, cumulative updates by release date.
+    assert_eq!(
+        names,
+        [
+            "KB5034000-x64",
+            "KB5032189-x64",
+            "KB5034441-x64",
+            "KB5035001-x64"
+        ]
+    );
+    assert!(found.iter().all(|a| a.image_indexes == [1, 2]));
+    let refused = |selection: &[&str]| {
+        schedule::create(
+            &l.s.site,
+            &l.s.package.id,
+            &ScheduleSettings {
+                update_ids: Some(ids(selection)),
+                ..Default::default()
+            },
+        )
+        .unwrap_err()
+        .to_string()
+    };
+    let error = refused(&["KB5034441-x64", "KB5032189-x64"]);
+    assert!(
+        error.contains("KB5032189-x64 does not apply")
+            && error.contains("KB5034441 (selected) supersedes it"),
+        "{error}"
+    );
+    let error = refused(&["KB5035000-x86"]);
+    assert!(error.contains("image 1 is x64, the update x86"), "{error}");
+    let error = refused(&["KB5036893-x64"]);
+    assert!(
+        error.contains("build 19045, the update is for Windows 11"),
+        "{error}"
+    );
+    let error = refused(&["KB5026361-x64"]);
+    assert!(error.contains("holds KB5026361 already"), "{error}");
+    assert!(refused(&["KB9999999-x64"]).contains("does not exist"));
+}
+
+#[test]
+fn a_scheduled_run_services_the_image_records_every_update_and_updates_the_points() {
+    let l = lab("end-to-end");
+    let site = &l.s.site;
+    let id = &l.s.package.id;
+    let schedule = schedule_of(&l, &["KB5034441-x64", "KB5034000-x64"], true);
+    assert!(schedule.next_run_at.is_some());
+    let runs = lifecycle::run_due_schedules(site, &mut ignore_progress).unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(run.state, RunState::Succeeded, "{run:?}");
+    assert_eq!(
+        (run.content_version_from, run.content_version_to),
+        (1, Some(2))
+    );
+    let order: Vec<(&str, u32, &str)> = run
+        .results
+        .iter()
+        .map(|r| (r.update_id.as_str(), r.image_index, r.state.as_str()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("KB5034000-x64", 1, "Installed"),
+            ("KB5034441-x64", 1, "Installed"),
+            ("KB5034000-x64", 2, "Installed"),
+            ("KB5034441-x64", 2, "Installed"),
+        ]
+    );
+    assert!(Path::new(&run.log_path).is_file());
+    // Version 2 holds the serviced image: the image says so, and so does the site.
+    let package = osupgrade::package::get(site, id).unwrap();
+    assert_eq!(package.content_version, 2);
+    assert_eq!(package.images[0].version, "10.0.19045.3930");
+    let applied = updates::applied(site, id).unwrap();
+    let serviced: Vec<(&str, u32, i64)> = applied
+        .iter()
+        .filter(|a| a.origin == "serviced")
+        .map(|a| {
+            (
+                a.update_id.as_deref().unwrap(),
+                a.image_index,
+                a.content_version,
+            )
+        })
+        .collect();
+    assert_eq!(serviced.len(), 4);
+    assert!(serviced.iter().all(|(_, _, version)| *version == 2));
+    assert!(applied
+        .iter()
+        .all(|a| a.run_id.is_none() || a.run_id == Some(run.id)));
+    // Nothing else to apply but the broken KB5035001.
+    let left: Vec<String> = updates::applicable(site, id)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.update.id)
+        .collect();
+    assert_eq!(left, ["KB5035001-x64"]);
+    // Both points hold version 2, validate clean, and got only the new install.wim.
+    for point in ["DP1", "DP2"] {
+        let status = &distribution::status(site, Some(id), Some(point)).unwrap()[0];
+        assert_eq!(
+            (status.state, status.installed_content_version),
+            (DistributionState::Installed, Some(2))
+        );
+        assert_eq!(status.files_copied, 1, "{status:?}");
+        assert_point_valid(&l.s, point);
+    }
+    // A Once schedule is done; history is kept per schedule and package.
+    assert_eq!(schedule::get(site, schedule.id).unwrap().next_run_at, None);
+    assert!(lifecycle::run_due_schedules(site, &mut ignore_progress)
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        servicing::runs(site, Some(schedule.id), None).unwrap(),
+        runs
+    );
+    assert_eq!(servicing::runs(site, None, Some(id)).unwrap().len(), 1);
+    // An update a schedule uses is not removed.
+    let error = updates::remove(site, "KB5034441-x64").unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Conflict, "{error}");
+    schedule::remove(site, schedule.id).unwrap();
+    updates::remove(site, "KB5034441-x64").unwrap();
+    assert!(updates::get(site, "KB5034441-x64").is_err());
+    assert_library_intact(&l.s.scratch.join("site"));
+    drop(l.updates);
+}
+
+#[test]
+fn continue_on_error_records_the_broken_update_and_applies_the_rest() {
+    let l = lab("continue");
+    let schedule = schedule_of(&l, &["KB5034441-x64", "KB5035001-x64"], true);
+    let run = lifecycle::run_schedule(&l.s.site, schedule.id, &mut ignore_progress).unwrap();
+    assert_eq!(run.state, RunState::PartiallySucceeded, "{run:?}");
+    assert_eq!(run.content_version_to, Some(2));
+    let broken: Vec<_> = run
+        .results
+        .iter()
+        .filter(|r| r.update_id == "KB5035001-x64")
+        .collect();
+    assert_eq!(broken.len(), 2);
+    assert!(
+        broken
+            .iter()
+            .all(|r| r.state == "Failed" && r.exit_code == Some(87)),
+        "{broken:?}"
+    );
+    let applied = updates::applied(&l.s.site, &l.s.package.id).unwrap();
+    assert!(applied
+        .iter()
+        .any(|a| a.kb == "KB5034441" && a.content_version == 2));
+    assert!(!applied.iter().any(|a| a.kb == "KB5035001"));
+    let log = fs::read_to_string(&run.log_path).unwrap();
+    assert!(log.contains("KB5035001 is damaged"), "{log}");
+    // Run now leaves the schedule's next run as it was.
+    assert_eq!(
+        schedule::get(&l.s.site, schedule.id).unwrap().next_run_at,
+        schedule.next_run_at
+    );
+}
+
+#[test]
+fn without_continue_on_error_the_first_failure_keeps_the_package_as_it_was() {
+    let l = lab("abort");
+    let before = osupgrade::package::get(&l.s.site, &l.s.package.id).unwrap();
+    let schedule = schedule_of(&l, &["KB5035001-x64", "KB5034441-x64"], false);
+    let run = lifecycle::run_schedule(&l.s.site, schedule.id, &mut ignore_progress).unwrap();
+    assert_eq!(run.state, RunState::Failed);
+    assert_eq!(run.content_version_to, None);
+    assert!(
+        run.error.contains("KB5035001-x64 failed on install:1"),
+        "{}",
+        run.error
+    );
+    let states: Vec<(&str, u32, &str)> = run
+        .results
+        .iter()
+        .map(|r| (r.update_id.as_str(), r.image_index, r.state.as_str()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("KB5034441-x64", 1, "Installed"),
+            ("KB5035001-x64", 1, "Failed"),
+            ("KB5034441-x64", 2, "NotRun"),
+            ("KB5035001-x64", 2, "NotRun")
+        ]
+    );
+    assert_eq!(
+        osupgrade::package::get(&l.s.site, &l.s.package.id).unwrap(),
+        before
+    );
+    assert!(updates::applied(&l.s.site, &l.s.package.id)
+        .unwrap()
+        .iter()
+        .all(|a| a.origin == "image"));
+    assert!(!l
+        .s
+        .scratch
+        .join("site/servicing")
+        .read_dir()
+        .unwrap()
+        .any(|_| true));
+}
+
+#[test]
+fn with_no_engine_a_run_fails_before_anything_is_touched() {
+    let l = lab("no-engine");
+    servicing::set_engine(&l.s.site, &Engine::Dism).unwrap();
+    let schedule = schedule_of(&l, &["KB5034441-x64"], true);
+    let error = lifecycle::run_schedule(&l.s.site, schedule.id, &mut ignore_progress).unwrap_err();
+    assert!(error.to_string().contains("only Windows has"), "{error}");
+    assert!(servicing::runs(&l.s.site, Some(schedule.id), None)
+        .unwrap()
+        .is_empty());
+    let error = servicing::set_engine(&l.s.site, &Engine::Command("engine.sh".into())).unwrap_err();
+    assert!(error.to_string().starts_with("command: "), "{error}");
+}
+
+#[test]
+fn schedules_are_made_read_changed_and_removed() {
+    let l = lab("schedules");
+    let settings = ScheduleSettings {
+        update_ids: Some(ids(&["KB5034441-x64"])),
+        recurrence: Some(Recurrence::MonthlyOnWeekday {
+            week: 2,
+            weekday: 2,
+            offset_days: 7,
+        }),
+        start: Some("2030-01-01T22:00".into()),
+        utc: Some(true),
+        ..Default::default()
+    };
+    let made = schedule::create(&l.s.site, &l.s.package.id, &settings).unwrap();
+    assert_eq!(
+        made.next_run_at.as_deref(),
+        Some("2030-01-15T22:00:00.000Z")
+    );
+    assert!(
+        made.continue_on_error
+            && made.update_distribution_points
+            && made.enabled
+            && !made.remove_superseded
+    );
+    let changed = schedule::set(
+        &l.s.site,
+        made.id,
+        &ScheduleSettings {
+            recurrence: Some(Recurrence::MonthlyOnDay(31)),
+            enabled: Some(false),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        changed.next_run_at.as_deref(),
+        Some("2030-01-31T22:00:00.000Z")
+    );
+    assert!(!changed.enabled);
+    assert_eq!(
+        schedule::list(&l.s.site, Some(&l.s.package.id)).unwrap(),
+        vec![changed.clone()]
+    );
+    let bad = ScheduleSettings {
+        start: Some("2030-02-30T22:00".into()),
+        ..Default::default()
+    };
+    assert!(schedule::set(&l.s.site, made.id, &bad)
+        .unwrap_err()
+        .to_string()
+        .starts_with("start: "));
+    schedule::remove(&l.s.site, made.id).unwrap();
+    assert_eq!(
+        schedule::get(&l.s.site, made.id).unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+    // A package's removal takes its schedules with it.
+    let again = schedule::create(&l.s.site, &l.s.package.id, &settings).unwrap();
+    lifecycle::remove_package(&l.s.site, &l.s.package.id).unwrap();
+    assert!(schedule::get(&l.s.site, again.id).is_err());
+}
+
+/// Run as a child process by the tests below: runs every due schedule of the site named in
+/// the environment.
+#[test]
+#[ignore = "run as a child process by another test"]
+fn child_process_runs_due_schedules() {
+    let site = Site::open(
+        Some(Path::new(&std::env::var("OSU_CHILD_SITE").unwrap())),
+        None,
+    )
+    .unwrap();
+    let runs = lifecycle::run_due_schedules(&site, &mut ignore_progress).unwrap();
+    println!("RUNS {}", runs.len());
+}
+
+fn runner(l: &Lab, kill_at: Option<&str>) -> std::process::Child {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args([
+            "--exact",
+            "child_process_runs_due_schedules",
+            "--ignored",
+            "--nocapture",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .env("OSU_CHILD_SITE", l.s.scratch.join("site"));
+    if let Some(point) = kill_at {
+        command.env("OSUPGRADE_TEST_KILL_AT", point);
+    }
+    command.spawn().unwrap()
+}
+
+#[test]
+fn two_runners_at_once_service_a_package_once() {
+    let l = lab("two-runners");
+    // A slow engine, so that the runners overlap.
+    let slow = l.s.scratch.join("slow-engine.sh");
+    fs::write(
+        &slow,
+        format!(
+            "#!/bin/sh\nOSUPGRADE_TEST_ENGINE_SLEEP=1 exec bash '{}' \"$@\"\n",
+            test_engine().display()
+        ),
+    )
+    .unwrap();
+    Command::new("chmod").arg("+x").arg(&slow).status().unwrap();
+    servicing::set_engine(&l.s.site, &Engine::Command(slow)).unwrap();
+    schedule_of(&l, &["KB5034441-x64"], true);
+    let children = [runner(&l, None), runner(&l, None)];
+    let mut made = 0;
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success());
+        let text = String::from_utf8_lossy(&output.stdout);
+        made += text
+            .lines()
+            .filter_map(|l| l.strip_prefix("RUNS "))
+            .map(|n| n.trim().parse::<usize>().unwrap())
+            .sum::<usize>();
+    }
+    assert_eq!(made, 1);
+    let runs = servicing::runs(&l.s.site, None, Some(&l.s.package.id)).unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].state, RunState::Succeeded);
+    assert_eq!(
+        osupgrade::package::get(&l.s.site, &l.s.package.id)
+            .unwrap()
+            .content_version,
+        2
+    );
+}
+
+/// Makes a Once schedule due again.
+fn rearm(l: &Lab, id: i64) {
+    let start = ScheduleSettings {
+        start: Some("2026-01-01T00:00".into()),
+        ..Default::default()
+    };
+    schedule::set(&l.s.site, id, &start).unwrap();
+}
+
+#[test]
+fn a_run_killed_at_any_point_leaves_the_package_as_it_was() {
+    let l = lab("killed");
+    let id = l.s.package.id.clone();
+    let before = osupgrade::package::get(&l.s.site, &id).unwrap();
+    let schedule = schedule_of(&l, &["KB5034441-x64"], true);
+    for point in [
+        "servicing: leased",
+        "servicing: taken out",
+        "servicing: engine done",
+    ] {
+        // Each kill leaves the run behind as running, owned by a dead runner.
+        rearm(&l, schedule.id);
+        let status = runner(&l, Some(point)).wait().unwrap();
+        assert!(!status.success(), "the runner was not killed at {point}");
+        assert_eq!(
+            osupgrade::package::get(&l.s.site, &id).unwrap(),
+            before,
+            "after a kill at {point}"
+        );
+        assert_point_valid(&l.s, "DP1");
+    }
+    // The next runner closes the dead runs, clears their work and services the package.
+    rearm(&l, schedule.id);
+    let runs = lifecycle::run_due_schedules(&l.s.site, &mut ignore_progress).unwrap();
+    assert_eq!(runs[0].state, RunState::Succeeded, "{:?}", runs[0]);
+    let history = servicing::runs(&l.s.site, Some(schedule.id), None).unwrap();
+    assert_eq!(history.len(), 4);
+    assert!(
+        history[1..]
+            .iter()
+            .all(|r| r.state == RunState::Failed && r.error.starts_with("interrupted")),
+        "{history:?}"
+    );
+    let work: Vec<_> = fs::read_dir(l.s.scratch.join("site/servicing"))
+        .unwrap()
+        .collect();
+    assert!(work.is_empty(), "{work:?}");
+    assert_eq!(
+        osupgrade::package::get(&l.s.site, &id)
+            .unwrap()
+            .content_version,
+        2
+    );
+    assert_library_intact(&l.s.scratch.join("site"));
+}
