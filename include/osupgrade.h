@@ -40,6 +40,10 @@ enum osu_operation
   OSU_OPERATION_DISTRIBUTE = 2,
   // `osu_content_validate`.
   OSU_OPERATION_VALIDATE = 3,
+  // `osu_update_import`.
+  OSU_OPERATION_IMPORT_UPDATES = 4,
+  // `osu_servicing_run_schedule`, `osu_servicing_run_due`.
+  OSU_OPERATION_SERVICE = 5,
 };
 #ifndef __cplusplus
 typedef int32_t osu_operation;
@@ -63,6 +67,10 @@ enum osu_phase
   OSU_PHASE_COPYING = 4,
   // Re-hashing what a distribution point holds.
   OSU_PHASE_VALIDATING = 5,
+  // Copying the image to service out of the content library.
+  OSU_PHASE_TAKING_OUT = 6,
+  // The servicing engine applying an update (`current_file` names it: `KB… on install:2`).
+  OSU_PHASE_SERVICING = 7,
 };
 #ifndef __cplusplus
 typedef int32_t osu_phase;
@@ -104,6 +112,9 @@ enum osu_status
   // Content in the site's library does not match its hash (damaged or tampered with); the
   // message names the file. Nothing was changed on the distribution point.
   OSU_DAMAGED_CONTENT = 12,
+  // The servicing engine failed a step of a run (an update it could not add, an image it
+  // could not mount or commit); the run's results and log say which and why.
+  OSU_SERVICING_FAILED = 13,
 };
 #ifndef __cplusplus
 typedef int32_t osu_status;
@@ -370,6 +381,129 @@ osu_status osu_package_reload_content(osu_site *site,
                                       void *user_data,
                                       char **out_package_json);
 
+// Creates a servicing schedule for a package. `settings_json` (may be NULL for all defaults
+// but the updates, which are required) is `{"updateIds": ["KB5034441-x64", …], "recurrence":
+// {…}, "start": "2026-12-08T22:00", "utc": false, "continueOnError": true,
+// "updateDistributionPoints": true, "removeSuperseded": false, "serviceBootImage": false,
+// "enabled": true}`; fields not given take these defaults, and `start` defaults to now.
+// `recurrence` is `{"kind": "once"}` (the default), `{"kind": "hours", "interval": 6}`,
+// `{"kind": "days", "interval": 1}`, `{"kind": "weekly", "days": ["Tuesday", "Thursday"]}`,
+// `{"kind": "monthlyOnDay", "day": 31}` (a shorter month runs on its last day) or
+// `{"kind": "monthlyOnWeekday", "week": 2, "weekday": "Tuesday", "offsetDays": 7}` (week 1–4,
+// 5 = the last; "second Tuesday + 7 days" follows Patch Tuesday by a week). Times are the
+// runner's local time unless `utc`; a local time the clocks skip runs as late as the skip, one
+// they pass twice runs the first time. A start already past runs at the next runner call.
+//
+// Every update must apply to the package: `OSU_INVALID_ARGUMENT` says which does not and why
+// (architecture, build, already in the image, superseded by another or by a selected one).
+// On success `*out_schedule_json` receives the schedule: the settings as above with `"id"`,
+// `"packageId"`, `"nextRunAt"` (UTC, null once there is no next run), `"createdAt"`,
+// `"modifiedAt"`.
+//
+// # Safety
+// Strings are NULL or NUL-terminated UTF-8; `out_schedule_json` points to writable storage.
+osu_status osu_schedule_create(osu_site *site,
+                               const char *package_id,
+                               const char *settings_json,
+                               char **out_schedule_json);
+
+// Writes the schedule with this ID to `*out_schedule_json` (see `osu_schedule_create`);
+// `OSU_NOT_FOUND` when there is none.
+//
+// # Safety
+// `out_schedule_json` points to writable storage.
+osu_status osu_schedule_get(osu_site *site, int64_t schedule_id, char **out_schedule_json);
+
+// Writes a JSON array of the schedules of a package (NULL: of every package), by ID.
+//
+// # Safety
+// `package_id` is NULL or NUL-terminated UTF-8; `out_schedules_json` points to writable
+// storage.
+osu_status osu_schedule_list(osu_site *site, const char *package_id, char **out_schedules_json);
+
+// Changes a schedule: `settings_json` as for `osu_schedule_create`, where a field not given
+// stays as it is. The next run is computed anew. On success `*out_schedule_json` receives the
+// schedule.
+//
+// # Safety
+// `settings_json` is NUL-terminated UTF-8; `out_schedule_json` points to writable storage.
+osu_status osu_schedule_set(osu_site *site,
+                            int64_t schedule_id,
+                            const char *settings_json,
+                            char **out_schedule_json);
+
+// Removes a schedule; its run history stays with the package.
+osu_status osu_schedule_remove(osu_site *site, int64_t schedule_id);
+
+// Runs a schedule now, whether it is due or not (its next run stays as it is): takes the
+// package's lease (`OSU_BUSY` while another runner services it), copies its image out of the
+// content library, applies each update to each image index through the site's servicing
+// engine, and records the serviced image as the package's next content version with every
+// applied update; then, where the schedule says so, updates every distribution point that
+// holds the package. With continue-on-error a failed update is recorded and the rest go on;
+// without it the first failure discards the serviced image and the package keeps its content
+// version. A run killed at any point leaves the package as it was; the next run closes it as
+// interrupted.
+//
+// A run that fails is recorded and returned, not an error: `*out_run_json` receives the run,
+// `{"id", "scheduleId", "packageId", "state", "engine", "contentVersionFrom",
+// "contentVersionTo", "error", "errorStatus", "logPath", "startedAt", "finishedAt",
+// "results": [{"updateId", "image", "imageIndex", "state", "exitCode", "message"}]}`, where
+// `state` is `Succeeded`, `PartiallySucceeded` (continue-on-error let some fail) or `Failed`,
+// `errorStatus` the `osu_status` of its error (0 when none), and each result's `state`
+// `Installed`, `Failed` or `NotRun`. Errors: `OSU_NOT_FOUND` (no such schedule),
+// `OSU_INVALID_ARGUMENT` (no servicing engine here: nothing is touched), `OSU_BUSY`,
+// `OSU_CANCELLED` (the progress callback stopped it; recorded as failed).
+//
+// # Safety
+// `out_run_json` points to writable storage.
+osu_status osu_servicing_run_schedule(osu_site *site,
+                                      int64_t schedule_id,
+                                      osu_progress_callback progress,
+                                      void *user_data,
+                                      char **out_run_json);
+
+// Runs every enabled schedule that is due, one after another, as `osu_servicing_run_schedule`
+// does; each moves on to its next run as it is taken, and a schedule another runner took
+// meanwhile is left to it. This is what Task Scheduler, cron or a systemd timer calls every
+// few minutes. `*out_runs_json` receives a JSON array of the runs made (empty when none was
+// due).
+//
+// # Safety
+// `out_runs_json` points to writable storage.
+osu_status osu_servicing_run_due(osu_site *site,
+                                 osu_progress_callback progress,
+                                 void *user_data,
+                                 char **out_runs_json);
+
+// Writes a JSON array of servicing runs, newest first, to `*out_runs_json`: of the schedule
+// `schedule_id` (0: of any) and of the package `package_id` (NULL: of any). See
+// `osu_servicing_run_schedule` for a run's fields.
+//
+// # Safety
+// `package_id` is NULL or NUL-terminated UTF-8; `out_runs_json` points to writable storage.
+osu_status osu_servicing_list_runs(osu_site *site,
+                                   int64_t schedule_id,
+                                   const char *package_id,
+                                   char **out_runs_json);
+
+// Sets the engine the site services with: `engine` is `dism` (Windows' DISM; the default) or
+// `command`, with `command_path` the absolute path of the admin's program, called once per
+// step as the README's "The command engine" documents. `OSU_INVALID_ARGUMENT` for another
+// engine name or a command engine without an absolute program path.
+//
+// # Safety
+// Strings are NULL or NUL-terminated UTF-8.
+osu_status osu_servicing_set_engine(osu_site *site, const char *engine, const char *command_path);
+
+// Writes the site's servicing engine to `*out_engine_json`: `{"engine": "dism" | "command",
+// "commandPath": "…" | null, "available": true | false, "reason": "…"}`, where `reason` says
+// why an engine is not available on this machine.
+//
+// # Safety
+// `out_engine_json` points to writable storage.
+osu_status osu_servicing_get_engine(osu_site *site, char **out_engine_json);
+
 // Opens the site whose database is at `path` (a `site.db` file, or a folder that holds one).
 // Opening never creates: a path that holds no site is `OSU_NOT_FOUND` (create one with
 // `osu_site_create`). `path` NULL opens the embedded default, which is created on first use:
@@ -436,6 +570,77 @@ const char *osu_version(void);
 // The name of a status code (`"OSU_NOT_FOUND"`), or `"OSU_UNKNOWN"` for a number that is not
 // one. The string is static: never free it. Thread-safe.
 const char *osu_status_name(int32_t status);
+
+// Imports update files into the site's catalog. `paths_json` is a JSON array of paths, each an
+// `.msu` or `.cab` file or a folder whose `.msu` and `.cab` files (at any depth) are taken.
+// What each update is (KB, title, classification, architecture, builds, release date, the KBs
+// it supersedes) comes from its entry in `catalog_path`, a JSON catalog file (may be NULL; see
+// the README), or else from its file name (`windows10.0-kb5034441-x64_<hash>.msu`). All or
+// nothing: a file that is no cabinet, or whose KB, architecture or Windows version cannot be
+// told, refuses the call (`OSU_INVALID_ARGUMENT`, naming the file) and nothing is kept. An
+// update already in the catalog with the same content is returned as it is; with other
+// content it is `OSU_CONFLICT`.
+//
+// `progress` (may be NULL) reports `OSU_OPERATION_IMPORT_UPDATES` on this thread; a non-zero
+// return cancels. On success `*out_updates_json` receives a JSON array of the updates, each
+// `{"id", "kb", "title", "classification", "architecture", "product", "builds",
+// "releaseDate", "supersedes", "fileName", "sha256", "size", "importedAt"}`; `id` is the KB
+// and architecture (`KB5034441-x64`), `classification` one of `ServicingStack`, `Cumulative`,
+// `SafeOs`, `Setup`, `Other`.
+//
+// # Safety
+// Strings are NULL or NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+osu_status osu_update_import(osu_site *site,
+                             const char *paths_json,
+                             const char *catalog_path,
+                             osu_progress_callback progress,
+                             void *user_data,
+                             char **out_updates_json);
+
+// Writes the update with this ID (`KB5034441-x64`, any letter case) to `*out_update_json`
+// (see `osu_update_import`); `OSU_NOT_FOUND` when the catalog has none.
+//
+// # Safety
+// `update_id` is NUL-terminated UTF-8; `out_update_json` points to writable storage.
+osu_status osu_update_get(osu_site *site, const char *update_id, char **out_update_json);
+
+// Writes a JSON array of the catalog's updates whose ID, KB or title matches `pattern` (`*`
+// and `?` wildcards, any letter case; NULL lists all), ordered by KB.
+//
+// # Safety
+// `pattern` is NULL or NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+osu_status osu_update_list(osu_site *site, const char *pattern, char **out_updates_json);
+
+// Removes an update from the catalog, and its file from the content library unless something
+// else uses it. An update a schedule names is not removed: `OSU_CONFLICT`, naming the
+// schedules.
+//
+// # Safety
+// `update_id` is NUL-terminated UTF-8.
+osu_status osu_update_remove(osu_site *site, const char *update_id);
+
+// Writes a JSON array of the catalog's updates that apply to the package to
+// `*out_updates_json`: its architecture and build, not in its images yet, not superseded by an
+// update they hold; in installation order (servicing stack, cumulative, the rest; by release
+// date within each). Each is an update record (see `osu_update_import`) with `"packageId"` and
+// `"imageIndexes"`, the install.wim indexes it applies to.
+//
+// # Safety
+// `package_id` is NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+osu_status osu_update_list_applicable(osu_site *site,
+                                      const char *package_id,
+                                      char **out_updates_json);
+
+// Writes a JSON array of the updates each image of the package holds to `*out_updates_json`:
+// `{"packageId", "image", "imageIndex", "kb", "build", "updateId", "origin", "runId",
+// "contentVersion", "appliedAt"}`. `origin` is `image` for what was in the image when it was
+// imported (read from its `Windows/servicing/Packages`, where wimlib is at hand) and
+// `serviced` for what a servicing run applied (with `updateId` and `runId`); `contentVersion`
+// is the content version the update first appeared in.
+//
+// # Safety
+// `package_id` is NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+osu_status osu_update_list_applied(osu_site *site, const char *package_id, char **out_updates_json);
 
 #ifdef __cplusplus
 } // extern "C"

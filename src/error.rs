@@ -42,6 +42,10 @@ pub enum Error {
     #[error("{what}: {reason}")]
     DamagedContent { what: String, reason: String },
 
+    /// The servicing engine failed a step (its exit code and log say why).
+    #[error("{0}")]
+    ServicingFailed(String),
+
     #[error("site database {}: {source}", path.display())]
     Database {
         path: PathBuf,
@@ -66,10 +70,11 @@ pub enum ErrorKind {
     Busy,
     DamagedContent,
     Database,
+    ServicingFailed,
 }
 
 impl ErrorKind {
-    const ALL: [ErrorKind; 9] = [
+    const ALL: [ErrorKind; 10] = [
         ErrorKind::InvalidArgument,
         ErrorKind::NotFound,
         ErrorKind::Conflict,
@@ -79,6 +84,7 @@ impl ErrorKind {
         ErrorKind::Busy,
         ErrorKind::DamagedContent,
         ErrorKind::Database,
+        ErrorKind::ServicingFailed,
     ];
 
     /// The name the site database stores.
@@ -137,6 +143,7 @@ impl Error {
             Error::Cancelled => ErrorKind::Cancelled,
             Error::Busy(_) => ErrorKind::Busy,
             Error::DamagedContent { .. } => ErrorKind::DamagedContent,
+            Error::ServicingFailed(_) => ErrorKind::ServicingFailed,
             Error::Database { .. } if self.is_busy() => ErrorKind::Busy,
             Error::Database { .. } => ErrorKind::Database,
         }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::boundary::CallError;
 use super::json::ToJson;
+use crate::Error;
 
 /// A string argument that must be given.
 ///
@@ -78,4 +79,21 @@ fn write_json(out: &mut *mut c_char, value: &impl Serialize) {
     // Serializing plain records cannot fail, and JSON escapes NUL, so neither fallback is hit.
     let json = serde_json::to_string(value).unwrap_or_default();
     *out = CString::new(json).unwrap_or_default().into_raw();
+}
+
+/// A JSON array of strings argument.
+///
+/// # Safety
+/// As for `required_str`.
+pub(crate) unsafe fn string_list(
+    value: *const c_char,
+    name: &'static str,
+) -> Result<Vec<String>, CallError> {
+    let text = required_str(value, name)?;
+    serde_json::from_str(text).map_err(|e| {
+        CallError::Core(Error::invalid_argument(
+            name,
+            format!("not a JSON array of strings ({e})"),
+        ))
+    })
 }

@@ -1,6 +1,8 @@
 use std::ffi::{c_char, c_void};
 
-use super::arguments::{optional_str, out_param, required_str, write_record, write_records};
+use super::arguments::{
+    optional_str, out_param, required_str, string_list, write_record, write_records,
+};
 use super::boundary::{ffi_boundary, CallError};
 use super::handles::{self, osu_site};
 use super::json::DistributeOptionsJson;
@@ -306,17 +308,6 @@ pub unsafe extern "C" fn osu_distribution_summary_list(
         let summaries = handles::with_site(site, |site| Ok(distribution::summaries(site, id)?))?;
         write_records(out, &site_path, &summaries);
         Ok(())
-    })
-}
-
-/// A JSON array of strings argument.
-unsafe fn string_list(value: *const c_char, name: &'static str) -> Result<Vec<String>, CallError> {
-    let text = required_str(value, name)?;
-    serde_json::from_str(text).map_err(|e| {
-        CallError::Core(Error::invalid_argument(
-            name,
-            format!("not a JSON array of strings ({e})"),
-        ))
     })
 }
 

@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 use super::status::osu_status;
 use crate::distribution::DistributeOptions;
 use crate::model::{
-    DistributionPoint, DistributionStatus, DistributionSummary, ImageInfo, Package,
-    ValidationReport,
+    ApplicableUpdate, AppliedUpdate, DistributionPoint, DistributionStatus, DistributionSummary,
+    ImageInfo, Package, Recurrence, Schedule, ServicingRun, Update, UpdateResult, ValidationReport,
 };
+use crate::schedule::ScheduleSettings;
+use crate::servicing::Engine;
 use crate::site::SiteInfo;
 
 #[derive(Serialize)]
@@ -245,6 +247,372 @@ impl From<DistributeOptionsJson> for DistributeOptions {
     }
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UpdateJson<'a> {
+    id: &'a str,
+    kb: &'a str,
+    title: &'a str,
+    classification: String,
+    architecture: &'a str,
+    product: &'a str,
+    builds: &'a [u32],
+    release_date: &'a str,
+    supersedes: &'a [String],
+    file_name: &'a str,
+    sha256: &'a str,
+    size: u64,
+    imported_at: &'a str,
+}
+
+impl<'a> From<&'a Update> for UpdateJson<'a> {
+    fn from(u: &'a Update) -> Self {
+        UpdateJson {
+            id: &u.id,
+            kb: &u.kb,
+            title: &u.title,
+            classification: u.classification.name(),
+            architecture: &u.architecture,
+            product: &u.product,
+            builds: &u.builds,
+            release_date: &u.release_date,
+            supersedes: &u.supersedes,
+            file_name: &u.file_name,
+            sha256: &u.sha256,
+            size: u.size,
+            imported_at: &u.imported_at,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ApplicableJson<'a> {
+    #[serde(flatten)]
+    update: UpdateJson<'a>,
+    package_id: &'a str,
+    image_indexes: &'a [u32],
+}
+
+impl<'a> From<&'a ApplicableUpdate> for ApplicableJson<'a> {
+    fn from(a: &'a ApplicableUpdate) -> Self {
+        ApplicableJson {
+            update: (&a.update).into(),
+            package_id: &a.package_id,
+            image_indexes: &a.image_indexes,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AppliedJson<'a> {
+    package_id: &'a str,
+    image: &'a str,
+    image_index: u32,
+    kb: &'a str,
+    build: &'a str,
+    update_id: Option<&'a str>,
+    origin: &'a str,
+    run_id: Option<i64>,
+    content_version: i64,
+    applied_at: &'a str,
+}
+
+impl<'a> From<&'a AppliedUpdate> for AppliedJson<'a> {
+    fn from(a: &'a AppliedUpdate) -> Self {
+        AppliedJson {
+            package_id: &a.package_id,
+            image: &a.image,
+            image_index: a.image_index,
+            kb: &a.kb,
+            build: &a.build,
+            update_id: a.update_id.as_deref(),
+            origin: &a.origin,
+            run_id: a.run_id,
+            content_version: a.content_version,
+            applied_at: &a.applied_at,
+        }
+    }
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
+
+/// A recurrence as the C interface spells it: `{"kind": "once"}`, `{"kind": "hours",
+/// "interval": 6}`, `{"kind": "days", "interval": 1}`, `{"kind": "weekly", "days":
+/// ["Tuesday"]}`, `{"kind": "monthlyOnDay", "day": 31}`, `{"kind": "monthlyOnWeekday",
+/// "week": 2, "weekday": "Tuesday", "offsetDays": 7}` (week 5 = the last).
+#[derive(Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct RecurrenceJson {
+    kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interval: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    days: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    day: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    week: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weekday: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offset_days: Option<u8>,
+}
+
+impl From<&Recurrence> for RecurrenceJson {
+    fn from(r: &Recurrence) -> Self {
+        let name = |d: u8| {
+            WEEKDAYS
+                .get(usize::from(d))
+                .copied()
+                .unwrap_or("?")
+                .to_string()
+        };
+        let kind = |k: &str| RecurrenceJson {
+            kind: k.into(),
+            ..Default::default()
+        };
+        match r {
+            Recurrence::Once => kind("once"),
+            Recurrence::Hours(n) => RecurrenceJson {
+                interval: Some(*n),
+                ..kind("hours")
+            },
+            Recurrence::Days(n) => RecurrenceJson {
+                interval: Some(*n),
+                ..kind("days")
+            },
+            Recurrence::Weekly(days) => RecurrenceJson {
+                days: Some(days.iter().map(|d| name(*d)).collect()),
+                ..kind("weekly")
+            },
+            Recurrence::MonthlyOnDay(day) => RecurrenceJson {
+                day: Some(*day),
+                ..kind("monthlyOnDay")
+            },
+            Recurrence::MonthlyOnWeekday {
+                week,
+                weekday,
+                offset_days,
+            } => RecurrenceJson {
+                week: Some(*week),
+                weekday: Some(name(*weekday)),
+                offset_days: Some(*offset_days),
+                ..kind("monthlyOnWeekday")
+            },
+        }
+    }
+}
+
+impl RecurrenceJson {
+    pub(crate) fn into_recurrence(self) -> Result<Recurrence, String> {
+        let day_number = |name: &str| {
+            WEEKDAYS
+                .iter()
+                .position(|d| d.eq_ignore_ascii_case(name))
+                .map(|d| d as u8)
+                .ok_or_else(|| format!("'{name}' is not a day of the week (Sunday … Saturday)"))
+        };
+        let need = |what: &str| format!("a {} recurrence needs \"{what}\"", self.kind);
+        Ok(match self.kind.as_str() {
+            "once" => Recurrence::Once,
+            "hours" => Recurrence::Hours(self.interval.ok_or_else(|| need("interval"))?),
+            "days" => Recurrence::Days(self.interval.ok_or_else(|| need("interval"))?),
+            "weekly" => Recurrence::Weekly(
+                self.days
+                    .as_deref()
+                    .ok_or_else(|| need("days"))?
+                    .iter()
+                    .map(|d| day_number(d))
+                    .collect::<Result<_, _>>()?,
+            ),
+            "monthlyOnDay" => Recurrence::MonthlyOnDay(self.day.ok_or_else(|| need("day"))?),
+            "monthlyOnWeekday" => Recurrence::MonthlyOnWeekday {
+                week: self.week.ok_or_else(|| need("week"))?,
+                weekday: day_number(self.weekday.as_deref().ok_or_else(|| need("weekday"))?)?,
+                offset_days: self.offset_days.unwrap_or(0),
+            },
+            other => {
+                return Err(format!(
+                    "'{other}' is not a recurrence kind (once, hours, days, weekly, monthlyOnDay, monthlyOnWeekday)"
+                ))
+            }
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ScheduleJson<'a> {
+    id: i64,
+    package_id: &'a str,
+    update_ids: &'a [String],
+    recurrence: RecurrenceJson,
+    start: &'a str,
+    utc: bool,
+    continue_on_error: bool,
+    update_distribution_points: bool,
+    remove_superseded: bool,
+    service_boot_image: bool,
+    enabled: bool,
+    next_run_at: Option<&'a str>,
+    created_at: &'a str,
+    modified_at: &'a str,
+}
+
+impl<'a> From<&'a Schedule> for ScheduleJson<'a> {
+    fn from(s: &'a Schedule) -> Self {
+        ScheduleJson {
+            id: s.id,
+            package_id: &s.package_id,
+            update_ids: &s.update_ids,
+            recurrence: (&s.recurrence).into(),
+            start: &s.start,
+            utc: s.utc,
+            continue_on_error: s.continue_on_error,
+            update_distribution_points: s.update_distribution_points,
+            remove_superseded: s.remove_superseded,
+            service_boot_image: s.service_boot_image,
+            enabled: s.enabled,
+            next_run_at: s.next_run_at.as_deref(),
+            created_at: &s.created_at,
+            modified_at: &s.modified_at,
+        }
+    }
+}
+
+/// A schedule's settings as `osu_schedule_create` and `osu_schedule_set` take them; a field
+/// not given takes its default (create) or stays as it is (set).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ScheduleSettingsJson {
+    update_ids: Option<Vec<String>>,
+    recurrence: Option<RecurrenceJson>,
+    start: Option<String>,
+    utc: Option<bool>,
+    continue_on_error: Option<bool>,
+    update_distribution_points: Option<bool>,
+    remove_superseded: Option<bool>,
+    service_boot_image: Option<bool>,
+    enabled: Option<bool>,
+}
+
+impl ScheduleSettingsJson {
+    pub(crate) fn into_settings(self) -> Result<ScheduleSettings, String> {
+        Ok(ScheduleSettings {
+            update_ids: self.update_ids,
+            recurrence: self
+                .recurrence
+                .map(RecurrenceJson::into_recurrence)
+                .transpose()?,
+            start: self.start,
+            utc: self.utc,
+            continue_on_error: self.continue_on_error,
+            update_distribution_points: self.update_distribution_points,
+            remove_superseded: self.remove_superseded,
+            service_boot_image: self.service_boot_image,
+            enabled: self.enabled,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ResultJson<'a> {
+    update_id: &'a str,
+    image: &'a str,
+    image_index: u32,
+    state: &'a str,
+    exit_code: Option<i64>,
+    message: &'a str,
+}
+
+impl<'a> From<&'a UpdateResult> for ResultJson<'a> {
+    fn from(r: &'a UpdateResult) -> Self {
+        ResultJson {
+            update_id: &r.update_id,
+            image: &r.image,
+            image_index: r.image_index,
+            state: &r.state,
+            exit_code: r.exit_code,
+            message: &r.message,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RunJson<'a> {
+    id: i64,
+    schedule_id: Option<i64>,
+    package_id: &'a str,
+    state: String,
+    engine: &'a str,
+    content_version_from: i64,
+    content_version_to: Option<i64>,
+    error: &'a str,
+    error_status: i32,
+    log_path: &'a str,
+    started_at: &'a str,
+    finished_at: Option<&'a str>,
+    results: Vec<ResultJson<'a>>,
+}
+
+impl<'a> From<&'a ServicingRun> for RunJson<'a> {
+    fn from(r: &'a ServicingRun) -> Self {
+        RunJson {
+            id: r.id,
+            schedule_id: r.schedule_id,
+            package_id: &r.package_id,
+            state: format!("{:?}", r.state),
+            engine: &r.engine,
+            content_version_from: r.content_version_from,
+            content_version_to: r.content_version_to,
+            error: &r.error,
+            error_status: r
+                .error_kind
+                .map_or(0, |kind| osu_status::of_kind(kind) as i32),
+            log_path: &r.log_path,
+            started_at: &r.started_at,
+            finished_at: r.finished_at.as_deref(),
+            results: r.results.iter().map(ResultJson::from).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct EngineJson<'a> {
+    engine: &'a str,
+    command_path: Option<String>,
+    available: bool,
+    reason: String,
+}
+
+impl<'a> From<&'a Engine> for EngineJson<'a> {
+    fn from(e: &'a Engine) -> Self {
+        let check = e.check_available();
+        EngineJson {
+            engine: e.name(),
+            command_path: match e {
+                Engine::Command(program) => Some(program.display().to_string()),
+                Engine::Dism => None,
+            },
+            available: check.is_ok(),
+            reason: check.err().map(|e| e.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
 /// A core record with a JSON shape of the C interface.
 pub(crate) trait ToJson {
     type Json<'a>: Serialize
@@ -273,4 +641,10 @@ json_shape! {
     DistributionSummary => SummaryJson,
     ValidationReport => ReportJson,
     SiteInfo => SiteInfoJson,
+    Update => UpdateJson,
+    ApplicableUpdate => ApplicableJson,
+    AppliedUpdate => AppliedJson,
+    Schedule => ScheduleJson,
+    ServicingRun => RunJson,
+    Engine => EngineJson,
 }

@@ -11,11 +11,17 @@ mod handles;
 mod json;
 mod package;
 mod progress;
+mod schedule;
+mod servicing;
 mod site;
 mod status;
+mod updates;
 
 pub use distribution::*;
 pub use package::*;
 pub use progress::*;
+pub use schedule::*;
+pub use servicing::*;
 pub use site::*;
 pub use status::*;
+pub use updates::*;

@@ -37,6 +37,9 @@ pub enum osu_status {
     /// Content in the site's library does not match its hash (damaged or tampered with); the
     /// message names the file. Nothing was changed on the distribution point.
     OSU_DAMAGED_CONTENT = 12,
+    /// The servicing engine failed a step of a run (an update it could not add, an image it
+    /// could not mount or commit); the run's results and log say which and why.
+    OSU_SERVICING_FAILED = 13,
 }
 
 impl osu_status {
@@ -55,6 +58,7 @@ impl osu_status {
             ErrorKind::Busy => osu_status::OSU_BUSY,
             ErrorKind::DamagedContent => osu_status::OSU_DAMAGED_CONTENT,
             ErrorKind::Database => osu_status::OSU_DATABASE,
+            ErrorKind::ServicingFailed => osu_status::OSU_SERVICING_FAILED,
         }
     }
 
@@ -70,6 +74,7 @@ impl osu_status {
             osu_status::OSU_IO => b"OSU_IO\0",
             osu_status::OSU_INVALID_IMAGE => b"OSU_INVALID_IMAGE\0",
             osu_status::OSU_CANCELLED => b"OSU_CANCELLED\0",
+            osu_status::OSU_SERVICING_FAILED => b"OSU_SERVICING_FAILED\0",
             osu_status::OSU_BUSY => b"OSU_BUSY\0",
             osu_status::OSU_DATABASE => b"OSU_DATABASE\0",
             osu_status::OSU_INTERNAL => b"OSU_INTERNAL\0",

@@ -522,7 +522,7 @@ impl Run<'_, '_> {
                 self.id,
                 state,
                 None,
-                failure.as_deref().map(|f| (f, ErrorKind::InvalidImage)),
+                failure.as_deref().map(|f| (f, ErrorKind::ServicingFailed)),
             )
         })
     }
@@ -609,7 +609,7 @@ impl Run<'_, '_> {
                     run_id,
                     state,
                     Some(next),
-                    error.as_deref().map(|e| (e, ErrorKind::InvalidImage)),
+                    error.as_deref().map(|e| (e, ErrorKind::ServicingFailed)),
                 )
             },
         )?;
@@ -641,10 +641,10 @@ impl Run<'_, '_> {
 }
 
 fn engine_failure(step: &str, code: i64, log: &Path) -> Error {
-    Error::InvalidImage {
-        path: log.to_path_buf(),
-        reason: format!("the servicing engine's {step} step failed with exit code {code}; the package keeps its content"),
-    }
+    Error::ServicingFailed(format!(
+        "the servicing engine's {step} step failed with exit code {code} (see {}); the package keeps its content",
+        log.display()
+    ))
 }
 
 /// Groups (target, index, update) by image index, in the order first seen, keeping the

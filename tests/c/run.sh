@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds tests/c/test_osupgrade.c against include/osupgrade.h and the built library
-# (target/debug), makes its fixture sources, and runs it.
+# (target/debug), makes its fixture sources, update files and the test servicing engine, and
+# runs it.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 lib_dir="$repo/target/debug"
@@ -18,6 +19,17 @@ rm "$scratch/no-wim/sources/install.wim"
 head -c 4096 /dev/zero > "$scratch/corrupt-wim/sources/install.wim"
 ln -s /etc/hostname "$scratch/with-link/sources/escape.txt"
 echo "not a folder" > "$scratch/setup.iso"
+make_update="$repo/tests/fixtures/make-update.sh"
+mkdir -p "$scratch/updates" "$scratch/junk"
+"$make_update" "$scratch/updates/windows10.0-kb5034441-x64_22bb.msu" KB5034441 19041.3930
+"$make_update" "$scratch/updates/windows10.0-kb5035001-x64_77aa.msu" KB5035001 19041.4046 --broken
+echo "<html>not an update</html>" > "$scratch/junk/windows10.0-kb5034442-x64_1.msu"
+cat > "$scratch/catalog.json" <<'CATALOG'
+{ "updates": [
+  { "fileName": "windows10.0-kb5034441-x64_22bb.msu", "classification": "Cumulative",
+    "builds": [19045], "releaseDate": "2024-01-09", "supersedes": ["KB5026361"] } ] }
+CATALOG
+cp "$repo/tests/fixtures/test-engine.sh" "$scratch/test-engine.sh"
 
 cc -std=c11 -Wall -Wextra -Werror -pedantic -I"$repo/include" "$repo/tests/c/test_osupgrade.c" \
   -L"$lib_dir" -losupgrade -lpthread -Wl,-rpath,"$lib_dir" -o "$scratch/test_osupgrade"

@@ -4,7 +4,9 @@
  *
  * usage: test_osupgrade SCRATCH_DIR
  *   SCRATCH_DIR holds the sources tests/c/run.sh made: good/, no-setup/, no-wim/, corrupt-wim/,
- *   with-link/, other/, setup.iso; the test creates its sites below it. */
+ *   with-link/, other/, setup.iso, updates/ (two update cabinets, one broken), junk/ (a file
+ *   named as an update that is none), catalog.json and test-engine.sh (the test servicing
+ *   engine); the test creates its sites below it. */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <stdio.h>
@@ -429,6 +431,114 @@ static void test_two_processes_at_once(void) {
     osu_site_close(site);
 }
 
+struct servicing_log {
+    pthread_t caller;
+    int reports, other_thread, servicing_phase, wrong_operation;
+};
+
+static int32_t on_servicing_progress(const osu_progress *progress, void *user_data) {
+    struct servicing_log *log = user_data;
+    log->reports++;
+    if (!pthread_equal(pthread_self(), log->caller)) log->other_thread++;
+    if (progress->phase == OSU_PHASE_SERVICING && contains(progress->current_file, "KB5034441 on install:")) {
+        log->servicing_phase++;
+    }
+    if (progress->operation != OSU_OPERATION_SERVICE && progress->operation != OSU_OPERATION_DISTRIBUTE) {
+        log->wrong_operation++;
+    }
+    return 0;
+}
+
+/* The third job through the header: import updates, see what applies, schedule, run. */
+static void test_servicing(void) {
+    osu_site *site = open_site("site-servicing");
+    osu_status status;
+    char *json = add(site, "good", "Windows 10", "22H2", &status);
+    osu_string_free(json);
+    status = osu_distribution_point_add(site, "DP1", path_in_scratch("points/servicing-dp1"), NULL, &json);
+    osu_string_free(json);
+    status = osu_content_distribute(site, "[\"OSU00001\"]", "[\"DP1\"]", NULL, NULL, NULL, &json);
+    osu_string_free(json);
+
+    char paths[4200];
+    snprintf(paths, sizeof paths, "[\"%s\"]", path_in_scratch("junk"));
+    status = osu_update_import(site, paths, NULL, NULL, NULL, &json);
+    CHECK(status == OSU_INVALID_ARGUMENT && json == NULL, "a file that is no update gives %s", osu_status_name(status));
+    CHECK(contains(osu_last_error_message(), "windows10.0-kb5034442-x64_1.msu"), "the message names the file");
+    status = osu_update_import(site, "not json", NULL, NULL, NULL, &json);
+    CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "paths_json"), "bad list gives %s",
+          osu_status_name(status));
+    snprintf(paths, sizeof paths, "[\"%s\"]", path_in_scratch("updates"));
+    status = osu_update_import(site, paths, path_in_scratch("catalog.json"), NULL, NULL, &json);
+    CHECK(status == OSU_OK && contains(json, "\"id\":\"KB5034441-x64\"") && contains(json, "\"classification\":\"Cumulative\"") &&
+              contains(json, "\"id\":\"KB5035001-x64\""),
+          "import: %s", json);
+    osu_string_free(json);
+
+    status = osu_update_list_applied(site, "OSU00001", &json);
+    CHECK(status == OSU_OK && contains(json, "\"kb\":\"KB5026361\"") && contains(json, "\"origin\":\"image\""),
+          "applied: %s", json);
+    osu_string_free(json);
+    status = osu_update_list_applicable(site, "OSU00001", &json);
+    CHECK(status == OSU_OK && contains(json, "\"imageIndexes\":[1,2]"), "applicable: %s", json);
+    osu_string_free(json);
+
+    status = osu_schedule_create(site, "OSU00001", "{\"updateIds\": [\"KB5034441-x64\"], \"recurrence\": {\"kind\": \"fortnightly\"}}", &json);
+    CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "fortnightly"), "bad recurrence gives %s",
+          osu_status_name(status));
+    status = osu_schedule_create(site, "OSU00001", NULL, &json);
+    CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "update_ids"), "no updates gives %s",
+          osu_status_name(status));
+    status = osu_schedule_create(site, "OSU00001",
+                                 "{\"updateIds\": [\"KB5034441-x64\"], \"utc\": true, \"start\": \"2030-01-01T22:00\","
+                                 " \"recurrence\": {\"kind\": \"monthlyOnWeekday\", \"week\": 2, \"weekday\": \"Tuesday\", \"offsetDays\": 7}}",
+                                 &json);
+    CHECK(status == OSU_OK && contains(json, "\"nextRunAt\":\"2030-01-15T22:00:00.000Z\"") &&
+              contains(json, "\"weekday\":\"Tuesday\""),
+          "create: %s", json);
+    osu_string_free(json);
+
+    status = osu_servicing_run_schedule(site, 1, NULL, NULL, &json);
+    CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "only Windows has"),
+          "no engine gives %s", osu_status_name(status));
+    status = osu_servicing_set_engine(site, "magic", NULL);
+    CHECK(status == OSU_INVALID_ARGUMENT, "an unknown engine gives %s", osu_status_name(status));
+    status = osu_servicing_set_engine(site, "command", path_in_scratch("test-engine.sh"));
+    CHECK(status == OSU_OK, "set engine: %s", osu_status_name(status));
+    status = osu_servicing_get_engine(site, &json);
+    CHECK(status == OSU_OK && contains(json, "\"engine\":\"command\"") && contains(json, "\"available\":true"), "engine: %s", json);
+    osu_string_free(json);
+
+    struct servicing_log log = {.caller = pthread_self()};
+    status = osu_servicing_run_schedule(site, 1, on_servicing_progress, &log, &json);
+    CHECK(status == OSU_OK && contains(json, "\"state\":\"Succeeded\"") && contains(json, "\"contentVersionTo\":2"),
+          "run: %s", json);
+    CHECK(log.reports > 0 && log.other_thread == 0 && log.servicing_phase >= 2 && log.wrong_operation == 0,
+          "progress: %d reports, %d on other threads, %d servicing, %d wrong operation", log.reports, log.other_thread,
+          log.servicing_phase, log.wrong_operation);
+    osu_string_free(json);
+    status = osu_package_get(site, "OSU00001", &json);
+    CHECK(status == OSU_OK && contains(json, "\"contentVersion\":2") && contains(json, "10.0.19045.3930"), "package: %s", json);
+    osu_string_free(json);
+    status = osu_servicing_list_runs(site, 1, NULL, &json);
+    CHECK(status == OSU_OK && contains(json, "\"results\":[{\"updateId\":\"KB5034441-x64\""), "runs: %s", json);
+    osu_string_free(json);
+    status = osu_servicing_run_due(site, NULL, NULL, &json);
+    CHECK(status == OSU_OK && strcmp(json, "[]") == 0, "nothing due: %s", json);
+    osu_string_free(json);
+    status = osu_distribution_status_list(site, "OSU00001", "DP1", &json);
+    CHECK(status == OSU_OK && contains(json, "\"installedContentVersion\":2"), "the point was updated: %s", json);
+    osu_string_free(json);
+
+    status = osu_update_remove(site, "KB5034441-x64");
+    CHECK(status == OSU_CONFLICT && contains(osu_last_error_message(), "schedule 1"), "removing a used update gives %s",
+          osu_status_name(status));
+    CHECK(osu_schedule_remove(site, 1) == OSU_OK, "remove schedule");
+    CHECK(osu_schedule_remove(site, 1) == OSU_NOT_FOUND, "remove it again");
+    CHECK(osu_update_remove(site, "KB5034441-x64") == OSU_OK, "remove the update");
+    osu_site_close(site);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s SCRATCH_DIR\n", argv[0]);
@@ -444,6 +554,7 @@ int main(int argc, char **argv) {
     test_two_processes_at_once();
     test_callback_calling_back();
     test_distribution();
+    test_servicing();
     printf("c: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -1,0 +1,136 @@
+use std::ffi::c_char;
+
+use super::arguments::{optional_str, out_param, required_str, write_record, write_records};
+use super::boundary::{ffi_boundary, CallError};
+use super::handles::{self, osu_site};
+use super::json::ScheduleSettingsJson;
+use super::status::osu_status;
+use crate::schedule::{self, ScheduleSettings};
+use crate::Error;
+
+/// Creates a servicing schedule for a package. `settings_json` (may be NULL for all defaults
+/// but the updates, which are required) is `{"updateIds": ["KB5034441-x64", …], "recurrence":
+/// {…}, "start": "2026-12-08T22:00", "utc": false, "continueOnError": true,
+/// "updateDistributionPoints": true, "removeSuperseded": false, "serviceBootImage": false,
+/// "enabled": true}`; fields not given take these defaults, and `start` defaults to now.
+/// `recurrence` is `{"kind": "once"}` (the default), `{"kind": "hours", "interval": 6}`,
+/// `{"kind": "days", "interval": 1}`, `{"kind": "weekly", "days": ["Tuesday", "Thursday"]}`,
+/// `{"kind": "monthlyOnDay", "day": 31}` (a shorter month runs on its last day) or
+/// `{"kind": "monthlyOnWeekday", "week": 2, "weekday": "Tuesday", "offsetDays": 7}` (week 1–4,
+/// 5 = the last; "second Tuesday + 7 days" follows Patch Tuesday by a week). Times are the
+/// runner's local time unless `utc`; a local time the clocks skip runs as late as the skip, one
+/// they pass twice runs the first time. A start already past runs at the next runner call.
+///
+/// Every update must apply to the package: `OSU_INVALID_ARGUMENT` says which does not and why
+/// (architecture, build, already in the image, superseded by another or by a selected one).
+/// On success `*out_schedule_json` receives the schedule: the settings as above with `"id"`,
+/// `"packageId"`, `"nextRunAt"` (UTC, null once there is no next run), `"createdAt"`,
+/// `"modifiedAt"`.
+///
+/// # Safety
+/// Strings are NULL or NUL-terminated UTF-8; `out_schedule_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_schedule_create(
+    site: *mut osu_site,
+    package_id: *const c_char,
+    settings_json: *const c_char,
+    out_schedule_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_schedule_json, "out_schedule_json")?;
+        let site_path = handles::site_path(site)?;
+        let id = required_str(package_id, "package_id")?;
+        let settings = schedule_settings(settings_json)?;
+        let made = handles::with_site(site, |site| Ok(schedule::create(site, id, &settings)?))?;
+        write_record(out, &site_path, &made);
+        Ok(())
+    })
+}
+
+/// Writes the schedule with this ID to `*out_schedule_json` (see `osu_schedule_create`);
+/// `OSU_NOT_FOUND` when there is none.
+///
+/// # Safety
+/// `out_schedule_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_schedule_get(
+    site: *mut osu_site,
+    schedule_id: i64,
+    out_schedule_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_schedule_json, "out_schedule_json")?;
+        let site_path = handles::site_path(site)?;
+        let found = handles::with_site(site, |site| Ok(schedule::get(site, schedule_id)?))?;
+        write_record(out, &site_path, &found);
+        Ok(())
+    })
+}
+
+/// Writes a JSON array of the schedules of a package (NULL: of every package), by ID.
+///
+/// # Safety
+/// `package_id` is NULL or NUL-terminated UTF-8; `out_schedules_json` points to writable
+/// storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_schedule_list(
+    site: *mut osu_site,
+    package_id: *const c_char,
+    out_schedules_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_schedules_json, "out_schedules_json")?;
+        let site_path = handles::site_path(site)?;
+        let id = optional_str(package_id, "package_id")?;
+        let found = handles::with_site(site, |site| Ok(schedule::list(site, id)?))?;
+        write_records(out, &site_path, &found);
+        Ok(())
+    })
+}
+
+/// Changes a schedule: `settings_json` as for `osu_schedule_create`, where a field not given
+/// stays as it is. The next run is computed anew. On success `*out_schedule_json` receives the
+/// schedule.
+///
+/// # Safety
+/// `settings_json` is NUL-terminated UTF-8; `out_schedule_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_schedule_set(
+    site: *mut osu_site,
+    schedule_id: i64,
+    settings_json: *const c_char,
+    out_schedule_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_schedule_json, "out_schedule_json")?;
+        let site_path = handles::site_path(site)?;
+        required_str(settings_json, "settings_json")?;
+        let settings = schedule_settings(settings_json)?;
+        let changed = handles::with_site(site, |site| {
+            Ok(schedule::set(site, schedule_id, &settings)?)
+        })?;
+        write_record(out, &site_path, &changed);
+        Ok(())
+    })
+}
+
+/// Removes a schedule; its run history stays with the package.
+#[no_mangle]
+pub extern "C" fn osu_schedule_remove(site: *mut osu_site, schedule_id: i64) -> osu_status {
+    ffi_boundary(|| handles::with_site(site, |site| Ok(schedule::remove(site, schedule_id)?)))
+}
+
+unsafe fn schedule_settings(value: *const c_char) -> Result<ScheduleSettings, CallError> {
+    let Some(text) = optional_str(value, "settings_json")? else {
+        return Ok(ScheduleSettings::default());
+    };
+    serde_json::from_str::<ScheduleSettingsJson>(text)
+        .map_err(|e| e.to_string())
+        .and_then(ScheduleSettingsJson::into_settings)
+        .map_err(|reason| {
+            CallError::Core(Error::invalid_argument(
+                "settings_json",
+                format!("not schedule settings: {reason}"),
+            ))
+        })
+}

@@ -1,0 +1,163 @@
+use std::ffi::{c_char, c_void};
+use std::path::Path;
+
+use super::arguments::{
+    optional_str, out_param, required_str, string_list, write_record, write_records,
+};
+use super::boundary::ffi_boundary;
+use super::handles::{self, osu_site};
+use super::progress::{forward_progress, osu_progress_callback};
+use super::status::osu_status;
+use crate::updates;
+use crate::Progress;
+
+/// Imports update files into the site's catalog. `paths_json` is a JSON array of paths, each an
+/// `.msu` or `.cab` file or a folder whose `.msu` and `.cab` files (at any depth) are taken.
+/// What each update is (KB, title, classification, architecture, builds, release date, the KBs
+/// it supersedes) comes from its entry in `catalog_path`, a JSON catalog file (may be NULL; see
+/// the README), or else from its file name (`windows10.0-kb5034441-x64_<hash>.msu`). All or
+/// nothing: a file that is no cabinet, or whose KB, architecture or Windows version cannot be
+/// told, refuses the call (`OSU_INVALID_ARGUMENT`, naming the file) and nothing is kept. An
+/// update already in the catalog with the same content is returned as it is; with other
+/// content it is `OSU_CONFLICT`.
+///
+/// `progress` (may be NULL) reports `OSU_OPERATION_IMPORT_UPDATES` on this thread; a non-zero
+/// return cancels. On success `*out_updates_json` receives a JSON array of the updates, each
+/// `{"id", "kb", "title", "classification", "architecture", "product", "builds",
+/// "releaseDate", "supersedes", "fileName", "sha256", "size", "importedAt"}`; `id` is the KB
+/// and architecture (`KB5034441-x64`), `classification` one of `ServicingStack`, `Cumulative`,
+/// `SafeOs`, `Setup`, `Other`.
+///
+/// # Safety
+/// Strings are NULL or NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_update_import(
+    site: *mut osu_site,
+    paths_json: *const c_char,
+    catalog_path: *const c_char,
+    progress: osu_progress_callback,
+    user_data: *mut c_void,
+    out_updates_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_updates_json, "out_updates_json")?;
+        let site_path = handles::site_path(site)?;
+        let paths = string_list(paths_json, "paths_json")?;
+        let paths: Vec<&Path> = paths.iter().map(Path::new).collect();
+        let catalog = optional_str(catalog_path, "catalog_path")?.map(Path::new);
+        let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
+        let imported = handles::with_site(site, |site| {
+            Ok(updates::import(site, &paths, catalog, &mut report)?)
+        })?;
+        write_records(out, &site_path, &imported);
+        Ok(())
+    })
+}
+
+/// Writes the update with this ID (`KB5034441-x64`, any letter case) to `*out_update_json`
+/// (see `osu_update_import`); `OSU_NOT_FOUND` when the catalog has none.
+///
+/// # Safety
+/// `update_id` is NUL-terminated UTF-8; `out_update_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_update_get(
+    site: *mut osu_site,
+    update_id: *const c_char,
+    out_update_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_update_json, "out_update_json")?;
+        let site_path = handles::site_path(site)?;
+        let id = required_str(update_id, "update_id")?;
+        let update = handles::with_site(site, |site| Ok(updates::get(site, id)?))?;
+        write_record(out, &site_path, &update);
+        Ok(())
+    })
+}
+
+/// Writes a JSON array of the catalog's updates whose ID, KB or title matches `pattern` (`*`
+/// and `?` wildcards, any letter case; NULL lists all), ordered by KB.
+///
+/// # Safety
+/// `pattern` is NULL or NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_update_list(
+    site: *mut osu_site,
+    pattern: *const c_char,
+    out_updates_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_updates_json, "out_updates_json")?;
+        let site_path = handles::site_path(site)?;
+        let pattern = optional_str(pattern, "pattern")?;
+        let found = handles::with_site(site, |site| Ok(updates::list(site, pattern)?))?;
+        write_records(out, &site_path, &found);
+        Ok(())
+    })
+}
+
+/// Removes an update from the catalog, and its file from the content library unless something
+/// else uses it. An update a schedule names is not removed: `OSU_CONFLICT`, naming the
+/// schedules.
+///
+/// # Safety
+/// `update_id` is NUL-terminated UTF-8.
+#[no_mangle]
+pub unsafe extern "C" fn osu_update_remove(
+    site: *mut osu_site,
+    update_id: *const c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let id = required_str(update_id, "update_id")?;
+        handles::with_site(site, |site| Ok(updates::remove(site, id)?))
+    })
+}
+
+/// Writes a JSON array of the catalog's updates that apply to the package to
+/// `*out_updates_json`: its architecture and build, not in its images yet, not superseded by an
+/// update they hold; in installation order (servicing stack, cumulative, the rest; by release
+/// date within each). Each is an update record (see `osu_update_import`) with `"packageId"` and
+/// `"imageIndexes"`, the install.wim indexes it applies to.
+///
+/// # Safety
+/// `package_id` is NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_update_list_applicable(
+    site: *mut osu_site,
+    package_id: *const c_char,
+    out_updates_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_updates_json, "out_updates_json")?;
+        let site_path = handles::site_path(site)?;
+        let id = required_str(package_id, "package_id")?;
+        let found = handles::with_site(site, |site| Ok(updates::applicable(site, id)?))?;
+        write_records(out, &site_path, &found);
+        Ok(())
+    })
+}
+
+/// Writes a JSON array of the updates each image of the package holds to `*out_updates_json`:
+/// `{"packageId", "image", "imageIndex", "kb", "build", "updateId", "origin", "runId",
+/// "contentVersion", "appliedAt"}`. `origin` is `image` for what was in the image when it was
+/// imported (read from its `Windows/servicing/Packages`, where wimlib is at hand) and
+/// `serviced` for what a servicing run applied (with `updateId` and `runId`); `contentVersion`
+/// is the content version the update first appeared in.
+///
+/// # Safety
+/// `package_id` is NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_update_list_applied(
+    site: *mut osu_site,
+    package_id: *const c_char,
+    out_updates_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out = out_param(out_updates_json, "out_updates_json")?;
+        let site_path = handles::site_path(site)?;
+        let id = required_str(package_id, "package_id")?;
+        let found = handles::with_site(site, |site| Ok(updates::applied(site, id)?))?;
+        write_records(out, &site_path, &found);
+        Ok(())
+    })
+}
