@@ -349,7 +349,8 @@ const WEEKDAYS: [&str; 7] = [
 /// A recurrence as the C interface spells it: `{"kind": "once"}`, `{"kind": "hours",
 /// "interval": 6}`, `{"kind": "days", "interval": 1}`, `{"kind": "weekly", "days":
 /// ["Tuesday"]}`, `{"kind": "monthlyOnDay", "day": 31}`, `{"kind": "monthlyOnWeekday",
-/// "week": 2, "weekday": "Tuesday", "offsetDays": 7}` (week 5 = the last).
+/// "week": 2, "weekday": "Tuesday", "offsetDays": 7}` (week 5 = the last); kinds and days in
+/// any letter case.
 #[derive(Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct RecurrenceJson {
@@ -423,7 +424,7 @@ impl RecurrenceJson {
                 .ok_or_else(|| format!("'{name}' is not a day of the week (Sunday … Saturday)"))
         };
         let need = |what: &str| format!("a {} recurrence needs \"{what}\"", self.kind);
-        Ok(match self.kind.as_str() {
+        Ok(match self.kind.to_ascii_lowercase().as_str() {
             "once" => Recurrence::Once,
             "hours" => Recurrence::Hours(self.interval.ok_or_else(|| need("interval"))?),
             "days" => Recurrence::Days(self.interval.ok_or_else(|| need("interval"))?),
@@ -435,8 +436,8 @@ impl RecurrenceJson {
                     .map(|d| day_number(d))
                     .collect::<Result<_, _>>()?,
             ),
-            "monthlyOnDay" => Recurrence::MonthlyOnDay(self.day.ok_or_else(|| need("day"))?),
-            "monthlyOnWeekday" => Recurrence::MonthlyOnWeekday {
+            "monthlyonday" => Recurrence::MonthlyOnDay(self.day.ok_or_else(|| need("day"))?),
+            "monthlyonweekday" => Recurrence::MonthlyOnWeekday {
                 week: self.week.ok_or_else(|| need("week"))?,
                 weekday: day_number(self.weekday.as_deref().ok_or_else(|| need("weekday"))?)?,
                 offset_days: self.offset_days.unwrap_or(0),

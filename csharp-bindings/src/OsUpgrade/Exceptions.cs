@@ -40,6 +40,8 @@ namespace OsUpgrade
                     return new OsUpgradeBusyException(message);
                 case OsUpgradeStatus.DamagedContent:
                     return new OsUpgradeDamagedContentException(message);
+                case OsUpgradeStatus.ServicingFailed:
+                    return new OsUpgradeServicingFailedException(message);
                 case OsUpgradeStatus.InvalidHandle:
                     return new ObjectDisposedException(nameof(Site), message);
                 case OsUpgradeStatus.Cancelled:
@@ -127,6 +129,17 @@ namespace OsUpgrade
         /// <param name="message">The database's path.</param>
         public OsUpgradeBusyException(string message)
             : base(OsUpgradeStatus.Busy, message)
+        {
+        }
+    }
+
+    /// <summary>The servicing engine failed a step of a run (an update it could not add, an image it could not mount or commit).</summary>
+    public sealed class OsUpgradeServicingFailedException : OsUpgradeException
+    {
+        /// <summary>Creates the exception.</summary>
+        /// <param name="message">What failed, with the engine's exit code.</param>
+        public OsUpgradeServicingFailedException(string message)
+            : base(OsUpgradeStatus.ServicingFailed, message)
         {
         }
     }

@@ -21,7 +21,7 @@ namespace OsUpgrade
     }
 
     /// <summary>Serialization code generated at build time: no reflection, safe to trim.</summary>
-    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
     [JsonSerializable(typeof(UpgradePackage))]
     [JsonSerializable(typeof(List<UpgradePackage>))]
     [JsonSerializable(typeof(SiteInfo))]
@@ -32,6 +32,15 @@ namespace OsUpgrade
     [JsonSerializable(typeof(ValidationReport))]
     [JsonSerializable(typeof(DistributeOptions))]
     [JsonSerializable(typeof(string[]))]
+    [JsonSerializable(typeof(SoftwareUpdate))]
+    [JsonSerializable(typeof(List<SoftwareUpdate>))]
+    [JsonSerializable(typeof(List<ApplicableUpdate>))]
+    [JsonSerializable(typeof(List<AppliedUpdate>))]
+    [JsonSerializable(typeof(Schedule))]
+    [JsonSerializable(typeof(List<Schedule>))]
+    [JsonSerializable(typeof(ServicingRun))]
+    [JsonSerializable(typeof(List<ServicingRun>))]
+    [JsonSerializable(typeof(ServicingEngine))]
     internal sealed partial class RecordContext : JsonSerializerContext
     {
     }

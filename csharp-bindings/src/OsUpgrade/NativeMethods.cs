@@ -110,6 +110,56 @@ namespace OsUpgrade
         internal static extern OsUpgradeStatus osu_distribution_summary_list(SiteHandle site, byte[]? packageId, out IntPtr summariesJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_update_import(
+            SiteHandle site, byte[] pathsJson, byte[]? catalogPath, ProgressCallback? progress, IntPtr userData, out IntPtr updatesJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_update_get(SiteHandle site, byte[] updateId, out IntPtr updateJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_update_list(SiteHandle site, byte[]? pattern, out IntPtr updatesJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_update_remove(SiteHandle site, byte[] updateId);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_update_list_applicable(SiteHandle site, byte[] packageId, out IntPtr updatesJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_update_list_applied(SiteHandle site, byte[] packageId, out IntPtr updatesJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_schedule_create(SiteHandle site, byte[] packageId, byte[]? settingsJson, out IntPtr scheduleJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_schedule_get(SiteHandle site, long scheduleId, out IntPtr scheduleJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_schedule_list(SiteHandle site, byte[]? packageId, out IntPtr schedulesJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_schedule_set(SiteHandle site, long scheduleId, byte[] settingsJson, out IntPtr scheduleJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_schedule_remove(SiteHandle site, long scheduleId);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_servicing_run_schedule(
+            SiteHandle site, long scheduleId, ProgressCallback? progress, IntPtr userData, out IntPtr runJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_servicing_run_due(SiteHandle site, ProgressCallback? progress, IntPtr userData, out IntPtr runsJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_servicing_list_runs(SiteHandle site, long scheduleId, byte[]? packageId, out IntPtr runsJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_servicing_set_engine(SiteHandle site, byte[] engine, byte[]? commandPath);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OsUpgradeStatus osu_servicing_get_engine(SiteHandle site, out IntPtr engineJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void osu_string_free(IntPtr value);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

@@ -14,6 +14,12 @@ namespace OsUpgrade
 
         /// <summary><see cref="Site.ValidateContent"/>.</summary>
         Validate = 3,
+
+        /// <summary><see cref="Site.ImportUpdates"/>.</summary>
+        ImportUpdates = 4,
+
+        /// <summary><see cref="Site.RunSchedule"/> and <see cref="Site.RunDueSchedules"/>.</summary>
+        Service = 5,
     }
 
     /// <summary>What the operation is doing (<c>osu_phase</c>).</summary>
@@ -36,10 +42,17 @@ namespace OsUpgrade
 
         /// <summary>Re-hashing what a distribution point holds.</summary>
         Validating = 5,
+
+        /// <summary>Copying the image to service out of the content library.</summary>
+        TakingOut = 6,
+
+        /// <summary>The servicing engine applying an update (CurrentFile names it: "KB… on install:2").</summary>
+        Servicing = 7,
     }
 
     /// <summary>
-    /// One progress report, the same for every long operation (add, reload, distribute, validate).
+    /// One progress report, the same for every long operation (add, reload, distribute, validate,
+    /// update import, servicing).
     /// Byte and file counts are those of the current job: the whole import, or one package on one
     /// distribution point.
     /// </summary>

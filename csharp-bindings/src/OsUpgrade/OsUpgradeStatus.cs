@@ -44,5 +44,8 @@ namespace OsUpgrade
 
         /// <summary>Content in the site's library does not match its hash.</summary>
         DamagedContent = 12,
+
+        /// <summary>The servicing engine failed a step of a run; the run's results and log say which and why.</summary>
+        ServicingFailed = 13,
     }
 }

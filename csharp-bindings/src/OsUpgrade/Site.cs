@@ -423,6 +423,205 @@ namespace OsUpgrade
             return Json.Read(Native.TakeJson(status, json), RecordContext.Default.ListDistributionSummary);
         }
 
+        /// <summary>
+        /// Imports update files (.msu, .cab) into the site's catalog: each path is a file, or a folder whose
+        /// .msu and .cab files (at any depth) are taken. What each update is comes from its entry in
+        /// <paramref name="catalogPath"/> (a JSON catalog file, see the README) or else from its file name
+        /// (windows10.0-kb5034441-x64_&lt;hash&gt;.msu). All or nothing: a file that is no cabinet, or whose KB,
+        /// architecture or Windows version cannot be told, refuses the call and nothing is kept.
+        /// </summary>
+        /// <param name="paths">Update files and folders.</param>
+        /// <param name="catalogPath">A catalog file, or null.</param>
+        /// <param name="progress">Receives progress on the calling thread.</param>
+        /// <param name="cancellationToken">Cancels the import, which then keeps nothing.</param>
+        /// <returns>The updates, in the catalog.</returns>
+        /// <exception cref="OsUpgradeInvalidArgumentException">A file is not an update, or not one that can be told.</exception>
+        /// <exception cref="OsUpgradeConflictException">The catalog has the update with other content.</exception>
+        public IReadOnlyList<SoftwareUpdate> ImportUpdates(
+            IEnumerable<string> paths,
+            string? catalogPath = null,
+            IProgress<OsUpgradeProgress>? progress = null,
+            CancellationToken cancellationToken = default)
+        {
+            var pathsJson = NamesJson(paths, nameof(paths));
+            var site = Handle;
+            var json = WithProgress(progress, cancellationToken, callback =>
+            {
+                var status = NativeMethods.osu_update_import(site, pathsJson, Utf8.ToNative(catalogPath), callback, IntPtr.Zero, out var result);
+                return (status, result);
+            });
+            return Json.Read(json, RecordContext.Default.ListSoftwareUpdate);
+        }
+
+        /// <summary>Gets an update of the catalog by ID (KB5034441-x64, any letter case).</summary>
+        /// <param name="id">The update ID.</param>
+        /// <returns>The update.</returns>
+        /// <exception cref="OsUpgradeNotFoundException">The catalog has no such update.</exception>
+        public SoftwareUpdate GetUpdate(string id)
+        {
+            RequireArgument(id, nameof(id));
+            var status = NativeMethods.osu_update_get(Handle, Utf8.ToNative(id)!, out var json);
+            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.SoftwareUpdate);
+        }
+
+        /// <summary>Lists the catalog's updates whose ID, KB or title matches a pattern (* and ? wildcards), by KB.</summary>
+        /// <param name="pattern">The pattern; null lists all.</param>
+        /// <returns>The updates.</returns>
+        public IReadOnlyList<SoftwareUpdate> GetUpdates(string? pattern = null)
+        {
+            var status = NativeMethods.osu_update_list(Handle, Utf8.ToNative(pattern), out var json);
+            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.ListSoftwareUpdate);
+        }
+
+        /// <summary>Removes an update from the catalog (and its file from the library unless something else uses it).</summary>
+        /// <param name="id">The update ID.</param>
+        /// <exception cref="OsUpgradeConflictException">A schedule uses it.</exception>
+        public void RemoveUpdate(string id)
+        {
+            RequireArgument(id, nameof(id));
+            Native.ThrowIfFailed(NativeMethods.osu_update_remove(Handle, Utf8.ToNative(id)!));
+        }
+
+        /// <summary>
+        /// The catalog's updates that apply to a package (its architecture and build, not in its images yet,
+        /// not superseded by what they hold), in installation order: servicing stack, cumulative, the rest.
+        /// </summary>
+        /// <param name="packageId">The package ID.</param>
+        /// <returns>The applicable updates.</returns>
+        public IReadOnlyList<ApplicableUpdate> GetApplicableUpdates(string packageId)
+        {
+            RequireArgument(packageId, nameof(packageId));
+            var status = NativeMethods.osu_update_list_applicable(Handle, Utf8.ToNative(packageId)!, out var json);
+            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.ListApplicableUpdate);
+        }
+
+        /// <summary>
+        /// The updates each image of a package holds: those found in it when it was imported and those servicing
+        /// applied, with the content version each first appeared in.
+        /// </summary>
+        /// <param name="packageId">The package ID.</param>
+        /// <returns>The updates, by image and index.</returns>
+        public IReadOnlyList<AppliedUpdate> GetAppliedUpdates(string packageId)
+        {
+            RequireArgument(packageId, nameof(packageId));
+            var status = NativeMethods.osu_update_list_applied(Handle, Utf8.ToNative(packageId)!, out var json);
+            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.ListAppliedUpdate);
+        }
+
+        /// <summary>Creates a servicing schedule for a package. Every update must apply to it.</summary>
+        /// <param name="packageId">The package ID.</param>
+        /// <param name="settings">The schedule's settings; UpdateIds is required.</param>
+        /// <returns>The schedule, with its next run.</returns>
+        /// <exception cref="OsUpgradeInvalidArgumentException">An update does not apply (the message says why), or a setting is out of range.</exception>
+        public Schedule CreateSchedule(string packageId, ScheduleSettings settings)
+        {
+            RequireArgument(packageId, nameof(packageId));
+            var json = (settings ?? throw new ArgumentNullException(nameof(settings))).ToJson();
+            var status = NativeMethods.osu_schedule_create(Handle, Utf8.ToNative(packageId)!, json, out var result);
+            return Json.Read(Native.TakeJson(status, result), RecordContext.Default.Schedule);
+        }
+
+        /// <summary>Gets a schedule by ID.</summary>
+        /// <param name="id">The schedule ID.</param>
+        /// <returns>The schedule.</returns>
+        /// <exception cref="OsUpgradeNotFoundException">There is no such schedule.</exception>
+        public Schedule GetSchedule(long id)
+        {
+            var status = NativeMethods.osu_schedule_get(Handle, id, out var json);
+            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.Schedule);
+        }
+
+        /// <summary>Lists the schedules of a package, or of every package.</summary>
+        /// <param name="packageId">A package ID, or null for all.</param>
+        /// <returns>The schedules, by ID.</returns>
+        public IReadOnlyList<Schedule> GetSchedules(string? packageId = null)
+        {
+            var status = NativeMethods.osu_schedule_list(Handle, Utf8.ToNative(packageId), out var json);
+            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.ListSchedule);
+        }
+
+        /// <summary>Changes a schedule; a setting left null stays as it is. Its next run is computed anew.</summary>
+        /// <param name="id">The schedule ID.</param>
+        /// <param name="settings">What to change.</param>
+        /// <returns>The schedule.</returns>
+        public Schedule SetSchedule(long id, ScheduleSettings settings)
+        {
+            var json = (settings ?? throw new ArgumentNullException(nameof(settings))).ToJson();
+            var status = NativeMethods.osu_schedule_set(Handle, id, json, out var result);
+            return Json.Read(Native.TakeJson(status, result), RecordContext.Default.Schedule);
+        }
+
+        /// <summary>Removes a schedule; its run history stays with the package.</summary>
+        /// <param name="id">The schedule ID.</param>
+        public void RemoveSchedule(long id)
+        {
+            Native.ThrowIfFailed(NativeMethods.osu_schedule_remove(Handle, id));
+        }
+
+        /// <summary>
+        /// Runs a schedule now: services the package's image with the schedule's updates through the site's
+        /// engine, records the result as the next content version, then updates the distribution points where
+        /// the schedule says so. A run that fails is recorded and returned (see <see cref="ServicingRun.State"/>).
+        /// </summary>
+        /// <param name="id">The schedule ID.</param>
+        /// <param name="progress">Receives progress on the calling thread.</param>
+        /// <param name="cancellationToken">Cancels the run, which then changes nothing.</param>
+        /// <returns>The run.</returns>
+        /// <exception cref="OsUpgradeInvalidArgumentException">No servicing engine is available here; nothing was touched.</exception>
+        /// <exception cref="OsUpgradeBusyException">Another runner services the package.</exception>
+        public ServicingRun RunSchedule(long id, IProgress<OsUpgradeProgress>? progress = null, CancellationToken cancellationToken = default)
+        {
+            var site = Handle;
+            var json = WithProgress(progress, cancellationToken, callback =>
+            {
+                var status = NativeMethods.osu_servicing_run_schedule(site, id, callback, IntPtr.Zero, out var result);
+                return (status, result);
+            });
+            return Json.Read(json, RecordContext.Default.ServicingRun);
+        }
+
+        /// <summary>Runs every enabled schedule that is due (what the OS scheduler calls every few minutes).</summary>
+        /// <param name="progress">Receives progress on the calling thread.</param>
+        /// <param name="cancellationToken">Cancels the run under way.</param>
+        /// <returns>The runs made; empty when none was due.</returns>
+        public IReadOnlyList<ServicingRun> RunDueSchedules(IProgress<OsUpgradeProgress>? progress = null, CancellationToken cancellationToken = default)
+        {
+            var site = Handle;
+            var json = WithProgress(progress, cancellationToken, callback =>
+            {
+                var status = NativeMethods.osu_servicing_run_due(site, callback, IntPtr.Zero, out var result);
+                return (status, result);
+            });
+            return Json.Read(json, RecordContext.Default.ListServicingRun);
+        }
+
+        /// <summary>The servicing runs of a schedule and/or a package, newest first.</summary>
+        /// <param name="scheduleId">A schedule ID, or null for all.</param>
+        /// <param name="packageId">A package ID, or null for all.</param>
+        /// <returns>The runs, each with its results.</returns>
+        public IReadOnlyList<ServicingRun> GetServicingRuns(long? scheduleId = null, string? packageId = null)
+        {
+            var status = NativeMethods.osu_servicing_list_runs(Handle, scheduleId ?? 0, Utf8.ToNative(packageId), out var json);
+            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.ListServicingRun);
+        }
+
+        /// <summary>Sets the engine the site services with: DISM, or an admin's program (see the README's "The command engine").</summary>
+        /// <param name="engine">The engine.</param>
+        /// <param name="commandPath">The command engine's program, an absolute path; null for DISM.</param>
+        public void SetServicingEngine(ServicingEngineKind engine, string? commandPath = null)
+        {
+            var name = engine == ServicingEngineKind.Dism ? "dism" : "command";
+            Native.ThrowIfFailed(NativeMethods.osu_servicing_set_engine(Handle, Utf8.ToNative(name)!, Utf8.ToNative(commandPath)));
+        }
+
+        /// <summary>The engine the site services with, and whether this machine has it.</summary>
+        /// <returns>The engine.</returns>
+        public ServicingEngine GetServicingEngine()
+        {
+            var status = NativeMethods.osu_servicing_get_engine(Handle, out var json);
+            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.ServicingEngine);
+        }
+
         /// <summary>Closes the site. Calling it again does nothing.</summary>
         public void Dispose()
         {

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json.Serialization;
+
+namespace OsUpgrade
+{
+    /// <summary>How a servicing run ended.</summary>
+    public enum ServicingRunState
+    {
+        /// <summary>Under way.</summary>
+        Running,
+
+        /// <summary>Every update went in (or there was nothing left to apply).</summary>
+        Succeeded,
+
+        /// <summary>Continue-on-error let some updates fail; the others went in.</summary>
+        PartiallySucceeded,
+
+        /// <summary>Nothing changed: the package kept its content version.</summary>
+        Failed,
+    }
+
+    /// <summary>One update's result on one image index of a run.</summary>
+    public sealed class UpdateResult
+    {
+        /// <summary>Creates the record; the library's JSON fills it.</summary>
+        [JsonConstructor]
+        public UpdateResult(string updateId, string image, int imageIndex, string state, long? exitCode, string message)
+        {
+            UpdateId = updateId;
+            Image = image;
+            ImageIndex = imageIndex;
+            State = state;
+            ExitCode = exitCode;
+            Message = message;
+        }
+
+        /// <summary>The update.</summary>
+        public string UpdateId { get; }
+
+        /// <summary>install or boot.</summary>
+        public string Image { get; }
+
+        /// <summary>The image index (0 when the update applied to none any more).</summary>
+        public int ImageIndex { get; }
+
+        /// <summary>Installed, Failed or NotRun.</summary>
+        public string State { get; }
+
+        /// <summary>The engine's exit code when it failed.</summary>
+        public long? ExitCode { get; }
+
+        /// <summary>What happened, when it did not install.</summary>
+        public string Message { get; }
+
+        /// <inheritdoc/>
+        public override string ToString() => $"{UpdateId} on {Image}:{ImageIndex}: {State}";
+    }
+
+    /// <summary>A servicing run of a package (Configuration Manager's SMS_ImageServicingProgress).</summary>
+    public sealed class ServicingRun
+    {
+        /// <summary>Creates the record; the library's JSON fills it.</summary>
+        [JsonConstructor]
+        public ServicingRun(
+            long id, long? scheduleId, string packageId, ServicingRunState state, string engine, long contentVersionFrom,
+            long? contentVersionTo, string error, OsUpgradeStatus errorStatus, string logPath, DateTimeOffset startedAt,
+            DateTimeOffset? finishedAt, IReadOnlyList<UpdateResult> results, string sitePath)
+        {
+            Id = id;
+            ScheduleId = scheduleId;
+            PackageId = packageId;
+            State = state;
+            Engine = engine;
+            ContentVersionFrom = contentVersionFrom;
+            ContentVersionTo = contentVersionTo;
+            Error = error;
+            ErrorStatus = errorStatus;
+            LogPath = logPath;
+            StartedAt = startedAt;
+            FinishedAt = finishedAt;
+            Results = results;
+            SitePath = sitePath;
+        }
+
+        /// <summary>The run's ID.</summary>
+        public long Id { get; }
+
+        /// <summary>The schedule it ran.</summary>
+        public long? ScheduleId { get; }
+
+        /// <summary>The package it serviced.</summary>
+        public string PackageId { get; }
+
+        /// <summary>How it ended.</summary>
+        public ServicingRunState State { get; }
+
+        /// <summary>dism or command.</summary>
+        public string Engine { get; }
+
+        /// <summary>The content version it serviced.</summary>
+        public long ContentVersionFrom { get; }
+
+        /// <summary>The content version it made; null when it made none.</summary>
+        public long? ContentVersionTo { get; }
+
+        /// <summary>What went wrong, or empty.</summary>
+        public string Error { get; }
+
+        /// <summary>The class of <see cref="Error"/>; Ok when there is none.</summary>
+        public OsUpgradeStatus ErrorStatus { get; }
+
+        /// <summary>The engine's log of the run.</summary>
+        public string LogPath { get; }
+
+        /// <summary>When it started (UTC).</summary>
+        public DateTimeOffset StartedAt { get; }
+
+        /// <summary>When it finished (UTC); null while it runs.</summary>
+        public DateTimeOffset? FinishedAt { get; }
+
+        /// <summary>Each update's result on each image index.</summary>
+        public IReadOnlyList<UpdateResult> Results { get; }
+
+        /// <summary>The database path of the site the record came from.</summary>
+        public string SitePath { get; }
+
+        /// <summary>The exception <see cref="Error"/> stands for, or null when the run did not fail.</summary>
+        /// <returns>The exception, or null.</returns>
+        public Exception? GetErrorException() =>
+            ErrorStatus == OsUpgradeStatus.Ok ? null : OsUpgradeException.FromStatus(ErrorStatus, Error);
+
+        /// <inheritdoc/>
+        public override string ToString() => $"run {Id}: {State}";
+    }
+
+    /// <summary>The servicing engines.</summary>
+    public enum ServicingEngineKind
+    {
+        /// <summary>Windows' DISM.</summary>
+        Dism,
+
+        /// <summary>An admin's program, called once per step.</summary>
+        Command,
+    }
+
+    /// <summary>The engine a site services with, and whether this machine has it.</summary>
+    public sealed class ServicingEngine
+    {
+        /// <summary>Creates the record; the library's JSON fills it.</summary>
+        [JsonConstructor]
+        public ServicingEngine(ServicingEngineKind engine, string? commandPath, bool available, string reason, string sitePath)
+        {
+            Engine = engine;
+            CommandPath = commandPath;
+            Available = available;
+            Reason = reason;
+            SitePath = sitePath;
+        }
+
+        /// <summary>The engine.</summary>
+        public ServicingEngineKind Engine { get; }
+
+        /// <summary>The command engine's program; null for dism.</summary>
+        public string? CommandPath { get; }
+
+        /// <summary>Whether this machine has it.</summary>
+        public bool Available { get; }
+
+        /// <summary>Why it is not available, or empty.</summary>
+        public string Reason { get; }
+
+        /// <summary>The database path of the site the record came from.</summary>
+        public string SitePath { get; }
+
+        /// <inheritdoc/>
+        public override string ToString() => CommandPath == null ? Engine.ToString() : $"{Engine} ({CommandPath})";
+    }
+}

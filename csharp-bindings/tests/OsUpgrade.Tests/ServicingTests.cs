@@ -1,0 +1,127 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using Xunit;
+
+namespace OsUpgrade.Tests
+{
+    /// <summary>The third job through the .NET face: the catalog, schedules, runs, history.</summary>
+    public sealed class ServicingTests : IClassFixture<SourceFixture>, IDisposable
+    {
+        private readonly Scratch scratch = new Scratch();
+        private readonly Site site;
+        private readonly UpgradePackage package;
+        private readonly string updates;
+
+        public ServicingTests(SourceFixture sources)
+        {
+            site = Site.Create(scratch["site"]);
+            package = site.AddPackage(sources.Good, "Windows 10 22H2", "1");
+            updates = scratch["updates"];
+            MakeUpdate("windows10.0-kb5034441-x64_22bb.msu", "KB5034441", "19041.3930");
+            MakeUpdate("windows10.0-kb5035001-x64_77aa.msu", "KB5035001", "19041.4046", "--broken");
+        }
+
+        public void Dispose()
+        {
+            site.Dispose();
+            scratch.Dispose();
+        }
+
+        private static string Fixture(string name) => Path.Combine(SourceFixture.RepositoryRoot, "tests", "fixtures", name);
+
+        private void MakeUpdate(string fileName, string kb, string build, string? broken = null)
+        {
+            Directory.CreateDirectory(updates);
+            var start = new ProcessStartInfo("bash") { UseShellExecute = false };
+            foreach (var argument in new[] { Fixture("make-update.sh"), Path.Combine(updates, fileName), kb, build, broken ?? "" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(start)!;
+            process.WaitForExit();
+            Assert.Equal(0, process.ExitCode);
+        }
+
+        [Fact]
+        public void Updates_are_imported_found_applicable_and_refused_when_they_are_none()
+        {
+            var junk = scratch["junk.msu"];
+            File.WriteAllText(junk, "<html>not an update</html>");
+            var refused = Assert.Throws<OsUpgradeInvalidArgumentException>(() => site.ImportUpdates(new[] { junk }));
+            Assert.Contains("junk.msu", refused.Message);
+            Assert.Empty(site.GetUpdates());
+
+            var progress = new RecordingProgress();
+            var imported = site.ImportUpdates(new[] { updates }, progress: progress);
+            Assert.Equal(new[] { "KB5034441-x64", "KB5035001-x64" }, imported.Select(u => u.Id).OrderBy(id => id));
+            Assert.Contains(progress.Reports, r => r.Report.Operation == OsUpgradeOperation.ImportUpdates);
+            var update = site.GetUpdate("kb5034441-x64");
+            Assert.Equal(("KB5034441", "x64", "Windows 10", UpdateClassification.Other), (update.Kb, update.Architecture, update.Product, update.Classification));
+
+            var applied = site.GetAppliedUpdates(package.Id);
+            Assert.Contains(applied, a => a.Kb == "KB5026361" && a.Origin == "image" && a.ImageIndex == 2 && a.Build == "19041.2965");
+            var applicable = site.GetApplicableUpdates(package.Id);
+            Assert.Equal(new[] { 1, 2 }, applicable.Single(a => a.Id == "KB5034441-x64").ImageIndexes);
+            Assert.Throws<OsUpgradeNotFoundException>(() => site.GetUpdate("KB1234567-x64"));
+        }
+
+        [Fact]
+        public void A_schedule_runs_records_its_results_and_keeps_its_history()
+        {
+            site.ImportUpdates(new[] { updates });
+            var unknown = Assert.Throws<OsUpgradeNotFoundException>(() =>
+                site.CreateSchedule(package.Id, new ScheduleSettings { UpdateIds = new[] { "KB5026361-x64" } }));
+            Assert.Contains("KB5026361-x64", unknown.Message);
+            var noUpdates = Assert.Throws<OsUpgradeInvalidArgumentException>(() => site.CreateSchedule(package.Id, new ScheduleSettings()));
+            Assert.Contains("update_ids", noUpdates.Message);
+
+            var schedule = site.CreateSchedule(package.Id, new ScheduleSettings
+            {
+                UpdateIds = new[] { "KB5034441-x64", "KB5035001-x64" },
+                Recurrence = Recurrence.MonthlyOnWeekday(2, DayOfWeek.Tuesday, 7),
+                Start = new DateTime(2030, 1, 1, 22, 0, 0),
+                Utc = true,
+            });
+            Assert.Equal(new DateTimeOffset(2030, 1, 15, 22, 0, 0, TimeSpan.Zero), schedule.NextRunAt);
+            Assert.Equal(RecurrenceKind.MonthlyOnWeekday, schedule.Recurrence.Kind);
+            Assert.Equal(DayOfWeek.Tuesday, schedule.Recurrence.Weekday);
+            Assert.True(schedule.ContinueOnError);
+
+            if (!OperatingSystem.IsWindows())
+            {
+                var noEngine = Assert.Throws<OsUpgradeInvalidArgumentException>(() => site.RunSchedule(schedule.Id));
+                Assert.Contains("only Windows has", noEngine.Message);
+            }
+
+            site.SetServicingEngine(ServicingEngineKind.Command, Fixture("test-engine.sh"));
+            var engine = site.GetServicingEngine();
+            Assert.Equal((ServicingEngineKind.Command, true), (engine.Engine, engine.Available));
+
+            var progress = new RecordingProgress();
+            var run = site.RunSchedule(schedule.Id, progress);
+            Assert.Equal(ServicingRunState.PartiallySucceeded, run.State);
+            Assert.Equal(2, run.ContentVersionTo);
+            Assert.Equal(OsUpgradeStatus.ServicingFailed, run.ErrorStatus);
+            Assert.IsType<OsUpgradeServicingFailedException>(run.GetErrorException());
+            Assert.Contains(run.Results, r => r.UpdateId == "KB5035001-x64" && r.State == "Failed" && r.ExitCode == 87);
+            Assert.Contains(progress.Reports, r => r.Report.Phase == OsUpgradePhase.Servicing && r.Report.CurrentFile.StartsWith("KB5034441 on install:"));
+            Assert.All(progress.Reports, r => Assert.Equal(Environment.CurrentManagedThreadId, r.ThreadId));
+
+            Assert.Equal(2, site.GetPackage(package.Id).ContentVersion);
+            Assert.Contains(site.GetAppliedUpdates(package.Id), a => a.UpdateId == "KB5034441-x64" && a.ContentVersion == 2 && a.RunId == run.Id);
+            Assert.Equal(run.Id, site.GetServicingRuns(schedule.Id).Single().Id);
+            Assert.Empty(site.RunDueSchedules());
+
+            var changed = site.SetSchedule(schedule.Id, new ScheduleSettings { Recurrence = Recurrence.Weekly(DayOfWeek.Monday), Enabled = false });
+            Assert.False(changed.Enabled);
+            Assert.Equal(new[] { DayOfWeek.Monday }, changed.Recurrence.Days);
+            Assert.Throws<OsUpgradeConflictException>(() => site.RemoveUpdate("KB5034441-x64"));
+            site.RemoveSchedule(schedule.Id);
+            Assert.Throws<OsUpgradeNotFoundException>(() => site.GetSchedule(schedule.Id));
+            site.RemoveUpdate("KB5034441-x64");
+        }
+    }
+}
