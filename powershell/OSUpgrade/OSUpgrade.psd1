@@ -5,7 +5,7 @@
     Author               = 'OSUpgrade developers'
     CompanyName          = 'OSUpgrade'
     Copyright            = '(c) OSUpgrade developers. MIT license.'
-    Description          = 'Manage Windows operating-system upgrade packages outside a Configuration Manager site: add them from setup source folders into a single-instance content library, read their image metadata, and keep them in a site database.'
+    Description          = 'Manage Windows operating-system upgrade packages outside a Configuration Manager site: add them from setup source folders into a single-instance content library, read their image metadata, keep them in a site database, distribute them to distribution points, and service their images with software updates on a schedule.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('OSUpgrade.Format.ps1xml')
@@ -26,6 +26,18 @@
         'Test-OSUpgradeContent'
         'Update-OSUpgradeDistributionPoint'
         'Remove-OSUpgradeContentDistribution'
+        'Import-OSUpgradeUpdate'
+        'Get-OSUpgradeUpdate'
+        'Remove-OSUpgradeUpdate'
+        'Get-OSUpgradeApplicableUpdate'
+        'Get-OSUpgradeAppliedUpdate'
+        'New-OSUpgradeSchedule'
+        'Get-OSUpgradeSchedule'
+        'Set-OSUpgradeSchedule'
+        'Remove-OSUpgradeSchedule'
+        'Invoke-OSUpgradeSchedule'
+        'Get-OSUpgradeServicingRun'
+        'Register-OSUpgradeServicingRunner'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

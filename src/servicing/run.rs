@@ -552,14 +552,20 @@ impl Run<'_, '_> {
             Some(install) => image::read_images(&install.work_file)?,
             None => self.package.images.clone(),
         };
-        let failures = self.results.iter().filter(|r| r.state == "Failed").count();
-        let state = if failures > 0 {
-            RunState::PartiallySucceeded
-        } else {
+        let failed = self.updates_in_state(&["Failed"]);
+        let state = if failed.is_empty() {
             RunState::Succeeded
+        } else {
+            RunState::PartiallySucceeded
         };
-        let error =
-            (failures > 0).then(|| format!("{failures} update(s) failed; the others were applied"));
+        let error = (!failed.is_empty()).then(|| {
+            let tried = self.updates_in_state(&["Installed", "Failed"]).len();
+            format!(
+                "{} of {tried} updates failed ({}); the others were applied",
+                failed.len(),
+                failed.join(", ")
+            )
+        });
         let results = self.results.clone();
         let base = self.package.content_version;
         let (id, run_id) = (self.package.id.clone(), self.id);
@@ -615,6 +621,21 @@ impl Run<'_, '_> {
         )?;
         kill_point::reached("servicing: recorded");
         Ok(())
+    }
+
+    /// The updates with a result in one of `states` on some image, each once, in run order.
+    fn updates_in_state(&self, states: &[&str]) -> Vec<String> {
+        let mut found: Vec<String> = Vec::new();
+        for result in self
+            .results
+            .iter()
+            .filter(|r| states.contains(&r.state.as_str()))
+        {
+            if !found.contains(&result.update_id) {
+                found.push(result.update_id.clone());
+            }
+        }
+        found
     }
 
     fn report(

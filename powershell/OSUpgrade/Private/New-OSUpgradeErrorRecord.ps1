@@ -41,6 +41,7 @@ function New-OSUpgradeErrorRecord {
             'DamagedContent' { 'InvalidData' }
             'Busy' { 'ResourceBusy' }
             'Database' { 'ReadError' }
+            'ServicingFailed' { 'InvalidResult' }
             default { 'NotSpecified' }
         }
     }

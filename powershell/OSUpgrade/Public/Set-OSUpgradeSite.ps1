@@ -3,11 +3,21 @@ function Set-OSUpgradeSite {
     .SYNOPSIS
         Changes the settings of an OSUpgrade site.
     .DESCRIPTION
-        Sets how many retired content versions each package keeps beside its current one (0 to 100;
+        Sets the servicing engine the site's schedules run with (-ServicingEngine), and how many
+        retired content versions each package keeps beside its current one (0 to 100;
         a new site keeps 1). A reload (or, later, servicing) that gives a package a new content
         version retires the current one; a distribution point that still holds a retired version can
         be validated against it. The setting takes effect when a package next gets a new content
         version, which also removes the content only the dropped versions used.
+
+        Servicing engines: Dism (Windows' DISM, the default; Windows only) or Command, an admin's
+        program given by -ServicingCommand and called once per step (mount, add-package, cleanup,
+        commit, discard) as about_OSUpgrade documents: to service through a Windows host from
+        elsewhere, or with a tool of one's own.
+    .PARAMETER ServicingEngine
+        Dism or Command.
+    .PARAMETER ServicingCommand
+        With -ServicingEngine Command: the program's path.
     .PARAMETER RetainedContentVersions
         Retired content versions each package keeps, 0 to 100.
     .PARAMETER PassThru
@@ -19,6 +29,10 @@ function Set-OSUpgradeSite {
         Set-OSUpgradeSite -RetainedContentVersions 2
 
         Keeps the two content versions before the current one of every package in the default site.
+    .EXAMPLE
+        Set-OSUpgradeSite -ServicingEngine Command -ServicingCommand /opt/servicing/engine.sh
+
+        Services through an admin's program (for instance one that drives DISM on a Windows host).
     .EXAMPLE
         Get-OSUpgradeSite -SitePath D:\Sites\Lab | Set-OSUpgradeSite -RetainedContentVersions 0 -PassThru
 
@@ -33,9 +47,15 @@ function Set-OSUpgradeSite {
     [CmdletBinding(SupportsShouldProcess)]
     [OutputType([OsUpgrade.SiteInfo])]
     param(
-        [Parameter(Mandatory)]
+        [Parameter()]
         [ValidateRange(0, 100)]
         [int] $RetainedContentVersions,
+
+        [Parameter()]
+        [OsUpgrade.ServicingEngineKind] $ServicingEngine,
+
+        [Parameter()]
+        [string] $ServicingCommand,
 
         [Parameter()]
         [switch] $PassThru,
@@ -48,11 +68,20 @@ function Set-OSUpgradeSite {
         $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
         try {
             $target = $site.GetInfo().DatabasePath
-            if ($PSCmdlet.ShouldProcess($target, "Keep $RetainedContentVersions retired content version(s) per package")) {
+            if ($PSBoundParameters.ContainsKey('RetainedContentVersions') -and
+                $PSCmdlet.ShouldProcess($target, "Keep $RetainedContentVersions retired content version(s) per package")) {
                 $site.SetRetainedContentVersions($RetainedContentVersions)
-                if ($PassThru) {
-                    $site.GetInfo()
+            }
+            if ($PSBoundParameters.ContainsKey('ServicingEngine') -and
+                $PSCmdlet.ShouldProcess($target, "Service with $ServicingEngine $ServicingCommand")) {
+                $command = [NullString]::Value
+                if ($ServicingCommand) {
+                    $command = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($ServicingCommand)
                 }
+                $site.SetServicingEngine($ServicingEngine, $command)
+            }
+            if ($PassThru) {
+                $site.GetInfo()
             }
         }
         catch {

@@ -1,0 +1,69 @@
+function Get-OSUpgradeServicingRun {
+    <#
+    .SYNOPSIS
+        Gets the history of servicing runs.
+    .DESCRIPTION
+        Lists servicing runs, newest first, of schedules and/or packages (Configuration Manager's
+        SMS_ImageServicingProgress): state, the content version each serviced and made, its error,
+        its log, and each update's result per image index.
+    .PARAMETER ScheduleId
+        A schedule: its runs. Takes values from the pipeline by property name (a schedule's Id).
+    .PARAMETER PackageId
+        A package: its runs, whatever schedule made them.
+    .PARAMETER SitePath
+        The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
+    .EXAMPLE
+        Get-OSUpgradeServicingRun -PackageId OSU00001 | Select-Object -First 1 -ExpandProperty Results
+
+        Shows each update's result in a package's last run.
+    .EXAMPLE
+        Get-OSUpgradeSchedule -Id 1 | Get-OSUpgradeServicingRun
+
+        Lists a schedule's runs.
+    .INPUTS
+        OsUpgrade.Schedule, or IDs by property name.
+    .OUTPUTS
+        OsUpgrade.ServicingRun
+    .LINK
+        Invoke-OSUpgradeSchedule
+    #>
+    [CmdletBinding()]
+    [OutputType([OsUpgrade.ServicingRun])]
+    param(
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('Id')]
+        [long] $ScheduleId,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [string] $PackageId,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [string] $SitePath
+    )
+
+    begin {
+        $sites = @{}
+    }
+
+    process {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
+        $schedule = $null
+        if ($ScheduleId) {
+            $schedule = $ScheduleId
+        }
+        $package = [NullString]::Value
+        if ($PackageId -and -not $schedule) {
+            $package = $PackageId
+        }
+        try {
+            $site.GetServicingRuns($schedule, $package)
+        }
+        catch {
+            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $PackageId))
+        }
+    }
+
+    end {
+        Close-OSUpgradeSite -Cache $sites
+    }
+}

@@ -1,0 +1,68 @@
+function Get-OSUpgradeUpdate {
+    <#
+    .SYNOPSIS
+        Gets software updates of the site's catalog.
+    .DESCRIPTION
+        Lists the catalog's updates whose ID (KB5034441-x64), KB number or title matches -Id, with *
+        and ? wildcards in any letter case; without -Id, all of them, ordered by KB.
+    .PARAMETER Id
+        Update IDs, KB numbers or titles, with wildcards.
+    .PARAMETER SitePath
+        The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
+    .EXAMPLE
+        Get-OSUpgradeUpdate
+
+        Lists the catalog.
+    .EXAMPLE
+        Get-OSUpgradeUpdate -Id 'KB5034441*'
+
+        Gets one update, whatever its architecture.
+    .INPUTS
+        System.String. IDs, by the property names Id and UpdateId.
+    .OUTPUTS
+        OsUpgrade.SoftwareUpdate
+    .LINK
+        Import-OSUpgradeUpdate
+    .LINK
+        Get-OSUpgradeApplicableUpdate
+    #>
+    [CmdletBinding()]
+    [OutputType([OsUpgrade.SoftwareUpdate])]
+    param(
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('UpdateId')]
+        [SupportsWildcards()]
+        [string[]] $Id,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [string] $SitePath
+    )
+
+    begin {
+        $sites = @{}
+    }
+
+    process {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
+        $patterns = @($Id)
+        if (-not $Id) {
+            $patterns = @([NullString]::Value)
+        }
+        foreach ($pattern in $patterns) {
+            try {
+                $found = $site.GetUpdates($pattern)
+                if ($found.Count -eq 0 -and $pattern -and -not [WildcardPattern]::ContainsWildcardCharacters($pattern)) {
+                    $site.GetUpdate($pattern)
+                }
+                $found
+            }
+            catch {
+                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $pattern))
+            }
+        }
+    }
+
+    end {
+        Close-OSUpgradeSite -Cache $sites
+    }
+}

@@ -1,0 +1,62 @@
+function Remove-OSUpgradeSchedule {
+    <#
+    .SYNOPSIS
+        Removes servicing schedules.
+    .DESCRIPTION
+        Removes each schedule; the history of its runs stays with the package
+        (Get-OSUpgradeServicingRun -PackageId).
+    .PARAMETER Id
+        Schedule IDs. Takes values from the pipeline by the property names Id and ScheduleId.
+    .PARAMETER SitePath
+        The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
+    .PARAMETER WhatIf
+        Shows what would be removed.
+    .PARAMETER Confirm
+        Asks before removing.
+    .EXAMPLE
+        Get-OSUpgradeSchedule -PackageId OSU00001 | Remove-OSUpgradeSchedule
+
+        Removes every schedule of a package.
+    .EXAMPLE
+        Remove-OSUpgradeSchedule -Id 4 -WhatIf
+
+        Shows which schedule would go.
+    .INPUTS
+        System.Int64. Schedule IDs, by property name.
+    .OUTPUTS
+        None.
+    .LINK
+        Get-OSUpgradeSchedule
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('ScheduleId')]
+        [long[]] $Id,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [string] $SitePath
+    )
+
+    begin {
+        $sites = @{}
+    }
+
+    process {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
+        foreach ($schedule in $Id) {
+            if ($PSCmdlet.ShouldProcess("schedule $schedule", 'Remove schedule')) {
+                try {
+                    $site.RemoveSchedule($schedule)
+                }
+                catch {
+                    $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $schedule))
+                }
+            }
+        }
+    }
+
+    end {
+        Close-OSUpgradeSite -Cache $sites
+    }
+}
