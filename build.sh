@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # OSUpgrade's build and test commands.
-#   ./build.sh demo    build, then add a sample package to the embedded default site from PowerShell
-#                      (examples/quickstart.ps1) and show it
+#   ./build.sh demo    build, then on the embedded default site from PowerShell (examples/quickstart.ps1):
+#                      add a sample package, distribute it, import updates, schedule and run them
+#                      (test engine), and show the new version on the point and the history
 #   ./build.sh test    every test: Rust (with the header check), C, C# (xunit), PowerShell (Pester)
 #   ./build.sh module  build the PowerShell module (powershell/OSUpgrade) with its assemblies
 #   ./build.sh pack    the NuGet package (Release), with the native library, into artifacts/
@@ -18,7 +19,16 @@ demo() {
   # Kept between runs, so that adding it again shows single-instance storage at work.
   local source=target/demo-source/Win10_22H2_x64
   [ -f "$source/setup.exe" ] || tests/fixtures/make-source.sh "$source" --small-files 300
-  dotnet pwsh -NoProfile -File examples/quickstart.ps1 -SourcePath "$repo/$source"
+  local updates=target/demo-updates
+  if [ ! -f "$updates/catalog.json" ]; then
+    mkdir -p "$updates"
+    tests/fixtures/make-update.sh "$updates/windows10.0-kb5034000-x64_5a1f.cab" KB5034000 19041.3920
+    tests/fixtures/make-update.sh "$updates/windows10.0-kb5034441-x64_9c2e.msu" KB5034441 19041.3930
+    cp examples/demo-catalog.json "$updates/catalog.json"
+  fi
+  dotnet pwsh -NoProfile -File examples/quickstart.ps1 -SourcePath "$repo/$source" \
+    -UpdatePath "$repo/$updates" -CatalogPath "$repo/$updates/catalog.json" \
+    -TestEngine "$repo/tests/fixtures/test-engine.sh"
 }
 
 # The C#, PowerShell and C layers run over the debug build of the native library.

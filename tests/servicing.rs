@@ -361,6 +361,13 @@ fn a_scheduled_run_services_the_image_records_every_update_and_updates_the_point
         })
         .collect();
     assert_eq!(serviced.len(), 4);
+    // The serviced image, read back, gives the build each update brought.
+    let lcu: Vec<&str> = applied
+        .iter()
+        .filter(|a| a.kb == "KB5034441")
+        .map(|a| a.build.as_str())
+        .collect();
+    assert_eq!(lcu, ["19041.3930", "19041.3930"]);
     assert!(serviced.iter().all(|(_, _, version)| *version == 2));
     assert!(applied
         .iter()

@@ -207,14 +207,17 @@ impl Db {
             .map_err(|e| self.error(e))
     }
 
-    /// Records updates an image holds; one already recorded for that image keeps its row.
+    /// Records updates an image holds; one already recorded for that image keeps its row, and
+    /// gets the build when it had none (servicing records a KB before its image is read).
     pub(crate) fn insert_applied_updates(&self, rows: &[AppliedUpdate]) -> Result<()> {
         let mut statement = self
             .conn
             .prepare_cached(
-                "INSERT OR IGNORE INTO applied_updates (package_id, image, image_index, kb, build,
+                "INSERT INTO applied_updates (package_id, image, image_index, kb, build,
                      update_id, origin, run_id, content_version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (package_id, image, image_index, kb) DO UPDATE
+                     SET build = excluded.build WHERE applied_updates.build = ''",
             )
             .map_err(|e| self.error(e))?;
         for row in rows {

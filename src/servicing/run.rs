@@ -598,8 +598,9 @@ impl Run<'_, '_> {
             &replaced,
             &mut progress,
             |db, next| {
-                let base_state = db.image_updates_state(&id, base)?;
-                db.set_image_updates_state(&id, next, &base_state)?;
+                // Read again when next asked for: the serviced image's packages give the
+                // builds the updates brought.
+                db.set_image_updates_state(&id, next, "unread")?;
                 db.insert_images(&id, next, &install_images)?;
                 let applied: Vec<AppliedUpdate> = applied
                     .iter()

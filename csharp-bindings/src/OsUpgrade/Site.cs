@@ -607,11 +607,12 @@ namespace OsUpgrade
 
         /// <summary>Sets the engine the site services with: DISM, or an admin's program (see the README's "The command engine").</summary>
         /// <param name="engine">The engine.</param>
-        /// <param name="commandPath">The command engine's program, an absolute path; null for DISM.</param>
+        /// <param name="commandPath">The command engine's program, an absolute path; null or empty for DISM.</param>
         public void SetServicingEngine(ServicingEngineKind engine, string? commandPath = null)
         {
             var name = engine == ServicingEngineKind.Dism ? "dism" : "command";
-            Native.ThrowIfFailed(NativeMethods.osu_servicing_set_engine(Handle, Utf8.ToNative(name)!, Utf8.ToNative(commandPath)));
+            var program = string.IsNullOrEmpty(commandPath) ? null : commandPath;
+            Native.ThrowIfFailed(NativeMethods.osu_servicing_set_engine(Handle, Utf8.ToNative(name)!, Utf8.ToNative(program)));
         }
 
         /// <summary>The engine the site services with, and whether this machine has it.</summary>
