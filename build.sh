@@ -83,7 +83,7 @@ header() {
 # speed is out of the figures and the hashing floor shows (skipped where /dev/shm is missing).
 bench() {
   local name tmpfs=/dev/shm/osupgrade-bench
-  for name in add distribute; do
+  for name in add distribute service; do
     echo "== $name, on the disk (target/bench-data)"
     $cargo bench --bench "$name"
     if [ -d /dev/shm ]; then

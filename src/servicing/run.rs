@@ -393,6 +393,13 @@ impl Run<'_, '_> {
             };
             fs::create_dir_all(&mount).at(&mount)?;
             let mut installed_here = false;
+            let mounting = format!("mount {}:{}", target.image, plan.index);
+            self.report(
+                Phase::Servicing,
+                &mounting,
+                (0, 0),
+                (steps_done, steps_total),
+            )?;
             let mounted = self.engine.run(&Step::Mount, &place)?;
             for update in &plan.updates {
                 let name = format!("{} on {}:{}", update.kb, target.image, plan.index);
