@@ -384,8 +384,11 @@ osu_status osu_package_reload_content(osu_site *site,
 // Creates a servicing schedule for a package. `settings_json` (may be NULL for all defaults
 // but the updates, which are required) is `{"updateIds": ["KB5034441-x64", …], "recurrence":
 // {…}, "start": "2026-12-08T22:00", "utc": false, "continueOnError": true,
-// "updateDistributionPoints": true, "removeSuperseded": false, "serviceBootImage": false,
-// "enabled": true}`; fields not given take these defaults, and `start` defaults to now.
+// "updateDistributionPoints": true, "removeSuperseded": false, "serviceWinRe": false,
+// "serviceBootImage": false, "enabled": true}`; fields not given take these defaults, and
+// `start` defaults to now. `serviceWinRe` services the WinRE image inside each install.wim
+// index first (servicing stack and Safe OS updates; a Safe OS update needs it),
+// `serviceBootImage` each boot.wim index last (servicing stack and cumulative updates).
 // `recurrence` is `{"kind": "once"}` (the default), `{"kind": "hours", "interval": 6}`,
 // `{"kind": "days", "interval": 1}`, `{"kind": "weekly", "days": ["Tuesday", "Thursday"]}`,
 // `{"kind": "monthlyOnDay", "day": 31}` (a shorter month runs on its last day) or
@@ -622,8 +625,9 @@ osu_status osu_update_remove(osu_site *site, const char *update_id);
 // Writes a JSON array of the catalog's updates that apply to the package to
 // `*out_updates_json`: its architecture and build, not in its images yet, not superseded by an
 // update they hold; in installation order (servicing stack, cumulative, the rest; by release
-// date within each). Each is an update record (see `osu_update_import`) with `"packageId"` and
-// `"imageIndexes"`, the install.wim indexes it applies to.
+// date within each). Each is an update record (see `osu_update_import`) with `"packageId"`,
+// `"imageIndexes"`, the install.wim indexes it applies to (for a Safe OS update: whose WinRE),
+// and `"targets"`, the images its classification is for (`install`, `winre`, `boot`).
 //
 // # Safety
 // `package_id` is NUL-terminated UTF-8; `out_updates_json` points to writable storage.
@@ -633,14 +637,17 @@ osu_status osu_update_list_applicable(osu_site *site,
 
 // Writes a JSON array of the updates each image of the package holds to `*out_updates_json`:
 // `{"packageId", "image", "imageIndex", "kb", "build", "updateId", "origin", "runId",
-// "contentVersion", "appliedAt"}`. `origin` is `image` for what was in the image when it was
+// "contentVersion", "appliedAt"}`. `image` is `install`, `winre` (the WinRE image inside the
+// install.wim index `imageIndex`) or `boot`. `origin` is `image` for what was in the image when it was
 // imported (read from its `Windows/servicing/Packages`, where wimlib is at hand) and
 // `serviced` for what a servicing run applied (with `updateId` and `runId`); `contentVersion`
 // is the content version the update first appeared in.
 //
 // # Safety
 // `package_id` is NUL-terminated UTF-8; `out_updates_json` points to writable storage.
-osu_status osu_update_list_applied(osu_site *site, const char *package_id, char **out_updates_json);
+osu_status osu_update_list_applied(osu_site *site,
+                                   const char *package_id,
+                                   char **out_updates_json);
 
 #ifdef __cplusplus
 } // extern "C"

@@ -209,7 +209,8 @@ pub struct Update {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppliedUpdate {
     pub package_id: String,
-    /// `install` (sources/install.wim or .esd) or `boot` (sources/boot.wim).
+    /// `install` (sources/install.wim or .esd), `winre` (the WinRE image inside install's
+    /// index `image_index`) or `boot` (sources/boot.wim).
     pub image: String,
     pub image_index: u32,
     pub kb: String,
@@ -230,8 +231,10 @@ pub struct AppliedUpdate {
 pub struct ApplicableUpdate {
     pub update: Update,
     pub package_id: String,
-    /// The indexes of install.wim it applies to.
+    /// The indexes of install.wim it applies to (for a Safe OS update: whose WinRE).
     pub image_indexes: Vec<u32>,
+    /// The images it is for: `install`, `winre`, `boot`, by its classification.
+    pub targets: Vec<String>,
 }
 
 /// When a schedule runs. Times of day come from the schedule's start.
@@ -269,7 +272,10 @@ pub struct Schedule {
     pub continue_on_error: bool,
     pub update_distribution_points: bool,
     pub remove_superseded: bool,
-    /// Service sources/boot.wim too, with the Setup and servicing stack updates.
+    /// Service the WinRE image inside each install image index too (servicing stack and Safe OS
+    /// updates), before the index itself, as Microsoft documents for installation media.
+    pub service_winre: bool,
+    /// Service sources/boot.wim too (servicing stack and cumulative updates).
     pub service_boot_image: bool,
     pub enabled: bool,
     /// UTC; `None` once the schedule has no more runs.

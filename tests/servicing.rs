@@ -242,26 +242,34 @@ fn a_file_that_is_no_update_refuses_the_whole_import_and_nothing_is_kept() {
 fn the_updates_in_an_image_are_read_from_its_servicing_packages() {
     let s = setup("held", &[]);
     let applied = updates::applied(&s.site, &s.package.id).unwrap();
-    let seen: Vec<(u32, &str, &str, &str)> = applied
+    let seen: Vec<(&str, u32, &str, &str)> = applied
         .iter()
         .map(|a| {
             (
+                a.image.as_str(),
                 a.image_index,
                 a.kb.as_str(),
                 a.build.as_str(),
-                a.origin.as_str(),
             )
         })
         .collect();
+    // Each install index, the WinRE inside it, and each boot.wim index.
     assert_eq!(
         seen,
         [
-            (1, "KB5026361", "19041.2965", "image"),
-            (1, "KB5031539", "19041.2780", "image"),
-            (2, "KB5026361", "19041.2965", "image"),
-            (2, "KB5031539", "19041.2780", "image"),
+            ("winre", 1, "KB5021043", "19041.2962"),
+            ("winre", 1, "KB5031539", "19041.2780"),
+            ("winre", 2, "KB5021043", "19041.2962"),
+            ("winre", 2, "KB5031539", "19041.2780"),
+            ("install", 1, "KB5026361", "19041.2965"),
+            ("install", 1, "KB5031539", "19041.2780"),
+            ("install", 2, "KB5026361", "19041.2965"),
+            ("install", 2, "KB5031539", "19041.2780"),
+            ("boot", 1, "KB5031539", "19041.2780"),
+            ("boot", 2, "KB5031539", "19041.2780"),
         ]
     );
+    assert!(applied.iter().all(|a| a.origin == "image"));
     assert!(applied
         .iter()
         .all(|a| a.content_version == 1 && a.update_id.is_none()));
@@ -689,4 +697,184 @@ fn a_run_killed_at_any_point_leaves_the_package_as_it_was() {
         2
     );
     assert_library_intact(&l.s.scratch.join("site"));
+}
+
+/// Adds a Safe OS dynamic update (for WinRE) to the lab's catalog.
+fn add_safe_os_update(l: &Lab) {
+    let folder = l.s.scratch.join("safe-os");
+    make_update(
+        &folder,
+        "windows10.0-kb5034232-x64_88bb.cab",
+        "KB5034232",
+        "19041.3920",
+        false,
+    );
+    let catalog = l.s.scratch.join("safe-os.json");
+    fs::write(
+        &catalog,
+        r#"{ "updates": [ { "fileName": "windows10.0-kb5034232-x64_88bb.cab", "classification": "SafeOs",
+            "builds": [19045], "releaseDate": "2024-01-09", "title": "Safe OS Dynamic Update" } ] }"#,
+    )
+    .unwrap();
+    updates::import(
+        &l.s.site,
+        &[folder.as_path()],
+        Some(&catalog),
+        &mut ignore_progress,
+    )
+    .unwrap();
+}
+
+#[test]
+fn the_whole_medium_is_serviced_winre_first_then_each_index_then_boot_wim() {
+    let l = lab("medium");
+    add_safe_os_update(&l);
+    let selection = ids(&["KB5034232-x64", "KB5034441-x64", "KB5034000-x64"]);
+    let without_winre = ScheduleSettings {
+        update_ids: Some(selection.clone()),
+        ..Default::default()
+    };
+    let error = schedule::create(&l.s.site, &l.s.package.id, &without_winre)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("KB5034232-x64 does not apply") && error.contains("service WinRE"),
+        "{error}"
+    );
+    let applicable = updates::applicable(&l.s.site, &l.s.package.id).unwrap();
+    let safe_os = applicable
+        .iter()
+        .find(|a| a.update.id == "KB5034232-x64")
+        .unwrap();
+    assert_eq!(safe_os.targets, ["winre"]);
+
+    let settings = ScheduleSettings {
+        update_ids: Some(selection),
+        service_winre: Some(true),
+        service_boot_image: Some(true),
+        ..Default::default()
+    };
+    let schedule = schedule::create(&l.s.site, &l.s.package.id, &settings).unwrap();
+    let run = lifecycle::run_schedule(&l.s.site, schedule.id, &mut ignore_progress).unwrap();
+    assert_eq!(run.state, RunState::Succeeded, "{run:?}");
+    let order: Vec<(&str, u32, &str)> = run
+        .results
+        .iter()
+        .map(|r| (r.image.as_str(), r.image_index, r.update_id.as_str()))
+        .collect();
+    // WinRE already holds the servicing stack KB5031539 but not KB5034000.
+    assert_eq!(
+        order,
+        [
+            ("winre", 1, "KB5034000-x64"),
+            ("winre", 1, "KB5034232-x64"),
+            ("install", 1, "KB5034000-x64"),
+            ("install", 1, "KB5034441-x64"),
+            ("winre", 2, "KB5034000-x64"),
+            ("winre", 2, "KB5034232-x64"),
+            ("install", 2, "KB5034000-x64"),
+            ("install", 2, "KB5034441-x64"),
+            ("boot", 1, "KB5034000-x64"),
+            ("boot", 1, "KB5034441-x64"),
+            ("boot", 2, "KB5034000-x64"),
+            ("boot", 2, "KB5034441-x64"),
+        ]
+    );
+    assert!(run.results.iter().all(|r| r.state == "Installed"));
+    // The serviced WinRE went back into install.wim: read from version 2, it holds the Safe OS
+    // update, with the build it brought.
+    let applied = updates::applied(&l.s.site, &l.s.package.id).unwrap();
+    let winre: Vec<(u32, &str, i64)> = applied
+        .iter()
+        .filter(|a| a.image == "winre" && a.kb == "KB5034232")
+        .map(|a| (a.image_index, a.build.as_str(), a.content_version))
+        .collect();
+    assert_eq!(winre, [(1, "19041.3920", 2), (2, "19041.3920", 2)]);
+    assert_eq!(
+        applied
+            .iter()
+            .filter(|a| a.image == "boot" && a.origin == "serviced")
+            .count(),
+        4
+    );
+    // The point got the two changed images, and nothing else.
+    let status = &distribution::status(&l.s.site, Some(&l.s.package.id), Some("DP1")).unwrap()[0];
+    assert_eq!(
+        (status.installed_content_version, status.files_copied),
+        (Some(2), 2)
+    );
+    assert_point_valid(&l.s, "DP1");
+    let tree = l.s.tree(&l.s.scratch.join("points/DP1"));
+    let listing = Command::new("wimlib-imagex")
+        .arg("info")
+        .arg(tree.join("sources/boot.wim"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&listing.stdout).contains("Service Pack Build:     3930"));
+}
+
+/// Run as a child process with wimlib hidden from the library: adds a package, imports the
+/// lab's updates, and services with the test engine, whose mount lays out the image's
+/// servicing packages; prints what the site then knows the image held.
+#[test]
+#[ignore = "run as a child process by another test"]
+fn child_process_services_without_wimlib() {
+    let site = Site::create(Path::new(&std::env::var("OSU_CHILD_SITE").unwrap()), None).unwrap();
+    let source = PathBuf::from(std::env::var("OSU_CHILD_SOURCE").unwrap());
+    let package = add(&site, &source, "No wimlib");
+    assert!(updates::applied(&site, &package.id).unwrap().is_empty());
+    let folder = PathBuf::from(std::env::var("OSU_CHILD_UPDATES").unwrap());
+    updates::import(&site, &[folder.as_path()], None, &mut ignore_progress).unwrap();
+    servicing::set_engine(&site, &Engine::Command(test_engine())).unwrap();
+    let settings = ScheduleSettings {
+        update_ids: Some(ids(&["KB5034441-x64"])),
+        ..Default::default()
+    };
+    let schedule = schedule::create(&site, &package.id, &settings).unwrap();
+    let run = lifecycle::run_schedule(&site, schedule.id, &mut ignore_progress).unwrap();
+    println!("RUN {:?}", run.state);
+    for held in updates::applied(&site, &package.id).unwrap() {
+        println!(
+            "HELD {} {} {} {}",
+            held.image, held.image_index, held.kb, held.origin
+        );
+    }
+}
+
+#[test]
+fn where_wimlib_is_absent_what_an_image_holds_is_read_when_the_engine_mounts_it() {
+    let scratch = Scratch::new("no-wimlib");
+    let source = make_source(&scratch.join("src"), &[]);
+    let folder = scratch.join("updates");
+    make_update(
+        &folder,
+        "windows10.0-kb5034441-x64_22bb.msu",
+        "KB5034441",
+        "19041.3930",
+        false,
+    );
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_process_services_without_wimlib",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("OSUPGRADE_WIMLIB_IMAGEX", "/nonexistent/wimlib-imagex")
+        .env("OSU_CHILD_SITE", scratch.join("site"))
+        .env("OSU_CHILD_SOURCE", &source)
+        .env("OSU_CHILD_UPDATES", &folder)
+        .stderr(Stdio::inherit())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("RUN Succeeded"), "{text}");
+    for line in [
+        "HELD install 1 KB5026361 image",
+        "HELD install 2 KB5031539 image",
+        "HELD install 2 KB5034441 serviced",
+    ] {
+        assert!(text.contains(line), "{line} missing from:\n{text}");
+    }
 }

@@ -496,7 +496,8 @@ Describe 'Software updates and servicing schedules' {
     It 'lists the updates in the image and those that apply, in installation order' {
         Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
         $applied = Get-OSUpgradePackage -SitePath $sitePath | Get-OSUpgradeAppliedUpdate
-        ($applied | Where-Object ImageIndex -eq 1).Kb | Should -Be @('KB5026361', 'KB5031539')
+        ($applied | Where-Object { $_.ImageIndex -eq 1 -and $_.Image -eq 'install' }).Kb | Should -Be @('KB5026361', 'KB5031539')
+        ($applied | Where-Object { $_.ImageIndex -eq 1 -and $_.Image -eq 'winre' }).Kb | Should -Be @('KB5021043', 'KB5031539')
         $applicable = Get-OSUpgradeApplicableUpdate -PackageId $package.Id -SitePath $sitePath
         $applicable.Id | Should -Be @('KB5034000-x64', 'KB5034441-x64', 'KB5035001-x64')
     }
@@ -562,6 +563,18 @@ Describe 'Software updates and servicing schedules' {
         $run.State | Should -Be 'PartiallySucceeded'
         $warnings[0] | Should -BeLike '*1 of 2 updates failed (KB5035001-x64)*'
         ($run.Results | Where-Object State -eq 'Failed').ExitCode | Should -Be @(87, 87)
+    }
+
+    It 'services WinRE before each index and boot.wim after, with -ServiceWinRe and -ServiceBootImage' {
+        Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
+        Set-OSUpgradeSite -ServicingEngine Command -ServicingCommand $testEngine -SitePath $sitePath
+        $schedule = New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034000-x64, KB5034441-x64 -ServiceWinRe -ServiceBootImage -SitePath $sitePath
+        $schedule.ServiceWinRe | Should -BeTrue
+        $run = $schedule | Invoke-OSUpgradeSchedule
+        $run.State | Should -Be 'Succeeded'
+        ($run.Results | Where-Object ImageIndex -eq 1 | ForEach-Object { '{0}:{1}' -f $_.Image, $_.UpdateId }) |
+            Should -Be @('winre:KB5034000-x64', 'install:KB5034000-x64', 'install:KB5034441-x64', 'boot:KB5034000-x64', 'boot:KB5034441-x64')
+        (Get-OSUpgradeAppliedUpdate -PackageId $package.Id -SitePath $sitePath | Where-Object { $_.Image -eq 'boot' -and $_.Origin -eq 'serviced' }).Count | Should -Be 4
     }
 
     It 'registers the runner as a systemd timer and a cron entry whose command runs due schedules' {

@@ -7,8 +7,8 @@ use crate::error::{ErrorKind, Result};
 use crate::model::{Recurrence, RunState, Schedule, ServicingRun, UpdateResult};
 
 const SCHEDULE_COLUMNS: &str = "id, package_id, recurrence, start, utc, continue_on_error,
-     update_distribution_points, remove_superseded, service_boot_image, enabled, next_run_at,
-     created_at, modified_at";
+     update_distribution_points, remove_superseded, service_winre, service_boot_image, enabled,
+     next_run_at, created_at, modified_at";
 
 const RUN_COLUMNS: &str = "id, schedule_id, package_id, state, engine, content_version_from,
      content_version_to, error, error_kind, log_path, started_at, finished_at";
@@ -25,11 +25,12 @@ fn schedule_from(row: &Row<'_>) -> rusqlite::Result<Schedule> {
         continue_on_error: row.get(5)?,
         update_distribution_points: row.get(6)?,
         remove_superseded: row.get(7)?,
-        service_boot_image: row.get(8)?,
-        enabled: row.get(9)?,
-        next_run_at: row.get(10)?,
-        created_at: row.get(11)?,
-        modified_at: row.get(12)?,
+        service_winre: row.get(8)?,
+        service_boot_image: row.get(9)?,
+        enabled: row.get(10)?,
+        next_run_at: row.get(11)?,
+        created_at: row.get(12)?,
+        modified_at: row.get(13)?,
     })
 }
 
@@ -66,8 +67,8 @@ impl Db {
             .execute(
                 "INSERT INTO schedules (package_id, recurrence, start, utc, continue_on_error,
                      update_distribution_points, remove_superseded, service_boot_image, enabled,
-                     next_run_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                     next_run_at, service_winre)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     schedule.package_id,
                     schedule.recurrence.to_string(),
@@ -78,7 +79,8 @@ impl Db {
                     schedule.remove_superseded,
                     schedule.service_boot_image,
                     schedule.enabled,
-                    schedule.next_run_at
+                    schedule.next_run_at,
+                    schedule.service_winre
                 ],
             )
             .map_err(|e| self.error(e))?;
@@ -92,7 +94,7 @@ impl Db {
             .execute(
                 "UPDATE schedules SET recurrence = ?2, start = ?3, utc = ?4, continue_on_error = ?5,
                      update_distribution_points = ?6, remove_superseded = ?7,
-                     service_boot_image = ?8, enabled = ?9, next_run_at = ?10,
+                     service_boot_image = ?8, enabled = ?9, next_run_at = ?10, service_winre = ?11,
                      modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                  WHERE id = ?1",
                 params![
@@ -105,7 +107,8 @@ impl Db {
                     schedule.remove_superseded,
                     schedule.service_boot_image,
                     schedule.enabled,
-                    schedule.next_run_at
+                    schedule.next_run_at,
+                    schedule.service_winre
                 ],
             )
             .map_err(|e| self.error(e))?;

@@ -292,6 +292,7 @@ pub(crate) struct ApplicableJson<'a> {
     update: UpdateJson<'a>,
     package_id: &'a str,
     image_indexes: &'a [u32],
+    targets: &'a [String],
 }
 
 impl<'a> From<&'a ApplicableUpdate> for ApplicableJson<'a> {
@@ -300,6 +301,7 @@ impl<'a> From<&'a ApplicableUpdate> for ApplicableJson<'a> {
             update: (&a.update).into(),
             package_id: &a.package_id,
             image_indexes: &a.image_indexes,
+            targets: &a.targets,
         }
     }
 }
@@ -463,6 +465,7 @@ pub(crate) struct ScheduleJson<'a> {
     continue_on_error: bool,
     update_distribution_points: bool,
     remove_superseded: bool,
+    service_win_re: bool,
     service_boot_image: bool,
     enabled: bool,
     next_run_at: Option<&'a str>,
@@ -482,6 +485,7 @@ impl<'a> From<&'a Schedule> for ScheduleJson<'a> {
             continue_on_error: s.continue_on_error,
             update_distribution_points: s.update_distribution_points,
             remove_superseded: s.remove_superseded,
+            service_win_re: s.service_winre,
             service_boot_image: s.service_boot_image,
             enabled: s.enabled,
             next_run_at: s.next_run_at.as_deref(),
@@ -503,6 +507,7 @@ pub(crate) struct ScheduleSettingsJson {
     continue_on_error: Option<bool>,
     update_distribution_points: Option<bool>,
     remove_superseded: Option<bool>,
+    service_win_re: Option<bool>,
     service_boot_image: Option<bool>,
     enabled: Option<bool>,
 }
@@ -520,6 +525,7 @@ impl ScheduleSettingsJson {
             continue_on_error: self.continue_on_error,
             update_distribution_points: self.update_distribution_points,
             remove_superseded: self.remove_superseded,
+            service_winre: self.service_win_re,
             service_boot_image: self.service_boot_image,
             enabled: self.enabled,
         })

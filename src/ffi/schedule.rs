@@ -11,8 +11,11 @@ use crate::Error;
 /// Creates a servicing schedule for a package. `settings_json` (may be NULL for all defaults
 /// but the updates, which are required) is `{"updateIds": ["KB5034441-x64", …], "recurrence":
 /// {…}, "start": "2026-12-08T22:00", "utc": false, "continueOnError": true,
-/// "updateDistributionPoints": true, "removeSuperseded": false, "serviceBootImage": false,
-/// "enabled": true}`; fields not given take these defaults, and `start` defaults to now.
+/// "updateDistributionPoints": true, "removeSuperseded": false, "serviceWinRe": false,
+/// "serviceBootImage": false, "enabled": true}`; fields not given take these defaults, and
+/// `start` defaults to now. `serviceWinRe` services the WinRE image inside each install.wim
+/// index first (servicing stack and Safe OS updates; a Safe OS update needs it),
+/// `serviceBootImage` each boot.wim index last (servicing stack and cumulative updates).
 /// `recurrence` is `{"kind": "once"}` (the default), `{"kind": "hours", "interval": 6}`,
 /// `{"kind": "days", "interval": 1}`, `{"kind": "weekly", "days": ["Tuesday", "Thursday"]}`,
 /// `{"kind": "monthlyOnDay", "day": 31}` (a shorter month runs on its last day) or

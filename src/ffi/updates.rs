@@ -116,8 +116,9 @@ pub unsafe extern "C" fn osu_update_remove(
 /// Writes a JSON array of the catalog's updates that apply to the package to
 /// `*out_updates_json`: its architecture and build, not in its images yet, not superseded by an
 /// update they hold; in installation order (servicing stack, cumulative, the rest; by release
-/// date within each). Each is an update record (see `osu_update_import`) with `"packageId"` and
-/// `"imageIndexes"`, the install.wim indexes it applies to.
+/// date within each). Each is an update record (see `osu_update_import`) with `"packageId"`,
+/// `"imageIndexes"`, the install.wim indexes it applies to (for a Safe OS update: whose WinRE),
+/// and `"targets"`, the images its classification is for (`install`, `winre`, `boot`).
 ///
 /// # Safety
 /// `package_id` is NUL-terminated UTF-8; `out_updates_json` points to writable storage.
@@ -139,7 +140,8 @@ pub unsafe extern "C" fn osu_update_list_applicable(
 
 /// Writes a JSON array of the updates each image of the package holds to `*out_updates_json`:
 /// `{"packageId", "image", "imageIndex", "kb", "build", "updateId", "origin", "runId",
-/// "contentVersion", "appliedAt"}`. `origin` is `image` for what was in the image when it was
+/// "contentVersion", "appliedAt"}`. `image` is `install`, `winre` (the WinRE image inside the
+/// install.wim index `imageIndex`) or `boot`. `origin` is `image` for what was in the image when it was
 /// imported (read from its `Windows/servicing/Packages`, where wimlib is at hand) and
 /// `serviced` for what a servicing run applied (with `updateId` and `runId`); `contentVersion`
 /// is the content version the update first appeared in.

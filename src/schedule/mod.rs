@@ -33,7 +33,11 @@ pub struct ScheduleSettings {
     /// Remove superseded components from the image after the updates (DISM's
     /// `/StartComponentCleanup /ResetBase`; default: false).
     pub remove_superseded: Option<bool>,
-    /// Service sources/boot.wim too (default: false).
+    /// Service the WinRE image inside each install image index too, with the servicing stack
+    /// and Safe OS updates (default: false).
+    pub service_winre: Option<bool>,
+    /// Service sources/boot.wim too, with the servicing stack and cumulative updates (default:
+    /// false).
     pub service_boot_image: Option<bool>,
     /// Default: true.
     pub enabled: Option<bool>,
@@ -43,16 +47,18 @@ pub struct ScheduleSettings {
 /// reason otherwise). A start already past runs at the next runner call.
 pub fn create(site: &Site, package_id: &str, settings: &ScheduleSettings) -> Result<Schedule> {
     let update_ids = settings.update_ids.clone().unwrap_or_default();
+    let service_winre = settings.service_winre.unwrap_or(false);
     let mut schedule = Schedule {
         id: 0,
         package_id: package_id.to_string(),
-        update_ids: selected_ids(site, package_id, &update_ids)?,
+        update_ids: selected_ids(site, package_id, &update_ids, service_winre)?,
         recurrence: settings.recurrence.clone().unwrap_or(Recurrence::Once),
         start: String::new(),
         utc: settings.utc.unwrap_or(false),
         continue_on_error: settings.continue_on_error.unwrap_or(true),
         update_distribution_points: settings.update_distribution_points.unwrap_or(true),
         remove_superseded: settings.remove_superseded.unwrap_or(false),
+        service_winre,
         service_boot_image: settings.service_boot_image.unwrap_or(false),
         enabled: settings.enabled.unwrap_or(true),
         next_run_at: None,
@@ -88,9 +94,6 @@ pub fn list(site: &Site, package_id: Option<&str>) -> Result<Vec<Schedule>> {
 /// Changes a schedule; its next run is computed anew.
 pub fn set(site: &Site, id: i64, settings: &ScheduleSettings) -> Result<Schedule> {
     let mut schedule = get(site, id)?;
-    if let Some(ids) = &settings.update_ids {
-        schedule.update_ids = selected_ids(site, &schedule.package_id, ids)?;
-    }
     let fields = [
         (&mut schedule.utc, settings.utc),
         (&mut schedule.continue_on_error, settings.continue_on_error),
@@ -99,6 +102,7 @@ pub fn set(site: &Site, id: i64, settings: &ScheduleSettings) -> Result<Schedule
             settings.update_distribution_points,
         ),
         (&mut schedule.remove_superseded, settings.remove_superseded),
+        (&mut schedule.service_winre, settings.service_winre),
         (
             &mut schedule.service_boot_image,
             settings.service_boot_image,
@@ -109,6 +113,12 @@ pub fn set(site: &Site, id: i64, settings: &ScheduleSettings) -> Result<Schedule
         if let Some(value) = value {
             *field = value;
         }
+    }
+    // Checked again when WinRE servicing is switched off: a Safe OS update needs it.
+    if settings.update_ids.is_some() || settings.service_winre.is_some() {
+        let ids = settings.update_ids.as_ref().unwrap_or(&schedule.update_ids);
+        schedule.update_ids =
+            selected_ids(site, &schedule.package_id, ids, schedule.service_winre)?;
     }
     if let Some(recurrence) = &settings.recurrence {
         schedule.recurrence = recurrence.clone();
@@ -136,9 +146,15 @@ pub fn remove(site: &Site, id: i64) -> Result<()> {
     })
 }
 
-/// The update IDs as the catalog spells them, each checked to apply to the package.
-fn selected_ids(site: &Site, package_id: &str, ids: &[String]) -> Result<Vec<String>> {
-    let updates = updates::check_selection(site, package_id, ids)?;
+/// The update IDs as the catalog spells them, each checked to apply to the package (Safe OS
+/// updates only where the schedule services WinRE).
+fn selected_ids(
+    site: &Site,
+    package_id: &str,
+    ids: &[String],
+    service_winre: bool,
+) -> Result<Vec<String>> {
+    let updates = updates::check_selection(site, package_id, ids, service_winre)?;
     Ok(updates.into_iter().map(|u| u.id).collect())
 }
 

@@ -4,7 +4,9 @@
 //! per index. A run that fails without continue-on-error, or is killed at any point, leaves
 //! the package as it was. Updating distribution points afterwards is `lifecycle`'s.
 
+mod apply;
 mod engine;
+mod plan;
 mod run;
 
 use crate::error::{Error, Result};

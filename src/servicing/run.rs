@@ -4,12 +4,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::engine::{Engine, Step, Workplace};
+use super::plan::IndexPlan;
 use crate::content::{copy_verified, SourceEntry};
 use crate::error::{Error, ErrorKind, IoContext, Result};
 use crate::kill_point;
 use crate::model::{
-    AppliedUpdate, Package, RunState, Schedule, ServicingRun, Update, UpdateClassification,
-    UpdateResult,
+    AppliedUpdate, Package, RunState, Schedule, ServicingRun, Update, UpdateResult,
 };
 use crate::progress::{Operation, Phase, Progress, ProgressFn};
 use crate::schedule::civil::now;
@@ -52,10 +52,11 @@ pub(crate) fn service(
         log: &log,
         results: Vec::new(),
         progress,
+        read_when_mounted: Vec::new(),
     };
     let outcome = run.perform();
-    if engine == Engine::Dism && work.join("mount").is_dir() {
-        run.discard_mount();
+    if engine == Engine::Dism {
+        run.discard_mounts();
     }
     let _ = fs::remove_dir_all(&work);
     if let Err(error) = outcome {
@@ -182,33 +183,28 @@ fn take_lease(
 }
 
 /// An image file of the package to service: install.wim, or boot.wim.
-struct Target {
-    image: &'static str,
+pub(super) struct Target {
+    pub image: &'static str,
     /// Its path in the package, as the manifest spells it.
-    relative: String,
-    sha256: String,
-    size: u64,
+    pub relative: String,
+    pub sha256: String,
+    pub size: u64,
     /// Where it is serviced.
-    work_file: PathBuf,
+    pub work_file: PathBuf,
 }
 
-struct Run<'a, 'p> {
-    site: &'a Site,
-    engine: &'a Engine,
-    schedule: &'a Schedule,
-    package: &'a Package,
-    id: i64,
-    work: &'a Path,
-    log: &'a Path,
-    results: Vec<UpdateResult>,
-    progress: &'a mut ProgressFn<'p>,
-}
-
-/// What the steps of one image index are to do.
-struct IndexPlan<'u> {
-    target: usize,
-    index: u32,
-    updates: Vec<&'u Update>,
+pub(super) struct Run<'a, 'p> {
+    pub site: &'a Site,
+    pub engine: &'a Engine,
+    pub schedule: &'a Schedule,
+    pub package: &'a Package,
+    pub id: i64,
+    pub work: &'a Path,
+    pub log: &'a Path,
+    pub results: Vec<UpdateResult>,
+    pub progress: &'a mut ProgressFn<'p>,
+    /// Install image indexes whose servicing packages were read from a mounted image.
+    pub read_when_mounted: Vec<u32>,
 }
 
 impl Run<'_, '_> {
@@ -219,27 +215,10 @@ impl Run<'_, '_> {
         }
         let log = self.log.display().to_string();
         self.site.db().write(|db| db.set_run_log(self.id, &log))?;
-        let verdicts =
+        let (verdicts, held) =
             updates::still_applicable(self.site, &self.package.id, &self.schedule.update_ids)?;
         let targets = self.targets()?;
-        let mut plans = Vec::new();
-        for (update, verdict) in &verdicts {
-            match verdict {
-                Ok(indexes) => plans.extend(indexes.iter().map(|&index| (0, index, update))),
-                Err(reason) => self.results.push(UpdateResult {
-                    update_id: update.id.clone(),
-                    image: "install".into(),
-                    image_index: 0,
-                    state: "NotRun".into(),
-                    exit_code: None,
-                    message: format!("not applied: {reason}"),
-                }),
-            }
-        }
-        if targets.len() > 1 {
-            plans.extend(self.boot_plans(&targets[1], &verdicts)?);
-        }
-        let plans = group_by_index(plans);
+        let plans = self.plan(&verdicts, &held, &targets)?;
         if plans.is_empty() {
             return self.finish_without_version();
         }
@@ -296,44 +275,6 @@ impl Run<'_, '_> {
         }
     }
 
-    /// boot.wim gets the servicing stack and cumulative updates of its architecture and build
-    /// that it does not hold yet.
-    fn boot_plans<'u>(
-        &self,
-        boot: &Target,
-        verdicts: &'u [(Update, updates::Verdict)],
-    ) -> Result<Vec<(usize, u32, &'u Update)>> {
-        let blob = self.site.library().blob_path(&boot.sha256);
-        let images = image::read_images(&blob)?;
-        let held: Vec<AppliedUpdate> = self.site.db().applied_updates(&self.package.id)?;
-        let mut plans = Vec::new();
-        for (update, verdict) in verdicts {
-            let fits_class = matches!(
-                update.classification,
-                UpdateClassification::ServicingStack | UpdateClassification::Cumulative
-            );
-            if verdict.is_err() || !fits_class {
-                continue;
-            }
-            for image in &images {
-                let holds = held.iter().any(|h| {
-                    h.image == "boot" && h.image_index == image.index && h.kb == update.kb
-                });
-                let fits = image
-                    .architecture
-                    .eq_ignore_ascii_case(&update.architecture)
-                    && (update.builds.is_empty()
-                        || update
-                            .builds
-                            .contains(&updates::build_number(&image.version)));
-                if fits && !holds {
-                    plans.push((1, image.index, update));
-                }
-            }
-        }
-        Ok(plans)
-    }
-
     /// Copies the images and update files out of the library, every byte checked.
     fn take_out(&mut self, targets: &[Target], plans: &[IndexPlan<'_>]) -> Result<()> {
         let mut files: Vec<(String, u64, PathBuf, String)> = Vec::new();
@@ -348,7 +289,7 @@ impl Run<'_, '_> {
             }
         }
         let mut seen = std::collections::HashSet::new();
-        for update in plans.iter().flat_map(|p| &p.updates) {
+        for update in plans.iter().flat_map(|p| p.winre.iter().chain(&p.updates)) {
             if seen.insert(update.id.clone()) {
                 files.push((
                     update.sha256.clone(),
@@ -370,142 +311,8 @@ impl Run<'_, '_> {
         self.report(Phase::TakingOut, "", (total, total), (0, 0))
     }
 
-    fn update_file(&self, update: &Update) -> PathBuf {
+    pub(super) fn update_file(&self, update: &Update) -> PathBuf {
         self.work.join("updates").join(&update.file_name)
-    }
-
-    /// Applies every plan; true when a step failed. Without continue-on-error the first
-    /// failure discards that index and stops.
-    fn apply(&mut self, targets: &[Target], plans: &[IndexPlan<'_>]) -> Result<bool> {
-        let steps_total: u64 = plans.iter().map(|p| p.updates.len() as u64).sum();
-        let mut steps_done = 0;
-        let mut failed = false;
-        for (number, plan) in plans.iter().enumerate() {
-            let target = &targets[plan.target];
-            let mount = self.work.join("mount");
-            let place = Workplace {
-                image: target.image,
-                image_file: &target.work_file,
-                index: plan.index,
-                mount: &mount,
-                log: self.log,
-                work: self.work,
-            };
-            fs::create_dir_all(&mount).at(&mount)?;
-            let mut installed_here = false;
-            let mounting = format!("mount {}:{}", target.image, plan.index);
-            self.report(
-                Phase::Servicing,
-                &mounting,
-                (0, 0),
-                (steps_done, steps_total),
-            )?;
-            let mounted = self.engine.run(&Step::Mount, &place)?;
-            for update in &plan.updates {
-                let name = format!("{} on {}:{}", update.kb, target.image, plan.index);
-                self.report(Phase::Servicing, &name, (0, 0), (steps_done, steps_total))?;
-                let outcome = match mounted {
-                    Err(code) => Err((code, "the engine could not mount the image".to_string())),
-                    Ok(()) => {
-                        let file = self.update_file(update);
-                        let step = Step::AddPackage {
-                            file: &file,
-                            kb: &update.kb,
-                            update_id: &update.id,
-                        };
-                        self.engine.run(&step, &place)?.map_err(|code| {
-                            (code, "the engine could not add the update".to_string())
-                        })
-                    }
-                };
-                steps_done += 1;
-                installed_here |= outcome.is_ok();
-                failed |= outcome.is_err();
-                self.record_result(update, target.image, plan.index, outcome);
-                if failed && !self.schedule.continue_on_error {
-                    break;
-                }
-            }
-            if mounted.is_ok() {
-                let keep = installed_here && (!failed || self.schedule.continue_on_error);
-                if keep && self.schedule.remove_superseded {
-                    if let Err(code) = self.engine.run(&Step::Cleanup, &place)? {
-                        return Err(engine_failure("cleanup", code, self.log));
-                    }
-                }
-                let close = if keep { Step::Commit } else { Step::Discard };
-                if let Err(code) = self.engine.run(&close, &place)? {
-                    return Err(engine_failure(close.name(), code, self.log));
-                }
-            }
-            let _ = fs::remove_dir_all(&mount);
-            if failed && !self.schedule.continue_on_error {
-                self.mark_not_run(&plans[number..], targets);
-                break;
-            }
-        }
-        self.report(Phase::Servicing, "", (0, 0), (steps_total, steps_total))?;
-        Ok(failed)
-    }
-
-    fn record_result(
-        &mut self,
-        update: &Update,
-        image: &str,
-        index: u32,
-        outcome: std::result::Result<(), (i64, String)>,
-    ) {
-        let (state, exit_code, message) = match outcome {
-            Ok(()) => ("Installed", None, String::new()),
-            Err((code, message)) => (
-                "Failed",
-                Some(code),
-                format!("{message} (exit code {code}; see the run's log)"),
-            ),
-        };
-        self.results.push(UpdateResult {
-            update_id: update.id.clone(),
-            image: image.to_string(),
-            image_index: index,
-            state: state.into(),
-            exit_code,
-            message,
-        });
-    }
-
-    /// The updates a stopped run did not reach.
-    fn mark_not_run(&mut self, rest: &[IndexPlan<'_>], targets: &[Target]) {
-        for plan in rest {
-            for update in &plan.updates {
-                let image = targets[plan.target].image;
-                let recorded = self.results.iter().any(|r| {
-                    r.update_id == update.id && r.image == image && r.image_index == plan.index
-                });
-                if !recorded {
-                    self.results.push(UpdateResult {
-                        update_id: update.id.clone(),
-                        image: image.into(),
-                        image_index: plan.index,
-                        state: "NotRun".into(),
-                        exit_code: None,
-                        message: "not run: an earlier update failed and the schedule does not continue on error".into(),
-                    });
-                }
-            }
-        }
-    }
-
-    fn discard_mount(&self) {
-        let mount = self.work.join("mount");
-        let place = Workplace {
-            image: "install",
-            image_file: &mount,
-            index: 0,
-            mount: &mount,
-            log: self.log,
-            work: self.work,
-        };
-        let _ = self.engine.run(&Step::Discard, &place);
     }
 
     /// Closes a run that made no content version: failed if an update failed, else succeeded
@@ -646,7 +453,7 @@ impl Run<'_, '_> {
         found
     }
 
-    fn report(
+    pub(super) fn report(
         &mut self,
         phase: Phase,
         current: &str,
@@ -669,30 +476,9 @@ impl Run<'_, '_> {
     }
 }
 
-fn engine_failure(step: &str, code: i64, log: &Path) -> Error {
+pub(super) fn engine_failure(step: &str, code: i64, log: &Path) -> Error {
     Error::ServicingFailed(format!(
         "the servicing engine's {step} step failed with exit code {code} (see {}); the package keeps its content",
         log.display()
     ))
-}
-
-/// Groups (target, index, update) by image index, in the order first seen, keeping the
-/// updates' installation order within each.
-fn group_by_index<'u>(plans: Vec<(usize, u32, &'u Update)>) -> Vec<IndexPlan<'u>> {
-    let mut grouped: Vec<IndexPlan<'u>> = Vec::new();
-    for (target, index, update) in plans {
-        match grouped
-            .iter_mut()
-            .find(|p| p.target == target && p.index == index)
-        {
-            Some(plan) => plan.updates.push(update),
-            None => grouped.push(IndexPlan {
-                target,
-                index,
-                updates: vec![update],
-            }),
-        }
-    }
-    grouped.sort_by_key(|p| (p.target, p.index));
-    grouped
 }

@@ -1,6 +1,9 @@
 //! Which catalog updates apply to a package: its architecture and build, not in its images
 //! yet, not superseded by an update they hold or one selected with it; in the order servicing
 //! installs them (servicing stack, then cumulative, then the rest; by release date within each).
+//! Each classification has its images, as Microsoft documents for updating installation media:
+//! a servicing stack goes into install.wim, its WinRE and boot.wim; a cumulative update into
+//! install.wim and boot.wim; a Safe OS update into WinRE; the rest into install.wim.
 
 use std::collections::{HashMap, HashSet};
 
@@ -9,14 +12,37 @@ use crate::error::{Error, Result};
 use crate::model::{ApplicableUpdate, Package, UpdateClassification};
 use crate::site::Site;
 
+/// The images an update of a classification goes into.
+pub(crate) fn targets(classification: UpdateClassification) -> &'static [&'static str] {
+    match classification {
+        UpdateClassification::ServicingStack => &["install", "winre", "boot"],
+        UpdateClassification::Cumulative => &["install", "boot"],
+        UpdateClassification::SafeOs => &["winre"],
+        UpdateClassification::Setup => &[],
+        UpdateClassification::Other => &["install"],
+    }
+}
+
 /// What an update is judged against.
-struct Target {
+pub(crate) struct Target {
     package: Package,
-    /// KBs each install image index holds.
-    held: HashMap<u32, HashSet<String>>,
+    /// KBs each (image, index) holds.
+    held: HashMap<(String, u32), HashSet<String>>,
     /// KB superseded → the held or selected KB that supersedes it.
     superseded_by: HashMap<String, String>,
 }
+
+impl Target {
+    pub(crate) fn holds(&self, image: &str, index: u32, kb: &str) -> bool {
+        self.held
+            .get(&(image.to_string(), index))
+            .is_some_and(|kbs| kbs.contains(kb))
+    }
+}
+
+/// The install image indexes an update applies to (for a Safe OS update: whose WinRE), or why
+/// it applies to none.
+pub(crate) type Verdict = std::result::Result<Vec<u32>, String>;
 
 /// The catalog's updates that apply to the package, in installation order.
 pub fn applicable(site: &Site, package_id: &str) -> Result<Vec<ApplicableUpdate>> {
@@ -27,6 +53,10 @@ pub fn applicable(site: &Site, package_id: &str) -> Result<Vec<ApplicableUpdate>
         .into_iter()
         .filter_map(|update| match judge(&update, &target) {
             Ok(image_indexes) => Some(ApplicableUpdate {
+                targets: targets(update.classification)
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect(),
                 update,
                 package_id: package_id.to_string(),
                 image_indexes,
@@ -39,12 +69,13 @@ pub fn applicable(site: &Site, package_id: &str) -> Result<Vec<ApplicableUpdate>
 }
 
 /// Checks that every update of a selection applies to the package (none superseded by another
-/// of the selection) and returns them in installation order; the first that does not is
-/// refused, saying which and why.
+/// of the selection; a Safe OS update only where WinRE is serviced) and returns them in
+/// installation order; the first that does not is refused, saying which and why.
 pub fn check_selection(
     site: &Site,
     package_id: &str,
     update_ids: &[String],
+    service_winre: bool,
 ) -> Result<Vec<Update>> {
     if update_ids.is_empty() {
         return Err(Error::invalid_argument(
@@ -63,7 +94,15 @@ pub fn check_selection(
         }
     }
     for update in &selected {
-        if let Err(reason) = judge(update, &target) {
+        let refusal = if update.classification == UpdateClassification::SafeOs && !service_winre {
+            Err(
+                "it is a Safe OS dynamic update, for WinRE: let the schedule service WinRE"
+                    .to_string(),
+            )
+        } else {
+            judge(update, &target)
+        };
+        if let Err(reason) = refusal {
             return Err(Error::invalid_argument(
                 "update_ids",
                 format!(
@@ -81,16 +120,14 @@ pub(crate) fn install_order(a: &Update, b: &Update) -> std::cmp::Ordering {
     (a.classification, &a.release_date, &a.kb).cmp(&(b.classification, &b.release_date, &b.kb))
 }
 
-fn target(site: &Site, package_id: &str) -> Result<Target> {
+pub(crate) fn target(site: &Site, package_id: &str) -> Result<Target> {
     let package = site.db().require_package(package_id)?;
     read_held_updates(site, &package)?;
-    let mut held: HashMap<u32, HashSet<String>> = HashMap::new();
+    let mut held: HashMap<(String, u32), HashSet<String>> = HashMap::new();
     for applied in site.db().applied_updates(package_id)? {
-        if applied.image == "install" {
-            held.entry(applied.image_index)
-                .or_default()
-                .insert(applied.kb);
-        }
+        held.entry((applied.image, applied.image_index))
+            .or_default()
+            .insert(applied.kb);
     }
     let held_kbs: HashSet<&String> = held.values().flatten().collect();
     let mut superseded_by = HashMap::new();
@@ -108,51 +145,49 @@ fn target(site: &Site, package_id: &str) -> Result<Target> {
     })
 }
 
-/// The install image indexes the update applies to, or why it applies to none.
-fn judge(update: &Update, target: &Target) -> Verdict {
-    if matches!(
-        update.classification,
-        UpdateClassification::SafeOs | UpdateClassification::Setup
-    ) {
-        return Err(format!(
-            "it is a {} dynamic update, for {}, which servicing does not update (install.wim only)",
-            update.classification.name(),
-            if update.classification == UpdateClassification::SafeOs {
-                "WinRE"
-            } else {
-                "the setup medium"
-            }
-        ));
+/// The install image indexes the update applies to, or why it applies to none. A Safe OS
+/// update is judged against the WinRE of each index; the others against the index itself.
+pub(crate) fn judge(update: &Update, target: &Target) -> Verdict {
+    if update.classification == UpdateClassification::Setup {
+        return Err(
+            "it is a Setup dynamic update, for the setup medium's sources folder, which servicing does not update".into(),
+        );
     }
     if let Some(by) = target.superseded_by.get(&update.kb) {
-        return Err(format!("{} supersedes it", by));
+        return Err(format!("{by} supersedes it"));
     }
+    let image = if update.classification == UpdateClassification::SafeOs {
+        "winre"
+    } else {
+        "install"
+    };
     let mut reasons = Vec::new();
     let mut indexes = Vec::new();
-    for image in &target.package.images {
-        let build = build_number(&image.version);
-        if !image
-            .architecture
-            .eq_ignore_ascii_case(&update.architecture)
-        {
+    for info in &target.package.images {
+        let build = build_number(&info.version);
+        if !info.architecture.eq_ignore_ascii_case(&update.architecture) {
             reasons.push(format!(
                 "image {} is {}, the update {}",
-                image.index, image.architecture, update.architecture
+                info.index, info.architecture, update.architecture
             ));
         } else if !fits_build(update, build) {
             reasons.push(format!(
                 "image {} is build {build}, the update is for {}",
-                image.index,
+                info.index,
                 builds_text(update)
             ));
-        } else if target
-            .held
-            .get(&image.index)
-            .is_some_and(|kbs| kbs.contains(&update.kb))
-        {
-            reasons.push(format!("image {} holds {} already", image.index, update.kb));
+        } else if target.holds(image, info.index, &update.kb) {
+            let which = if image == "winre" {
+                "the WinRE of image"
+            } else {
+                "image"
+            };
+            reasons.push(format!(
+                "{which} {} holds {} already",
+                info.index, update.kb
+            ));
         } else {
-            indexes.push(image.index);
+            indexes.push(info.index);
         }
     }
     if indexes.is_empty() {
@@ -177,7 +212,7 @@ pub(crate) fn build_number(version: &str) -> u32 {
 /// Windows 11 builds start at 22000.
 const FIRST_WINDOWS_11_BUILD: u32 = 22000;
 
-fn fits_build(update: &Update, build: u32) -> bool {
+pub(crate) fn fits_build(update: &Update, build: u32) -> bool {
     if !update.builds.is_empty() {
         return update.builds.contains(&build);
     }
@@ -196,24 +231,22 @@ fn builds_text(update: &Update) -> String {
     format!("build {}", builds.join(", "))
 }
 
-/// The install image indexes an update applies to, or why it applies to none.
-pub(crate) type Verdict = std::result::Result<Vec<u32>, String>;
-
-/// For a run: each selected update (in installation order) with the install image indexes it
-/// still applies to, or why it applies to none any more (applied meanwhile, superseded).
+/// For a run: each selected update (in installation order) with its verdict, and what it is
+/// judged against (what each image holds), to plan WinRE and boot.wim by.
 pub(crate) fn still_applicable(
     site: &Site,
     package_id: &str,
     update_ids: &[String],
-) -> Result<Vec<(Update, Verdict)>> {
+) -> Result<(Vec<(Update, Verdict)>, Target)> {
     let target = target(site, package_id)?;
     let mut selected = require_all(site, update_ids)?;
     selected.sort_by(install_order);
-    Ok(selected
+    let verdicts = selected
         .into_iter()
         .map(|update| {
             let verdict = judge(&update, &target);
             (update, verdict)
         })
-        .collect())
+        .collect();
+    Ok((verdicts, target))
 }

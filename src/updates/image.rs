@@ -72,6 +72,57 @@ pub(crate) fn read_held_updates(
     held.map(Some)
 }
 
+/// Where an install image keeps its WinRE image.
+pub(crate) const WINRE_FOLDER: &str = "Windows/System32/Recovery";
+
+/// Copies the WinRE image out of image `index` of `wim` into `scratch`; `None` when the index
+/// has none, or where wimlib is absent.
+pub(crate) fn extract_winre(wim: &Path, index: u32, scratch: &Path) -> Result<Option<PathBuf>> {
+    let Some(program) = wimlib_imagex() else {
+        return Ok(None);
+    };
+    let folder = scratch.join(format!("winre-{index}"));
+    let _ = fs::remove_dir_all(&folder);
+    fs::create_dir_all(&folder).at(&folder)?;
+    let output = Command::new(&program)
+        .arg("extract")
+        .arg(wim)
+        .arg(index.to_string())
+        .arg(format!("/{WINRE_FOLDER}/*.wim"))
+        .arg(format!("--dest-dir={}", folder.display()))
+        .args(["--no-acls", "--no-attributes", "--nullglob"])
+        .output()
+        .at(&program)?;
+    if !output.status.success() {
+        let _ = fs::remove_dir_all(&folder);
+        return Err(Error::InvalidImage {
+            path: wim.to_path_buf(),
+            reason: format!(
+                "wimlib could not read the WinRE image of image {index}: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+        });
+    }
+    find_winre(&folder)
+}
+
+/// The WinRE image in a folder (an extracted or mounted Recovery folder), in any letter case.
+pub(crate) fn find_winre(folder: &Path) -> Result<Option<PathBuf>> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return Ok(None);
+    };
+    for entry in entries {
+        let path = entry.at(folder)?.path();
+        let named = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case("winre.wim"));
+        if named && path.is_file() {
+            return Ok(Some(path));
+        }
+    }
+    Ok(None)
+}
+
 /// Reads every `.mum` in `folder` (an extracted or mounted `Windows/servicing/Packages`); one
 /// entry per KB, with the highest build its packages give.
 pub(crate) fn read_package_manifests(folder: &Path) -> Result<Vec<HeldUpdate>> {

@@ -15,7 +15,9 @@ pub use crate::model::{ApplicableUpdate, AppliedUpdate, Update, UpdateClassifica
 use crate::progress::{Operation, Phase, Progress, ProgressFn, Throttle};
 use crate::site::Site;
 pub use applicability::{applicable, check_selection};
-pub(crate) use applicability::{build_number, still_applicable, Verdict};
+pub(crate) use applicability::{
+    build_number, fits_build, still_applicable, targets, Target, Verdict,
+};
 use describe::{check_cabinet, describe, read_catalog, Description};
 
 /// Imports update files into the catalog: each path is an `.msu` or `.cab` file, or a folder
@@ -288,8 +290,9 @@ pub fn applied(site: &Site, package_id: &str) -> Result<Vec<AppliedUpdate>> {
 }
 
 /// Fills in what the current content version's images hold, if it has not been read yet
-/// (packages added before this was recorded, or where wimlib was absent). Leaves it unread
-/// where wimlib is absent.
+/// (packages added before this was recorded, or where wimlib was absent): each install image
+/// index, the WinRE image inside it, and each boot.wim index. Leaves it unread where wimlib is
+/// absent.
 pub(crate) fn read_held_updates(site: &Site, package: &crate::Package) -> Result<()> {
     let version = package.content_version;
     if site.db().image_updates_state(&package.id, version)? != "unread" {
@@ -300,22 +303,35 @@ pub(crate) fn read_held_updates(site: &Site, package: &crate::Package) -> Result
     };
     let scratch = site.library().scratch_folder()?;
     let mut rows = Vec::new();
-    for image in &package.images {
-        let Some(held) = image::read_held_updates(&install, image.index, &scratch)? else {
+    let held_row = |image: &str, index: u32, held: image::HeldUpdate| AppliedUpdate {
+        package_id: package.id.clone(),
+        image: image.into(),
+        image_index: index,
+        kb: held.kb,
+        build: held.build,
+        update_id: None,
+        origin: "image".into(),
+        run_id: None,
+        content_version: version,
+        applied_at: String::new(),
+    };
+    for info in &package.images {
+        let Some(held) = image::read_held_updates(&install, info.index, &scratch)? else {
             return Ok(());
         };
-        rows.extend(held.into_iter().map(|h| AppliedUpdate {
-            package_id: package.id.clone(),
-            image: "install".into(),
-            image_index: image.index,
-            kb: h.kb,
-            build: h.build,
-            update_id: None,
-            origin: "image".into(),
-            run_id: None,
-            content_version: version,
-            applied_at: String::new(),
-        }));
+        rows.extend(held.into_iter().map(|h| held_row("install", info.index, h)));
+        if let Some(winre) = image::extract_winre(&install, info.index, &scratch)? {
+            let held = image::read_held_updates(&winre, 1, &scratch)?.unwrap_or_default();
+            rows.extend(held.into_iter().map(|h| held_row("winre", info.index, h)));
+            let _ = std::fs::remove_file(&winre);
+        }
+    }
+    if let Some(boot) = image_blob(site, &package.id, version, BOOT_IMAGES)? {
+        // A boot.wim that is no WIM (some media carry a stub) holds nothing to read.
+        for info in crate::image::read_images(&boot).unwrap_or_default() {
+            let held = image::read_held_updates(&boot, info.index, &scratch)?.unwrap_or_default();
+            rows.extend(held.into_iter().map(|h| held_row("boot", info.index, h)));
+        }
     }
     site.db().write(|db| {
         // Another process may have read it meanwhile.

@@ -494,7 +494,7 @@ static void test_servicing(void) {
                                  " \"recurrence\": {\"kind\": \"monthlyOnWeekday\", \"week\": 2, \"weekday\": \"Tuesday\", \"offsetDays\": 7}}",
                                  &json);
     CHECK(status == OSU_OK && contains(json, "\"nextRunAt\":\"2030-01-15T22:00:00.000Z\"") &&
-              contains(json, "\"weekday\":\"Tuesday\""),
+              contains(json, "\"weekday\":\"Tuesday\"") && contains(json, "\"serviceWinRe\":false"),
           "create: %s", json);
     osu_string_free(json);
 

@@ -162,7 +162,10 @@ namespace OsUpgrade
         /// <summary>Remove superseded components after the updates (DISM's /StartComponentCleanup /ResetBase; default: false).</summary>
         public bool? RemoveSuperseded { get; set; }
 
-        /// <summary>Service sources/boot.wim too (default: false).</summary>
+        /// <summary>Service the WinRE image inside each install.wim index too, with the servicing stack and Safe OS updates (default: false).</summary>
+        public bool? ServiceWinRe { get; set; }
+
+        /// <summary>Service sources/boot.wim too, with the servicing stack and cumulative updates (default: false).</summary>
         public bool? ServiceBootImage { get; set; }
 
         /// <summary>Whether the runner runs it (default: true).</summary>
@@ -191,7 +194,8 @@ namespace OsUpgrade
                 var flags = new (string Name, bool? Value)[]
                 {
                     ("utc", Utc), ("continueOnError", ContinueOnError), ("updateDistributionPoints", UpdateDistributionPoints),
-                    ("removeSuperseded", RemoveSuperseded), ("serviceBootImage", ServiceBootImage), ("enabled", Enabled),
+                    ("removeSuperseded", RemoveSuperseded), ("serviceWinRe", ServiceWinRe), ("serviceBootImage", ServiceBootImage),
+                    ("enabled", Enabled),
                 };
                 foreach (var flag in flags.Where(f => f.Value.HasValue))
                 {
@@ -213,7 +217,7 @@ namespace OsUpgrade
         [JsonConstructor]
         public Schedule(
             long id, string packageId, IReadOnlyList<string> updateIds, Recurrence recurrence, DateTime start, bool utc,
-            bool continueOnError, bool updateDistributionPoints, bool removeSuperseded, bool serviceBootImage, bool enabled,
+            bool continueOnError, bool updateDistributionPoints, bool removeSuperseded, bool serviceWinRe, bool serviceBootImage, bool enabled,
             DateTimeOffset? nextRunAt, DateTimeOffset createdAt, DateTimeOffset modifiedAt, string sitePath)
         {
             Id = id;
@@ -225,6 +229,7 @@ namespace OsUpgrade
             ContinueOnError = continueOnError;
             UpdateDistributionPoints = updateDistributionPoints;
             RemoveSuperseded = removeSuperseded;
+            ServiceWinRe = serviceWinRe;
             ServiceBootImage = serviceBootImage;
             Enabled = enabled;
             NextRunAt = nextRunAt;
@@ -259,6 +264,9 @@ namespace OsUpgrade
 
         /// <summary>Whether a run removes superseded components.</summary>
         public bool RemoveSuperseded { get; }
+
+        /// <summary>Whether a run services the WinRE image inside each install.wim index too.</summary>
+        public bool ServiceWinRe { get; }
 
         /// <summary>Whether a run services sources/boot.wim too.</summary>
         public bool ServiceBootImage { get; }

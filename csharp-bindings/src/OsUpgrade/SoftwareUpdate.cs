@@ -104,18 +104,23 @@ namespace OsUpgrade
         public ApplicableUpdate(
             string id, string kb, string title, UpdateClassification classification, string architecture, string product,
             IReadOnlyList<int> builds, string releaseDate, IReadOnlyList<string> supersedes, string fileName, string sha256,
-            long size, DateTimeOffset importedAt, string sitePath, string packageId, IReadOnlyList<int> imageIndexes)
+            long size, DateTimeOffset importedAt, string sitePath, string packageId, IReadOnlyList<int> imageIndexes,
+            IReadOnlyList<string> targets)
             : base(id, kb, title, classification, architecture, product, builds, releaseDate, supersedes, fileName, sha256, size, importedAt, sitePath)
         {
             PackageId = packageId;
             ImageIndexes = imageIndexes;
+            Targets = targets;
         }
 
         /// <summary>The package it applies to.</summary>
         public string PackageId { get; }
 
-        /// <summary>The install.wim indexes it applies to.</summary>
+        /// <summary>The install.wim indexes it applies to (for a Safe OS update: whose WinRE).</summary>
         public IReadOnlyList<int> ImageIndexes { get; }
+
+        /// <summary>The images it is for, by its classification: install, winre, boot.</summary>
+        public IReadOnlyList<string> Targets { get; }
     }
 
     /// <summary>
@@ -146,7 +151,7 @@ namespace OsUpgrade
         /// <summary>The package.</summary>
         public string PackageId { get; }
 
-        /// <summary>install (sources/install.wim) or boot (sources/boot.wim).</summary>
+        /// <summary>install (sources/install.wim), winre (the WinRE image inside install's index) or boot (sources/boot.wim).</summary>
         public string Image { get; }
 
         /// <summary>The image index.</summary>

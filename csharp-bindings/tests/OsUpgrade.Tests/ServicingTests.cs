@@ -123,5 +123,32 @@ namespace OsUpgrade.Tests
             Assert.Throws<OsUpgradeNotFoundException>(() => site.GetSchedule(schedule.Id));
             site.RemoveUpdate("KB5034441-x64");
         }
+
+        [Fact]
+        public void A_run_services_the_winre_image_and_boot_wim_when_asked()
+        {
+            var catalog = scratch["catalog.json"];
+            MakeUpdate("windows10.0-kb5034232-x64_88bb.cab", "KB5034232", "19041.3920");
+            File.WriteAllText(catalog, "{ \"updates\": [ { \"fileName\": \"windows10.0-kb5034232-x64_88bb.cab\", \"classification\": \"SafeOs\", \"builds\": [19045] },"
+                + " { \"fileName\": \"windows10.0-kb5034441-x64_22bb.msu\", \"classification\": \"Cumulative\", \"builds\": [19045] } ] }");
+            site.ImportUpdates(new[] { updates }, catalog);
+            var safeOs = site.GetApplicableUpdates(package.Id).Single(u => u.Id == "KB5034232-x64");
+            Assert.Equal(new[] { "winre" }, safeOs.Targets);
+            Assert.Throws<OsUpgradeInvalidArgumentException>(() =>
+                site.CreateSchedule(package.Id, new ScheduleSettings { UpdateIds = new[] { "KB5034232-x64" } }));
+
+            site.SetServicingEngine(ServicingEngineKind.Command, Fixture("test-engine.sh"));
+            var schedule = site.CreateSchedule(package.Id, new ScheduleSettings
+            {
+                UpdateIds = new[] { "KB5034232-x64", "KB5034441-x64" },
+                ServiceWinRe = true,
+                ServiceBootImage = true,
+            });
+            Assert.True(schedule.ServiceWinRe && schedule.ServiceBootImage);
+            var run = site.RunSchedule(schedule.Id);
+            Assert.Equal(ServicingRunState.Succeeded, run.State);
+            Assert.Equal(new[] { "winre", "install", "winre", "install", "boot", "boot" }, run.Results.Select(r => r.Image));
+            Assert.Contains(site.GetAppliedUpdates(package.Id), a => a.Image == "winre" && a.Kb == "KB5034232" && a.ContentVersion == 2);
+        }
     }
 }

@@ -29,6 +29,7 @@ function New-OSUpgradeScheduleSettings {
         ContinueOnError         = 'ContinueOnError'
         UpdateDistributionPoint = 'UpdateDistributionPoints'
         RemoveSupersededUpdates = 'RemoveSuperseded'
+        ServiceWinRe            = 'ServiceWinRe'
         ServiceBootImage        = 'ServiceBootImage'
         Enabled                 = 'Enabled'
     }

@@ -15,6 +15,11 @@ function New-OSUpgradeSchedule {
         week). Times are the runner's local time unless -Utc. The runner
         (Invoke-OSUpgradeSchedule -Due, see Register-OSUpgradeServicingRunner) runs it when due.
 
+        With -ServiceWinRe and -ServiceBootImage a run services the whole medium, in the order
+        Microsoft documents for updating installation media: per install.wim index, first the
+        WinRE image inside it (servicing stack, Safe OS dynamic update), then the index (servicing
+        stack, cumulative, others); then each boot.wim index (servicing stack, cumulative).
+
         Applicable updates piped in are gathered per package, one schedule each.
     .PARAMETER PackageId
         The package. Takes values from the pipeline by the property name PackageId.
@@ -45,6 +50,9 @@ function New-OSUpgradeSchedule {
         Whether a run updates the distribution points that hold the package (default $true).
     .PARAMETER RemoveSupersededUpdates
         Whether a run removes superseded components from the image (default $false).
+    .PARAMETER ServiceWinRe
+        Service the WinRE image inside each install.wim index too, before the index, with the
+        servicing stack and Safe OS dynamic updates (which need it).
     .PARAMETER ServiceBootImage
         Service sources\boot.wim too, with the servicing stack and cumulative updates.
     .PARAMETER Disabled
@@ -63,6 +71,10 @@ function New-OSUpgradeSchedule {
         Get-OSUpgradeApplicableUpdate OSU00001 | New-OSUpgradeSchedule -WeekOrder Second -DayOfWeek Tuesday -OffsetDays 7 -Start '2026-12-01 22:00'
 
         Applies every applicable update a week after each Patch Tuesday at 22:00.
+    .EXAMPLE
+        New-OSUpgradeSchedule -PackageId OSU00001 -SoftwareUpdate KB5034000-x64, KB5034232-x64, KB5034441-x64 -ServiceWinRe -ServiceBootImage
+
+        Services the whole medium: WinRE, install.wim and boot.wim, at the next runner call.
     .INPUTS
         OsUpgrade.ApplicableUpdate, or update IDs and package IDs by property name.
     .OUTPUTS
@@ -125,6 +137,9 @@ function New-OSUpgradeSchedule {
 
         [Parameter()]
         [bool] $RemoveSupersededUpdates = $false,
+
+        [Parameter()]
+        [switch] $ServiceWinRe,
 
         [Parameter()]
         [switch] $ServiceBootImage,

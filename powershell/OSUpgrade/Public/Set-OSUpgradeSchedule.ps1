@@ -34,6 +34,8 @@ function Set-OSUpgradeSchedule {
         Whether a run updates the distribution points that hold the package.
     .PARAMETER RemoveSupersededUpdates
         Whether a run removes superseded components from the image.
+    .PARAMETER ServiceWinRe
+        Whether a run services the WinRE image inside each install.wim index too.
     .PARAMETER ServiceBootImage
         Whether a run services sources\boot.wim too.
     .PARAMETER Enabled
@@ -112,6 +114,9 @@ function Set-OSUpgradeSchedule {
 
         [Parameter()]
         [bool] $RemoveSupersededUpdates,
+
+        [Parameter()]
+        [bool] $ServiceWinRe,
 
         [Parameter()]
         [bool] $ServiceBootImage,

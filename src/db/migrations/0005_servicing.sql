@@ -32,7 +32,7 @@ ALTER TABLE content_versions ADD COLUMN image_updates TEXT NOT NULL DEFAULT 'unr
 -- version each first appeared in (ConfigMgr's SMS_ImageUpdateStatus grain).
 CREATE TABLE applied_updates (
     package_id      TEXT NOT NULL REFERENCES packages (id) ON DELETE CASCADE ON UPDATE CASCADE,
-    image           TEXT NOT NULL,            -- 'install' or 'boot'
+    image           TEXT NOT NULL,            -- 'install', 'winre' (inside install's index) or 'boot'
     image_index     INTEGER NOT NULL,
     kb              TEXT NOT NULL,
     build           TEXT NOT NULL DEFAULT '', -- the build the package brings, e.g. 19041.1415
@@ -53,6 +53,7 @@ CREATE TABLE schedules (
     continue_on_error           INTEGER NOT NULL,
     update_distribution_points  INTEGER NOT NULL,
     remove_superseded           INTEGER NOT NULL,
+    service_winre               INTEGER NOT NULL DEFAULT 0,
     service_boot_image          INTEGER NOT NULL DEFAULT 0,
     enabled                     INTEGER NOT NULL,
     next_run_at                 TEXT,            -- UTC; NULL once a schedule has no more runs
