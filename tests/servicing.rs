@@ -607,17 +607,7 @@ fn runner(l: &Lab, kill_at: Option<&str>) -> std::process::Child {
 fn two_runners_at_once_service_a_package_once() {
     let l = lab("two-runners");
     // A slow engine, so that the runners overlap.
-    let slow = l.s.scratch.join("slow-engine.sh");
-    fs::write(
-        &slow,
-        format!(
-            "#!/bin/sh\nOSUPGRADE_TEST_ENGINE_SLEEP=1 exec bash '{}' \"$@\"\n",
-            test_engine().display()
-        ),
-    )
-    .unwrap();
-    Command::new("chmod").arg("+x").arg(&slow).status().unwrap();
-    servicing::set_engine(&l.s.site, &Engine::Command(slow)).unwrap();
+    slow_engine(&l);
     schedule_of(&l, &["KB5034441-x64"], true);
     let children = [runner(&l, None), runner(&l, None)];
     let mut made = 0;
@@ -641,6 +631,21 @@ fn two_runners_at_once_service_a_package_once() {
             .content_version,
         2
     );
+}
+
+/// Services with the test engine, each update taking a second longer.
+fn slow_engine(l: &Lab) {
+    let slow = l.s.scratch.join("slow-engine.sh");
+    fs::write(
+        &slow,
+        format!(
+            "#!/bin/sh\nOSUPGRADE_TEST_ENGINE_SLEEP=1 exec bash '{}' \"$@\"\n",
+            test_engine().display()
+        ),
+    )
+    .unwrap();
+    Command::new("chmod").arg("+x").arg(&slow).status().unwrap();
+    servicing::set_engine(&l.s.site, &Engine::Command(slow)).unwrap();
 }
 
 /// Makes a Once schedule due again.
@@ -877,4 +882,55 @@ fn where_wimlib_is_absent_what_an_image_holds_is_read_when_the_engine_mounts_it(
     ] {
         assert!(text.contains(line), "{line} missing from:\n{text}");
     }
+}
+
+#[test]
+fn runs_killed_at_random_moments_leave_the_package_and_its_points_whole() {
+    let l = lab("random-kills");
+    slow_engine(&l);
+    let id = l.s.package.id.clone();
+    let schedule = schedule_of(&l, &["KB5034441-x64", "KB5034000-x64"], true);
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
+    for _ in 0..6 {
+        rearm(&l, schedule.id);
+        let mut child = runner(&l, None);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        std::thread::sleep(std::time::Duration::from_millis(50 + (seed >> 33) % 5000));
+        let _ = child.kill();
+        let _ = child.wait();
+        let version = osupgrade::package::get(&l.s.site, &id)
+            .unwrap()
+            .content_version;
+        assert!(version == 1 || version == 2, "content version {version}");
+        assert_library_intact(&l.s.scratch.join("site"));
+        if version == 2 {
+            break;
+        }
+    }
+    // Whatever the kills left, the next run closes the dead ones and the package ends serviced,
+    // its point holding the serviced version whole.
+    rearm(&l, schedule.id);
+    lifecycle::run_due_schedules(&l.s.site, &mut ignore_progress).unwrap();
+    assert_eq!(
+        osupgrade::package::get(&l.s.site, &id)
+            .unwrap()
+            .content_version,
+        2
+    );
+    distribution::redistribute(&l.s.site, &id, &Default::default(), &mut ignore_progress).unwrap();
+    assert_point_valid(&l.s, "DP1");
+    let history = servicing::runs(&l.s.site, Some(schedule.id), None).unwrap();
+    assert!(
+        history.iter().all(|r| r.state != RunState::Running),
+        "{history:?}"
+    );
+    let work: Vec<_> = fs::read_dir(l.s.scratch.join("site/servicing"))
+        .unwrap()
+        .collect();
+    assert!(work.is_empty(), "{work:?}");
 }

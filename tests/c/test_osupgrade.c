@@ -123,6 +123,34 @@ static void test_null_and_malformed_arguments(void) {
     CHECK(status == OSU_INVALID_ARGUMENT, "invalid UTF-8 gives %s", osu_status_name(status));
     CHECK(contains(osu_last_error_message(), "name: is not valid UTF-8"), "message");
 
+    status = osu_update_import(site, NULL, NULL, NULL, NULL, &json);
+    CHECK(status == OSU_NULL_ARGUMENT && contains(osu_last_error_message(), "paths_json"), "NULL paths give %s",
+          osu_status_name(status));
+    status = osu_update_import(site, "[]", NULL, NULL, NULL, &json);
+    CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "paths"), "no paths give %s",
+          osu_status_name(status));
+    status = osu_update_get(site, "", &json);
+    CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "update_id"), "empty ID gives %s",
+          osu_status_name(status));
+    status = osu_schedule_create(site, NULL, "{}", &json);
+    CHECK(status == OSU_NULL_ARGUMENT && contains(osu_last_error_message(), "package_id"), "NULL package gives %s",
+          osu_status_name(status));
+    status = osu_schedule_create(site, "OSU00001", "{\"updateIds\": 5}", &json);
+    CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "settings_json"), "bad settings give %s",
+          osu_status_name(status));
+    status = osu_schedule_set(site, 1, NULL, &json);
+    CHECK(status == OSU_NULL_ARGUMENT && contains(osu_last_error_message(), "settings_json"), "NULL settings give %s",
+          osu_status_name(status));
+    status = osu_schedule_get(site, 424242, &json);
+    CHECK(status == OSU_NOT_FOUND && contains(osu_last_error_message(), "424242"), "unknown schedule gives %s",
+          osu_status_name(status));
+    status = osu_servicing_run_schedule(site, 1, NULL, NULL, NULL);
+    CHECK(status == OSU_NULL_ARGUMENT && contains(osu_last_error_message(), "out_run_json"), "NULL out gives %s",
+          osu_status_name(status));
+    status = osu_servicing_set_engine(site, "command", "relative/engine.sh");
+    CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "absolute"), "relative engine gives %s",
+          osu_status_name(status));
+
     osu_site *made_up = (osu_site *)(uintptr_t)0xdead0;
     status = osu_package_list(made_up, NULL, &json);
     CHECK(status == OSU_INVALID_HANDLE, "made-up handle gives %s", osu_status_name(status));
