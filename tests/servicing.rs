@@ -337,18 +337,13 @@ fn a_scheduled_run_services_the_image_records_every_update_and_updates_the_point
         (run.content_version_from, run.content_version_to),
         (1, Some(2))
     );
-    let order: Vec<(&str, u32, &str)> = run
-        .results
-        .iter()
-        .map(|r| (r.update_id.as_str(), r.image_index, r.state.as_str()))
-        .collect();
     assert_eq!(
-        order,
+        results(run),
         [
-            ("KB5034000-x64", 1, "Installed"),
-            ("KB5034441-x64", 1, "Installed"),
-            ("KB5034000-x64", 2, "Installed"),
-            ("KB5034441-x64", 2, "Installed"),
+            "install:1 KB5034000-x64 Installed",
+            "install:1 KB5034441-x64 Installed",
+            "install:2 KB5034000-x64 Installed",
+            "install:2 KB5034441-x64 Installed",
         ]
     );
     assert!(Path::new(&run.log_path).is_file());
@@ -463,18 +458,13 @@ fn without_continue_on_error_the_first_failure_keeps_the_package_as_it_was() {
         "{}",
         run.error
     );
-    let states: Vec<(&str, u32, &str)> = run
-        .results
-        .iter()
-        .map(|r| (r.update_id.as_str(), r.image_index, r.state.as_str()))
-        .collect();
     assert_eq!(
-        states,
+        results(&run),
         [
-            ("KB5034441-x64", 1, "Installed"),
-            ("KB5035001-x64", 1, "Failed"),
-            ("KB5034441-x64", 2, "NotRun"),
-            ("KB5035001-x64", 2, "NotRun")
+            "install:1 KB5034441-x64 Installed",
+            "install:1 KB5035001-x64 Failed",
+            "install:2 KB5034441-x64 NotRun",
+            "install:2 KB5035001-x64 NotRun",
         ]
     );
     assert_eq!(
@@ -648,6 +638,14 @@ fn slow_engine(l: &Lab) {
     servicing::set_engine(&l.s.site, &Engine::Command(slow)).unwrap();
 }
 
+/// A run's results as `image:index update state`, in the order of the run.
+fn results(run: &osupgrade::model::ServicingRun) -> Vec<String> {
+    run.results
+        .iter()
+        .map(|r| format!("{}:{} {} {}", r.image, r.image_index, r.update_id, r.state))
+        .collect()
+}
+
 /// Makes a Once schedule due again.
 fn rearm(l: &Lab, id: i64) {
     let start = ScheduleSettings {
@@ -762,27 +760,22 @@ fn the_whole_medium_is_serviced_winre_first_then_each_index_then_boot_wim() {
     let schedule = schedule::create(&l.s.site, &l.s.package.id, &settings).unwrap();
     let run = lifecycle::run_schedule(&l.s.site, schedule.id, &mut ignore_progress).unwrap();
     assert_eq!(run.state, RunState::Succeeded, "{run:?}");
-    let order: Vec<(&str, u32, &str)> = run
-        .results
-        .iter()
-        .map(|r| (r.image.as_str(), r.image_index, r.update_id.as_str()))
-        .collect();
     // WinRE already holds the servicing stack KB5031539 but not KB5034000.
     assert_eq!(
-        order,
+        results(&run),
         [
-            ("winre", 1, "KB5034000-x64"),
-            ("winre", 1, "KB5034232-x64"),
-            ("install", 1, "KB5034000-x64"),
-            ("install", 1, "KB5034441-x64"),
-            ("winre", 2, "KB5034000-x64"),
-            ("winre", 2, "KB5034232-x64"),
-            ("install", 2, "KB5034000-x64"),
-            ("install", 2, "KB5034441-x64"),
-            ("boot", 1, "KB5034000-x64"),
-            ("boot", 1, "KB5034441-x64"),
-            ("boot", 2, "KB5034000-x64"),
-            ("boot", 2, "KB5034441-x64"),
+            "winre:1 KB5034000-x64 Installed",
+            "winre:1 KB5034232-x64 Installed",
+            "install:1 KB5034000-x64 Installed",
+            "install:1 KB5034441-x64 Installed",
+            "winre:2 KB5034000-x64 Installed",
+            "winre:2 KB5034232-x64 Installed",
+            "install:2 KB5034000-x64 Installed",
+            "install:2 KB5034441-x64 Installed",
+            "boot:1 KB5034000-x64 Installed",
+            "boot:1 KB5034441-x64 Installed",
+            "boot:2 KB5034000-x64 Installed",
+            "boot:2 KB5034441-x64 Installed",
         ]
     );
     assert!(run.results.iter().all(|r| r.state == "Installed"));

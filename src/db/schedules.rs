@@ -61,31 +61,22 @@ pub(crate) struct RunningRun {
 }
 
 impl Db {
-    /// Records a schedule (its `id` is ignored) and returns its ID.
+    /// Records a schedule (its `id` is ignored) and returns its ID: a row for it, then its
+    /// settings as `update_schedule` writes them, in the caller's transaction.
     pub(crate) fn insert_schedule(&self, schedule: &Schedule) -> Result<i64> {
         self.conn
             .execute(
                 "INSERT INTO schedules (package_id, recurrence, start, utc, continue_on_error,
-                     update_distribution_points, remove_superseded, service_boot_image, enabled,
-                     next_run_at, service_winre)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![
-                    schedule.package_id,
-                    schedule.recurrence.to_string(),
-                    schedule.start,
-                    schedule.utc,
-                    schedule.continue_on_error,
-                    schedule.update_distribution_points,
-                    schedule.remove_superseded,
-                    schedule.service_boot_image,
-                    schedule.enabled,
-                    schedule.next_run_at,
-                    schedule.service_winre
-                ],
+                     update_distribution_points, remove_superseded, enabled)
+                 VALUES (?1, '', '', 0, 0, 0, 0, 0)",
+                [&schedule.package_id],
             )
             .map_err(|e| self.error(e))?;
         let id = self.conn.last_insert_rowid();
-        self.replace_schedule_updates(id, &schedule.update_ids)?;
+        self.update_schedule(&Schedule {
+            id,
+            ..schedule.clone()
+        })?;
         Ok(id)
     }
 

@@ -6,6 +6,7 @@ use super::arguments::{
 };
 use super::boundary::ffi_boundary;
 use super::handles::{self, osu_site};
+use super::json::ToJson;
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
 use crate::updates;
@@ -128,14 +129,7 @@ pub unsafe extern "C" fn osu_update_list_applicable(
     package_id: *const c_char,
     out_updates_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_updates_json, "out_updates_json")?;
-        let site_path = handles::site_path(site)?;
-        let id = required_str(package_id, "package_id")?;
-        let found = handles::with_site(site, |site| Ok(updates::applicable(site, id)?))?;
-        write_records(out, &site_path, &found);
-        Ok(())
-    })
+    package_records(site, package_id, out_updates_json, updates::applicable)
 }
 
 /// Writes a JSON array of the updates each image of the package holds to `*out_updates_json`:
@@ -154,11 +148,24 @@ pub unsafe extern "C" fn osu_update_list_applied(
     package_id: *const c_char,
     out_updates_json: *mut *mut c_char,
 ) -> osu_status {
+    package_records(site, package_id, out_updates_json, updates::applied)
+}
+
+/// Writes the records `fetch` finds for a package as a JSON array.
+///
+/// # Safety
+/// As for the functions that call it.
+unsafe fn package_records<T: ToJson>(
+    site: *mut osu_site,
+    package_id: *const c_char,
+    out_json: *mut *mut c_char,
+    fetch: impl FnOnce(&crate::Site, &str) -> crate::Result<Vec<T>>,
+) -> osu_status {
     ffi_boundary(|| {
-        let out = out_param(out_updates_json, "out_updates_json")?;
+        let out = out_param(out_json, "out_updates_json")?;
         let site_path = handles::site_path(site)?;
         let id = required_str(package_id, "package_id")?;
-        let found = handles::with_site(site, |site| Ok(updates::applied(site, id)?))?;
+        let found = handles::with_site(site, |site| Ok(fetch(site, id)?))?;
         write_records(out, &site_path, &found);
         Ok(())
     })

@@ -10,6 +10,7 @@ use super::run::{engine_failure, Run, Target};
 use crate::error::{IoContext, Result};
 use crate::model::{AppliedUpdate, Update, UpdateResult};
 use crate::progress::Phase;
+use crate::updates::held_in_image;
 use crate::updates::image::{find_winre, read_package_manifests, WINRE_FOLDER};
 
 /// Steps done and to do, for progress.
@@ -245,18 +246,7 @@ impl Run<'_, '_> {
         }
         let rows: Vec<AppliedUpdate> = read_package_manifests(&packages)?
             .into_iter()
-            .map(|held| AppliedUpdate {
-                package_id: self.package.id.clone(),
-                image: "install".into(),
-                image_index: index,
-                kb: held.kb,
-                build: held.build,
-                update_id: None,
-                origin: "image".into(),
-                run_id: None,
-                content_version: version,
-                applied_at: String::new(),
-            })
+            .map(|held| held_in_image(self.package, "install", index, held))
             .collect();
         self.site
             .db()

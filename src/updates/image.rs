@@ -42,31 +42,18 @@ pub(crate) fn read_held_updates(
     index: u32,
     scratch: &Path,
 ) -> Result<Option<Vec<HeldUpdate>>> {
-    let Some(program) = wimlib_imagex() else {
+    let pattern = format!("{PACKAGES_FOLDER}/*.mum");
+    let what = "list the servicing packages";
+    let Some(folder) = extract(
+        wim,
+        index,
+        &pattern,
+        &scratch.join(format!("mum-{index}")),
+        what,
+    )?
+    else {
         return Ok(None);
     };
-    let folder = scratch.join(format!("mum-{index}"));
-    let _ = fs::remove_dir_all(&folder);
-    fs::create_dir_all(&folder).at(&folder)?;
-    let output = Command::new(&program)
-        .arg("extract")
-        .arg(wim)
-        .arg(index.to_string())
-        .arg(format!("{PACKAGES_FOLDER}/*.mum"))
-        .arg(format!("--dest-dir={}", folder.display()))
-        .args(["--no-acls", "--no-attributes", "--nullglob"])
-        .output()
-        .at(&program)?;
-    if !output.status.success() {
-        let _ = fs::remove_dir_all(&folder);
-        return Err(Error::InvalidImage {
-            path: wim.to_path_buf(),
-            reason: format!(
-                "wimlib could not list the servicing packages of image {index}: {}",
-                String::from_utf8_lossy(&output.stderr).trim()
-            ),
-        });
-    }
     let held = read_package_manifests(&folder);
     let _ = fs::remove_dir_all(&folder);
     held.map(Some)
@@ -78,32 +65,54 @@ pub(crate) const WINRE_FOLDER: &str = "Windows/System32/Recovery";
 /// Copies the WinRE image out of image `index` of `wim` into `scratch`; `None` when the index
 /// has none, or where wimlib is absent.
 pub(crate) fn extract_winre(wim: &Path, index: u32, scratch: &Path) -> Result<Option<PathBuf>> {
+    let pattern = format!("/{WINRE_FOLDER}/*.wim");
+    let what = "read the WinRE image";
+    match extract(
+        wim,
+        index,
+        &pattern,
+        &scratch.join(format!("winre-{index}")),
+        what,
+    )? {
+        Some(folder) => find_winre(&folder),
+        None => Ok(None),
+    }
+}
+
+/// Extracts what `pattern` matches in image `index` of `wim` into `folder` (emptied first);
+/// `None` where wimlib is absent. `what` says, in an error, what could not be done.
+fn extract(
+    wim: &Path,
+    index: u32,
+    pattern: &str,
+    folder: &Path,
+    what: &str,
+) -> Result<Option<PathBuf>> {
     let Some(program) = wimlib_imagex() else {
         return Ok(None);
     };
-    let folder = scratch.join(format!("winre-{index}"));
-    let _ = fs::remove_dir_all(&folder);
-    fs::create_dir_all(&folder).at(&folder)?;
+    let _ = fs::remove_dir_all(folder);
+    fs::create_dir_all(folder).at(folder)?;
     let output = Command::new(&program)
         .arg("extract")
         .arg(wim)
         .arg(index.to_string())
-        .arg(format!("/{WINRE_FOLDER}/*.wim"))
+        .arg(pattern)
         .arg(format!("--dest-dir={}", folder.display()))
         .args(["--no-acls", "--no-attributes", "--nullglob"])
         .output()
         .at(&program)?;
     if !output.status.success() {
-        let _ = fs::remove_dir_all(&folder);
+        let _ = fs::remove_dir_all(folder);
         return Err(Error::InvalidImage {
             path: wim.to_path_buf(),
             reason: format!(
-                "wimlib could not read the WinRE image of image {index}: {}",
+                "wimlib could not {what} of image {index}: {}",
                 String::from_utf8_lossy(&output.stderr).trim()
             ),
         });
     }
-    find_winre(&folder)
+    Ok(Some(folder.to_path_buf()))
 }
 
 /// The WinRE image in a folder (an extracted or mounted Recovery folder), in any letter case.

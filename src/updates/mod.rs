@@ -303,18 +303,7 @@ pub(crate) fn read_held_updates(site: &Site, package: &crate::Package) -> Result
     };
     let scratch = site.library().scratch_folder()?;
     let mut rows = Vec::new();
-    let held_row = |image: &str, index: u32, held: image::HeldUpdate| AppliedUpdate {
-        package_id: package.id.clone(),
-        image: image.into(),
-        image_index: index,
-        kb: held.kb,
-        build: held.build,
-        update_id: None,
-        origin: "image".into(),
-        run_id: None,
-        content_version: version,
-        applied_at: String::new(),
-    };
+    let held_row = |image: &str, index: u32, held| held_in_image(package, image, index, held);
     for info in &package.images {
         let Some(held) = image::read_held_updates(&install, info.index, &scratch)? else {
             return Ok(());
@@ -341,6 +330,27 @@ pub(crate) fn read_held_updates(site: &Site, package: &crate::Package) -> Result
         db.insert_applied_updates(&rows)?;
         db.set_image_updates_state(&package.id, version, "read")
     })
+}
+
+/// The record of an update an image of the package's current content version holds.
+pub(crate) fn held_in_image(
+    package: &crate::Package,
+    image: &str,
+    index: u32,
+    held: image::HeldUpdate,
+) -> AppliedUpdate {
+    AppliedUpdate {
+        package_id: package.id.clone(),
+        image: image.into(),
+        image_index: index,
+        kb: held.kb,
+        build: held.build,
+        update_id: None,
+        origin: "image".into(),
+        run_id: None,
+        content_version: package.content_version,
+        applied_at: String::new(),
+    }
 }
 
 /// The install image's names in a package, as setup looks for them.

@@ -44,14 +44,9 @@ function Get-OSUpgradeApplicableUpdate {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
-        foreach ($id in $PackageId) {
-            try {
-                $site.GetApplicableUpdates($id)
-            }
-            catch {
-                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $id))
-            }
+        Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $PackageId -Call {
+            param($site, $id)
+            $site.GetApplicableUpdates($id)
         }
     }
 

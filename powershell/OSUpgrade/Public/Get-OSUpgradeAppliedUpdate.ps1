@@ -45,14 +45,9 @@ function Get-OSUpgradeAppliedUpdate {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
-        foreach ($id in $PackageId) {
-            try {
-                $site.GetAppliedUpdates($id)
-            }
-            catch {
-                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $id))
-            }
+        Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $PackageId -Call {
+            param($site, $id)
+            $site.GetAppliedUpdates($id)
         }
     }
 

@@ -45,23 +45,15 @@ function Get-OSUpgradeSchedule {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
-        $queries = if ($PSCmdlet.ParameterSetName -eq 'ById') {
-            $Id | ForEach-Object { $scheduleId = $_; @{ Target = $scheduleId; Query = { $site.GetSchedule($scheduleId) }.GetNewClosure() } }
+        $call = @{ Cache = $sites; SitePath = $SitePath; Cmdlet = $PSCmdlet }
+        if ($PSCmdlet.ParameterSetName -eq 'ById') {
+            Invoke-OSUpgradeSiteCall @call -Target $Id -Call { param($site, $schedule) $site.GetSchedule($schedule) }
         }
         elseif ($PackageId) {
-            $PackageId | ForEach-Object { $package = $_; @{ Target = $package; Query = { $site.GetSchedules($package) }.GetNewClosure() } }
+            Invoke-OSUpgradeSiteCall @call -Target $PackageId -Call { param($site, $package) $site.GetSchedules($package) }
         }
         else {
-            @{ Target = $SitePath; Query = { $site.GetSchedules([NullString]::Value) }.GetNewClosure() }
-        }
-        foreach ($query in $queries) {
-            try {
-                & $query.Query
-            }
-            catch {
-                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $query.Target))
-            }
+            Invoke-OSUpgradeSiteCall @call -Target 'every package' -Call { param($site) $site.GetSchedules([NullString]::Value) }
         }
     }
 

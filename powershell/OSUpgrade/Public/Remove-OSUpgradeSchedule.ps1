@@ -43,15 +43,11 @@ function Remove-OSUpgradeSchedule {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
-        foreach ($schedule in $Id) {
-            if ($PSCmdlet.ShouldProcess("schedule $schedule", 'Remove schedule')) {
-                try {
-                    $site.RemoveSchedule($schedule)
-                }
-                catch {
-                    $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $schedule))
-                }
+        $targets = @($Id | Where-Object { $PSCmdlet.ShouldProcess("schedule $_", 'Remove schedule') })
+        if ($targets) {
+            Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $targets -Call {
+                param($site, $schedule)
+                $site.RemoveSchedule($schedule)
             }
         }
     }

@@ -44,15 +44,11 @@ function Remove-OSUpgradeUpdate {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
-        foreach ($update in $Id) {
-            if ($PSCmdlet.ShouldProcess($update, 'Remove update')) {
-                try {
-                    $site.RemoveUpdate($update)
-                }
-                catch {
-                    $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $update))
-                }
+        $targets = @($Id | Where-Object { $PSCmdlet.ShouldProcess($_, 'Remove update') })
+        if ($targets) {
+            Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $targets -Call {
+                param($site, $update)
+                $site.RemoveUpdate($update)
             }
         }
     }

@@ -140,20 +140,16 @@ function Set-OSUpgradeSchedule {
         if ($PSBoundParameters.ContainsKey('SoftwareUpdate')) {
             $settings.UpdateIds = $SoftwareUpdate
         }
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
-        foreach ($schedule in $Id) {
-            if (-not $PSCmdlet.ShouldProcess("schedule $schedule", 'Change schedule')) {
-                continue
-            }
-            try {
+        $targets = @($Id | Where-Object { $PSCmdlet.ShouldProcess("schedule $_", 'Change schedule') })
+        if ($targets) {
+            $passThru = [bool] $PassThru
+            Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $targets -Call {
+                param($site, $schedule)
                 $changed = $site.SetSchedule($schedule, $settings)
-                if ($PassThru) {
+                if ($passThru) {
                     $changed
                 }
-            }
-            catch {
-                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $schedule))
-            }
+            }.GetNewClosure()
         }
     }
 
