@@ -438,6 +438,11 @@ fn continue_on_error_records_the_broken_update_and_applies_the_rest() {
     assert!(!applied.iter().any(|a| a.kb == "KB5035001"));
     let log = fs::read_to_string(&run.log_path).unwrap();
     assert!(log.contains("KB5035001 is damaged"), "{log}");
+    assert!(
+        log.contains("PartiallySucceeded, content version 1 -> 2"),
+        "{log}"
+    );
+    assert!(log.contains("KB5035001-x64 on install:2: Failed"), "{log}");
     // Run now leaves the schedule's next run as it was.
     assert_eq!(
         schedule::get(&l.s.site, schedule.id).unwrap().next_run_at,

@@ -75,7 +75,40 @@ pub(crate) fn service(
             return Err(error);
         }
     }
-    super::get_run(site, run_id).map(Some)
+    let run = super::get_run(site, run_id)?;
+    log_summary(&log, &run);
+    Ok(Some(run))
+}
+
+/// Appends the run's outcome to its log, for whoever reads the log rather than the site: the
+/// state, the versions, and each update's result. A log that cannot be written loses only this.
+fn log_summary(log: &Path, run: &ServicingRun) {
+    let mut text = format!(
+        "==> run {} of package {}: {:?}, content version {} -> {}{}\n",
+        run.id,
+        run.package_id,
+        run.state,
+        run.content_version_from,
+        run.content_version_to
+            .map_or("none".to_string(), |v| v.to_string()),
+        if run.error.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", run.error)
+        },
+    );
+    for result in &run.results {
+        text.push_str(&format!(
+            "    {} on {}:{}: {} {}\n",
+            result.update_id, result.image, result.image_index, result.state, result.message
+        ));
+    }
+    let appended = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()));
+    drop(appended);
 }
 
 /// Removes what runs that are no longer running left in the servicing folder (a killed run's
@@ -215,6 +248,16 @@ impl Run<'_, '_> {
         }
         let log = self.log.display().to_string();
         self.site.db().write(|db| db.set_run_log(self.id, &log))?;
+        let started = format!(
+            "==> run {} of schedule {} on package {} (content version {}), engine {}: {}\n",
+            self.id,
+            self.schedule.id,
+            self.package.id,
+            self.package.content_version,
+            self.engine.name(),
+            self.schedule.update_ids.join(", ")
+        );
+        fs::write(self.log, started).at(self.log)?;
         let (verdicts, held) =
             updates::still_applicable(self.site, &self.package.id, &self.schedule.update_ids)?;
         let targets = self.targets()?;
