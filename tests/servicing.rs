@@ -392,8 +392,19 @@ fn a_scheduled_run_services_the_image_records_every_update_and_updates_the_point
         assert_eq!(status.files_copied, 1, "{status:?}");
         assert_point_valid(&l.s, point);
     }
-    // A Once schedule is done; history is kept per schedule and package.
+    // A Once schedule is done, and changing something else does not make it run again; history
+    // is kept per schedule and package.
     assert_eq!(schedule::get(site, schedule.id).unwrap().next_run_at, None);
+    let paused = ScheduleSettings {
+        enabled: Some(false),
+        ..Default::default()
+    };
+    assert_eq!(
+        schedule::set(site, schedule.id, &paused)
+            .unwrap()
+            .next_run_at,
+        None
+    );
     assert!(lifecycle::run_due_schedules(site, &mut ignore_progress)
         .unwrap()
         .is_empty());

@@ -69,7 +69,7 @@ pub fn create(site: &Site, package_id: &str, settings: &ScheduleSettings) -> Res
         Some(text) => WallTime::parse(text, "start")?.text(),
         None => zone_of(&schedule).wall_time(now()).text(),
     };
-    settle(&mut schedule)?;
+    settle(&mut schedule, true)?;
     let id = site.db().write(|db| {
         db.require_package(package_id)?;
         db.insert_schedule(&schedule)
@@ -91,7 +91,8 @@ pub fn list(site: &Site, package_id: Option<&str>) -> Result<Vec<Schedule>> {
     site.db().schedules(package_id, None)
 }
 
-/// Changes a schedule; its next run is computed anew.
+/// Changes a schedule; its next run is computed anew (a once schedule whose time has passed
+/// runs again only when its start or recurrence is given anew).
 pub fn set(site: &Site, id: i64, settings: &ScheduleSettings) -> Result<Schedule> {
     let mut schedule = get(site, id)?;
     let fields = [
@@ -126,7 +127,8 @@ pub fn set(site: &Site, id: i64, settings: &ScheduleSettings) -> Result<Schedule
     if let Some(start) = &settings.start {
         schedule.start = WallTime::parse(start, "start")?.text();
     }
-    settle(&mut schedule)?;
+    let rearm = settings.start.is_some() || settings.recurrence.is_some();
+    settle(&mut schedule, rearm)?;
     site.db().write(|db| {
         get_in(db, id)?;
         db.update_schedule(&schedule)
@@ -158,11 +160,12 @@ fn selected_ids(
     Ok(updates.into_iter().map(|u| u.id).collect())
 }
 
-/// Checks the recurrence and computes the next run.
-fn settle(schedule: &mut Schedule) -> Result<()> {
+/// Checks the recurrence and computes the next run; with `rearm`, a once schedule whose start
+/// has passed runs at the next runner call.
+fn settle(schedule: &mut Schedule, rearm: bool) -> Result<()> {
     recurrence::validate(&schedule.recurrence)?;
     let next = next_run_after(schedule, now() - 1)
-        .or_else(|| (schedule.recurrence == Recurrence::Once).then(now));
+        .or_else(|| (rearm && schedule.recurrence == Recurrence::Once).then(now));
     schedule.next_run_at = next.map(utc_text);
     Ok(())
 }
