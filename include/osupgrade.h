@@ -395,7 +395,8 @@ osu_status osu_package_reload_content(osu_site *site,
 // `{"kind": "monthlyOnWeekday", "week": 2, "weekday": "Tuesday", "offsetDays": 7}` (week 1–4,
 // 5 = the last; "second Tuesday + 7 days" follows Patch Tuesday by a week). Times are the
 // runner's local time unless `utc`; a local time the clocks skip runs as late as the skip, one
-// they pass twice runs the first time. A start already past runs at the next runner call.
+// they pass twice runs the first time. A once schedule whose start has passed runs at the next
+// runner call; a recurring one starts with its next occurrence.
 //
 // Every update must apply to the package: `OSU_INVALID_ARGUMENT` says which does not and why
 // (architecture, build, already in the image, superseded by another or by a selected one).
@@ -451,7 +452,10 @@ osu_status osu_schedule_remove(osu_site *site, int64_t schedule_id);
 // A run that fails is recorded and returned, not an error: `*out_run_json` receives the run,
 // `{"id", "scheduleId", "packageId", "state", "engine", "contentVersionFrom",
 // "contentVersionTo", "error", "errorStatus", "logPath", "startedAt", "finishedAt",
-// "results": [{"updateId", "image", "imageIndex", "state", "exitCode", "message"}]}`, where
+// "pointsPending", "pointsError", "results": [{"updateId", "image", "imageIndex", "state",
+// "exitCode", "message"}]}`, where `pointsPending` says the points holding the package have
+// yet to get the version the run made (`pointsError` says why; `osu_servicing_run_due` tries
+// again at each call), and
 // `state` is `Succeeded`, `PartiallySucceeded` (continue-on-error let some fail) or `Failed`,
 // `errorStatus` the `osu_status` of its error (0 when none), and each result's `state`
 // `Installed`, `Failed` or `NotRun`. Errors: `OSU_NOT_FOUND` (no such schedule),
@@ -468,7 +472,9 @@ osu_status osu_servicing_run_schedule(osu_site *site,
 
 // Runs every enabled schedule that is due, one after another, as `osu_servicing_run_schedule`
 // does; each moves on to its next run as it is taken, and a schedule another runner took
-// meanwhile is left to it. This is what Task Scheduler, cron or a systemd timer calls every
+// meanwhile is left to it. First it takes up what earlier runs left undone: a run whose runner
+// died is closed as interrupted and its schedule runs again; points that did not get a
+// serviced version are updated again (those runs are in the array too). This is what Task Scheduler, cron or a systemd timer calls every
 // few minutes. `*out_runs_json` receives a JSON array of the runs made (empty when none was
 // due).
 //

@@ -2,9 +2,9 @@
 //! above it. Removing a package takes it off every distribution point before its records and
 //! content go; a servicing run updates the distribution points that hold the package after it.
 
-use crate::distribution::{self, DistributeOptions};
+use crate::distribution::{self, DistributeOptions, DistributionState};
 use crate::error::Result;
-use crate::model::{RunState, ServicingRun};
+use crate::model::ServicingRun;
 use crate::progress::ProgressFn;
 use crate::site::Site;
 use crate::{package, schedule, servicing};
@@ -17,24 +17,36 @@ pub fn remove_package(site: &Site, id: &str) -> Result<()> {
     package::remove(site, id)
 }
 
-/// Runs a schedule now, whether it is due or not (its next run stays as it is), then updates
-/// the distribution points that hold the package where the schedule asks for it.
+/// Runs a schedule now, whether it is due or not (a recurring schedule's next run stays as it
+/// is; a once schedule is done), then updates the distribution points that hold the package
+/// where the schedule asks for it.
 pub fn run_schedule(site: &Site, id: i64, progress: &mut ProgressFn<'_>) -> Result<ServicingRun> {
+    servicing::recover_dead_runs(site)?;
     let schedule = schedule::get(site, id)?;
     let run = servicing::service(site, &schedule, false, progress)?
         .expect("a run that is not claimed always runs");
-    after_run(site, &schedule, run, progress)
+    update_points(site, run, progress)
 }
 
 /// Runs every enabled schedule that is due (what the OS scheduler calls every few minutes),
 /// one after another; each moves on to its next run as it is taken. A schedule another runner
-/// took meanwhile is left to it. Returns the runs made.
+/// took meanwhile is left to it. First, what earlier runs left undone is taken up: a run whose
+/// runner died is closed and its schedule run again; points that did not get a serviced
+/// version are updated again. Returns the runs made and the runs whose points were updated.
 pub fn run_due_schedules(site: &Site, progress: &mut ProgressFn<'_>) -> Result<Vec<ServicingRun>> {
-    let now = schedule::civil::utc_text(schedule::civil::now());
+    servicing::recover_dead_runs(site)?;
     let mut runs = Vec::new();
+    for (run_id, _) in site.db().runs_with_points_pending()? {
+        runs.push(update_points(
+            site,
+            servicing::get_run(site, run_id)?,
+            progress,
+        )?);
+    }
+    let now = schedule::civil::utc_text(schedule::civil::now());
     for due in site.db().schedules(None, Some(&now))? {
         match servicing::service(site, &due, true, progress) {
-            Ok(Some(run)) => runs.push(after_run(site, &due, run, progress)?),
+            Ok(Some(run)) => runs.push(update_points(site, run, progress)?),
             Ok(None) => {}
             Err(error) if error.is_busy() => {}
             Err(error) => return Err(error),
@@ -43,32 +55,37 @@ pub fn run_due_schedules(site: &Site, progress: &mut ProgressFn<'_>) -> Result<V
     Ok(runs)
 }
 
-fn after_run(
+/// Brings every point that holds the run's package to the version the run made, when the run
+/// left that pending; what fails stays pending, with its reason, for the next runner call.
+fn update_points(
     site: &Site,
-    schedule: &schedule::Schedule,
     run: ServicingRun,
     progress: &mut ProgressFn<'_>,
 ) -> Result<ServicingRun> {
-    let made_version = run.content_version_to.is_some()
-        && matches!(
-            run.state,
-            RunState::Succeeded | RunState::PartiallySucceeded
-        );
-    if !(made_version && schedule.update_distribution_points) {
+    if !run.points_pending {
         return Ok(run);
     }
-    if let Err(error) = distribution::redistribute(
+    let outcome = distribution::redistribute(
         site,
         &run.package_id,
         &DistributeOptions::default(),
         progress,
-    ) {
-        site.db().write(|db| {
-            db.note_run_error(
-                run.id,
-                &format!("updating distribution points failed: {error}"),
-            )
-        })?;
+    );
+    let problem = match &outcome {
+        Ok(statuses) => statuses
+            .iter()
+            .filter(|s| s.state != DistributionState::Installed)
+            .map(|s| format!("{}: {}", s.distribution_point, s.last_error))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Err(error) => error.to_string(),
+    };
+    site.db()
+        .write(|db| db.set_points_pending(run.id, !problem.is_empty(), &problem))?;
+    if let Err(error) = outcome.as_ref().map_err(|e| e.kind()) {
+        if error == crate::ErrorKind::Cancelled {
+            return Err(crate::Error::Cancelled);
+        }
     }
     servicing::get_run(site, run.id)
 }

@@ -336,6 +336,11 @@ pub struct ServicingRun {
     pub log_path: String,
     pub started_at: String,
     pub finished_at: Option<String>,
+    /// The distribution points that hold the package have yet to get the version the run made
+    /// (the runner retries at each call until they have it).
+    pub points_pending: bool,
+    /// What went wrong the last time the points were updated, or "".
+    pub points_error: String,
     pub results: Vec<UpdateResult>,
 }
 

@@ -215,6 +215,23 @@ fn a_file_that_is_no_update_refuses_the_whole_import_and_nothing_is_kept() {
     let bytes = fs::read(&file).unwrap();
     fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
     assert!(updates::import(&s.site, &[file.as_path()], None, &mut ignore_progress).is_err());
+    // Nor is one whose data was damaged, though its header is whole: the block checksums say so.
+    let damaged = make_update(
+        &s.scratch.join("damaged"),
+        "windows10.0-kb5034441-x64_22bb.msu",
+        "KB5034441",
+        "19041.3930",
+        false,
+    );
+    let mut bytes = fs::read(&damaged).unwrap();
+    bytes[2000..2008].copy_from_slice(b"DAMAGED!");
+    fs::write(&damaged, &bytes).unwrap();
+    let error =
+        updates::import(&s.site, &[damaged.as_path()], None, &mut ignore_progress).unwrap_err();
+    assert!(
+        error.to_string().contains("does not match its checksums"),
+        "{error}"
+    );
     // No KB, no architecture, no Windows version: refused, saying which file and why.
     for name in [
         "windows10.0-x64_1.msu",
@@ -280,17 +297,9 @@ fn applicable_updates_match_architecture_and_build_skip_held_and_superseded_in_i
     let l = lab("applicable");
     let found = updates::applicable(&l.s.site, &l.s.package.id).unwrap();
     let names: Vec<&str> = found.iter().map(|a| a.update.id.as_str()).collect();
-    // KB5026361 is in the image, which makes nothing superseded yet; x86 and Windows 11 ones
-    // do not fit; the servicing stack goes first, cumulative updates by release date.
-    assert_eq!(
-        names,
-        [
-            "KB5034000-x64",
-            "KB5032189-x64",
-            "KB5034441-x64",
-            "KB5035001-x64"
-        ]
-    );
+    // KB5026361 is in the image; x86 and Windows 11 ones do not fit; KB5032189 is left out as
+    // KB5034441, applicable too, supersedes it; the servicing stack goes first.
+    assert_eq!(names, ["KB5034000-x64", "KB5034441-x64", "KB5035001-x64"]);
     assert!(found.iter().all(|a| a.image_indexes == [1, 2]));
     let refused = |selection: &[&str]| {
         schedule::create(
@@ -454,10 +463,22 @@ fn continue_on_error_records_the_broken_update_and_applies_the_rest() {
         "{log}"
     );
     assert!(log.contains("KB5035001-x64 on install:2: Failed"), "{log}");
-    // Run now leaves the schedule's next run as it was.
+    // Run now, a once schedule is done; a recurring one keeps its next run.
     assert_eq!(
         schedule::get(&l.s.site, schedule.id).unwrap().next_run_at,
-        schedule.next_run_at
+        None
+    );
+    let daily = ScheduleSettings {
+        update_ids: Some(ids(&["KB5034000-x64"])),
+        recurrence: Some(Recurrence::Days(1)),
+        start: Some("2030-01-01T22:00".into()),
+        ..Default::default()
+    };
+    let daily = schedule::create(&l.s.site, &l.s.package.id, &daily).unwrap();
+    lifecycle::run_schedule(&l.s.site, daily.id, &mut ignore_progress).unwrap();
+    assert_eq!(
+        schedule::get(&l.s.site, daily.id).unwrap().next_run_at,
+        daily.next_run_at
     );
 }
 
@@ -682,8 +703,8 @@ fn a_run_killed_at_any_point_leaves_the_package_as_it_was() {
         "servicing: taken out",
         "servicing: engine done",
     ] {
-        // Each kill leaves the run behind as running, owned by a dead runner.
-        rearm(&l, schedule.id);
+        // Each kill leaves the run behind as running, owned by a dead runner; the next runner
+        // closes it and takes the schedule again, unasked.
         let status = runner(&l, Some(point)).wait().unwrap();
         assert!(!status.success(), "the runner was not killed at {point}");
         assert_eq!(
@@ -693,8 +714,7 @@ fn a_run_killed_at_any_point_leaves_the_package_as_it_was() {
         );
         assert_point_valid(&l.s, "DP1");
     }
-    // The next runner closes the dead runs, clears their work and services the package.
-    rearm(&l, schedule.id);
+    // The next runner closes the dead run, clears the work and services the package.
     let runs = lifecycle::run_due_schedules(&l.s.site, &mut ignore_progress).unwrap();
     assert_eq!(runs[0].state, RunState::Succeeded, "{:?}", runs[0]);
     let history = servicing::runs(&l.s.site, Some(schedule.id), None).unwrap();
@@ -942,4 +962,61 @@ fn runs_killed_at_random_moments_leave_the_package_and_its_points_whole() {
         .unwrap()
         .collect();
     assert!(work.is_empty(), "{work:?}");
+}
+
+#[test]
+fn points_a_run_could_not_update_are_updated_by_the_next_runner_call() {
+    let l = lab("points-pending");
+    let id = l.s.package.id.clone();
+    let point = l.s.scratch.join("points/DP1");
+    let kept = l.s.scratch.join("DP1-kept");
+    fs::rename(&point, &kept).unwrap();
+    fs::write(&point, b"a file where the point's folder was").unwrap();
+    let schedule = schedule_of(&l, &["KB5034441-x64"], true);
+    let run = lifecycle::run_schedule(&l.s.site, schedule.id, &mut ignore_progress).unwrap();
+    assert_eq!(
+        (run.state, run.content_version_to),
+        (RunState::Succeeded, Some(2))
+    );
+    assert!(run.points_pending, "{run:?}");
+    assert!(run.points_error.contains("DP1"), "{}", run.points_error);
+    // Nothing is due, but the runner takes up the points again once they can be written.
+    fs::remove_file(&point).unwrap();
+    fs::rename(&kept, &point).unwrap();
+    let runs = lifecycle::run_due_schedules(&l.s.site, &mut ignore_progress).unwrap();
+    assert_eq!(runs.len(), 1);
+    assert!(
+        !runs[0].points_pending && runs[0].points_error.is_empty(),
+        "{:?}",
+        runs[0]
+    );
+    let status = &distribution::status(&l.s.site, Some(&id), Some("DP1")).unwrap()[0];
+    assert_eq!(status.installed_content_version, Some(2));
+    assert_point_valid(&l.s, "DP1");
+    assert!(
+        lifecycle::run_due_schedules(&l.s.site, &mut ignore_progress)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_runner_killed_while_it_updates_the_points_leaves_them_to_the_next_call() {
+    let l = lab("killed-distributing");
+    let id = l.s.package.id.clone();
+    schedule_of(&l, &["KB5034441-x64"], true);
+    let status = runner(&l, Some("switch: next tree built")).wait().unwrap();
+    assert!(!status.success(), "the runner was not killed");
+    assert_eq!(
+        osupgrade::package::get(&l.s.site, &id)
+            .unwrap()
+            .content_version,
+        2
+    );
+    let runs = lifecycle::run_due_schedules(&l.s.site, &mut ignore_progress).unwrap();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert!(!runs[0].points_pending, "{:?}", runs[0]);
+    let status = &distribution::status(&l.s.site, Some(&id), Some("DP1")).unwrap()[0];
+    assert_eq!(status.installed_content_version, Some(2));
+    assert_point_valid(&l.s, "DP1");
 }

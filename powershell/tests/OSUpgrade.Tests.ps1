@@ -482,6 +482,13 @@ Describe 'Software updates and servicing schedules' {
         $table | Should -Match 'ServicingStack'
     }
 
+    It 'lists an empty catalog quietly, takes wildcard paths and imports a file named twice once' {
+        Get-OSUpgradeUpdate -SitePath $sitePath -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures | Should -BeNullOrEmpty
+        $imported = Import-OSUpgradeUpdate -Path (Join-Path $updates '*.msu'), (Join-Path $updates 'windows10.0-kb5034441-x64_22bb.msu') -SitePath $sitePath
+        $imported.Id | Sort-Object | Should -Be @('KB5034441-x64', 'KB5035001-x64')
+    }
+
     It 'imports nothing with -WhatIf, and refuses a file that is no update with InvalidArgument' {
         Import-OSUpgradeUpdate -Path $updates -SitePath $sitePath -WhatIf
         Get-OSUpgradeUpdate -SitePath $sitePath | Should -BeNullOrEmpty
@@ -521,6 +528,22 @@ Describe 'Software updates and servicing schedules' {
         Get-OSUpgradeSchedule -SitePath $sitePath | Should -BeNullOrEmpty
     }
 
+    It 'leaves a piped Safe OS update out of a schedule without -ServiceWinRe, with a warning' {
+        $safeOs = Join-Path -Path $TestDrive -ChildPath 'safe-os'
+        $null = New-Item -ItemType Directory -Path $safeOs -Force
+        & bash $makeUpdate (Join-Path $safeOs 'windows10.0-kb5034232-x64_88bb.cab') KB5034232 19041.3920
+        $safeOsCatalog = Join-Path -Path $safeOs -ChildPath 'catalog.json'
+        Set-Content -LiteralPath $safeOsCatalog -Value '{ "updates": [ { "fileName": "windows10.0-kb5034232-x64_88bb.cab", "classification": "SafeOs", "builds": [19045] } ] }'
+        Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
+        Import-OSUpgradeUpdate -Path $safeOs -CatalogPath $safeOsCatalog -SitePath $sitePath | Out-Null
+        $schedule = Get-OSUpgradeApplicableUpdate -PackageId $package.Id -SitePath $sitePath |
+            New-OSUpgradeSchedule -WarningVariable warnings -WarningAction SilentlyContinue
+        $schedule.UpdateIds | Should -Not -Contain 'KB5034232-x64'
+        $warnings[0] | Should -BeLike '*KB5034232-x64 is a Safe OS dynamic update*-ServiceWinRe*'
+        $withWinRe = Get-OSUpgradeApplicableUpdate -PackageId $package.Id -SitePath $sitePath | New-OSUpgradeSchedule -ServiceWinRe
+        $withWinRe.UpdateIds | Should -Contain 'KB5034232-x64'
+    }
+
     It 'refuses an update that does not apply, saying why' {
         Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
         $failures = @(Get-WrittenError { New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034441-x64, KB1234567-x64 -SitePath $sitePath })
@@ -532,7 +555,9 @@ Describe 'Software updates and servicing schedules' {
         Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
         $failure = { Invoke-OSUpgradeSchedule -Due -SitePath $sitePath -ErrorAction Stop; New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034441-x64 -SitePath $sitePath | Invoke-OSUpgradeSchedule -ErrorAction Stop } | Should -Throw -PassThru
         $failure.Exception.Message | Should -BeLike '*only Windows has*'
-        Set-OSUpgradeSite -ServicingEngine Command -ServicingCommand $testEngine -SitePath $sitePath
+        Set-OSUpgradeSite -ServicingCommand $testEngine -SitePath $sitePath
+        $engine = (Get-OSUpgradeSite -SitePath $sitePath).ServicingEngine
+        ($engine.Engine, $engine.CommandPath, $engine.Available) | Should -Be @('Command', $testEngine, $true)
         Mock -CommandName Write-Progress -ModuleName OSUpgrade
         $run = Invoke-OSUpgradeSchedule -Due -SitePath $sitePath
         $run.State | Should -Be 'Succeeded'
@@ -595,6 +620,8 @@ Describe 'Software updates and servicing schedules' {
         & sh -c $execStart | Out-Null
         $LASTEXITCODE | Should -Be 0
         (Get-OSUpgradePackage -Id $package.Id -SitePath $sitePath).ContentVersion | Should -Be 2
+        $uneven = { Register-OSUpgradeServicingRunner -Scheduler Cron -Destination $cron -IntervalMinutes 7 -SitePath $sitePath } | Should -Throw -PassThru
+        $uneven.Exception.Message | Should -BeLike '*cron runs evenly only every*not every 7*'
         Register-OSUpgradeServicingRunner -Scheduler Cron -Destination (Join-Path $TestDrive 'not-written') -SitePath $sitePath -WhatIf
         Test-Path -LiteralPath (Join-Path $TestDrive 'not-written') | Should -BeFalse
     }

@@ -11,7 +11,8 @@ const SCHEDULE_COLUMNS: &str = "id, package_id, recurrence, start, utc, continue
      next_run_at, created_at, modified_at";
 
 const RUN_COLUMNS: &str = "id, schedule_id, package_id, state, engine, content_version_from,
-     content_version_to, error, error_kind, log_path, started_at, finished_at";
+     content_version_to, error, error_kind, log_path, started_at, finished_at, points_pending,
+     points_error";
 
 fn schedule_from(row: &Row<'_>) -> rusqlite::Result<Schedule> {
     let recurrence: String = row.get(2)?;
@@ -50,6 +51,8 @@ fn run_from(row: &Row<'_>) -> rusqlite::Result<ServicingRun> {
         log_path: row.get(9)?,
         started_at: row.get(10)?,
         finished_at: row.get(11)?,
+        points_pending: row.get(12)?,
+        points_error: row.get(13)?,
         results: Vec::new(),
     })
 }
@@ -347,14 +350,51 @@ impl Db {
 }
 
 impl Db {
-    /// Adds to a finished run's error what went wrong after it (updating points).
-    pub(crate) fn note_run_error(&self, id: i64, note: &str) -> Result<()> {
+    /// Whether the points holding the run's package still have to get the version it made, and
+    /// what went wrong the last time they were updated.
+    pub(crate) fn set_points_pending(&self, id: i64, pending: bool, error: &str) -> Result<()> {
         self.conn
             .execute(
-                "UPDATE servicing_runs SET error = trim(error || ' ' || ?2) WHERE id = ?1",
-                params![id, note],
+                "UPDATE servicing_runs SET points_pending = ?2, points_error = ?3 WHERE id = ?1",
+                params![id, pending, error],
             )
             .map(drop)
             .map_err(|e| self.error(e))
+    }
+
+    /// Runs whose points still have to get the version they made: (run, package).
+    pub(crate) fn runs_with_points_pending(&self) -> Result<Vec<(i64, String)>> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT id, package_id FROM servicing_runs WHERE points_pending = 1 ORDER BY id",
+            )
+            .map_err(|e| self.error(e))?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.error(e))?;
+        Ok(rows)
+    }
+
+    /// Every run recorded as running, of any package, with its owner and schedule.
+    pub(crate) fn all_running_runs(&self) -> Result<Vec<(RunningRun, Option<i64>)>> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT id, owner, schedule_id FROM servicing_runs WHERE state = 'Running'")
+            .map_err(|e| self.error(e))?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((
+                    RunningRun {
+                        id: row.get(0)?,
+                        owner: row.get(1)?,
+                    },
+                    row.get(2)?,
+                ))
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.error(e))?;
+        Ok(rows)
     }
 }

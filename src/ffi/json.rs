@@ -571,6 +571,8 @@ pub(crate) struct RunJson<'a> {
     log_path: &'a str,
     started_at: &'a str,
     finished_at: Option<&'a str>,
+    points_pending: bool,
+    points_error: &'a str,
     results: Vec<ResultJson<'a>>,
 }
 
@@ -591,6 +593,8 @@ impl<'a> From<&'a ServicingRun> for RunJson<'a> {
             log_path: &r.log_path,
             started_at: &r.started_at,
             finished_at: r.finished_at.as_deref(),
+            points_pending: r.points_pending,
+            points_error: &r.points_error,
             results: r.results.iter().map(ResultJson::from).collect(),
         }
     }

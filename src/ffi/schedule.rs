@@ -22,7 +22,8 @@ use crate::Error;
 /// `{"kind": "monthlyOnWeekday", "week": 2, "weekday": "Tuesday", "offsetDays": 7}` (week 1–4,
 /// 5 = the last; "second Tuesday + 7 days" follows Patch Tuesday by a week). Times are the
 /// runner's local time unless `utc`; a local time the clocks skip runs as late as the skip, one
-/// they pass twice runs the first time. A start already past runs at the next runner call.
+/// they pass twice runs the first time. A once schedule whose start has passed runs at the next
+/// runner call; a recurring one starts with its next occurrence.
 ///
 /// Every update must apply to the package: `OSU_INVALID_ARGUMENT` says which does not and why
 /// (architecture, build, already in the image, superseded by another or by a selected one).

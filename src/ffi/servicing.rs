@@ -22,7 +22,10 @@ use crate::{lifecycle, Error, Progress};
 /// A run that fails is recorded and returned, not an error: `*out_run_json` receives the run,
 /// `{"id", "scheduleId", "packageId", "state", "engine", "contentVersionFrom",
 /// "contentVersionTo", "error", "errorStatus", "logPath", "startedAt", "finishedAt",
-/// "results": [{"updateId", "image", "imageIndex", "state", "exitCode", "message"}]}`, where
+/// "pointsPending", "pointsError", "results": [{"updateId", "image", "imageIndex", "state",
+/// "exitCode", "message"}]}`, where `pointsPending` says the points holding the package have
+/// yet to get the version the run made (`pointsError` says why; `osu_servicing_run_due` tries
+/// again at each call), and
 /// `state` is `Succeeded`, `PartiallySucceeded` (continue-on-error let some fail) or `Failed`,
 /// `errorStatus` the `osu_status` of its error (0 when none), and each result's `state`
 /// `Installed`, `Failed` or `NotRun`. Errors: `OSU_NOT_FOUND` (no such schedule),
@@ -53,7 +56,9 @@ pub unsafe extern "C" fn osu_servicing_run_schedule(
 
 /// Runs every enabled schedule that is due, one after another, as `osu_servicing_run_schedule`
 /// does; each moves on to its next run as it is taken, and a schedule another runner took
-/// meanwhile is left to it. This is what Task Scheduler, cron or a systemd timer calls every
+/// meanwhile is left to it. First it takes up what earlier runs left undone: a run whose runner
+/// died is closed as interrupted and its schedule runs again; points that did not get a
+/// serviced version are updated again (those runs are in the array too). This is what Task Scheduler, cron or a systemd timer calls every
 /// few minutes. `*out_runs_json` receives a JSON array of the runs made (empty when none was
 /// due).
 ///

@@ -44,7 +44,8 @@ pub struct ScheduleSettings {
 }
 
 /// Creates a servicing schedule for a package. Every update must apply to it (refused with the
-/// reason otherwise). A start already past runs at the next runner call.
+/// reason otherwise). A once schedule whose start has passed runs at the next runner call; a
+/// recurring one starts with its next occurrence.
 pub fn create(site: &Site, package_id: &str, settings: &ScheduleSettings) -> Result<Schedule> {
     let update_ids = settings.update_ids.clone().unwrap_or_default();
     let service_winre = settings.service_winre.unwrap_or(false);

@@ -74,6 +74,9 @@ pub(crate) struct StepCommand {
 /// DISM's exit code for "done; a restart is needed to finish", which offline servicing never
 /// needs: a success.
 const RESTART_REQUIRED: i32 = 3010;
+/// What 3010 becomes where a process's exit status keeps 8 bits (POSIX): a command engine that
+/// relays DISM's code there ends with it.
+const RESTART_REQUIRED_8_BITS: i32 = RESTART_REQUIRED & 0xFF;
 
 impl Engine {
     pub fn name(&self) -> &'static str {
@@ -156,23 +159,48 @@ impl Engine {
             place.image,
             place.index
         );
-        let status = Command::new(&call.program)
+        let mut command = Command::new(&call.program);
+        command
             .args(&call.arguments)
             .envs(call.environment.iter().map(|(k, v)| (*k, v)))
             .current_dir(place.work)
             .stdin(Stdio::null())
             .stdout(log)
-            .stderr(log_err)
-            .status()
-            .at(&call.program)?;
+            .stderr(log_err);
+        end_with_the_runner(&mut command);
+        let status = command.status().at(&call.program)?;
+        let restart_required = |code: i32| {
+            code == RESTART_REQUIRED
+                || (cfg!(unix)
+                    && matches!(self, Engine::Command(_))
+                    && code == RESTART_REQUIRED_8_BITS)
+        };
         Ok(match status.code() {
-            Some(0) | Some(RESTART_REQUIRED) => Ok(()),
+            Some(0) => Ok(()),
+            Some(code) if restart_required(code) => Ok(()),
             Some(code) => Err(i64::from(code)),
             // Killed by a signal: no exit code of its own.
             None => Err(-1),
         })
     }
 }
+
+/// A step must not outlive a runner that is killed: it would go on changing a work folder that
+/// the next run clears. Linux ends it with its parent.
+#[cfg(target_os = "linux")]
+fn end_with_the_runner(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: prctl is async-signal-safe, which is all that may run between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn end_with_the_runner(_command: &mut Command) {}
 
 fn dism_path() -> Option<PathBuf> {
     if !cfg!(windows) {

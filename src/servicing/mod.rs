@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 pub use crate::model::{RunState, ServicingRun, UpdateResult};
 use crate::site::Site;
 pub use engine::Engine;
-pub(crate) use run::service;
+pub(crate) use run::{recover_dead_runs, service};
 
 const ENGINE_SETTING: &str = "servicing_engine";
 
@@ -53,6 +53,7 @@ pub fn runs(
     if let Some(id) = package_id {
         site.db().require_package(id)?;
     }
+    recover_dead_runs(site)?;
     site.db().runs(schedule_id, package_id)
 }
 

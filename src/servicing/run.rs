@@ -159,6 +159,44 @@ fn site_folder(site: &Site) -> PathBuf {
         .unwrap_or_default()
 }
 
+/// Closes the runs whose runner died (its owner lock is free) as interrupted, and makes their
+/// schedules due again: the next runner call services the package after all.
+pub(crate) fn recover_dead_runs(site: &Site) -> Result<()> {
+    let running = site.db().all_running_runs()?;
+    let dead: Vec<_> = running
+        .into_iter()
+        .filter(|(run, _)| !site.library().importer_is_alive(&run.owner))
+        .collect();
+    if dead.is_empty() {
+        return Ok(());
+    }
+    site.db().write(|db| {
+        for (run, schedule) in &dead {
+            close_interrupted(db, run.id, *schedule)?;
+        }
+        Ok(())
+    })
+}
+
+/// Closes a run whose runner died; with its schedule, that schedule is due again if enabled.
+fn close_interrupted(db: &crate::db::Db, id: i64, schedule: Option<i64>) -> Result<()> {
+    db.finish_run(
+        id,
+        RunState::Failed,
+        None,
+        Some((
+            "interrupted: the runner stopped before it finished; the package kept its content",
+            ErrorKind::Cancelled,
+        )),
+    )?;
+    if let Some(schedule) = schedule.map(|s| db.schedule(s)).transpose()?.flatten() {
+        if schedule.enabled {
+            db.set_next_run(schedule.id, Some(&schedule::civil::utc_text(now())))?;
+        }
+    }
+    Ok(())
+}
+
 /// Records the run as running, owned by this library instance; refused (busy) while another
 /// live runner services the package. A dead runner's run is closed as interrupted.
 fn take_lease(
@@ -190,19 +228,14 @@ fn take_lease(
                     package.id, running.id
                 )));
             }
-            db.finish_run(
-                running.id,
-                RunState::Failed,
-                None,
-                Some((
-                    "interrupted: the runner stopped before it finished; the package kept its content",
-                    ErrorKind::Cancelled,
-                )),
-            )?;
+            close_interrupted(db, running.id, None)?;
         }
         if claim {
             let next = schedule::next_run_after(schedule, now()).map(schedule::civil::utc_text);
             db.set_next_run(schedule.id, next.as_deref())?;
+        } else if schedule.recurrence == crate::model::Recurrence::Once {
+            // Run now, a once schedule has had its run.
+            db.set_next_run(schedule.id, None)?;
         }
         db.insert_run(
             Some(schedule.id),
@@ -423,6 +456,7 @@ impl Run<'_, '_> {
                 failed.join(", ")
             )
         });
+        let points_pending = self.schedule.update_distribution_points;
         let results = self.results.clone();
         let base = self.package.content_version;
         let (id, run_id) = (self.package.id.clone(), self.id);
@@ -469,6 +503,7 @@ impl Run<'_, '_> {
                     .collect();
                 db.insert_applied_updates(&applied)?;
                 db.insert_results(run_id, &results)?;
+                db.set_points_pending(run_id, points_pending, "")?;
                 db.finish_run(
                     run_id,
                     state,

@@ -30,6 +30,8 @@ pub(crate) struct Target {
     held: HashMap<(String, u32), HashSet<String>>,
     /// KB superseded → the held or selected KB that supersedes it.
     superseded_by: HashMap<String, String>,
+    /// Whether what the images hold has been read (else nothing is known to be held).
+    read: bool,
 }
 
 impl Target {
@@ -64,6 +66,13 @@ pub fn applicable(site: &Site, package_id: &str) -> Result<Vec<ApplicableUpdate>
             Err(_) => None,
         })
         .collect();
+    // The newest of a line of updates is what to apply: one another applicable update
+    // supersedes is left out, as it would be refused beside it.
+    let superseded: HashSet<String> = found
+        .iter()
+        .flat_map(|a| a.update.supersedes.iter().cloned())
+        .collect();
+    found.retain(|a| !superseded.contains(&a.update.kb));
     found.sort_by(|a, b| install_order(&a.update, &b.update));
     Ok(found)
 }
@@ -138,10 +147,15 @@ pub(crate) fn target(site: &Site, package_id: &str) -> Result<Target> {
             }
         }
     }
+    let read = site
+        .db()
+        .image_updates_state(package_id, package.content_version)?
+        == "read";
     Ok(Target {
         package,
         held,
         superseded_by,
+        read,
     })
 }
 
@@ -176,6 +190,11 @@ pub(crate) fn judge(update: &Update, target: &Target) -> Verdict {
                 info.index,
                 builds_text(update)
             ));
+        } else if image == "winre"
+            && target.read
+            && !target.held.contains_key(&("winre".to_string(), info.index))
+        {
+            reasons.push(format!("image {} has no WinRE", info.index));
         } else if target.holds(image, info.index, &update.kb) {
             let which = if image == "winre" {
                 "the WinRE of image"

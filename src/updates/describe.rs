@@ -3,8 +3,6 @@
 //! whether it is a cabinet at all (an .msu is one too).
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::Read;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -211,29 +209,107 @@ fn is_date(text: &str) -> bool {
         && (1..=31).contains(&numbers[2])
 }
 
-/// A cabinet starts `MSCF`, four zero bytes, then its own length; version 1.3.
+/// A whole cabinet: `MSCF`, its own length, version 1.3, and every data block of every folder
+/// inside the file with the checksum it states (where it states one), as cabextract checks
+/// them. An `.msu` is a cabinet too. Damage anywhere is found here, before anything is kept.
 pub(super) fn check_cabinet(path: &Path) -> Result<()> {
-    let mut header = [0u8; 36];
-    let mut file = File::open(path).at(path)?;
-    let length = file.metadata().at(path)?.len();
-    let read = file.read(&mut header).at(path)?;
-    let stated = u32::from_le_bytes([header[8], header[9], header[10], header[11]]);
-    let is_cabinet = read == header.len()
-        && &header[..4] == b"MSCF"
-        && header[4..8] == [0, 0, 0, 0]
-        && u64::from(stated) == length
-        && header[24] == 3
-        && header[25] == 1;
-    if !is_cabinet {
-        return Err(Error::invalid_argument(
+    let refuse = |reason: &str| {
+        Err(Error::invalid_argument(
             "paths",
-            format!(
-                "{}: not an update file: .msu and .cab updates are cabinet files (MSCF), and this is not a whole one",
-                path.display()
-            ),
-        ));
+            format!("{}: not an update file: {reason}", path.display()),
+        ))
+    };
+    let bytes = std::fs::read(path).at(path)?;
+    match cabinet_flaw(&bytes) {
+        None => Ok(()),
+        Some(flaw) => refuse(flaw),
+    }
+}
+
+const HEADER: usize = 36;
+const RESERVE_PRESENT: u16 = 0x0004;
+const PREVIOUS_CABINET: u16 = 0x0001;
+const NEXT_CABINET: u16 = 0x0002;
+
+const NOT_A_CABINET: &str =
+    ".msu and .cab updates are cabinet files (MSCF), and this is not a whole one";
+const OUTSIDE: &str = "a cabinet whose folders or data blocks lie outside it";
+const DAMAGED: &str = "a cabinet whose data does not match its checksums: damaged";
+
+/// What is wrong with a cabinet, if anything.
+fn cabinet_flaw(bytes: &[u8]) -> Option<&'static str> {
+    check_blocks(bytes).err()
+}
+
+fn check_blocks(bytes: &[u8]) -> std::result::Result<(), &'static str> {
+    let u8_at = |at: usize| bytes.get(at).copied().ok_or(OUTSIDE);
+    let u16_at = |at: usize| {
+        bytes
+            .get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .ok_or(OUTSIDE)
+    };
+    let u32_at = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .ok_or(OUTSIDE)
+    };
+    let whole = bytes.len() >= HEADER
+        && &bytes[..4] == b"MSCF"
+        && bytes[4..8] == [0, 0, 0, 0]
+        && u32_at(8) == Ok(bytes.len() as u32)
+        && bytes[24] == 3
+        && bytes[25] == 1;
+    if !whole {
+        return Err(NOT_A_CABINET);
+    }
+    let (folders, flags) = (u16_at(26)?, u16_at(30)?);
+    let mut at = HEADER;
+    let (mut folder_reserve, mut data_reserve) = (0usize, 0usize);
+    if flags & RESERVE_PRESENT != 0 {
+        let header_reserve = usize::from(u16_at(at)?);
+        folder_reserve = usize::from(u8_at(at + 2)?);
+        data_reserve = usize::from(u8_at(at + 3)?);
+        at += 4 + header_reserve;
+    }
+    for flag in [PREVIOUS_CABINET, NEXT_CABINET] {
+        if flags & flag != 0 {
+            for _ in 0..2 {
+                let rest = bytes.get(at..).ok_or(OUTSIDE)?;
+                at += rest.iter().position(|&b| b == 0).ok_or(OUTSIDE)? + 1;
+            }
+        }
+    }
+    for folder in 0..usize::from(folders) {
+        let entry = at + folder * (8 + folder_reserve);
+        let mut block = u32_at(entry)? as usize;
+        for _ in 0..u16_at(entry + 4)? {
+            let (stated, length) = (u32_at(block)?, usize::from(u16_at(block + 4)?));
+            let data_at = block + 8 + data_reserve;
+            let data = bytes.get(data_at..data_at + length).ok_or(OUTSIDE)?;
+            if stated != 0 && checksum(&bytes[block + 4..block + 8], checksum(data, 0)) != stated {
+                return Err(DAMAGED);
+            }
+            block = data_at + length;
+        }
     }
     Ok(())
+}
+
+/// The cabinet checksum (MS-CAB): the data's little-endian 32-bit words XORed into the seed,
+/// then the last one to three bytes, the first one highest.
+fn checksum(data: &[u8], seed: u32) -> u32 {
+    let mut sum = seed;
+    let mut words = data.chunks_exact(4);
+    for word in &mut words {
+        sum ^= u32::from_le_bytes([word[0], word[1], word[2], word[3]]);
+    }
+    let tail = words
+        .remainder()
+        .iter()
+        .fold(0u32, |value, &byte| (value << 8) | u32::from(byte));
+    sum ^ tail
 }
 
 #[cfg(test)]

@@ -65,7 +65,7 @@ namespace OsUpgrade
         public ServicingRun(
             long id, long? scheduleId, string packageId, ServicingRunState state, string engine, long contentVersionFrom,
             long? contentVersionTo, string error, OsUpgradeStatus errorStatus, string logPath, DateTimeOffset startedAt,
-            DateTimeOffset? finishedAt, IReadOnlyList<UpdateResult> results, string sitePath)
+            DateTimeOffset? finishedAt, bool pointsPending, string pointsError, IReadOnlyList<UpdateResult> results, string sitePath)
         {
             Id = id;
             ScheduleId = scheduleId;
@@ -79,6 +79,8 @@ namespace OsUpgrade
             LogPath = logPath;
             StartedAt = startedAt;
             FinishedAt = finishedAt;
+            PointsPending = pointsPending;
+            PointsError = pointsError;
             Results = results;
             SitePath = sitePath;
         }
@@ -118,6 +120,15 @@ namespace OsUpgrade
 
         /// <summary>When it finished (UTC); null while it runs.</summary>
         public DateTimeOffset? FinishedAt { get; }
+
+        /// <summary>
+        /// The distribution points that hold the package have yet to get the version the run made
+        /// (<see cref="Site.RunDueSchedules"/> tries again at each call).
+        /// </summary>
+        public bool PointsPending { get; }
+
+        /// <summary>What went wrong the last time the points were updated, or empty.</summary>
+        public string PointsError { get; }
 
         /// <summary>Each update's result on each image index.</summary>
         public IReadOnlyList<UpdateResult> Results { get; }

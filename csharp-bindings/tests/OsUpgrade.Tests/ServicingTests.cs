@@ -111,6 +111,8 @@ namespace OsUpgrade.Tests
             Assert.All(progress.Reports, r => Assert.Equal(Environment.CurrentManagedThreadId, r.ThreadId));
 
             Assert.Equal(2, site.GetPackage(package.Id).ContentVersion);
+            Assert.False(run.PointsPending);
+            Assert.Equal("", run.PointsError);
             Assert.Contains(site.GetAppliedUpdates(package.Id), a => a.UpdateId == "KB5034441-x64" && a.ContentVersion == 2 && a.RunId == run.Id);
             Assert.Equal(run.Id, site.GetServicingRuns(schedule.Id).Single().Id);
             Assert.Empty(site.RunDueSchedules());

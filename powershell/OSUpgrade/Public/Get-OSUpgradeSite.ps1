@@ -5,7 +5,8 @@ function Get-OSUpgradeSite {
     .DESCRIPTION
         Opens the site and returns its summary: where its database and content library are, its site
         code, schema version, how many packages it holds, the size of its content library, how many
-        bytes single-instance storage saves and how many retired content versions each package keeps.
+        bytes single-instance storage saves, how many retired content versions each package keeps,
+        and the servicing engine (ServicingEngine: Dism or Command, and whether this machine has it).
         A path that holds no site is an error (New-OSUpgradeSite creates one); the embedded default
         is created on first use.
     .PARAMETER SitePath
@@ -35,7 +36,7 @@ function Get-OSUpgradeSite {
 
     $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
     try {
-        $site.GetInfo()
+        Get-OSUpgradeSiteSummary -Site $site
     }
     catch {
         $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $SitePath))

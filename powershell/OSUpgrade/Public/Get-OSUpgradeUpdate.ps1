@@ -43,22 +43,18 @@ function Get-OSUpgradeUpdate {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
-        $patterns = @($Id)
+        $call = @{ Cache = $sites; SitePath = $SitePath; Cmdlet = $PSCmdlet }
         if (-not $Id) {
-            $patterns = @([NullString]::Value)
+            Invoke-OSUpgradeSiteCall @call -Target 'the catalog' -Call { param($site) $site.GetUpdates([NullString]::Value) }
+            return
         }
-        foreach ($pattern in $patterns) {
-            try {
-                $found = $site.GetUpdates($pattern)
-                if ($found.Count -eq 0 -and $pattern -and -not [WildcardPattern]::ContainsWildcardCharacters($pattern)) {
-                    $site.GetUpdate($pattern)
-                }
-                $found
+        Invoke-OSUpgradeSiteCall @call -Target $Id -Call {
+            param($site, $pattern)
+            $found = $site.GetUpdates($pattern)
+            if ($found.Count -eq 0 -and -not [WildcardPattern]::ContainsWildcardCharacters($pattern)) {
+                $site.GetUpdate($pattern)
             }
-            catch {
-                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $pattern))
-            }
+            $found
         }
     }
 

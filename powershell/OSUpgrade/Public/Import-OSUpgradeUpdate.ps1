@@ -11,7 +11,8 @@ function Import-OSUpgradeUpdate {
         the update files (.msu and .cab) below it. All or nothing: a file that is no update, or whose KB, architecture
         or Windows version cannot be told, stops the import and nothing is kept.
     .PARAMETER Path
-        Update files or folders. Takes values from the pipeline (Get-ChildItem's output, by FullName).
+        Update files or folders, with wildcards. Takes values from the pipeline (Get-ChildItem's
+        output, by FullName). A file named twice is imported once.
     .PARAMETER CatalogPath
         A JSON catalog file describing the updates.
     .PARAMETER SitePath
@@ -42,6 +43,7 @@ function Import-OSUpgradeUpdate {
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
         [Alias('FullName')]
+        [SupportsWildcards()]
         [string[]] $Path,
 
         [Parameter()]
@@ -57,9 +59,20 @@ function Import-OSUpgradeUpdate {
 
     process {
         foreach ($item in $Path) {
-            $resolved = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($item)
-            if ($PSCmdlet.ShouldProcess($resolved, 'Import update')) {
-                $paths.Add($resolved)
+            $resolved = @($PSCmdlet.GetUnresolvedProviderPathFromPSPath($item))
+            if ([WildcardPattern]::ContainsWildcardCharacters($item)) {
+                $provider = $null
+                try {
+                    $resolved = @($PSCmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath($item, [ref] $provider))
+                }
+                catch {
+                    $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $item -ErrorId 'OSUpgradeNotFound'))
+                }
+            }
+            foreach ($file in $resolved) {
+                if (-not $paths.Contains($file) -and $PSCmdlet.ShouldProcess($file, 'Import update')) {
+                    $paths.Add($file)
+                }
             }
         }
     }

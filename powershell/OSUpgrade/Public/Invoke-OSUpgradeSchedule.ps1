@@ -11,7 +11,9 @@ function Invoke-OSUpgradeSchedule {
         next content version with every applied update, and updates the distribution points that
         hold the package where the schedule says so. A run that fails is recorded and reported as
         a non-terminating error (its record still goes out); one where continue-on-error let some
-        updates fail writes a warning. Two runners never service one package at once.
+        updates fail writes a warning, and so does one whose points could not all be updated
+        (-Due tries them again at each call). Two runners never service one package at once; a
+        run whose runner died is closed as interrupted and its schedule runs at the next -Due.
     .PARAMETER Id
         Schedule IDs. Takes values from the pipeline by the property names Id and ScheduleId.
     .PARAMETER Due
@@ -80,6 +82,9 @@ function Invoke-OSUpgradeSchedule {
                     }
                     elseif ($run.State -eq [OsUpgrade.ServicingRunState]::PartiallySucceeded) {
                         $PSCmdlet.WriteWarning("Run $($run.Id) of package $($run.PackageId): $($run.Error)")
+                    }
+                    if ($run.PointsPending) {
+                        $PSCmdlet.WriteWarning("Run $($run.Id) of package $($run.PackageId): the distribution points have yet to get content version $($run.ContentVersionTo) (the runner tries again at each call): $($run.PointsError)")
                     }
                 }
             }

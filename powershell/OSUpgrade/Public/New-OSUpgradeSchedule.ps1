@@ -20,7 +20,8 @@ function New-OSUpgradeSchedule {
         WinRE image inside it (servicing stack, Safe OS dynamic update), then the index (servicing
         stack, cumulative, others); then each boot.wim index (servicing stack, cumulative).
 
-        Applicable updates piped in are gathered per package, one schedule each.
+        Applicable updates piped in are gathered per package, one schedule each; a Safe OS update
+        among them is left out, with a warning, unless -ServiceWinRe is given.
     .PARAMETER PackageId
         The package. Takes values from the pipeline by the property name PackageId.
     .PARAMETER SoftwareUpdate
@@ -162,6 +163,14 @@ function New-OSUpgradeSchedule {
         }
         foreach ($update in $SoftwareUpdate) {
             $selections[$key].Updates.Add($update)
+        }
+        # Safe OS updates listed as applicable go into WinRE only: piped in without
+        # -ServiceWinRe they are left out, with a warning, rather than refusing the schedule.
+        $piped = $_
+        if ($PSCmdlet.MyInvocation.ExpectingInput -and -not $ServiceWinRe -and
+            $piped -is [OsUpgrade.SoftwareUpdate] -and $piped.Classification -eq [OsUpgrade.UpdateClassification]::SafeOs) {
+            $PSCmdlet.WriteWarning("$($piped.Id) is a Safe OS dynamic update, for WinRE: left out of the schedule of $PackageId; add -ServiceWinRe to include it.")
+            $null = $selections[$key].Updates.Remove($piped.Id)
         }
     }
 

@@ -11,7 +11,9 @@ function Register-OSUpgradeServicingRunner {
         After writing systemd units, enable the timer: systemctl --user daemon-reload; systemctl
         --user enable --now osupgrade-servicing-runner.timer (without --user for /etc/systemd/system).
     .PARAMETER IntervalMinutes
-        How often the runner looks for due schedules, 1 to 1440 minutes (default 15).
+        How often the runner looks for due schedules, 1 to 1440 minutes (default 15). With cron,
+        a step that divides an hour or a day (5, 15, 30, 120, ...), as cron cannot run evenly
+        otherwise.
     .PARAMETER Scheduler
         ScheduledTask (Windows), SystemdTimer or Cron. Default: ScheduledTask on Windows, SystemdTimer
         where systemctl exists, else Cron.
@@ -61,6 +63,12 @@ function Register-OSUpgradeServicingRunner {
         [string] $SitePath
     )
 
+    # cron has no "every N minutes from now": only steps that divide an hour or a day run evenly.
+    $cronMinutes = 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 180, 240, 360, 480, 720, 1440
+    if ($Scheduler -eq 'Cron' -and $IntervalMinutes -notin $cronMinutes) {
+        $message = "IntervalMinutes: cron runs evenly only every $($cronMinutes -join ', ') minutes, not every $IntervalMinutes"
+        $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception ([System.ArgumentException]::new($message)) -TargetObject $IntervalMinutes -ErrorId 'OSUpgradeInvalidArgument'))
+    }
     $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
     try {
         $database = $site.GetInfo().DatabasePath
@@ -125,7 +133,11 @@ function Register-OSUpgradeServicingRunner {
             $path = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Destination)
             $command = (@($shell) + $arguments[0..2] + ('"' + $script + '"')) -join ' '
             $user = [System.Environment]::UserName
-            $minutes = if ($IntervalMinutes -lt 60) { "*/$IntervalMinutes * * * *" } else { "0 */$([math]::Max(1, [int]($IntervalMinutes / 60))) * * *" }
+            $minutes = switch ($IntervalMinutes) {
+                { $_ -lt 60 } { "*/$IntervalMinutes * * * *"; break }
+                1440 { '0 0 * * *'; break }
+                default { "0 */$($IntervalMinutes / 60) * * *" }
+            }
             $entry = @('# OSUpgrade servicing runner: runs the due servicing schedules of a site', "$minutes $user $command") -join "`n"
             [System.IO.File]::WriteAllText($path, $entry + "`n")
             Get-Item -LiteralPath $path

@@ -17,7 +17,7 @@ function Set-OSUpgradeSite {
     .PARAMETER ServicingEngine
         Dism or Command.
     .PARAMETER ServicingCommand
-        With -ServicingEngine Command: the program's path.
+        The command engine's program; given alone, it sets the Command engine.
     .PARAMETER RetainedContentVersions
         Retired content versions each package keeps, 0 to 100.
     .PARAMETER PassThru
@@ -72,6 +72,10 @@ function Set-OSUpgradeSite {
                 $PSCmdlet.ShouldProcess($target, "Keep $RetainedContentVersions retired content version(s) per package")) {
                 $site.SetRetainedContentVersions($RetainedContentVersions)
             }
+            if ($ServicingCommand -and -not $PSBoundParameters.ContainsKey('ServicingEngine')) {
+                $ServicingEngine = [OsUpgrade.ServicingEngineKind]::Command
+                $PSBoundParameters['ServicingEngine'] = $ServicingEngine
+            }
             if ($PSBoundParameters.ContainsKey('ServicingEngine') -and
                 $PSCmdlet.ShouldProcess($target, "Service with $ServicingEngine $ServicingCommand")) {
                 $command = [NullString]::Value
@@ -81,7 +85,7 @@ function Set-OSUpgradeSite {
                 $site.SetServicingEngine($ServicingEngine, $command)
             }
             if ($PassThru) {
-                $site.GetInfo()
+                Get-OSUpgradeSiteSummary -Site $site
             }
         }
         catch {

@@ -82,6 +82,10 @@ CREATE TABLE servicing_runs (
     error                TEXT NOT NULL DEFAULT '',
     error_kind           TEXT,
     log_path             TEXT NOT NULL DEFAULT '',
+    -- The run made a content version that the points holding the package still have to get
+    -- (the runner retries until they have it), and what went wrong last time.
+    points_pending       INTEGER NOT NULL DEFAULT 0,
+    points_error         TEXT NOT NULL DEFAULT '',
     started_at           TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     finished_at          TEXT
 );
