@@ -154,7 +154,17 @@ fn the_catalog_takes_cabinets_and_msus_and_reads_what_they_are() {
         ("KB5040442-arm64", "Windows 11")
     );
     assert_eq!(found[0].classification, UpdateClassification::Other);
-    // The same file again is the same update; other content under its name is a conflict.
+    // A file named twice in one call is one update; the same file again is the same update;
+    // other content under its name is a conflict.
+    let file = other.join("windows11.0-kb5040442-arm64_9f.msu");
+    let twice = updates::import(
+        &l.s.site,
+        &[file.as_path(), other.as_path()],
+        None,
+        &mut ignore_progress,
+    )
+    .unwrap();
+    assert_eq!(twice, found);
     assert_eq!(
         updates::import(&l.s.site, &[other.as_path()], None, &mut ignore_progress).unwrap(),
         found

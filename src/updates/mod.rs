@@ -186,6 +186,10 @@ fn record(
     site.db().write(|db| {
         for ((file, description), blob) in files.iter().zip(described).zip(staged) {
             let id = update_id(&description);
+            if ids.contains(&id) {
+                // The same file named twice (a folder and a file in it): one update.
+                continue;
+            }
             ids.push(id.clone());
             match db.update_record(&id)? {
                 Some((sha256, _)) if sha256 == blob.sha256 => continue,
