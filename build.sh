@@ -76,7 +76,7 @@ run_tests() {
 }
 
 header() {
-  cbindgen --quiet --config cbindgen.toml --output include/osupgrade.h src/lib.rs
+  scripts/generate-header include/osupgrade.h
 }
 
 # Each benchmark runs on the disk under target/, then on a tmpfs where the disk's drifting write

@@ -22,112 +22,180 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#define OSU_VERSION_MAJOR 0
+#define OSU_VERSION_MINOR 1
+#define OSU_VERSION_PATCH 0
+#define OSU_VERSION "0.1.0"
 
-// Retired content versions a package keeps unless the site says otherwise.
-#define DEFAULT_RETAINED_CONTENT_VERSIONS 1
 
-// The long operation a progress report is about.
+/*
+ The long operation a progress report is about.
+ */
 enum osu_operation
 #ifdef __cplusplus
   : int32_t
-#endif // __cplusplus
+#endif /* __cplusplus */
  {
-  // `osu_package_add`.
+  /*
+   `osu_package_add`.
+   */
   OSU_OPERATION_ADD = 0,
-  // `osu_package_reload_content`.
+  /*
+   `osu_package_reload_content`.
+   */
   OSU_OPERATION_RELOAD = 1,
-  // `osu_content_distribute`, `osu_content_redistribute`.
+  /*
+   `osu_content_distribute`, `osu_content_redistribute`.
+   */
   OSU_OPERATION_DISTRIBUTE = 2,
-  // `osu_content_validate`.
+  /*
+   `osu_content_validate`.
+   */
   OSU_OPERATION_VALIDATE = 3,
-  // `osu_update_import`.
+  /*
+   `osu_update_import`.
+   */
   OSU_OPERATION_IMPORT_UPDATES = 4,
-  // `osu_servicing_run_schedule`, `osu_servicing_run_due`.
+  /*
+   `osu_servicing_run_schedule`, `osu_servicing_run_due`.
+   */
   OSU_OPERATION_SERVICE = 5,
 };
 #ifndef __cplusplus
 typedef int32_t osu_operation;
-#endif // __cplusplus
+#endif /* __cplusplus */
 
-// What the operation is doing.
+/*
+ What the operation is doing.
+ */
 enum osu_phase
 #ifdef __cplusplus
   : int32_t
-#endif // __cplusplus
+#endif /* __cplusplus */
  {
-  // Walking the source folder.
+  /*
+   Walking the source folder.
+   */
   OSU_PHASE_SCANNING = 0,
-  // Reading install.wim / install.esd metadata.
+  /*
+   Reading install.wim / install.esd metadata.
+   */
   OSU_PHASE_READING_IMAGE = 1,
-  // Hashing files into the content library.
+  /*
+   Hashing files into the content library.
+   */
   OSU_PHASE_IMPORTING = 2,
-  // Writing the site database.
+  /*
+   Writing the site database.
+   */
   OSU_PHASE_RECORDING = 3,
-  // Copying verified content to a distribution point.
+  /*
+   Copying verified content to a distribution point.
+   */
   OSU_PHASE_COPYING = 4,
-  // Re-hashing what a distribution point holds.
+  /*
+   Re-hashing what a distribution point holds.
+   */
   OSU_PHASE_VALIDATING = 5,
-  // Copying the image to service out of the content library.
+  /*
+   Copying the image to service out of the content library.
+   */
   OSU_PHASE_TAKING_OUT = 6,
-  // The servicing engine applying an update (`current_file` names it: `KB… on install:2`).
+  /*
+   The servicing engine applying an update (`current_file` names it: `KB… on install:2`).
+   */
   OSU_PHASE_SERVICING = 7,
 };
 #ifndef __cplusplus
 typedef int32_t osu_phase;
-#endif // __cplusplus
+#endif /* __cplusplus */
 
-// What every `osu_` function returns. The numbers are stable: a code is never renumbered
-// or reused.
+/*
+ What every `osu_` function returns. The numbers are stable: a code is never renumbered
+ or reused.
+ */
 enum osu_status
 #ifdef __cplusplus
   : int32_t
-#endif // __cplusplus
+#endif /* __cplusplus */
  {
-  // The call succeeded.
+  /*
+   The call succeeded.
+   */
   OSU_OK = 0,
-  // A pointer argument that may not be NULL was NULL.
+  /*
+   A pointer argument that may not be NULL was NULL.
+   */
   OSU_NULL_ARGUMENT = 1,
-  // An argument is malformed: not UTF-8, empty, too long, or refused (a source folder
-  // without setup.exe, a symbolic link in it, a bad site code, …).
+  /*
+   An argument is malformed: not UTF-8, empty, too long, or refused (a source folder
+   without setup.exe, a symbolic link in it, a bad site code, …).
+   */
   OSU_INVALID_ARGUMENT = 2,
-  // The handle is not open: closed already, or never returned by `osu_site_open`.
+  /*
+   The handle is not open: closed already, or never returned by `osu_site_open`.
+   */
   OSU_INVALID_HANDLE = 3,
-  // The package, folder or other object named does not exist.
+  /*
+   The package, folder or other object named does not exist.
+   */
   OSU_NOT_FOUND = 4,
-  // The change conflicts with what the site holds (same Name and Version, other site code).
+  /*
+   The change conflicts with what the site holds (same Name and Version, other site code).
+   */
   OSU_CONFLICT = 5,
-  // Reading or writing a file or folder failed.
+  /*
+   Reading or writing a file or folder failed.
+   */
   OSU_IO = 6,
-  // install.wim / install.esd is not a WIM file, is truncated, or has no Windows metadata.
+  /*
+   install.wim / install.esd is not a WIM file, is truncated, or has no Windows metadata.
+   */
   OSU_INVALID_IMAGE = 7,
-  // The progress callback asked to stop; nothing was recorded.
+  /*
+   The progress callback asked to stop; nothing was recorded.
+   */
   OSU_CANCELLED = 8,
-  // Another process held the site database for longer than the busy timeout, or is
-  // changing the same package on the same distribution point.
+  /*
+   Another process held the site database for longer than the busy timeout, or is
+   changing the same package on the same distribution point.
+   */
   OSU_BUSY = 9,
-  // The site database failed or is damaged.
+  /*
+   The site database failed or is damaged.
+   */
   OSU_DATABASE = 10,
-  // A bug in OSUpgrade (a caught panic); the message says where.
+  /*
+   A bug in OSUpgrade (a caught panic); the message says where.
+   */
   OSU_INTERNAL = 11,
-  // Content in the site's library does not match its hash (damaged or tampered with); the
-  // message names the file. Nothing was changed on the distribution point.
+  /*
+   Content in the site's library does not match its hash (damaged or tampered with); the
+   message names the file. Nothing was changed on the distribution point.
+   */
   OSU_DAMAGED_CONTENT = 12,
-  // The servicing engine failed a step of a run (an update it could not add, an image it
-  // could not mount or commit); the run's results and log say which and why.
+  /*
+   The servicing engine failed a step of a run (an update it could not add, an image it
+   could not mount or commit); the run's results and log say which and why.
+   */
   OSU_SERVICING_FAILED = 13,
 };
 #ifndef __cplusplus
 typedef int32_t osu_status;
-#endif // __cplusplus
+#endif /* __cplusplus */
 
-// An open site. Opaque: only ever passed back to `osu_` functions.
+/*
+ An open site. Opaque: only ever passed back to `osu_` functions.
+ */
 typedef struct osu_site osu_site;
 
-// One progress report, the same for every long operation. Strings are UTF-8 and valid only
-// during the callback; `package_id` is "" while an add has no ID yet, `distribution_point` ""
-// for an add or reload. Byte and file counts are those of the current job (the whole import,
-// or one package on one point); `jobs_done` of `jobs_total` counts finished jobs. The first six
-// fields are laid out as in earlier versions of this header.
+/*
+ One progress report, the same for every long operation. Strings are UTF-8 and valid only
+ during the callback; `package_id` is "" while an add has no ID yet, `distribution_point` ""
+ for an add or reload. Byte and file counts are those of the current job (the whole import,
+ or one package on one point); `jobs_done` of `jobs_total` counts finished jobs. The first six
+ fields are laid out as in earlier versions of this header.
+ */
 typedef struct {
   osu_phase phase;
   const char *current_file;
@@ -142,82 +210,98 @@ typedef struct {
   uint64_t jobs_total;
 } osu_progress;
 
-// Called with progress on the thread that made the call, never on another, at most about ten
-// times a second (and always for a finished job); returning non-zero cancels the operation.
-//
-// The call's site handle is busy while the callback runs: an `osu_` call on the same handle
-// from inside the callback returns `OSU_BUSY` at once (it would otherwise wait for itself).
-// Open a second handle to the same site to read it from a callback.
+/*
+ Called with progress on the thread that made the call, never on another, at most about ten
+ times a second (and always for a finished job); returning non-zero cancels the operation.
+
+ The call's site handle is busy while the callback runs: an `osu_` call on the same handle
+ from inside the callback returns `OSU_BUSY` at once (it would otherwise wait for itself).
+ Open a second handle to the same site to read it from a callback.
+ */
 typedef int32_t (*osu_progress_callback)(const osu_progress *progress, void *user_data);
 
 #ifdef __cplusplus
 extern "C" {
-#endif // __cplusplus
+#endif /* __cplusplus */
 
-// The message of the last failed `osu_` call on the calling thread, naming the argument, path
-// or package involved and why; "" after a call that succeeded. The string belongs to the
-// library and stays valid until the next `osu_` call on this thread. Never NULL.
+/*
+ The message of the last failed `osu_` call on the calling thread, naming the argument, path
+ or package involved and why; "" after a call that succeeded. The string belongs to the
+ library and stays valid until the next `osu_` call on this thread. Never NULL.
+ */
 const char *osu_last_error_message(void);
 
-// Adds a distribution point: `name` (unique in the site, any letter case) and `path`, an
-// absolute folder (local, a mounted share, a UNC path on Windows), created if needed and proved
-// writable. `description` may be NULL. On success `*out_point_json` receives
-// `{"name", "path", "description", "createdAt", "modifiedAt"}`.
-//
-// Errors: `OSU_INVALID_ARGUMENT` (relative path, a file), `OSU_IO` (cannot create or write),
-// `OSU_CONFLICT` (the name is taken).
-//
-// # Safety
-// Strings are NULL or NUL-terminated UTF-8; `out_point_json` points to writable storage.
+/*
+ Adds a distribution point: `name` (unique in the site, any letter case) and `path`, an
+ absolute folder (local, a mounted share, a UNC path on Windows), created if needed and proved
+ writable. `description` may be NULL. On success `*out_point_json` receives
+ `{"name", "path", "description", "createdAt", "modifiedAt"}`.
+
+ Errors: `OSU_INVALID_ARGUMENT` (relative path, a file), `OSU_IO` (cannot create or write),
+ `OSU_CONFLICT` (the name is taken).
+
+ # Safety
+ Strings are NULL or NUL-terminated UTF-8; `out_point_json` points to writable storage.
+ */
 osu_status osu_distribution_point_add(osu_site *site,
                                       const char *name,
                                       const char *path,
                                       const char *description,
                                       char **out_point_json);
 
-// Writes the distribution point with this name to `*out_point_json`; `OSU_NOT_FOUND` if none.
-//
-// # Safety
-// `name` is NUL-terminated UTF-8; `out_point_json` points to writable storage.
+/*
+ Writes the distribution point with this name to `*out_point_json`; `OSU_NOT_FOUND` if none.
+
+ # Safety
+ `name` is NUL-terminated UTF-8; `out_point_json` points to writable storage.
+ */
 osu_status osu_distribution_point_get(osu_site *site, const char *name, char **out_point_json);
 
-// Writes a JSON array of every distribution point, by name, to `*out_points_json`.
-//
-// # Safety
-// `out_points_json` points to writable storage.
+/*
+ Writes a JSON array of every distribution point, by name, to `*out_points_json`.
+
+ # Safety
+ `out_points_json` points to writable storage.
+ */
 osu_status osu_distribution_point_list(osu_site *site, char **out_points_json);
 
-// Renames a distribution point or changes its description; NULL leaves a field as it is.
-//
-// # Safety
-// Strings are NULL or NUL-terminated UTF-8; `out_point_json` points to writable storage.
+/*
+ Renames a distribution point or changes its description; NULL leaves a field as it is.
+
+ # Safety
+ Strings are NULL or NUL-terminated UTF-8; `out_point_json` points to writable storage.
+ */
 osu_status osu_distribution_point_set(osu_site *site,
                                       const char *name,
                                       const char *new_name,
                                       const char *description,
                                       char **out_point_json);
 
-// Removes a distribution point. One that holds packages gives `OSU_CONFLICT` unless `force`,
-// which first removes their content from it.
-//
-// # Safety
-// `name` is NUL-terminated UTF-8.
+/*
+ Removes a distribution point. One that holds packages gives `OSU_CONFLICT` unless `force`,
+ which first removes their content from it.
+
+ # Safety
+ `name` is NUL-terminated UTF-8.
+ */
 osu_status osu_distribution_point_remove(osu_site *site, const char *name, bool force);
 
-// Distributes packages to distribution points. `package_ids_json` and
-// `distribution_points_json` are JSON arrays of strings (`["OSU00001"]`, `["DP1","DP2"]`);
-// `options_json` is NULL or `{"workers": 4}` (jobs served at once, 1 to 64). Each package lands
-// at `<point>/<package id>/`; only files that differ are copied, every byte verified against
-// the library's hash; a job that fails leaves its point at the previous version and is
-// recorded as Failed while the others go on. `*out_statuses_json` receives the status of every
-// job (see `osu_distribution_status_list`): the call returns `OSU_OK` even when jobs failed.
-//
-// `progress` may be NULL; it is called on this thread only, and a non-zero return cancels
-// (`OSU_CANCELLED`): every job that has not begun its commit leaves its point at the previous
-// version.
-//
-// # Safety
-// Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.
+/*
+ Distributes packages to distribution points. `package_ids_json` and
+ `distribution_points_json` are JSON arrays of strings (`["OSU00001"]`, `["DP1","DP2"]`);
+ `options_json` is NULL or `{"workers": 4}` (jobs served at once, 1 to 64). Each package lands
+ at `<point>/<package id>/`; only files that differ are copied, every byte verified against
+ the library's hash; a job that fails leaves its point at the previous version and is
+ recorded as Failed while the others go on. `*out_statuses_json` receives the status of every
+ job (see `osu_distribution_status_list`): the call returns `OSU_OK` even when jobs failed.
+
+ `progress` may be NULL; it is called on this thread only, and a non-zero return cancels
+ (`OSU_CANCELLED`): every job that has not begun its commit leaves its point at the previous
+ version.
+
+ # Safety
+ Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.
+ */
 osu_status osu_content_distribute(osu_site *site,
                                   const char *package_ids_json,
                                   const char *distribution_points_json,
@@ -226,11 +310,13 @@ osu_status osu_content_distribute(osu_site *site,
                                   void *user_data,
                                   char **out_statuses_json);
 
-// Brings every distribution point that holds the package to its current content version
-// (Configuration Manager's Update Distribution Points), as `osu_content_distribute` does.
-//
-// # Safety
-// As for `osu_content_distribute`.
+/*
+ Brings every distribution point that holds the package to its current content version
+ (Configuration Manager's Update Distribution Points), as `osu_content_distribute` does.
+
+ # Safety
+ As for `osu_content_distribute`.
+ */
 osu_status osu_content_redistribute(osu_site *site,
                                     const char *package_id,
                                     const char *options_json,
@@ -238,19 +324,21 @@ osu_status osu_content_redistribute(osu_site *site,
                                     void *user_data,
                                     char **out_statuses_json);
 
-// Validates a package on a distribution point: re-hashes every file there against the manifest
-// installed with it. `*out_report_json` receives `{"packageId", "distributionPoint",
-// "contentVersion", "filesChecked", "missing", "altered", "unexpected", "links", "valid"}` (the
-// four lists hold paths relative to the package folder; `links` names symbolic links, junctions
-// and other non-files, which are never followed, "." being the package folder itself). A point
-// that does not match is recorded as Failed (`OSU_DAMAGED_CONTENT`), and the files found
-// altered are copied again by the next distribution. A switch to a new version that a crash cut
-// short is finished first. On a point this process cannot write to, validation reads only.
-// `OSU_NOT_FOUND` when the package is not installed there; `OSU_BUSY` while another process
-// changes it.
-//
-// # Safety
-// Strings are NUL-terminated UTF-8; `out_report_json` points to writable storage.
+/*
+ Validates a package on a distribution point: re-hashes every file there against the manifest
+ installed with it. `*out_report_json` receives `{"packageId", "distributionPoint",
+ "contentVersion", "filesChecked", "missing", "altered", "unexpected", "links", "valid"}` (the
+ four lists hold paths relative to the package folder; `links` names symbolic links, junctions
+ and other non-files, which are never followed, "." being the package folder itself). A point
+ that does not match is recorded as Failed (`OSU_DAMAGED_CONTENT`), and the files found
+ altered are copied again by the next distribution. A switch to a new version that a crash cut
+ short is finished first. On a point this process cannot write to, validation reads only.
+ `OSU_NOT_FOUND` when the package is not installed there; `OSU_BUSY` while another process
+ changes it.
+
+ # Safety
+ Strings are NUL-terminated UTF-8; `out_report_json` points to writable storage.
+ */
 osu_status osu_content_validate(osu_site *site,
                                 const char *package_id,
                                 const char *distribution_point,
@@ -258,63 +346,71 @@ osu_status osu_content_validate(osu_site *site,
                                 void *user_data,
                                 char **out_report_json);
 
-// Removes a package's content from a distribution point and its status there.
-// `OSU_NOT_FOUND` when the package is not on that point.
-//
-// # Safety
-// Strings are NUL-terminated UTF-8.
+/*
+ Removes a package's content from a distribution point and its status there.
+ `OSU_NOT_FOUND` when the package is not on that point.
+
+ # Safety
+ Strings are NUL-terminated UTF-8.
+ */
 osu_status osu_content_remove(osu_site *site,
                               const char *package_id,
                               const char *distribution_point);
 
-// Writes a JSON array of distribution statuses, narrowed to a package and/or a distribution
-// point when given (NULL: all): `{"packageId", "distributionPoint", "targetContentVersion",
-// "installedContentVersion", "state" ("Waiting", "InProgress", "Installed", "Failed",
-// "Retrying"), "bytesTotal", "bytesCopied", "filesCopied", "lastError", "lastErrorStatus",
-// "startedAt", "finishedAt", "modifiedAt"}`. `lastErrorStatus` is the `osu_status` of the
-// failure `lastError` describes (0 when there is none): `OSU_BUSY`, `OSU_IO`,
-// `OSU_DAMAGED_CONTENT` (also a validation that found the point altered), … A running
-// distribution updates `bytesCopied` and `filesCopied` about once a second. A distribution
-// whose process died (no word from it for two minutes) reads as "Failed" with a `lastError`
-// that starts with "interrupted" and `OSU_CANCELLED`.
-//
-// # Safety
-// Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.
+/*
+ Writes a JSON array of distribution statuses, narrowed to a package and/or a distribution
+ point when given (NULL: all): `{"packageId", "distributionPoint", "targetContentVersion",
+ "installedContentVersion", "state" ("Waiting", "InProgress", "Installed", "Failed",
+ "Retrying"), "bytesTotal", "bytesCopied", "filesCopied", "lastError", "lastErrorStatus",
+ "startedAt", "finishedAt", "modifiedAt"}`. `lastErrorStatus` is the `osu_status` of the
+ failure `lastError` describes (0 when there is none): `OSU_BUSY`, `OSU_IO`,
+ `OSU_DAMAGED_CONTENT` (also a validation that found the point altered), … A running
+ distribution updates `bytesCopied` and `filesCopied` about once a second. A distribution
+ whose process died (no word from it for two minutes) reads as "Failed" with a `lastError`
+ that starts with "interrupted" and `OSU_CANCELLED`.
+
+ # Safety
+ Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.
+ */
 osu_status osu_distribution_status_list(osu_site *site,
                                         const char *package_id,
                                         const char *distribution_point,
                                         char **out_statuses_json);
 
-// Writes a JSON array with, per package (or the one given), how many distribution points it
-// targets and how many hold its current version, are in progress or failed: `{"packageId",
-// "packageName", "contentVersion", "targeted", "installed", "inProgress", "failed"}`.
-//
-// # Safety
-// `package_id` is NULL or NUL-terminated UTF-8; `out_summaries_json` points to writable storage.
+/*
+ Writes a JSON array with, per package (or the one given), how many distribution points it
+ targets and how many hold its current version, are in progress or failed: `{"packageId",
+ "packageName", "contentVersion", "targeted", "installed", "inProgress", "failed"}`.
+
+ # Safety
+ `package_id` is NULL or NUL-terminated UTF-8; `out_summaries_json` points to writable storage.
+ */
 osu_status osu_distribution_summary_list(osu_site *site,
                                          const char *package_id,
                                          char **out_summaries_json);
 
-// Adds an upgrade package from a Windows setup source folder (`setup.exe` at its root,
-// `sources/install.wim` or `sources/install.esd`): every file goes into the site's content
-// library, the image metadata of every index is read, and the package is recorded as content
-// version 1 with a new ID (site code + 5 hex digits), given when it is recorded. `name` is
-// required; `version` and `comment` may be NULL (empty). Name + Version must be unique in the
-// site in any letter case (`OSU_CONFLICT`, naming them as stored). A relative `source_path` is
-// recorded absolute (against the current directory).
-//
-// `progress` may be NULL; it is called on this thread only, and a non-zero return cancels
-// (`OSU_CANCELLED`). A failed, cancelled or killed add records nothing, uses up no ID and
-// leaves no content behind (what a killed one staged goes with the next add, reload or
-// remove on the site).
-// On success `*out_package_json` receives the package record (see `osu_package_get`).
-//
-// Errors: `OSU_NOT_FOUND` (no such folder), `OSU_INVALID_ARGUMENT` (an empty path, a file, no
-// setup.exe, no install image, a link inside, two names that differ only in letter case),
-// `OSU_INVALID_IMAGE`, `OSU_IO`, `OSU_CONFLICT`, `OSU_CANCELLED`.
-//
-// # Safety
-// Strings are NULL or NUL-terminated UTF-8; `out_package_json` points to writable storage.
+/*
+ Adds an upgrade package from a Windows setup source folder (`setup.exe` at its root,
+ `sources/install.wim` or `sources/install.esd`): every file goes into the site's content
+ library, the image metadata of every index is read, and the package is recorded as content
+ version 1 with a new ID (site code + 5 hex digits), given when it is recorded. `name` is
+ required; `version` and `comment` may be NULL (empty). Name + Version must be unique in the
+ site in any letter case (`OSU_CONFLICT`, naming them as stored). A relative `source_path` is
+ recorded absolute (against the current directory).
+
+ `progress` may be NULL; it is called on this thread only, and a non-zero return cancels
+ (`OSU_CANCELLED`). A failed, cancelled or killed add records nothing, uses up no ID and
+ leaves no content behind (what a killed one staged goes with the next add, reload or
+ remove on the site).
+ On success `*out_package_json` receives the package record (see `osu_package_get`).
+
+ Errors: `OSU_NOT_FOUND` (no such folder), `OSU_INVALID_ARGUMENT` (an empty path, a file, no
+ setup.exe, no install image, a link inside, two names that differ only in letter case),
+ `OSU_INVALID_IMAGE`, `OSU_IO`, `OSU_CONFLICT`, `OSU_CANCELLED`.
+
+ # Safety
+ Strings are NULL or NUL-terminated UTF-8; `out_package_json` points to writable storage.
+ */
 osu_status osu_package_add(osu_site *site,
                            const char *source_path,
                            const char *name,
@@ -324,30 +420,36 @@ osu_status osu_package_add(osu_site *site,
                            void *user_data,
                            char **out_package_json);
 
-// Writes the package with this ID to `*out_package_json`: `{"id", "name", "version",
-// "comment", "sourcePath", "contentVersion", "size", "fileCount", "createdAt", "modifiedAt",
-// "images": [{"index", "name", "description", "editionId", "architecture", "version",
-// "languages", "defaultLanguage", "size"}]}`. `OSU_NOT_FOUND` when there is none;
-// `OSU_INVALID_ARGUMENT` for an empty ID.
-//
-// # Safety
-// `package_id` is NUL-terminated UTF-8; `out_package_json` points to writable storage.
+/*
+ Writes the package with this ID to `*out_package_json`: `{"id", "name", "version",
+ "comment", "sourcePath", "contentVersion", "size", "fileCount", "createdAt", "modifiedAt",
+ "images": [{"index", "name", "description", "editionId", "architecture", "version",
+ "languages", "defaultLanguage", "size"}]}`. `OSU_NOT_FOUND` when there is none;
+ `OSU_INVALID_ARGUMENT` for an empty ID.
+
+ # Safety
+ `package_id` is NUL-terminated UTF-8; `out_package_json` points to writable storage.
+ */
 osu_status osu_package_get(osu_site *site, const char *package_id, char **out_package_json);
 
-// Writes a JSON array of the packages whose name matches `name_pattern` (`*` and `?`
-// wildcards, any letter case; NULL lists all), ordered by ID, to `*out_packages_json`.
-//
-// # Safety
-// `name_pattern` is NULL or NUL-terminated UTF-8; `out_packages_json` points to writable
-// storage.
+/*
+ Writes a JSON array of the packages whose name matches `name_pattern` (`*` and `?`
+ wildcards, any letter case; NULL lists all), ordered by ID, to `*out_packages_json`.
+
+ # Safety
+ `name_pattern` is NULL or NUL-terminated UTF-8; `out_packages_json` points to writable
+ storage.
+ */
 osu_status osu_package_list(osu_site *site, const char *name_pattern, char **out_packages_json);
 
-// Changes a package's Name, Version and Comment; a NULL argument leaves that field as it is.
-// Name + Version must stay unique (`OSU_CONFLICT`). On success `*out_package_json` receives
-// the updated record.
-//
-// # Safety
-// Strings are NULL or NUL-terminated UTF-8; `out_package_json` points to writable storage.
+/*
+ Changes a package's Name, Version and Comment; a NULL argument leaves that field as it is.
+ Name + Version must stay unique (`OSU_CONFLICT`). On success `*out_package_json` receives
+ the updated record.
+
+ # Safety
+ Strings are NULL or NUL-terminated UTF-8; `out_package_json` points to writable storage.
+ */
 osu_status osu_package_set(osu_site *site,
                            const char *package_id,
                            const char *name,
@@ -355,250 +457,292 @@ osu_status osu_package_set(osu_site *site,
                            const char *comment,
                            char **out_package_json);
 
-// Removes a package: first its content from every distribution point that holds it, then its
-// records, then every blob of the content library no other package uses. `OSU_NOT_FOUND` when
-// there is no such package; a distribution point that cannot be cleaned fails the call and the
-// package stays.
-//
-// # Safety
-// `package_id` is NUL-terminated UTF-8.
+/*
+ Removes a package: first its content from every distribution point that holds it, then its
+ records, then every blob of the content library no other package uses. `OSU_NOT_FOUND` when
+ there is no such package; a distribution point that cannot be cleaned fails the call and the
+ package stays.
+
+ # Safety
+ `package_id` is NUL-terminated UTF-8.
+ */
 osu_status osu_package_remove(osu_site *site, const char *package_id);
 
-// Reads the package's source folder again and, when its content changed, records it as the
-// next content version (Configuration Manager's "reload from the original source location");
-// distribution points get it by `osu_content_redistribute`. An unchanged source changes
-// nothing. The version it replaces is kept as retired (one, or as many as the site's
-// `retained_content_versions` setting says) and older ones go with the content only they used.
-// On success `*out_package_json` receives the package record. Progress and cancellation as for
-// `osu_package_add`; a failed, cancelled or killed reload leaves the package as it was.
-// `OSU_BUSY` while another process reloads the same package.
-//
-// # Safety
-// `package_id` is NUL-terminated UTF-8; `out_package_json` points to writable storage.
+/*
+ Reads the package's source folder again and, when its content changed, records it as the
+ next content version (Configuration Manager's "reload from the original source location");
+ distribution points get it by `osu_content_redistribute`. An unchanged source changes
+ nothing. The version it replaces is kept as retired (one, or as many as the site's
+ `retained_content_versions` setting says) and older ones go with the content only they used.
+ On success `*out_package_json` receives the package record. Progress and cancellation as for
+ `osu_package_add`; a failed, cancelled or killed reload leaves the package as it was.
+ `OSU_BUSY` while another process reloads the same package.
+
+ # Safety
+ `package_id` is NUL-terminated UTF-8; `out_package_json` points to writable storage.
+ */
 osu_status osu_package_reload_content(osu_site *site,
                                       const char *package_id,
                                       osu_progress_callback progress,
                                       void *user_data,
                                       char **out_package_json);
 
-// Creates a servicing schedule for a package. `settings_json` (may be NULL for all defaults
-// but the updates, which are required) is `{"updateIds": ["KB5034441-x64", …], "recurrence":
-// {…}, "start": "2026-12-08T22:00", "utc": false, "continueOnError": true,
-// "updateDistributionPoints": true, "removeSuperseded": false, "serviceWinRe": false,
-// "serviceBootImage": false, "enabled": true}`; fields not given take these defaults, and
-// `start` defaults to now. `serviceWinRe` services the WinRE image inside each install.wim
-// index first (servicing stack and Safe OS updates; a Safe OS update needs it),
-// `serviceBootImage` each boot.wim index last (servicing stack and cumulative updates).
-// `recurrence` is `{"kind": "once"}` (the default), `{"kind": "hours", "interval": 6}`,
-// `{"kind": "days", "interval": 1}`, `{"kind": "weekly", "days": ["Tuesday", "Thursday"]}`,
-// `{"kind": "monthlyOnDay", "day": 31}` (a shorter month runs on its last day) or
-// `{"kind": "monthlyOnWeekday", "week": 2, "weekday": "Tuesday", "offsetDays": 7}` (week 1–4,
-// 5 = the last; "second Tuesday + 7 days" follows Patch Tuesday by a week). Times are the
-// runner's local time unless `utc`; a local time the clocks skip runs as late as the skip, one
-// they pass twice runs the first time. A once schedule whose start has passed runs at the next
-// runner call; a recurring one starts with its next occurrence.
-//
-// Every update must apply to the package: `OSU_INVALID_ARGUMENT` says which does not and why
-// (architecture, build, already in the image, superseded by another or by a selected one).
-// On success `*out_schedule_json` receives the schedule: the settings as above with `"id"`,
-// `"packageId"`, `"nextRunAt"` (UTC, null once there is no next run), `"createdAt"`,
-// `"modifiedAt"`.
-//
-// # Safety
-// Strings are NULL or NUL-terminated UTF-8; `out_schedule_json` points to writable storage.
+/*
+ Creates a servicing schedule for a package. `settings_json` (may be NULL for all defaults
+ but the updates, which are required) is `{"updateIds": ["KB5034441-x64", …], "recurrence":
+ {…}, "start": "2026-12-08T22:00", "utc": false, "continueOnError": true,
+ "updateDistributionPoints": true, "removeSuperseded": false, "serviceWinRe": false,
+ "serviceBootImage": false, "enabled": true}`; fields not given take these defaults, and
+ `start` defaults to now. `serviceWinRe` services the WinRE image inside each install.wim
+ index first (servicing stack and Safe OS updates; a Safe OS update needs it),
+ `serviceBootImage` each boot.wim index last (servicing stack and cumulative updates).
+ `recurrence` is `{"kind": "once"}` (the default), `{"kind": "hours", "interval": 6}`,
+ `{"kind": "days", "interval": 1}`, `{"kind": "weekly", "days": ["Tuesday", "Thursday"]}`,
+ `{"kind": "monthlyOnDay", "day": 31}` (a shorter month runs on its last day) or
+ `{"kind": "monthlyOnWeekday", "week": 2, "weekday": "Tuesday", "offsetDays": 7}` (week 1–4,
+ 5 = the last; "second Tuesday + 7 days" follows Patch Tuesday by a week). Times are the
+ runner's local time unless `utc`; a local time the clocks skip runs as late as the skip, one
+ they pass twice runs the first time. A once schedule whose start has passed runs at the next
+ runner call; a recurring one starts with its next occurrence.
+
+ Every update must apply to the package: `OSU_INVALID_ARGUMENT` says which does not and why
+ (architecture, build, already in the image, superseded by another or by a selected one).
+ On success `*out_schedule_json` receives the schedule: the settings as above with `"id"`,
+ `"packageId"`, `"nextRunAt"` (UTC, null once there is no next run), `"createdAt"`,
+ `"modifiedAt"`.
+
+ # Safety
+ Strings are NULL or NUL-terminated UTF-8; `out_schedule_json` points to writable storage.
+ */
 osu_status osu_schedule_create(osu_site *site,
                                const char *package_id,
                                const char *settings_json,
                                char **out_schedule_json);
 
-// Writes the schedule with this ID to `*out_schedule_json` (see `osu_schedule_create`);
-// `OSU_NOT_FOUND` when there is none.
-//
-// # Safety
-// `out_schedule_json` points to writable storage.
+/*
+ Writes the schedule with this ID to `*out_schedule_json` (see `osu_schedule_create`);
+ `OSU_NOT_FOUND` when there is none.
+
+ # Safety
+ `out_schedule_json` points to writable storage.
+ */
 osu_status osu_schedule_get(osu_site *site, int64_t schedule_id, char **out_schedule_json);
 
-// Writes a JSON array of the schedules of a package (NULL: of every package), by ID.
-//
-// # Safety
-// `package_id` is NULL or NUL-terminated UTF-8; `out_schedules_json` points to writable
-// storage.
+/*
+ Writes a JSON array of the schedules of a package (NULL: of every package), by ID.
+
+ # Safety
+ `package_id` is NULL or NUL-terminated UTF-8; `out_schedules_json` points to writable
+ storage.
+ */
 osu_status osu_schedule_list(osu_site *site, const char *package_id, char **out_schedules_json);
 
-// Changes a schedule: `settings_json` as for `osu_schedule_create`, where a field not given
-// stays as it is. The next run is computed anew. On success `*out_schedule_json` receives the
-// schedule.
-//
-// # Safety
-// `settings_json` is NUL-terminated UTF-8; `out_schedule_json` points to writable storage.
+/*
+ Changes a schedule: `settings_json` as for `osu_schedule_create`, where a field not given
+ stays as it is. The next run is computed anew. On success `*out_schedule_json` receives the
+ schedule.
+
+ # Safety
+ `settings_json` is NUL-terminated UTF-8; `out_schedule_json` points to writable storage.
+ */
 osu_status osu_schedule_set(osu_site *site,
                             int64_t schedule_id,
                             const char *settings_json,
                             char **out_schedule_json);
 
-// Removes a schedule; its run history stays with the package.
+/*
+ Removes a schedule; its run history stays with the package.
+ */
 osu_status osu_schedule_remove(osu_site *site, int64_t schedule_id);
 
-// Runs a schedule now, whether it is due or not (its next run stays as it is): takes the
-// package's lease (`OSU_BUSY` while another runner services it), copies its image out of the
-// content library, applies each update to each image index through the site's servicing
-// engine, and records the serviced image as the package's next content version with every
-// applied update; then, where the schedule says so, updates every distribution point that
-// holds the package. With continue-on-error a failed update is recorded and the rest go on;
-// without it the first failure discards the serviced image and the package keeps its content
-// version. A run killed at any point leaves the package as it was; the next run closes it as
-// interrupted.
-//
-// A run that fails is recorded and returned, not an error: `*out_run_json` receives the run,
-// `{"id", "scheduleId", "packageId", "state", "engine", "contentVersionFrom",
-// "contentVersionTo", "error", "errorStatus", "logPath", "startedAt", "finishedAt",
-// "pointsPending", "pointsError", "results": [{"updateId", "image", "imageIndex", "state",
-// "exitCode", "message"}]}`, where `pointsPending` says the points holding the package have
-// yet to get the version the run made (`pointsError` says why; `osu_servicing_run_due` tries
-// again at each call), and
-// `state` is `Succeeded`, `PartiallySucceeded` (continue-on-error let some fail) or `Failed`,
-// `errorStatus` the `osu_status` of its error (0 when none), and each result's `state`
-// `Installed`, `Failed` or `NotRun`. Errors: `OSU_NOT_FOUND` (no such schedule),
-// `OSU_INVALID_ARGUMENT` (no servicing engine here: nothing is touched), `OSU_BUSY`,
-// `OSU_CANCELLED` (the progress callback stopped it; recorded as failed).
-//
-// # Safety
-// `out_run_json` points to writable storage.
+/*
+ Runs a schedule now, whether it is due or not (its next run stays as it is): takes the
+ package's lease (`OSU_BUSY` while another runner services it), copies its image out of the
+ content library, applies each update to each image index through the site's servicing
+ engine, and records the serviced image as the package's next content version with every
+ applied update; then, where the schedule says so, updates every distribution point that
+ holds the package. With continue-on-error a failed update is recorded and the rest go on;
+ without it the first failure discards the serviced image and the package keeps its content
+ version. A run killed at any point leaves the package as it was; the next run closes it as
+ interrupted.
+
+ A run that fails is recorded and returned, not an error: `*out_run_json` receives the run,
+ `{"id", "scheduleId", "packageId", "state", "engine", "contentVersionFrom",
+ "contentVersionTo", "error", "errorStatus", "logPath", "startedAt", "finishedAt",
+ "pointsPending", "pointsError", "results": [{"updateId", "image", "imageIndex", "state",
+ "exitCode", "message"}]}`, where `pointsPending` says the points holding the package have
+ yet to get the version the run made (`pointsError` says why; `osu_servicing_run_due` tries
+ again at each call), and
+ `state` is `Succeeded`, `PartiallySucceeded` (continue-on-error let some fail) or `Failed`,
+ `errorStatus` the `osu_status` of its error (0 when none), and each result's `state`
+ `Installed`, `Failed` or `NotRun`. Errors: `OSU_NOT_FOUND` (no such schedule),
+ `OSU_INVALID_ARGUMENT` (no servicing engine here: nothing is touched), `OSU_BUSY`,
+ `OSU_CANCELLED` (the progress callback stopped it; recorded as failed).
+
+ # Safety
+ `out_run_json` points to writable storage.
+ */
 osu_status osu_servicing_run_schedule(osu_site *site,
                                       int64_t schedule_id,
                                       osu_progress_callback progress,
                                       void *user_data,
                                       char **out_run_json);
 
-// Runs every enabled schedule that is due, one after another, as `osu_servicing_run_schedule`
-// does; each moves on to its next run as it is taken, and a schedule another runner took
-// meanwhile is left to it. First it takes up what earlier runs left undone: a run whose runner
-// died is closed as interrupted and its schedule runs again; points that did not get a
-// serviced version are updated again (those runs are in the array too). This is what Task Scheduler, cron or a systemd timer calls every
-// few minutes. `*out_runs_json` receives a JSON array of the runs made (empty when none was
-// due).
-//
-// # Safety
-// `out_runs_json` points to writable storage.
+/*
+ Runs every enabled schedule that is due, one after another, as `osu_servicing_run_schedule`
+ does; each moves on to its next run as it is taken, and a schedule another runner took
+ meanwhile is left to it. First it takes up what earlier runs left undone: a run whose runner
+ died is closed as interrupted and its schedule runs again; points that did not get a
+ serviced version are updated again (those runs are in the array too). This is what Task Scheduler, cron or a systemd timer calls every
+ few minutes. `*out_runs_json` receives a JSON array of the runs made (empty when none was
+ due).
+
+ # Safety
+ `out_runs_json` points to writable storage.
+ */
 osu_status osu_servicing_run_due(osu_site *site,
                                  osu_progress_callback progress,
                                  void *user_data,
                                  char **out_runs_json);
 
-// Writes a JSON array of servicing runs, newest first, to `*out_runs_json`: of the schedule
-// `schedule_id` (0: of any) and of the package `package_id` (NULL: of any). See
-// `osu_servicing_run_schedule` for a run's fields.
-//
-// # Safety
-// `package_id` is NULL or NUL-terminated UTF-8; `out_runs_json` points to writable storage.
+/*
+ Writes a JSON array of servicing runs, newest first, to `*out_runs_json`: of the schedule
+ `schedule_id` (0: of any) and of the package `package_id` (NULL: of any). See
+ `osu_servicing_run_schedule` for a run's fields.
+
+ # Safety
+ `package_id` is NULL or NUL-terminated UTF-8; `out_runs_json` points to writable storage.
+ */
 osu_status osu_servicing_list_runs(osu_site *site,
                                    int64_t schedule_id,
                                    const char *package_id,
                                    char **out_runs_json);
 
-// Sets the engine the site services with: `engine` is `dism` (Windows' DISM; the default) or
-// `command`, with `command_path` the absolute path of the admin's program, called once per
-// step as the README's "The command engine" documents. `OSU_INVALID_ARGUMENT` for another
-// engine name or a command engine without an absolute program path.
-//
-// # Safety
-// Strings are NULL or NUL-terminated UTF-8.
+/*
+ Sets the engine the site services with: `engine` is `dism` (Windows' DISM; the default) or
+ `command`, with `command_path` the absolute path of the admin's program, called once per
+ step as the README's "The command engine" documents. `OSU_INVALID_ARGUMENT` for another
+ engine name or a command engine without an absolute program path.
+
+ # Safety
+ Strings are NULL or NUL-terminated UTF-8.
+ */
 osu_status osu_servicing_set_engine(osu_site *site, const char *engine, const char *command_path);
 
-// Writes the site's servicing engine to `*out_engine_json`: `{"engine": "dism" | "command",
-// "commandPath": "…" | null, "available": true | false, "reason": "…"}`, where `reason` says
-// why an engine is not available on this machine.
-//
-// # Safety
-// `out_engine_json` points to writable storage.
+/*
+ Writes the site's servicing engine to `*out_engine_json`: `{"engine": "dism" | "command",
+ "commandPath": "…" | null, "available": true | false, "reason": "…"}`, where `reason` says
+ why an engine is not available on this machine.
+
+ # Safety
+ `out_engine_json` points to writable storage.
+ */
 osu_status osu_servicing_get_engine(osu_site *site, char **out_engine_json);
 
-// Opens the site whose database is at `path` (a `site.db` file, or a folder that holds one).
-// Opening never creates: a path that holds no site is `OSU_NOT_FOUND` (create one with
-// `osu_site_create`). `path` NULL opens the embedded default, which is created on first use:
-// `$OSUPGRADE_SITE`, else `%ProgramData%\OSUpgrade\site.db` on Windows,
-// `$XDG_DATA_HOME/osupgrade/site.db` (or `~/.local/share/osupgrade/site.db`) elsewhere.
-// `site_code`, when given, must match the site's (else `OSU_CONFLICT`); it is the code of the
-// embedded default when that is made.
-//
-// On success `*out_site` receives a handle the caller closes with `osu_site_close`; on
-// failure it is set to NULL. Several handles, in one process or many, may open one site.
-//
-// # Safety
-// `path` and `site_code` are NULL or NUL-terminated UTF-8; `out_site` points to writable
-// storage.
+/*
+ Opens the site whose database is at `path` (a `site.db` file, or a folder that holds one).
+ Opening never creates: a path that holds no site is `OSU_NOT_FOUND` (create one with
+ `osu_site_create`). `path` NULL opens the embedded default, which is created on first use:
+ `$OSUPGRADE_SITE`, else `%ProgramData%\OSUpgrade\site.db` on Windows,
+ `$XDG_DATA_HOME/osupgrade/site.db` (or `~/.local/share/osupgrade/site.db`) elsewhere.
+ `site_code`, when given, must match the site's (else `OSU_CONFLICT`); it is the code of the
+ embedded default when that is made.
+
+ On success `*out_site` receives a handle the caller closes with `osu_site_close`; on
+ failure it is set to NULL. Several handles, in one process or many, may open one site.
+
+ # Safety
+ `path` and `site_code` are NULL or NUL-terminated UTF-8; `out_site` points to writable
+ storage.
+ */
 osu_status osu_site_open(const char *path, const char *site_code, osu_site **out_site);
 
-// Creates a site at `path` (a folder, made if needed, that will hold `site.db` and the content
-// library `files/`; or a database file name such as `lab.db`) and opens it. `site_code` (NULL:
-// `OSU`) is its three-character code, which prefixes its package IDs. A path that holds a site
-// already is `OSU_CONFLICT`; a bad code is `OSU_INVALID_ARGUMENT`.
-//
-// On success `*out_site` receives a handle the caller closes with `osu_site_close`.
-//
-// # Safety
-// `path` is NUL-terminated UTF-8, `site_code` NULL or NUL-terminated UTF-8; `out_site` points
-// to writable storage.
+/*
+ Creates a site at `path` (a folder, made if needed, that will hold `site.db` and the content
+ library `files/`; or a database file name such as `lab.db`) and opens it. `site_code` (NULL:
+ `OSU`) is its three-character code, which prefixes its package IDs. A path that holds a site
+ already is `OSU_CONFLICT`; a bad code is `OSU_INVALID_ARGUMENT`.
+
+ On success `*out_site` receives a handle the caller closes with `osu_site_close`.
+
+ # Safety
+ `path` is NUL-terminated UTF-8, `site_code` NULL or NUL-terminated UTF-8; `out_site` points
+ to writable storage.
+ */
 osu_status osu_site_create(const char *path, const char *site_code, osu_site **out_site);
 
-// Closes a site handle. NULL is accepted and does nothing; a handle that is not open gives
-// `OSU_INVALID_HANDLE`. A call still running on the handle in another thread finishes first;
-// closing it from inside a callback of a call running on it gives `OSU_BUSY` and leaves it open.
-//
-// # Safety
-// None beyond passing a value `osu_site_open` returned, or NULL; any other value is refused.
+/*
+ Closes a site handle. NULL is accepted and does nothing; a handle that is not open gives
+ `OSU_INVALID_HANDLE`. A call still running on the handle in another thread finishes first;
+ closing it from inside a callback of a call running on it gives `OSU_BUSY` and leaves it open.
+
+ # Safety
+ None beyond passing a value `osu_site_open` returned, or NULL; any other value is refused.
+ */
 osu_status osu_site_close(osu_site *site);
 
-// Writes the site's summary to `*out_json`: `{"databasePath", "libraryPath", "siteCode",
-// "schemaVersion", "packageCount", "blobCount", "librarySize", "contentSize", "bytesSaved",
-// "retainedContentVersions"}`.
-// Free it with `osu_string_free`.
-//
-// # Safety
-// `out_json` points to writable storage.
+/*
+ Writes the site's summary to `*out_json`: `{"databasePath", "libraryPath", "siteCode",
+ "schemaVersion", "packageCount", "blobCount", "librarySize", "contentSize", "bytesSaved",
+ "retainedContentVersions"}`.
+ Free it with `osu_string_free`.
+
+ # Safety
+ `out_json` points to writable storage.
+ */
 osu_status osu_site_info(osu_site *site, char **out_json);
 
-// Sets how many retired content versions each package of the site keeps beside its current
-// one (0 to 100; default 1), so that a distribution point still holding one can be validated
-// against it. It takes effect when a package next gets a new content version, which also
-// collects the content only the dropped versions used. `OSU_INVALID_ARGUMENT` above 100.
-//
-// # Safety
-// `site` is a handle `osu_site_open` or `osu_site_create` returned, or NULL.
+/*
+ Sets how many retired content versions each package of the site keeps beside its current
+ one (0 to 100; default 1), so that a distribution point still holding one can be validated
+ against it. It takes effect when a package next gets a new content version, which also
+ collects the content only the dropped versions used. `OSU_INVALID_ARGUMENT` above 100.
+
+ # Safety
+ `site` is a handle `osu_site_open` or `osu_site_create` returned, or NULL.
+ */
 osu_status osu_site_set_retained_content_versions(osu_site *site, uint32_t count);
 
-// Frees a string the library returned. NULL is accepted and does nothing.
-//
-// # Safety
-// `value` is NULL or a string returned by an `osu_` function and not freed yet.
+/*
+ Frees a string the library returned. NULL is accepted and does nothing.
+
+ # Safety
+ `value` is NULL or a string returned by an `osu_` function and not freed yet.
+ */
 void osu_string_free(char *value);
 
-// The library's version, e.g. `"0.1.0"`. The string is static: never free it.
+/*
+ The library's version, e.g. `"0.1.0"`. The string is static: never free it.
+ */
 const char *osu_version(void);
 
-// The name of a status code (`"OSU_NOT_FOUND"`), or `"OSU_UNKNOWN"` for a number that is not
-// one. The string is static: never free it. Thread-safe.
+/*
+ The name of a status code (`"OSU_NOT_FOUND"`), or `"OSU_UNKNOWN"` for a number that is not
+ one. The string is static: never free it. Thread-safe.
+ */
 const char *osu_status_name(int32_t status);
 
-// Imports update files into the site's catalog. `paths_json` is a JSON array of paths, each an
-// `.msu` or `.cab` file or a folder whose `.msu` and `.cab` files (at any depth) are taken.
-// What each update is (KB, title, classification, architecture, builds, release date, the KBs
-// it supersedes) comes from its entry in `catalog_path`, a JSON catalog file (may be NULL; see
-// the README), or else from its file name (`windows10.0-kb5034441-x64_<hash>.msu`). All or
-// nothing: a file that is no cabinet, or whose KB, architecture or Windows version cannot be
-// told, refuses the call (`OSU_INVALID_ARGUMENT`, naming the file) and nothing is kept. An
-// update already in the catalog with the same content is returned as it is; with other
-// content it is `OSU_CONFLICT`.
-//
-// `progress` (may be NULL) reports `OSU_OPERATION_IMPORT_UPDATES` on this thread; a non-zero
-// return cancels. On success `*out_updates_json` receives a JSON array of the updates, each
-// `{"id", "kb", "title", "classification", "architecture", "product", "builds",
-// "releaseDate", "supersedes", "fileName", "sha256", "size", "importedAt"}`; `id` is the KB
-// and architecture (`KB5034441-x64`), `classification` one of `ServicingStack`, `Cumulative`,
-// `SafeOs`, `Setup`, `Other`.
-//
-// # Safety
-// Strings are NULL or NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+/*
+ Imports update files into the site's catalog. `paths_json` is a JSON array of paths, each an
+ `.msu` or `.cab` file or a folder whose `.msu` and `.cab` files (at any depth) are taken.
+ What each update is (KB, title, classification, architecture, builds, release date, the KBs
+ it supersedes) comes from its entry in `catalog_path`, a JSON catalog file (may be NULL; see
+ the README), or else from its file name (`windows10.0-kb5034441-x64_<hash>.msu`). All or
+ nothing: a file that is no cabinet, or whose KB, architecture or Windows version cannot be
+ told, refuses the call (`OSU_INVALID_ARGUMENT`, naming the file) and nothing is kept. An
+ update already in the catalog with the same content is returned as it is; with other
+ content it is `OSU_CONFLICT`.
+
+ `progress` (may be NULL) reports `OSU_OPERATION_IMPORT_UPDATES` on this thread; a non-zero
+ return cancels. On success `*out_updates_json` receives a JSON array of the updates, each
+ `{"id", "kb", "title", "classification", "architecture", "product", "builds",
+ "releaseDate", "supersedes", "fileName", "sha256", "size", "importedAt"}`; `id` is the KB
+ and architecture (`KB5034441-x64`), `classification` one of `ServicingStack`, `Cumulative`,
+ `SafeOs`, `Setup`, `Other`.
+
+ # Safety
+ Strings are NULL or NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+ */
 osu_status osu_update_import(osu_site *site,
                              const char *paths_json,
                              const char *catalog_path,
@@ -606,57 +750,67 @@ osu_status osu_update_import(osu_site *site,
                              void *user_data,
                              char **out_updates_json);
 
-// Writes the update with this ID (`KB5034441-x64`, any letter case) to `*out_update_json`
-// (see `osu_update_import`); `OSU_NOT_FOUND` when the catalog has none.
-//
-// # Safety
-// `update_id` is NUL-terminated UTF-8; `out_update_json` points to writable storage.
+/*
+ Writes the update with this ID (`KB5034441-x64`, any letter case) to `*out_update_json`
+ (see `osu_update_import`); `OSU_NOT_FOUND` when the catalog has none.
+
+ # Safety
+ `update_id` is NUL-terminated UTF-8; `out_update_json` points to writable storage.
+ */
 osu_status osu_update_get(osu_site *site, const char *update_id, char **out_update_json);
 
-// Writes a JSON array of the catalog's updates whose ID, KB or title matches `pattern` (`*`
-// and `?` wildcards, any letter case; NULL lists all), ordered by KB.
-//
-// # Safety
-// `pattern` is NULL or NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+/*
+ Writes a JSON array of the catalog's updates whose ID, KB or title matches `pattern` (`*`
+ and `?` wildcards, any letter case; NULL lists all), ordered by KB.
+
+ # Safety
+ `pattern` is NULL or NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+ */
 osu_status osu_update_list(osu_site *site, const char *pattern, char **out_updates_json);
 
-// Removes an update from the catalog, and its file from the content library unless something
-// else uses it. An update a schedule names is not removed: `OSU_CONFLICT`, naming the
-// schedules.
-//
-// # Safety
-// `update_id` is NUL-terminated UTF-8.
+/*
+ Removes an update from the catalog, and its file from the content library unless something
+ else uses it. An update a schedule names is not removed: `OSU_CONFLICT`, naming the
+ schedules.
+
+ # Safety
+ `update_id` is NUL-terminated UTF-8.
+ */
 osu_status osu_update_remove(osu_site *site, const char *update_id);
 
-// Writes a JSON array of the catalog's updates that apply to the package to
-// `*out_updates_json`: its architecture and build, not in its images yet, not superseded by an
-// update they hold; in installation order (servicing stack, cumulative, the rest; by release
-// date within each). Each is an update record (see `osu_update_import`) with `"packageId"`,
-// `"imageIndexes"`, the install.wim indexes it applies to (for a Safe OS update: whose WinRE),
-// and `"targets"`, the images its classification is for (`install`, `winre`, `boot`).
-//
-// # Safety
-// `package_id` is NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+/*
+ Writes a JSON array of the catalog's updates that apply to the package to
+ `*out_updates_json`: its architecture and build, not in its images yet, not superseded by an
+ update they hold; in installation order (servicing stack, cumulative, the rest; by release
+ date within each). Each is an update record (see `osu_update_import`) with `"packageId"`,
+ `"imageIndexes"`, the install.wim indexes it applies to (for a Safe OS update: whose WinRE),
+ and `"targets"`, the images its classification is for (`install`, `winre`, `boot`).
+
+ # Safety
+ `package_id` is NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+ */
 osu_status osu_update_list_applicable(osu_site *site,
                                       const char *package_id,
                                       char **out_updates_json);
 
-// Writes a JSON array of the updates each image of the package holds to `*out_updates_json`:
-// `{"packageId", "image", "imageIndex", "kb", "build", "updateId", "origin", "runId",
-// "contentVersion", "appliedAt"}`. `image` is `install`, `winre` (the WinRE image inside the
-// install.wim index `imageIndex`) or `boot`. `origin` is `image` for what was in the image when it was
-// imported (read from its `Windows/servicing/Packages`, where wimlib is at hand) and
-// `serviced` for what a servicing run applied (with `updateId` and `runId`); `contentVersion`
-// is the content version the update first appeared in.
-//
-// # Safety
-// `package_id` is NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+/*
+ Writes a JSON array of the updates each image of the package holds to `*out_updates_json`:
+ `{"packageId", "image", "imageIndex", "kb", "build", "updateId", "origin", "runId",
+ "contentVersion", "appliedAt"}`. `image` is `install`, `winre` (the WinRE image inside the
+ install.wim index `imageIndex`) or `boot`. `origin` is `image` for what was in the image when it was
+ imported (read from its `Windows/servicing/Packages`, where wimlib is at hand) and
+ `serviced` for what a servicing run applied (with `updateId` and `runId`); `contentVersion`
+ is the content version the update first appeared in.
+
+ # Safety
+ `package_id` is NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+ */
 osu_status osu_update_list_applied(osu_site *site,
                                    const char *package_id,
                                    char **out_updates_json);
 
 #ifdef __cplusplus
-} // extern "C"
-#endif // __cplusplus
+} /* extern "C" */
+#endif /* __cplusplus */
 
 #endif /* OSUPGRADE_H */

@@ -31,6 +31,16 @@ cat > "$scratch/catalog.json" <<'CATALOG'
 CATALOG
 cp "$repo/tests/fixtures/test-engine.sh" "$scratch/test-engine.sh"
 
+# The header compiles as C89 (where 64-bit integers and bool are the compilers' extensions, so
+# without -pedantic), C99, C11 and C++.
+printf '#include "osupgrade.h"\nint main(void) { return OSU_VERSION_MAJOR * (int)sizeof(osu_progress); }\n' > "$scratch/header.c"
+for std in c89 c99 c11; do
+  pedantic=-pedantic; [ "$std" = c89 ] && pedantic=
+  cc -std="$std" $pedantic -Wall -Wextra -Werror -fsyntax-only -I"$repo/include" "$scratch/header.c"
+done
+c++ -std=c++11 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c++ -I"$repo/include" "$scratch/header.c"
+echo "c: the header compiles as C89, C99, C11 and C++11"
+
 cc -std=c11 -Wall -Wextra -Werror -pedantic -I"$repo/include" "$repo/tests/c/test_osupgrade.c" \
   -L"$lib_dir" -losupgrade -lpthread -Wl,-rpath,"$lib_dir" -o "$scratch/test_osupgrade"
 "$scratch/test_osupgrade" "$scratch"

@@ -92,7 +92,7 @@ static void test_open_and_create(void) {
 }
 
 static void test_version_and_status_names(void) {
-    CHECK(strlen(osu_version()) > 0, "version is empty");
+    CHECK(strcmp(osu_version(), OSU_VERSION) == 0, "the library is %s, the header %s", osu_version(), OSU_VERSION);
     CHECK(strcmp(osu_status_name(OSU_NOT_FOUND), "OSU_NOT_FOUND") == 0, "name of OSU_NOT_FOUND");
     CHECK(strcmp(osu_status_name(9999), "OSU_UNKNOWN") == 0, "name of an unknown code");
 }
