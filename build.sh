@@ -7,6 +7,9 @@
 #   ./build.sh module  build the PowerShell module (powershell/OSUpgrade) with its assemblies
 #   ./build.sh pack    the NuGet package (Release), with the native library, into artifacts/
 #   ./build.sh header  regenerate include/osupgrade.h
+#   ./build.sh install PREFIX  install the C library (cargo-c, release): PREFIX/include/osupgrade.h,
+#                      PREFIX/lib/libosupgrade.so.0 (with its soname), libosupgrade.a, and
+#                      PREFIX/lib/pkgconfig/osupgrade.pc
 #   ./build.sh bench   the benchmarks, on the disk and on tmpfs (needs ~9 GiB free under target/
 #                      and as much memory for /dev/shm)
 set -euo pipefail
@@ -75,6 +78,11 @@ run_tests() {
   dotnet pwsh -NoProfile -File powershell/tests/Invoke-Tests.ps1
 }
 
+install() {
+  local prefix=${1:?usage: ./build.sh install PREFIX}
+  $cargo cinstall --release --prefix "$prefix" --libdir "$prefix/lib"
+}
+
 header() {
   scripts/generate-header include/osupgrade.h
 }
@@ -98,8 +106,9 @@ case "${1:-}" in
   demo) demo ;;
   test) run_tests ;;
   header) header ;;
+  install) shift; install "$@" ;;
   module) module ;;
   pack) pack ;;
   bench) bench ;;
-  *) sed -n '2,10p' "$0"; exit 2 ;;
+  *) sed -n '2,13p' "$0"; exit 2 ;;
 esac

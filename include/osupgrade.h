@@ -21,6 +21,7 @@
 
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #define OSU_VERSION_MAJOR 0
 #define OSU_VERSION_MINOR 1
@@ -309,6 +310,26 @@ osu_status osu_content_distribute(osu_site *site,
                                   osu_progress_callback progress,
                                   void *user_data,
                                   char **out_statuses_json);
+
+/*
+ `osu_content_distribute` for a C caller's arrays: `package_ids` holds `package_count`
+ package IDs and `distribution_points` `point_count` point names (a NULL array with a count of
+ 0 is an empty list, refused as `osu_content_distribute` refuses one). The rest is as there.
+
+ # Safety
+ Each array is NULL with a count of 0, or points to that many NUL-terminated UTF-8 strings;
+ `options_json` is NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable
+ storage.
+ */
+osu_status osu_content_distribute_list(osu_site *site,
+                                       const char *const *package_ids,
+                                       size_t package_count,
+                                       const char *const *distribution_points,
+                                       size_t point_count,
+                                       const char *options_json,
+                                       osu_progress_callback progress,
+                                       void *user_data,
+                                       char **out_statuses_json);
 
 /*
  Brings every distribution point that holds the package to its current content version
@@ -749,6 +770,21 @@ osu_status osu_update_import(osu_site *site,
                              osu_progress_callback progress,
                              void *user_data,
                              char **out_updates_json);
+
+/*
+ `osu_update_import` for a C caller's array: `paths` holds `path_count` file or folder paths.
+
+ # Safety
+ `paths` points to `path_count` NUL-terminated UTF-8 strings; `catalog_path` is NULL or
+ NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+ */
+osu_status osu_update_import_list(osu_site *site,
+                                  const char *const *paths,
+                                  size_t path_count,
+                                  const char *catalog_path,
+                                  osu_progress_callback progress,
+                                  void *user_data,
+                                  char **out_updates_json);
 
 /*
  Writes the update with this ID (`KB5034441-x64`, any letter case) to `*out_update_json`

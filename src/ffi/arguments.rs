@@ -97,3 +97,25 @@ pub(crate) unsafe fn string_list(
         ))
     })
 }
+
+/// A C array of `count` strings; NULL is an empty array when `count` is 0.
+///
+/// # Safety
+/// `values` is NULL or points to `count` pointers, each NULL or a NUL-terminated string.
+pub(crate) unsafe fn string_array(
+    values: *const *const c_char,
+    count: usize,
+    name: &'static str,
+) -> Result<Vec<String>, CallError> {
+    if values.is_null() {
+        return if count == 0 {
+            Ok(Vec::new())
+        } else {
+            Err(CallError::NullArgument(name))
+        };
+    }
+    std::slice::from_raw_parts(values, count)
+        .iter()
+        .map(|&value| required_str(value, name).map(str::to_string))
+        .collect()
+}

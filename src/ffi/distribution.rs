@@ -1,7 +1,7 @@
 use std::ffi::{c_char, c_void};
 
 use super::arguments::{
-    optional_str, out_param, required_str, string_list, write_record, write_records,
+    optional_str, out_param, required_str, string_array, string_list, write_record, write_records,
 };
 use super::boundary::{ffi_boundary, CallError};
 use super::handles::{self, osu_site};
@@ -152,26 +152,85 @@ pub unsafe extern "C" fn osu_content_distribute(
     out_statuses_json: *mut *mut c_char,
 ) -> osu_status {
     ffi_boundary(|| {
-        let out = out_param(out_statuses_json, "out_statuses_json")?;
-        let site_path = handles::site_path(site)?;
         let packages = string_list(package_ids_json, "package_ids_json")?;
         let points = string_list(distribution_points_json, "distribution_points_json")?;
-        let options = distribute_options(options_json)?;
-        let packages: Vec<&str> = packages.iter().map(String::as_str).collect();
-        let points: Vec<&str> = points.iter().map(String::as_str).collect();
-        let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
-        let statuses = handles::with_site(site, |site| {
-            Ok(distribution::distribute(
-                site,
-                &packages,
-                &points,
-                &options,
-                &mut report,
-            )?)
-        })?;
-        write_records(out, &site_path, &statuses);
-        Ok(())
+        distribute_to(
+            site,
+            &packages,
+            &points,
+            options_json,
+            progress,
+            user_data,
+            out_statuses_json,
+        )
     })
+}
+
+/// `osu_content_distribute` for a C caller's arrays: `package_ids` holds `package_count`
+/// package IDs and `distribution_points` `point_count` point names (a NULL array with a count of
+/// 0 is an empty list, refused as `osu_content_distribute` refuses one). The rest is as there.
+///
+/// # Safety
+/// Each array is NULL with a count of 0, or points to that many NUL-terminated UTF-8 strings;
+/// `options_json` is NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable
+/// storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_content_distribute_list(
+    site: *mut osu_site,
+    package_ids: *const *const c_char,
+    package_count: usize,
+    distribution_points: *const *const c_char,
+    point_count: usize,
+    options_json: *const c_char,
+    progress: osu_progress_callback,
+    user_data: *mut c_void,
+    out_statuses_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let packages = string_array(package_ids, package_count, "package_ids")?;
+        let points = string_array(distribution_points, point_count, "distribution_points")?;
+        distribute_to(
+            site,
+            &packages,
+            &points,
+            options_json,
+            progress,
+            user_data,
+            out_statuses_json,
+        )
+    })
+}
+
+/// What both distribute calls do once they have their lists.
+///
+/// # Safety
+/// As for `osu_content_distribute`.
+unsafe fn distribute_to(
+    site: *mut osu_site,
+    packages: &[String],
+    points: &[String],
+    options_json: *const c_char,
+    progress: osu_progress_callback,
+    user_data: *mut c_void,
+    out_statuses_json: *mut *mut c_char,
+) -> Result<(), CallError> {
+    let out = out_param(out_statuses_json, "out_statuses_json")?;
+    let site_path = handles::site_path(site)?;
+    let options = distribute_options(options_json)?;
+    let packages: Vec<&str> = packages.iter().map(String::as_str).collect();
+    let points: Vec<&str> = points.iter().map(String::as_str).collect();
+    let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
+    let statuses = handles::with_site(site, |site| {
+        Ok(distribution::distribute(
+            site,
+            &packages,
+            &points,
+            &options,
+            &mut report,
+        )?)
+    })?;
+    write_records(out, &site_path, &statuses);
+    Ok(())
 }
 
 /// Brings every distribution point that holds the package to its current content version

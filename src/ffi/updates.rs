@@ -2,9 +2,9 @@ use std::ffi::{c_char, c_void};
 use std::path::Path;
 
 use super::arguments::{
-    optional_str, out_param, required_str, string_list, write_record, write_records,
+    optional_str, out_param, required_str, string_array, string_list, write_record, write_records,
 };
-use super::boundary::ffi_boundary;
+use super::boundary::{ffi_boundary, CallError};
 use super::handles::{self, osu_site};
 use super::json::ToJson;
 use super::progress::{forward_progress, osu_progress_callback};
@@ -41,18 +41,68 @@ pub unsafe extern "C" fn osu_update_import(
     out_updates_json: *mut *mut c_char,
 ) -> osu_status {
     ffi_boundary(|| {
-        let out = out_param(out_updates_json, "out_updates_json")?;
-        let site_path = handles::site_path(site)?;
         let paths = string_list(paths_json, "paths_json")?;
-        let paths: Vec<&Path> = paths.iter().map(Path::new).collect();
-        let catalog = optional_str(catalog_path, "catalog_path")?.map(Path::new);
-        let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
-        let imported = handles::with_site(site, |site| {
-            Ok(updates::import(site, &paths, catalog, &mut report)?)
-        })?;
-        write_records(out, &site_path, &imported);
-        Ok(())
+        import_paths(
+            site,
+            &paths,
+            catalog_path,
+            progress,
+            user_data,
+            out_updates_json,
+        )
     })
+}
+
+/// `osu_update_import` for a C caller's array: `paths` holds `path_count` file or folder paths.
+///
+/// # Safety
+/// `paths` points to `path_count` NUL-terminated UTF-8 strings; `catalog_path` is NULL or
+/// NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_update_import_list(
+    site: *mut osu_site,
+    paths: *const *const c_char,
+    path_count: usize,
+    catalog_path: *const c_char,
+    progress: osu_progress_callback,
+    user_data: *mut c_void,
+    out_updates_json: *mut *mut c_char,
+) -> osu_status {
+    ffi_boundary(|| {
+        let paths = string_array(paths, path_count, "paths")?;
+        import_paths(
+            site,
+            &paths,
+            catalog_path,
+            progress,
+            user_data,
+            out_updates_json,
+        )
+    })
+}
+
+/// What both import calls do once they have their paths.
+///
+/// # Safety
+/// As for `osu_update_import`.
+unsafe fn import_paths(
+    site: *mut osu_site,
+    paths: &[String],
+    catalog_path: *const c_char,
+    progress: osu_progress_callback,
+    user_data: *mut c_void,
+    out_updates_json: *mut *mut c_char,
+) -> Result<(), CallError> {
+    let out = out_param(out_updates_json, "out_updates_json")?;
+    let site_path = handles::site_path(site)?;
+    let paths: Vec<&Path> = paths.iter().map(Path::new).collect();
+    let catalog = optional_str(catalog_path, "catalog_path")?.map(Path::new);
+    let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
+    let imported = handles::with_site(site, |site| {
+        Ok(updates::import(site, &paths, catalog, &mut report)?)
+    })?;
+    write_records(out, &site_path, &imported);
+    Ok(())
 }
 
 /// Writes the update with this ID (`KB5034441-x64`, any letter case) to `*out_update_json`

@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Builds tests/c/test_osupgrade.c against include/osupgrade.h and the built library
-# (target/debug), makes its fixture sources, update files and the test servicing engine, and
-# runs it.
+# Installs the library into a scratch prefix with cargo-c, builds tests/c/test_osupgrade.c and
+# examples/c/quickstart.c against it through pkg-config, makes their fixture sources, update
+# files and the test servicing engine, and runs them.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-lib_dir="$repo/target/debug"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
@@ -41,6 +40,25 @@ done
 c++ -std=c++11 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c++ -I"$repo/include" "$scratch/header.c"
 echo "c: the header compiles as C89, C99, C11 and C++11"
 
-cc -std=c11 -Wall -Wextra -Werror -pedantic -I"$repo/include" "$repo/tests/c/test_osupgrade.c" \
-  -L"$lib_dir" -losupgrade -lpthread -Wl,-rpath,"$lib_dir" -o "$scratch/test_osupgrade"
+# The C client builds as a C programmer's would: against the installed library (cargo-c puts
+# libosupgrade.so.0, libosupgrade.a, osupgrade.pc and the header under a prefix), through
+# pkg-config.
+prefix="$scratch/prefix"
+"$repo/scripts/cargo" cinstall --quiet --profile dev --prefix "$prefix" --libdir "$prefix/lib" \
+  > "$scratch/cinstall.log" 2>&1 || { cat "$scratch/cinstall.log" >&2; exit 1; }
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+read -r -a osupgrade_flags <<< "$(pkg-config --cflags --libs osupgrade)"
+cc -std=c11 -Wall -Wextra -Werror -pedantic "$repo/tests/c/test_osupgrade.c" "${osupgrade_flags[@]}" \
+  -lpthread -Wl,-rpath,"$prefix/lib" -o "$scratch/test_osupgrade"
 "$scratch/test_osupgrade" "$scratch"
+
+# The example, linked statically (libosupgrade.a and what pkg-config --static says it needs),
+# runs on its own.
+read -r -a static_flags <<< "$(pkg-config --static --libs-only-l osupgrade | sed 's/-losupgrade//')"
+cc -std=c99 -Wall -Wextra -Werror "$repo/examples/c/quickstart.c" $(pkg-config --cflags osupgrade) \
+  "$prefix/lib/libosupgrade.a" "${static_flags[@]}" -o "$scratch/quickstart"
+if ldd "$scratch/quickstart" | grep -q libosupgrade; then echo "c: the example links the shared library" >&2; exit 1; fi
+"$scratch/quickstart" "$scratch/example-site" "$scratch/good" "$scratch/example-dp" > "$scratch/quickstart.out" 2>/dev/null
+grep -q '"state":"Installed"' "$scratch/quickstart.out"
+grep -q 'OSUFFFFF: OSU_NOT_FOUND' "$scratch/quickstart.out"
+echo "c: examples/c/quickstart.c, linked statically, adds and distributes"

@@ -333,6 +333,19 @@ static void test_distribution(void) {
           log.wrong_thread);
     CHECK(log.wrong_report == 0, "%d distribution reports were not the distribution's", log.wrong_report);
 
+    /* The same with C arrays: distributing again copies nothing. */
+    const char *ids[] = {"OSU00001"};
+    const char *points[] = {"DP1"};
+    status = osu_content_distribute_list(site, ids, 1, points, 1, NULL, NULL, NULL, &json);
+    CHECK(status == OSU_OK && contains(json, "\"state\":\"Installed\"") && contains(json, "\"filesCopied\":0"),
+          "distribute from arrays: %s", json);
+    osu_string_free(json);
+    status = osu_content_distribute_list(site, NULL, 1, points, 1, NULL, NULL, NULL, &json);
+    CHECK(status == OSU_NULL_ARGUMENT && contains(osu_last_error_message(), "package_ids"), "a NULL array gives %s",
+          osu_status_name(status));
+    status = osu_content_distribute_list(site, NULL, 0, points, 1, NULL, NULL, NULL, &json);
+    CHECK(status == OSU_INVALID_ARGUMENT, "an empty array gives %s", osu_status_name(status));
+
     char altered[4096];
     snprintf(altered, sizeof altered, "%s/OSU00001/sources/ei.cfg", dp1);
     FILE *file = fopen(altered, "w");
@@ -496,8 +509,8 @@ static void test_servicing(void) {
     status = osu_update_import(site, "not json", NULL, NULL, NULL, &json);
     CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "paths_json"), "bad list gives %s",
           osu_status_name(status));
-    snprintf(paths, sizeof paths, "[\"%s\"]", path_in_scratch("updates"));
-    status = osu_update_import(site, paths, path_in_scratch("catalog.json"), NULL, NULL, &json);
+    const char *folders[] = {path_in_scratch("updates")};
+    status = osu_update_import_list(site, folders, 1, path_in_scratch("catalog.json"), NULL, NULL, &json);
     CHECK(status == OSU_OK && contains(json, "\"id\":\"KB5034441-x64\"") && contains(json, "\"classification\":\"Cumulative\"") &&
               contains(json, "\"id\":\"KB5035001-x64\""),
           "import: %s", json);
