@@ -39,25 +39,25 @@ module() {
   $cargo build
   local framework
   for framework in net8.0 netstandard2.0; do
-    dotnet publish csharp-bindings/src/OsUpgrade -c Debug -f "$framework" \
+    dotnet publish csharp-bindings/src/OSUpgrade -c Debug -f "$framework" \
       -o "powershell/OSUpgrade/bin/$framework" --nologo -v quiet
   done
 }
 
 pack() {
   $cargo build --release
-  dotnet pack csharp-bindings/src/OsUpgrade -c Release -o artifacts --nologo
+  dotnet pack csharp-bindings/src/OSUpgrade -c Release -o artifacts --nologo
 }
 
 # The package must carry the native library where NuGet clients look for it.
 check_pack_layout() {
   local out
   out=$(mktemp -d)
-  dotnet pack csharp-bindings/src/OsUpgrade -c Debug -o "$out" --nologo -v quiet
+  dotnet pack csharp-bindings/src/OSUpgrade -c Debug -o "$out" --nologo -v quiet
   local listing
-  listing=$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$out"/OsUpgrade.*.nupkg)
+  listing=$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$out"/OSUpgrade.*.nupkg)
   rm -rf "$out"
-  for expected in lib/net8.0/OsUpgrade.dll lib/netstandard2.0/OsUpgrade.dll \
+  for expected in lib/net8.0/OSUpgrade.dll lib/netstandard2.0/OSUpgrade.dll \
                   "runtimes/$(dotnet --info | awk '/RID:/ {print $2; exit}')/native/libosupgrade.so"; do
     grep -qx "$expected" <<<"$listing" || { echo "nupkg lacks $expected"; return 1; }
   done
@@ -71,7 +71,7 @@ run_tests() {
   $cargo build  # cargo test leaves no cdylib behind
   tests/c/run.sh
   echo "== C# (xunit, NuGet package layout)"
-  dotnet test csharp-bindings/tests/OsUpgrade.Tests --nologo
+  dotnet test csharp-bindings/tests/OSUpgrade.Tests --nologo
   check_pack_layout
   echo "== PowerShell (Pester)"
   module

@@ -60,7 +60,7 @@ $applicable | Format-Table
 Write-Host '== 4. Schedule them (once, now) and run the due schedules, as the runner does' -ForegroundColor Cyan
 $schedule = $applicable | New-OSUpgradeSchedule -ContinueOnError $true -UpdateDistributionPoint $true
 $schedule | Format-Table
-$engine = [OsUpgrade.Site]::Open($site.DatabasePath)
+$engine = [OSUpgrade.Site]::Open($site.DatabasePath)
 $before = $engine.GetServicingEngine()
 try {
     if (-not $before.Available) {

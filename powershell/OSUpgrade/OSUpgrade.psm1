@@ -8,7 +8,7 @@ if ($PSEdition -eq 'Core') {
 else {
     $framework = 'netstandard2.0'
 }
-$assembly = Join-Path -Path $PSScriptRoot -ChildPath "bin/$framework/OsUpgrade.dll"
+$assembly = Join-Path -Path $PSScriptRoot -ChildPath "bin/$framework/OSUpgrade.dll"
 if (-not (Test-Path -LiteralPath $assembly)) {
     throw "OSUpgrade's assembly is missing at '$assembly'. Build the module first: ./build.sh module"
 }

@@ -77,7 +77,7 @@ Describe 'New-OSUpgradeSite and Get-OSUpgradeSite' {
         $created = New-OSUpgradeSite -Path $sitePath -SiteCode LAB
         $created.SiteCode | Should -Be 'LAB'
         $info = Get-OSUpgradeSite -SitePath $sitePath
-        $info | Should -BeOfType ([OsUpgrade.SiteInfo])
+        $info | Should -BeOfType ([OSUpgrade.SiteInfo])
         $info.DatabasePath | Should -Be (Join-Path -Path $sitePath -ChildPath 'site.db')
         $info.SitePath | Should -Be $info.DatabasePath
         $info.PackageCount | Should -Be 0
@@ -154,7 +154,7 @@ Describe 'Add-OSUpgradePackage' {
 
     It 'adds the source and outputs the package with its image indexes' {
         $package = Add-OSUpgradePackage -SourcePath $source -Name 'Windows 10 22H2' -Version '19045.2965' -Comment 'Pilot' -SitePath $sitePath
-        $package | Should -BeOfType ([OsUpgrade.UpgradePackage])
+        $package | Should -BeOfType ([OSUpgrade.UpgradePackage])
         $package.Id | Should -Be 'OSU00001'
         $package.Images.EditionId | Should -Be @('Professional', 'Enterprise')
         $package.Images[0].Version | Should -Be '10.0.19045.2965'
@@ -247,7 +247,7 @@ Describe 'Get-, Set- and Remove-OSUpgradePackage' {
 
     It 'gets packages by ID and goes on past an unknown one' {
         $output = @(Invoke-Capturing { 'OSU00003', 'OSU000FF', 'OSU00001' | Get-OSUpgradePackage -SitePath $sitePath })
-        ($output | Where-Object { $_ -is [OsUpgrade.UpgradePackage] }).Id | Should -Be @('OSU00003', 'OSU00001')
+        ($output | Where-Object { $_ -is [OSUpgrade.UpgradePackage] }).Id | Should -Be @('OSU00003', 'OSU00001')
         $failures = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
         $failures.Count | Should -Be 1
         $failures[0].TargetObject | Should -Be 'OSU000FF'
@@ -372,11 +372,11 @@ Describe 'Distribution points and content distribution' {
             & chattr -i $control
         }
         $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
-        ($output | Where-Object { $_ -is [OsUpgrade.DistributionStatus] }).State | Should -Be @('Failed', 'Installed')
+        ($output | Where-Object { $_ -is [OSUpgrade.DistributionStatus] }).State | Should -Be @('Failed', 'Installed')
         $errors.Count | Should -Be 1
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'OSUpgradeDistributionFailed,*'
         $errors[0].CategoryInfo.Category | Should -Be 'WriteError'
-        $errors[0].Exception | Should -BeOfType ([OsUpgrade.OsUpgradeIOException])
+        $errors[0].Exception | Should -BeOfType ([OSUpgrade.OSUpgradeIOException])
         $errors[0].TargetObject | Should -Be "$($package.Id) on DP1"
     }
 
@@ -581,7 +581,7 @@ Describe 'Software updates and servicing schedules' {
         $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
         $errors[0].CategoryInfo.Category | Should -Be 'InvalidResult'
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'OSUpgradeServicingFailed*'
-        ($output | Where-Object { $_ -is [OsUpgrade.ServicingRun] }).State | Should -Be 'Failed'
+        ($output | Where-Object { $_ -is [OSUpgrade.ServicingRun] }).State | Should -Be 'Failed'
         (Get-OSUpgradePackage -Id $package.Id -SitePath $sitePath).ContentVersion | Should -Be 1
         $partial = New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034441-x64, KB5035001-x64 -Start '2030-01-01 00:00' -SitePath $sitePath
         $run = Invoke-OSUpgradeSchedule -Id $partial.Id -SitePath $sitePath -WarningVariable warnings -WarningAction SilentlyContinue

@@ -35,7 +35,7 @@ function Get-OSUpgradeCompletion {
             $path = $BoundParameters['SitePath']
         }
         $prefix = [WildcardPattern]::Escape($WordToComplete.Trim("'", '"'))
-        $site = [OsUpgrade.Site]::Open($path)
+        $site = [OSUpgrade.Site]::Open($path)
         foreach ($item in & $Candidate $site) {
             if ($item.Value -like "$prefix*") {
                 $text = $item.Value

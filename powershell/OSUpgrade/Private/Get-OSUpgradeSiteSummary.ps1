@@ -6,10 +6,10 @@ function Get-OSUpgradeSiteSummary {
         The open site.
     #>
     [CmdletBinding()]
-    [OutputType([OsUpgrade.SiteInfo])]
+    [OutputType([OSUpgrade.SiteInfo])]
     param(
         [Parameter(Mandatory)]
-        [OsUpgrade.Site] $Site
+        [OSUpgrade.Site] $Site
     )
 
     $Site.GetInfo() | Add-Member -NotePropertyName ServicingEngine -NotePropertyValue $Site.GetServicingEngine() -PassThru

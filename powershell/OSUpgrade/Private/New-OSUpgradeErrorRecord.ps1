@@ -29,7 +29,7 @@ function New-OSUpgradeErrorRecord {
     }
     $category = [System.Management.Automation.ErrorCategory]::NotSpecified
     $defaultId = 'OSUpgradeError'
-    if ($Exception -is [OsUpgrade.OsUpgradeException]) {
+    if ($Exception -is [OSUpgrade.OSUpgradeException]) {
         $defaultId = 'OSUpgrade' + $Exception.Status
         $category = switch ($Exception.Status) {
             'NotFound' { 'ObjectNotFound' }

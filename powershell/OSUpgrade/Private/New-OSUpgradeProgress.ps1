@@ -10,7 +10,7 @@ function New-OSUpgradeProgress {
         What the cmdlet is doing, shown as the progress bar's activity.
     #>
     [CmdletBinding()]
-    [OutputType([OsUpgrade.SynchronousProgress[OsUpgrade.OsUpgradeProgress]])]
+    [OutputType([OSUpgrade.SynchronousProgress[OSUpgrade.OSUpgradeProgress]])]
     param(
         [Parameter(Mandatory)]
         [string] $Activity
@@ -22,5 +22,5 @@ function New-OSUpgradeProgress {
         param($report)
         & $writer -Activity $Activity -Report $report
     }.GetNewClosure()
-    New-Object -TypeName 'OsUpgrade.SynchronousProgress[OsUpgrade.OsUpgradeProgress]' -ArgumentList ([Action[OsUpgrade.OsUpgradeProgress]] $write)
+    New-Object -TypeName 'OSUpgrade.SynchronousProgress[OSUpgrade.OSUpgradeProgress]' -ArgumentList ([Action[OSUpgrade.OSUpgradeProgress]] $write)
 }

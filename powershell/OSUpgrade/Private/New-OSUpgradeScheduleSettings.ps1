@@ -14,7 +14,7 @@ function New-OSUpgradeScheduleSettings {
         The caller's $PSCmdlet, which reports a malformed combination.
     #>
     [CmdletBinding()]
-    [OutputType([OsUpgrade.ScheduleSettings])]
+    [OutputType([OSUpgrade.ScheduleSettings])]
     param(
         [Parameter(Mandatory)]
         [hashtable] $Bound,
@@ -23,7 +23,7 @@ function New-OSUpgradeScheduleSettings {
         [System.Management.Automation.PSCmdlet] $Cmdlet
     )
 
-    $settings = New-Object -TypeName OsUpgrade.ScheduleSettings
+    $settings = New-Object -TypeName OSUpgrade.ScheduleSettings
     $flags = @{
         Utc                     = 'Utc'
         ContinueOnError         = 'ContinueOnError'
@@ -54,8 +54,8 @@ function New-OSUpgradeScheduleSettings {
             $count = $Bound['RecurCount']
         }
         $settings.Recurrence = switch ($Bound['RecurInterval']) {
-            'Hours' { [OsUpgrade.Recurrence]::EveryHours($count) }
-            'Days' { [OsUpgrade.Recurrence]::EveryDays($count) }
+            'Hours' { [OSUpgrade.Recurrence]::EveryHours($count) }
+            'Days' { [OSUpgrade.Recurrence]::EveryDays($count) }
         }
     }
     elseif ($Bound.ContainsKey('WeekOrder')) {
@@ -67,13 +67,13 @@ function New-OSUpgradeScheduleSettings {
         if ($Bound.ContainsKey('OffsetDays')) {
             $offset = $Bound['OffsetDays']
         }
-        $settings.Recurrence = [OsUpgrade.Recurrence]::MonthlyOnWeekday($weekOrders[[string] $Bound['WeekOrder']], $days[0], $offset)
+        $settings.Recurrence = [OSUpgrade.Recurrence]::MonthlyOnWeekday($weekOrders[[string] $Bound['WeekOrder']], $days[0], $offset)
     }
     elseif ($Bound.ContainsKey('DayOfWeek')) {
-        $settings.Recurrence = [OsUpgrade.Recurrence]::Weekly([DayOfWeek[]] @($Bound['DayOfWeek']))
+        $settings.Recurrence = [OSUpgrade.Recurrence]::Weekly([DayOfWeek[]] @($Bound['DayOfWeek']))
     }
     elseif ($Bound.ContainsKey('DayOfMonth')) {
-        $settings.Recurrence = [OsUpgrade.Recurrence]::MonthlyOnDay($Bound['DayOfMonth'])
+        $settings.Recurrence = [OSUpgrade.Recurrence]::MonthlyOnDay($Bound['DayOfMonth'])
     }
     $settings
 }

@@ -16,7 +16,7 @@ function Open-OSUpgradeSite {
         Close them with Close-OSUpgradeSite.
     #>
     [CmdletBinding()]
-    [OutputType([OsUpgrade.Site])]
+    [OutputType([OSUpgrade.Site])]
     param(
         [string] $SitePath,
 
@@ -36,7 +36,7 @@ function Open-OSUpgradeSite {
         return $Cache[$key]
     }
     try {
-        $site = [OsUpgrade.Site]::Open($path)
+        $site = [OSUpgrade.Site]::Open($path)
     }
     catch {
         $Cmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $SitePath))

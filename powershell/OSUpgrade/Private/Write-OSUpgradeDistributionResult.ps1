@@ -14,7 +14,7 @@ function Write-OSUpgradeDistributionResult {
     [CmdletBinding()]
     param(
         [AllowEmptyCollection()]
-        [OsUpgrade.DistributionStatus[]] $Status,
+        [OSUpgrade.DistributionStatus[]] $Status,
 
         [Parameter(Mandatory)]
         [System.Management.Automation.PSCmdlet] $Cmdlet

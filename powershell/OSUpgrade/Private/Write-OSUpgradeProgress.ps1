@@ -18,7 +18,7 @@ function Write-OSUpgradeProgress {
         [string] $Activity,
 
         [Parameter(Mandatory)]
-        [OsUpgrade.OsUpgradeProgress] $Report
+        [OSUpgrade.OSUpgradeProgress] $Report
     )
 
     $mib = '{0:N0} of {1:N0} MiB' -f ($Report.BytesDone / 1MB), ($Report.BytesTotal / 1MB)

@@ -29,14 +29,14 @@ function Add-OSUpgradeDistributionPoint {
     .INPUTS
         None.
     .OUTPUTS
-        OsUpgrade.DistributionPoint
+        OSUpgrade.DistributionPoint
     .LINK
         Start-OSUpgradeContentDistribution
     .LINK
         about_OSUpgrade
     #>
     [CmdletBinding(SupportsShouldProcess)]
-    [OutputType([OsUpgrade.DistributionPoint])]
+    [OutputType([OSUpgrade.DistributionPoint])]
     param(
         [Parameter(Mandatory, Position = 0)]
         [string] $Name,

@@ -39,14 +39,14 @@ function Add-OSUpgradePackage {
     .INPUTS
         None.
     .OUTPUTS
-        OsUpgrade.UpgradePackage
+        OSUpgrade.UpgradePackage
     .LINK
         Get-OSUpgradePackage
     .LINK
         about_OSUpgrade
     #>
     [CmdletBinding(SupportsShouldProcess)]
-    [OutputType([OsUpgrade.UpgradePackage])]
+    [OutputType([OSUpgrade.UpgradePackage])]
     param(
         [Parameter(Mandatory, Position = 0)]
         [Alias('Path')]

@@ -22,14 +22,14 @@ function Get-OSUpgradeApplicableUpdate {
     .INPUTS
         System.String. Package IDs, by property name.
     .OUTPUTS
-        OsUpgrade.ApplicableUpdate
+        OSUpgrade.ApplicableUpdate
     .LINK
         Get-OSUpgradeAppliedUpdate
     .LINK
         New-OSUpgradeSchedule
     #>
     [CmdletBinding()]
-    [OutputType([OsUpgrade.ApplicableUpdate])]
+    [OutputType([OSUpgrade.ApplicableUpdate])]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Id')]

@@ -23,14 +23,14 @@ function Get-OSUpgradeAppliedUpdate {
     .INPUTS
         System.String. Package IDs, by property name.
     .OUTPUTS
-        OsUpgrade.AppliedUpdate
+        OSUpgrade.AppliedUpdate
     .LINK
         Get-OSUpgradeApplicableUpdate
     .LINK
         Get-OSUpgradeServicingRun
     #>
     [CmdletBinding()]
-    [OutputType([OsUpgrade.AppliedUpdate])]
+    [OutputType([OSUpgrade.AppliedUpdate])]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Id')]

@@ -21,14 +21,14 @@ function Get-OSUpgradeDistributionPoint {
     .INPUTS
         None.
     .OUTPUTS
-        OsUpgrade.DistributionPoint
+        OSUpgrade.DistributionPoint
     .LINK
         Add-OSUpgradeDistributionPoint
     .LINK
         about_OSUpgrade
     #>
     [CmdletBinding()]
-    [OutputType([OsUpgrade.DistributionPoint])]
+    [OutputType([OSUpgrade.DistributionPoint])]
     param(
         [Parameter(Position = 0)]
         [SupportsWildcards()]
@@ -49,7 +49,7 @@ function Get-OSUpgradeDistributionPoint {
         $site.Dispose()
     }
     if ($points.Count -eq 0 -and -not [WildcardPattern]::ContainsWildcardCharacters($Name)) {
-        $missing = New-Object -TypeName OsUpgrade.OsUpgradeNotFoundException -ArgumentList "distribution point '$Name' does not exist"
+        $missing = New-Object -TypeName OSUpgrade.OSUpgradeNotFoundException -ArgumentList "distribution point '$Name' does not exist"
         $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $missing -TargetObject $Name))
     }
     $points

@@ -29,15 +29,15 @@ function Get-OSUpgradeDistributionStatus {
     .INPUTS
         System.String. Package IDs, by the property name Id.
     .OUTPUTS
-        OsUpgrade.DistributionStatus, or OsUpgrade.DistributionSummary with -Summary.
+        OSUpgrade.DistributionStatus, or OSUpgrade.DistributionSummary with -Summary.
     .LINK
         Start-OSUpgradeContentDistribution
     .LINK
         about_OSUpgrade
     #>
     [CmdletBinding(DefaultParameterSetName = 'Status')]
-    [OutputType([OsUpgrade.DistributionStatus], ParameterSetName = 'Status')]
-    [OutputType([OsUpgrade.DistributionSummary], ParameterSetName = 'Summary')]
+    [OutputType([OSUpgrade.DistributionStatus], ParameterSetName = 'Status')]
+    [OutputType([OSUpgrade.DistributionSummary], ParameterSetName = 'Summary')]
     param(
         [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -47,7 +47,7 @@ function Get-OSUpgradeDistributionStatus {
         [string] $DistributionPointName,
 
         [Parameter(ParameterSetName = 'Status')]
-        [OsUpgrade.DistributionState] $State,
+        [OSUpgrade.DistributionState] $State,
 
         [Parameter(Mandatory, ParameterSetName = 'Summary')]
         [switch] $Summary,

@@ -29,14 +29,14 @@ function Get-OSUpgradePackage {
     .INPUTS
         System.String. Package IDs, by value or by the property name Id.
     .OUTPUTS
-        OsUpgrade.UpgradePackage
+        OSUpgrade.UpgradePackage
     .LINK
         Add-OSUpgradePackage
     .LINK
         about_OSUpgrade
     #>
     [CmdletBinding(DefaultParameterSetName = 'ByName')]
-    [OutputType([OsUpgrade.UpgradePackage])]
+    [OutputType([OSUpgrade.UpgradePackage])]
     param(
         [Parameter(ParameterSetName = 'ByName', Position = 0)]
         [SupportsWildcards()]
@@ -69,7 +69,7 @@ function Get-OSUpgradePackage {
                 $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Name))
             }
             if ($Name -and $packages.Count -eq 0 -and -not [WildcardPattern]::ContainsWildcardCharacters($Name)) {
-                $missing = New-Object -TypeName OsUpgrade.OsUpgradeNotFoundException -ArgumentList "package named '$Name' does not exist"
+                $missing = New-Object -TypeName OSUpgrade.OSUpgradeNotFoundException -ArgumentList "package named '$Name' does not exist"
                 $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $missing -TargetObject $Name))
             }
             $packages

@@ -22,12 +22,12 @@ function Get-OSUpgradeSchedule {
     .INPUTS
         System.String. Package IDs, by property name.
     .OUTPUTS
-        OsUpgrade.Schedule
+        OSUpgrade.Schedule
     .LINK
         New-OSUpgradeSchedule
     #>
     [CmdletBinding(DefaultParameterSetName = 'ByPackage')]
-    [OutputType([OsUpgrade.Schedule])]
+    [OutputType([OSUpgrade.Schedule])]
     param(
         [Parameter(Mandatory, Position = 0, ParameterSetName = 'ById')]
         [Alias('ScheduleId')]

@@ -21,14 +21,14 @@ function Get-OSUpgradeServicingRun {
 
         Lists a schedule's runs.
     .INPUTS
-        OsUpgrade.Schedule, or IDs by property name.
+        OSUpgrade.Schedule, or IDs by property name.
     .OUTPUTS
-        OsUpgrade.ServicingRun
+        OSUpgrade.ServicingRun
     .LINK
         Invoke-OSUpgradeSchedule
     #>
     [CmdletBinding()]
-    [OutputType([OsUpgrade.ServicingRun])]
+    [OutputType([OSUpgrade.ServicingRun])]
     param(
         [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('Id')]

@@ -23,12 +23,12 @@ function Get-OSUpgradeSite {
     .INPUTS
         None.
     .OUTPUTS
-        OsUpgrade.SiteInfo
+        OSUpgrade.SiteInfo
     .LINK
         about_OSUpgrade
     #>
     [CmdletBinding()]
-    [OutputType([OsUpgrade.SiteInfo])]
+    [OutputType([OSUpgrade.SiteInfo])]
     param(
         [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath

@@ -20,14 +20,14 @@ function Get-OSUpgradeUpdate {
     .INPUTS
         System.String. IDs, by the property names Id and UpdateId.
     .OUTPUTS
-        OsUpgrade.SoftwareUpdate
+        OSUpgrade.SoftwareUpdate
     .LINK
         Import-OSUpgradeUpdate
     .LINK
         Get-OSUpgradeApplicableUpdate
     #>
     [CmdletBinding()]
-    [OutputType([OsUpgrade.SoftwareUpdate])]
+    [OutputType([OSUpgrade.SoftwareUpdate])]
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('UpdateId')]

@@ -32,14 +32,14 @@ function Import-OSUpgradeUpdate {
     .INPUTS
         System.String. Paths, by value or by the property name FullName.
     .OUTPUTS
-        OsUpgrade.SoftwareUpdate
+        OSUpgrade.SoftwareUpdate
     .LINK
         Get-OSUpgradeUpdate
     .LINK
         about_OSUpgrade
     #>
     [CmdletBinding(SupportsShouldProcess)]
-    [OutputType([OsUpgrade.SoftwareUpdate])]
+    [OutputType([OSUpgrade.SoftwareUpdate])]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
         [Alias('FullName')]

@@ -35,14 +35,14 @@ function Invoke-OSUpgradeSchedule {
     .INPUTS
         System.Int64. Schedule IDs, by property name.
     .OUTPUTS
-        OsUpgrade.ServicingRun
+        OSUpgrade.ServicingRun
     .LINK
         Get-OSUpgradeServicingRun
     .LINK
         Register-OSUpgradeServicingRunner
     #>
     [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'ById')]
-    [OutputType([OsUpgrade.ServicingRun])]
+    [OutputType([OSUpgrade.ServicingRun])]
     param(
         [Parameter(Mandatory, Position = 0, ParameterSetName = 'ById', ValueFromPipelineByPropertyName)]
         [Alias('ScheduleId')]
@@ -77,10 +77,10 @@ function Invoke-OSUpgradeSchedule {
             try {
                 foreach ($run in & $call.Run) {
                     $run
-                    if ($run.State -eq [OsUpgrade.ServicingRunState]::Failed) {
+                    if ($run.State -eq [OSUpgrade.ServicingRunState]::Failed) {
                         $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $run.GetErrorException() -TargetObject $run))
                     }
-                    elseif ($run.State -eq [OsUpgrade.ServicingRunState]::PartiallySucceeded) {
+                    elseif ($run.State -eq [OSUpgrade.ServicingRunState]::PartiallySucceeded) {
                         $PSCmdlet.WriteWarning("Run $($run.Id) of package $($run.PackageId): $($run.Error)")
                     }
                     if ($run.PointsPending) {

@@ -43,7 +43,7 @@ function New-OSUpgradeSchedule {
     .PARAMETER OffsetDays
         With -WeekOrder, days after that weekday (0 to 27).
     .PARAMETER Recurrence
-        A recurrence made with the [OsUpgrade.Recurrence] static methods.
+        A recurrence made with the [OSUpgrade.Recurrence] static methods.
     .PARAMETER ContinueOnError
         Whether a failed update lets the others go in (default $true); with $false the first failure
         leaves the package as it was.
@@ -77,9 +77,9 @@ function New-OSUpgradeSchedule {
 
         Services the whole medium: WinRE, install.wim and boot.wim, at the next runner call.
     .INPUTS
-        OsUpgrade.ApplicableUpdate, or update IDs and package IDs by property name.
+        OSUpgrade.ApplicableUpdate, or update IDs and package IDs by property name.
     .OUTPUTS
-        OsUpgrade.Schedule
+        OSUpgrade.Schedule
     .LINK
         Get-OSUpgradeApplicableUpdate
     .LINK
@@ -88,7 +88,7 @@ function New-OSUpgradeSchedule {
         Register-OSUpgradeServicingRunner
     #>
     [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'Once')]
-    [OutputType([OsUpgrade.Schedule])]
+    [OutputType([OSUpgrade.Schedule])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [string] $PackageId,
@@ -128,7 +128,7 @@ function New-OSUpgradeSchedule {
         [int] $OffsetDays = 0,
 
         [Parameter(Mandatory, ParameterSetName = 'Recurrence')]
-        [OsUpgrade.Recurrence] $Recurrence,
+        [OSUpgrade.Recurrence] $Recurrence,
 
         [Parameter()]
         [bool] $ContinueOnError = $true,
@@ -168,7 +168,7 @@ function New-OSUpgradeSchedule {
         # -ServiceWinRe they are left out, with a warning, rather than refusing the schedule.
         $piped = $_
         if ($PSCmdlet.MyInvocation.ExpectingInput -and -not $ServiceWinRe -and
-            $piped -is [OsUpgrade.SoftwareUpdate] -and $piped.Classification -eq [OsUpgrade.UpdateClassification]::SafeOs) {
+            $piped -is [OSUpgrade.SoftwareUpdate] -and $piped.Classification -eq [OSUpgrade.UpdateClassification]::SafeOs) {
             $PSCmdlet.WriteWarning("$($piped.Id) is a Safe OS dynamic update, for WinRE: left out of the schedule of $PackageId; add -ServiceWinRe to include it.")
             $null = $selections[$key].Updates.Remove($piped.Id)
         }

@@ -24,10 +24,10 @@ function New-OSUpgradeSite {
         Creates a site in the folder pilot and lists its (no) packages: the site summary carries
         SitePath, which the next cmdlet binds.
     .OUTPUTS
-        OsUpgrade.SiteInfo
+        OSUpgrade.SiteInfo
     #>
     [CmdletBinding(SupportsShouldProcess)]
-    [OutputType([OsUpgrade.SiteInfo])]
+    [OutputType([OSUpgrade.SiteInfo])]
     param(
         [Parameter(Mandatory, Position = 0)]
         [string] $Path,
@@ -45,7 +45,7 @@ function New-OSUpgradeSite {
         $code = $SiteCode
     }
     try {
-        $site = [OsUpgrade.Site]::Create($resolved, $code)
+        $site = [OSUpgrade.Site]::Create($resolved, $code)
     }
     catch {
         $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Path))

@@ -30,14 +30,14 @@ function Set-OSUpgradeDistributionPoint {
     .INPUTS
         System.String. Point names, by the property name Name.
     .OUTPUTS
-        None, or OsUpgrade.DistributionPoint with -PassThru.
+        None, or OSUpgrade.DistributionPoint with -PassThru.
     .LINK
         Get-OSUpgradeDistributionPoint
     .LINK
         about_OSUpgrade
     #>
     [CmdletBinding(SupportsShouldProcess)]
-    [OutputType([OsUpgrade.DistributionPoint])]
+    [OutputType([OSUpgrade.DistributionPoint])]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [string] $Name,

@@ -32,14 +32,14 @@ function Set-OSUpgradePackage {
     .INPUTS
         System.String. Package IDs, by the property name Id.
     .OUTPUTS
-        None, or OsUpgrade.UpgradePackage with -PassThru.
+        None, or OSUpgrade.UpgradePackage with -PassThru.
     .LINK
         Get-OSUpgradePackage
     .LINK
         about_OSUpgrade
     #>
     [CmdletBinding(SupportsShouldProcess)]
-    [OutputType([OsUpgrade.UpgradePackage])]
+    [OutputType([OSUpgrade.UpgradePackage])]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('PackageId')]

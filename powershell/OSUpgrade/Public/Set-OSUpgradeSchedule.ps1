@@ -27,7 +27,7 @@ function Set-OSUpgradeSchedule {
     .PARAMETER OffsetDays
         With -WeekOrder, days after that weekday (0 to 27).
     .PARAMETER Recurrence
-        A recurrence made with the [OsUpgrade.Recurrence] static methods.
+        A recurrence made with the [OSUpgrade.Recurrence] static methods.
     .PARAMETER ContinueOnError
         Whether a failed update lets the others go in.
     .PARAMETER UpdateDistributionPoint
@@ -59,12 +59,12 @@ function Set-OSUpgradeSchedule {
     .INPUTS
         System.Int64. Schedule IDs, by property name.
     .OUTPUTS
-        OsUpgrade.Schedule, with -PassThru.
+        OSUpgrade.Schedule, with -PassThru.
     .LINK
         New-OSUpgradeSchedule
     #>
     [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'Keep')]
-    [OutputType([OsUpgrade.Schedule])]
+    [OutputType([OSUpgrade.Schedule])]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('ScheduleId')]
@@ -104,7 +104,7 @@ function Set-OSUpgradeSchedule {
         [int] $OffsetDays,
 
         [Parameter(Mandatory, ParameterSetName = 'Recurrence')]
-        [OsUpgrade.Recurrence] $Recurrence,
+        [OSUpgrade.Recurrence] $Recurrence,
 
         [Parameter()]
         [bool] $ContinueOnError,

@@ -38,21 +38,21 @@ function Set-OSUpgradeSite {
 
         Keeps no retired versions in the Lab site and shows its summary.
     .INPUTS
-        OsUpgrade.SiteInfo (by its SitePath).
+        OSUpgrade.SiteInfo (by its SitePath).
     .OUTPUTS
-        OsUpgrade.SiteInfo, with -PassThru.
+        OSUpgrade.SiteInfo, with -PassThru.
     .LINK
         Get-OSUpgradeSite
     #>
     [CmdletBinding(SupportsShouldProcess)]
-    [OutputType([OsUpgrade.SiteInfo])]
+    [OutputType([OSUpgrade.SiteInfo])]
     param(
         [Parameter()]
         [ValidateRange(0, 100)]
         [int] $RetainedContentVersions,
 
         [Parameter()]
-        [OsUpgrade.ServicingEngineKind] $ServicingEngine,
+        [OSUpgrade.ServicingEngineKind] $ServicingEngine,
 
         [Parameter()]
         [string] $ServicingCommand,
@@ -73,7 +73,7 @@ function Set-OSUpgradeSite {
                 $site.SetRetainedContentVersions($RetainedContentVersions)
             }
             if ($ServicingCommand -and -not $PSBoundParameters.ContainsKey('ServicingEngine')) {
-                $ServicingEngine = [OsUpgrade.ServicingEngineKind]::Command
+                $ServicingEngine = [OSUpgrade.ServicingEngineKind]::Command
                 $PSBoundParameters['ServicingEngine'] = $ServicingEngine
             }
             if ($PSBoundParameters.ContainsKey('ServicingEngine') -and

@@ -32,14 +32,14 @@ function Start-OSUpgradeContentDistribution {
     .INPUTS
         System.String. Package IDs, by the property name Id.
     .OUTPUTS
-        OsUpgrade.DistributionStatus
+        OSUpgrade.DistributionStatus
     .LINK
         Get-OSUpgradeDistributionStatus
     .LINK
         about_OSUpgrade
     #>
     [CmdletBinding(SupportsShouldProcess)]
-    [OutputType([OsUpgrade.DistributionStatus])]
+    [OutputType([OSUpgrade.DistributionStatus])]
     param(
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -75,7 +75,7 @@ function Start-OSUpgradeContentDistribution {
     end {
         $activity = 'Distributing content'
         $progress = New-OSUpgradeProgress -Activity $activity
-        $options = New-Object -TypeName OsUpgrade.DistributeOptions -Property @{ Workers = $Workers }
+        $options = New-Object -TypeName OSUpgrade.DistributeOptions -Property @{ Workers = $Workers }
         foreach ($entry in $packagesBySite.GetEnumerator()) {
             $packages = $entry.Value
             $site = Open-OSUpgradeSite -SitePath $entry.Key -Cmdlet $PSCmdlet

@@ -25,14 +25,14 @@ function Test-OSUpgradeContent {
     .INPUTS
         System.String. Package IDs and point names, by property name.
     .OUTPUTS
-        OsUpgrade.ValidationReport
+        OSUpgrade.ValidationReport
     .LINK
         Update-OSUpgradeDistributionPoint
     .LINK
         about_OSUpgrade
     #>
     [CmdletBinding()]
-    [OutputType([OsUpgrade.ValidationReport])]
+    [OutputType([OSUpgrade.ValidationReport])]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Id')]

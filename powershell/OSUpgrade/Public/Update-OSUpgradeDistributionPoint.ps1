@@ -30,14 +30,14 @@ function Update-OSUpgradeDistributionPoint {
     .INPUTS
         System.String. Package IDs, by property name.
     .OUTPUTS
-        OsUpgrade.DistributionStatus
+        OSUpgrade.DistributionStatus
     .LINK
         Start-OSUpgradeContentDistribution
     .LINK
         about_OSUpgrade
     #>
     [CmdletBinding(SupportsShouldProcess)]
-    [OutputType([OsUpgrade.DistributionStatus])]
+    [OutputType([OSUpgrade.DistributionStatus])]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
@@ -60,7 +60,7 @@ function Update-OSUpgradeDistributionPoint {
         $updated = New-Object -TypeName 'System.Collections.Generic.HashSet[string]'
         $activity = 'Updating distribution points'
         $progress = New-OSUpgradeProgress -Activity $activity
-        $options = New-Object -TypeName OsUpgrade.DistributeOptions -Property @{ Workers = $Workers }
+        $options = New-Object -TypeName OSUpgrade.DistributeOptions -Property @{ Workers = $Workers }
     }
 
     process {

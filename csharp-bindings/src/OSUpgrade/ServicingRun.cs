@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json.Serialization;
 
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>How a servicing run ended.</summary>
     public enum ServicingRunState
@@ -64,7 +64,7 @@ namespace OsUpgrade
         [JsonConstructor]
         public ServicingRun(
             long id, long? scheduleId, string packageId, ServicingRunState state, string engine, long contentVersionFrom,
-            long? contentVersionTo, string error, OsUpgradeStatus errorStatus, string logPath, DateTimeOffset startedAt,
+            long? contentVersionTo, string error, OSUpgradeStatus errorStatus, string logPath, DateTimeOffset startedAt,
             DateTimeOffset? finishedAt, bool pointsPending, string pointsError, IReadOnlyList<UpdateResult> results, string sitePath)
         {
             Id = id;
@@ -110,7 +110,7 @@ namespace OsUpgrade
         public string Error { get; }
 
         /// <summary>The class of <see cref="Error"/>; Ok when there is none.</summary>
-        public OsUpgradeStatus ErrorStatus { get; }
+        public OSUpgradeStatus ErrorStatus { get; }
 
         /// <summary>The engine's log of the run.</summary>
         public string LogPath { get; }
@@ -139,7 +139,7 @@ namespace OsUpgrade
         /// <summary>The exception <see cref="Error"/> stands for, or null when the run did not fail.</summary>
         /// <returns>The exception, or null.</returns>
         public Exception? GetErrorException() =>
-            ErrorStatus == OsUpgradeStatus.Ok ? null : OsUpgradeException.FromStatus(ErrorStatus, Error);
+            ErrorStatus == OSUpgradeStatus.Ok ? null : OSUpgradeException.FromStatus(ErrorStatus, Error);
 
         /// <inheritdoc/>
         public override string ToString() => $"run {Id}: {State}";

@@ -1,7 +1,7 @@
 using System;
 using Xunit;
 
-namespace OsUpgrade.Tests
+namespace OSUpgrade.Tests
 {
     public sealed class NativeLibraryResolverTests
     {

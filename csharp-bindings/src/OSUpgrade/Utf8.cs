@@ -2,7 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>
     /// UTF-8 strings to and from the native library, by hand: <c>UnmanagedType.LPUTF8Str</c> is not

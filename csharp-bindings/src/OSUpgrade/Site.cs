@@ -5,7 +5,7 @@ using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>
     /// An open OSUpgrade site: its database and content library. Every operation on packages goes
@@ -28,7 +28,7 @@ namespace OsUpgrade
 
         /// <summary>
         /// Opens an existing site. <paramref name="path"/> names the database file or the folder that
-        /// holds <c>site.db</c>; a path that holds no site throws <see cref="OsUpgradeNotFoundException"/>
+        /// holds <c>site.db</c>; a path that holds no site throws <see cref="OSUpgradeNotFoundException"/>
         /// (opening never creates: see <see cref="Create"/>). Null opens the embedded default, created
         /// on first use: <c>$OSUPGRADE_SITE</c>, else <c>%ProgramData%\OSUpgrade</c> on Windows and
         /// <c>~/.local/share/osupgrade</c> elsewhere.
@@ -36,9 +36,9 @@ namespace OsUpgrade
         /// <param name="path">The site's database file or folder; null for the embedded default.</param>
         /// <param name="siteCode">When given, the code the site must have (and the embedded default's when it is made).</param>
         /// <returns>The open site.</returns>
-        /// <exception cref="OsUpgradeNotFoundException">No site is at the path.</exception>
-        /// <exception cref="OsUpgradeConflictException">The site has another code.</exception>
-        /// <exception cref="OsUpgradeInvalidArgumentException">The path or code is malformed.</exception>
+        /// <exception cref="OSUpgradeNotFoundException">No site is at the path.</exception>
+        /// <exception cref="OSUpgradeConflictException">The site has another code.</exception>
+        /// <exception cref="OSUpgradeInvalidArgumentException">The path or code is malformed.</exception>
         /// <exception cref="DllNotFoundException">The native library is missing; the message says where it was looked for.</exception>
         public static Site Open(string? path = null, string? siteCode = null)
         {
@@ -64,8 +64,8 @@ namespace OsUpgrade
         /// <param name="path">The folder or database file of the new site.</param>
         /// <param name="siteCode">Its three-character code, which prefixes its package IDs (default OSU).</param>
         /// <returns>The open site.</returns>
-        /// <exception cref="OsUpgradeConflictException">A site exists at the path already.</exception>
-        /// <exception cref="OsUpgradeInvalidArgumentException">The path or code is malformed.</exception>
+        /// <exception cref="OSUpgradeConflictException">A site exists at the path already.</exception>
+        /// <exception cref="OSUpgradeInvalidArgumentException">The path or code is malformed.</exception>
         public static Site Create(string path, string? siteCode = null)
         {
             if (path == null)
@@ -82,22 +82,22 @@ namespace OsUpgrade
             {
                 return Open(path, siteCode);
             }
-            catch (OsUpgradeNotFoundException)
+            catch (OSUpgradeNotFoundException)
             {
                 try
                 {
                     return Create(path, siteCode);
                 }
-                catch (OsUpgradeConflictException)
+                catch (OSUpgradeConflictException)
                 {
                     return Open(path, siteCode); // another process made it meanwhile
                 }
             }
         }
 
-        private static Site Take(OsUpgradeStatus status, SiteHandle handle)
+        private static Site Take(OSUpgradeStatus status, SiteHandle handle)
         {
-            if (status != OsUpgradeStatus.Ok)
+            if (status != OSUpgradeStatus.Ok)
             {
                 handle.Dispose();
             }
@@ -119,12 +119,12 @@ namespace OsUpgrade
         /// 100; default 1). It takes effect when a package next gets a new content version.
         /// </summary>
         /// <param name="count">The number of retired versions to keep.</param>
-        /// <exception cref="OsUpgradeInvalidArgumentException">The count is negative or above 100.</exception>
+        /// <exception cref="OSUpgradeInvalidArgumentException">The count is negative or above 100.</exception>
         public void SetRetainedContentVersions(int count)
         {
             if (count < 0)
             {
-                throw new OsUpgradeInvalidArgumentException(OsUpgradeStatus.InvalidArgument, "count: must not be negative");
+                throw new OSUpgradeInvalidArgumentException(OSUpgradeStatus.InvalidArgument, "count: must not be negative");
             }
 
             Native.ThrowIfFailed(NativeMethods.osu_site_set_retained_content_versions(Handle, (uint)count));
@@ -143,17 +143,17 @@ namespace OsUpgrade
         /// <param name="progress">Receives progress on the calling thread.</param>
         /// <param name="cancellationToken">Cancels the add.</param>
         /// <returns>The new package.</returns>
-        /// <exception cref="OsUpgradeNotFoundException">The folder does not exist.</exception>
-        /// <exception cref="OsUpgradeInvalidArgumentException">It is not a Windows setup source folder.</exception>
-        /// <exception cref="OsUpgradeInvalidImageException">Its install image is damaged.</exception>
-        /// <exception cref="OsUpgradeConflictException">A package with this Name and Version exists.</exception>
+        /// <exception cref="OSUpgradeNotFoundException">The folder does not exist.</exception>
+        /// <exception cref="OSUpgradeInvalidArgumentException">It is not a Windows setup source folder.</exception>
+        /// <exception cref="OSUpgradeInvalidImageException">Its install image is damaged.</exception>
+        /// <exception cref="OSUpgradeConflictException">A package with this Name and Version exists.</exception>
         /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
         public UpgradePackage AddPackage(
             string sourcePath,
             string name,
             string? version = null,
             string? comment = null,
-            IProgress<OsUpgradeProgress>? progress = null,
+            IProgress<OSUpgradeProgress>? progress = null,
             CancellationToken cancellationToken = default)
         {
             RequireArgument(sourcePath, nameof(sourcePath));
@@ -178,7 +178,7 @@ namespace OsUpgrade
         /// <summary>Gets a package by ID.</summary>
         /// <param name="id">The package ID, e.g. OSU00001.</param>
         /// <returns>The package.</returns>
-        /// <exception cref="OsUpgradeNotFoundException">There is no such package.</exception>
+        /// <exception cref="OSUpgradeNotFoundException">There is no such package.</exception>
         public UpgradePackage GetPackage(string id)
         {
             RequireArgument(id, nameof(id));
@@ -201,8 +201,8 @@ namespace OsUpgrade
         /// <param name="version">The new version, or null.</param>
         /// <param name="comment">The new comment, or null.</param>
         /// <returns>The updated package.</returns>
-        /// <exception cref="OsUpgradeNotFoundException">There is no such package.</exception>
-        /// <exception cref="OsUpgradeConflictException">Another package has the resulting Name and Version.</exception>
+        /// <exception cref="OSUpgradeNotFoundException">There is no such package.</exception>
+        /// <exception cref="OSUpgradeConflictException">Another package has the resulting Name and Version.</exception>
         public UpgradePackage SetPackage(string id, string? name = null, string? version = null, string? comment = null)
         {
             RequireArgument(id, nameof(id));
@@ -221,7 +221,7 @@ namespace OsUpgrade
         /// records and the library content no other package uses.
         /// </summary>
         /// <param name="id">The package ID.</param>
-        /// <exception cref="OsUpgradeNotFoundException">There is no such package.</exception>
+        /// <exception cref="OSUpgradeNotFoundException">There is no such package.</exception>
         public void RemovePackage(string id)
         {
             RequireArgument(id, nameof(id));
@@ -238,7 +238,7 @@ namespace OsUpgrade
         /// <param name="progress">Receives progress on the calling thread.</param>
         /// <param name="cancellationToken">Cancels the reload, which then changes nothing.</param>
         /// <returns>The package, with its current content version.</returns>
-        public UpgradePackage ReloadPackageContent(string id, IProgress<OsUpgradeProgress>? progress = null, CancellationToken cancellationToken = default)
+        public UpgradePackage ReloadPackageContent(string id, IProgress<OSUpgradeProgress>? progress = null, CancellationToken cancellationToken = default)
         {
             RequireArgument(id, nameof(id));
             var site = Handle;
@@ -255,9 +255,9 @@ namespace OsUpgrade
         /// <param name="path">An absolute folder: a local disk, a mounted share, a UNC path on Windows.</param>
         /// <param name="description">A description.</param>
         /// <returns>The new point.</returns>
-        /// <exception cref="OsUpgradeInvalidArgumentException">The path is relative or a file.</exception>
-        /// <exception cref="OsUpgradeIOException">The folder cannot be created or written.</exception>
-        /// <exception cref="OsUpgradeConflictException">The name is taken.</exception>
+        /// <exception cref="OSUpgradeInvalidArgumentException">The path is relative or a file.</exception>
+        /// <exception cref="OSUpgradeIOException">The folder cannot be created or written.</exception>
+        /// <exception cref="OSUpgradeConflictException">The name is taken.</exception>
         public DistributionPoint AddDistributionPoint(string name, string path, string? description = null)
         {
             RequireArgument(name, nameof(name));
@@ -269,7 +269,7 @@ namespace OsUpgrade
         /// <summary>Gets a distribution point by name.</summary>
         /// <param name="name">The point's name.</param>
         /// <returns>The point.</returns>
-        /// <exception cref="OsUpgradeNotFoundException">There is no such point.</exception>
+        /// <exception cref="OSUpgradeNotFoundException">There is no such point.</exception>
         public DistributionPoint GetDistributionPoint(string name)
         {
             RequireArgument(name, nameof(name));
@@ -300,7 +300,7 @@ namespace OsUpgrade
         /// <summary>Removes a distribution point; one that holds packages only with <paramref name="force"/>, which first removes their content.</summary>
         /// <param name="name">The point's name.</param>
         /// <param name="force">Removes the content of the packages on it first.</param>
-        /// <exception cref="OsUpgradeConflictException">The point holds packages and force is false.</exception>
+        /// <exception cref="OSUpgradeConflictException">The point holds packages and force is false.</exception>
         public void RemoveDistributionPoint(string name, bool force = false)
         {
             RequireArgument(name, nameof(name));
@@ -319,12 +319,12 @@ namespace OsUpgrade
         /// <param name="progress">Receives progress on the calling thread.</param>
         /// <param name="cancellationToken">Cancels every job; each point keeps its previous version.</param>
         /// <returns>The status of every job.</returns>
-        /// <exception cref="OsUpgradeNotFoundException">A package or point does not exist.</exception>
+        /// <exception cref="OSUpgradeNotFoundException">A package or point does not exist.</exception>
         public IReadOnlyList<DistributionStatus> DistributeContent(
             IEnumerable<string> packageIds,
             IEnumerable<string> distributionPointNames,
             DistributeOptions? options = null,
-            IProgress<OsUpgradeProgress>? progress = null,
+            IProgress<OSUpgradeProgress>? progress = null,
             CancellationToken cancellationToken = default)
         {
             var packages = NamesJson(packageIds, nameof(packageIds));
@@ -351,7 +351,7 @@ namespace OsUpgrade
         public IReadOnlyList<DistributionStatus> RedistributeContent(
             string packageId,
             DistributeOptions? options = null,
-            IProgress<OsUpgradeProgress>? progress = null,
+            IProgress<OSUpgradeProgress>? progress = null,
             CancellationToken cancellationToken = default)
         {
             RequireArgument(packageId, nameof(packageId));
@@ -375,11 +375,11 @@ namespace OsUpgrade
         /// <param name="progress">Receives progress on the calling thread.</param>
         /// <param name="cancellationToken">Cancels the validation.</param>
         /// <returns>What the validation found.</returns>
-        /// <exception cref="OsUpgradeNotFoundException">The package is not installed on the point.</exception>
+        /// <exception cref="OSUpgradeNotFoundException">The package is not installed on the point.</exception>
         public ValidationReport ValidateContent(
             string packageId,
             string distributionPointName,
-            IProgress<OsUpgradeProgress>? progress = null,
+            IProgress<OSUpgradeProgress>? progress = null,
             CancellationToken cancellationToken = default)
         {
             RequireArgument(packageId, nameof(packageId));
@@ -396,7 +396,7 @@ namespace OsUpgrade
         /// <summary>Removes a package's content from a distribution point.</summary>
         /// <param name="packageId">The package ID.</param>
         /// <param name="distributionPointName">The point.</param>
-        /// <exception cref="OsUpgradeNotFoundException">The package is not on the point.</exception>
+        /// <exception cref="OSUpgradeNotFoundException">The package is not on the point.</exception>
         public void RemoveContent(string packageId, string distributionPointName)
         {
             RequireArgument(packageId, nameof(packageId));
@@ -435,12 +435,12 @@ namespace OsUpgrade
         /// <param name="progress">Receives progress on the calling thread.</param>
         /// <param name="cancellationToken">Cancels the import, which then keeps nothing.</param>
         /// <returns>The updates, in the catalog.</returns>
-        /// <exception cref="OsUpgradeInvalidArgumentException">A file is not an update, or not one that can be told.</exception>
-        /// <exception cref="OsUpgradeConflictException">The catalog has the update with other content.</exception>
+        /// <exception cref="OSUpgradeInvalidArgumentException">A file is not an update, or not one that can be told.</exception>
+        /// <exception cref="OSUpgradeConflictException">The catalog has the update with other content.</exception>
         public IReadOnlyList<SoftwareUpdate> ImportUpdates(
             IEnumerable<string> paths,
             string? catalogPath = null,
-            IProgress<OsUpgradeProgress>? progress = null,
+            IProgress<OSUpgradeProgress>? progress = null,
             CancellationToken cancellationToken = default)
         {
             var pathsJson = NamesJson(paths, nameof(paths));
@@ -456,7 +456,7 @@ namespace OsUpgrade
         /// <summary>Gets an update of the catalog by ID (KB5034441-x64, any letter case).</summary>
         /// <param name="id">The update ID.</param>
         /// <returns>The update.</returns>
-        /// <exception cref="OsUpgradeNotFoundException">The catalog has no such update.</exception>
+        /// <exception cref="OSUpgradeNotFoundException">The catalog has no such update.</exception>
         public SoftwareUpdate GetUpdate(string id)
         {
             RequireArgument(id, nameof(id));
@@ -475,7 +475,7 @@ namespace OsUpgrade
 
         /// <summary>Removes an update from the catalog (and its file from the library unless something else uses it).</summary>
         /// <param name="id">The update ID.</param>
-        /// <exception cref="OsUpgradeConflictException">A schedule uses it.</exception>
+        /// <exception cref="OSUpgradeConflictException">A schedule uses it.</exception>
         public void RemoveUpdate(string id)
         {
             RequireArgument(id, nameof(id));
@@ -512,7 +512,7 @@ namespace OsUpgrade
         /// <param name="packageId">The package ID.</param>
         /// <param name="settings">The schedule's settings; UpdateIds is required.</param>
         /// <returns>The schedule, with its next run.</returns>
-        /// <exception cref="OsUpgradeInvalidArgumentException">An update does not apply (the message says why), or a setting is out of range.</exception>
+        /// <exception cref="OSUpgradeInvalidArgumentException">An update does not apply (the message says why), or a setting is out of range.</exception>
         public Schedule CreateSchedule(string packageId, ScheduleSettings settings)
         {
             RequireArgument(packageId, nameof(packageId));
@@ -524,7 +524,7 @@ namespace OsUpgrade
         /// <summary>Gets a schedule by ID.</summary>
         /// <param name="id">The schedule ID.</param>
         /// <returns>The schedule.</returns>
-        /// <exception cref="OsUpgradeNotFoundException">There is no such schedule.</exception>
+        /// <exception cref="OSUpgradeNotFoundException">There is no such schedule.</exception>
         public Schedule GetSchedule(long id)
         {
             var status = NativeMethods.osu_schedule_get(Handle, id, out var json);
@@ -567,9 +567,9 @@ namespace OsUpgrade
         /// <param name="progress">Receives progress on the calling thread.</param>
         /// <param name="cancellationToken">Cancels the run, which then changes nothing.</param>
         /// <returns>The run.</returns>
-        /// <exception cref="OsUpgradeInvalidArgumentException">No servicing engine is available here; nothing was touched.</exception>
-        /// <exception cref="OsUpgradeBusyException">Another runner services the package.</exception>
-        public ServicingRun RunSchedule(long id, IProgress<OsUpgradeProgress>? progress = null, CancellationToken cancellationToken = default)
+        /// <exception cref="OSUpgradeInvalidArgumentException">No servicing engine is available here; nothing was touched.</exception>
+        /// <exception cref="OSUpgradeBusyException">Another runner services the package.</exception>
+        public ServicingRun RunSchedule(long id, IProgress<OSUpgradeProgress>? progress = null, CancellationToken cancellationToken = default)
         {
             var site = Handle;
             var json = WithProgress(progress, cancellationToken, callback =>
@@ -584,7 +584,7 @@ namespace OsUpgrade
         /// <param name="progress">Receives progress on the calling thread.</param>
         /// <param name="cancellationToken">Cancels the run under way.</param>
         /// <returns>The runs made; empty when none was due.</returns>
-        public IReadOnlyList<ServicingRun> RunDueSchedules(IProgress<OsUpgradeProgress>? progress = null, CancellationToken cancellationToken = default)
+        public IReadOnlyList<ServicingRun> RunDueSchedules(IProgress<OSUpgradeProgress>? progress = null, CancellationToken cancellationToken = default)
         {
             var site = Handle;
             var json = WithProgress(progress, cancellationToken, callback =>
@@ -657,9 +657,9 @@ namespace OsUpgrade
         /// through native frames.
         /// </summary>
         private static string WithProgress(
-            IProgress<OsUpgradeProgress>? progress,
+            IProgress<OSUpgradeProgress>? progress,
             CancellationToken cancellationToken,
-            Func<NativeMethods.ProgressCallback?, (OsUpgradeStatus Status, IntPtr Json)> call)
+            Func<NativeMethods.ProgressCallback?, (OSUpgradeStatus Status, IntPtr Json)> call)
         {
             cancellationToken.ThrowIfCancellationRequested();
             ExceptionDispatchInfo? receiverFailure = null;
@@ -670,7 +670,7 @@ namespace OsUpgrade
                 {
                     try
                     {
-                        progress?.Report(new OsUpgradeProgress(Marshal.PtrToStructure<NativeMethods.Progress>(report)));
+                        progress?.Report(new OSUpgradeProgress(Marshal.PtrToStructure<NativeMethods.Progress>(report)));
                         return cancellationToken.IsCancellationRequested ? 1 : 0;
                     }
                     catch (Exception e)
@@ -684,7 +684,7 @@ namespace OsUpgrade
             var (status, json) = call(callback);
             GC.KeepAlive(callback);
             receiverFailure?.Throw();
-            if (status == OsUpgradeStatus.Cancelled)
+            if (status == OSUpgradeStatus.Cancelled)
             {
                 throw new OperationCanceledException(Utf8.FromNative(NativeMethods.osu_last_error_message()), cancellationToken);
             }

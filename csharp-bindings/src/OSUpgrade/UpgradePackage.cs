@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json.Serialization;
 
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>An operating-system upgrade package as the site records it.</summary>
     public sealed class UpgradePackage

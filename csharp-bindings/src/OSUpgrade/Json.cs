@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>Reads the library's JSON records (camelCase) into the immutable models.</summary>
     internal static class Json
@@ -16,7 +16,7 @@ namespace OsUpgrade
         internal static T Read<T>(string json, JsonTypeInfo<T> type)
         {
             return JsonSerializer.Deserialize(json, type)
-                ?? throw new OsUpgradeException(OsUpgradeStatus.Internal, "the native library returned an empty record");
+                ?? throw new OSUpgradeException(OSUpgradeStatus.Internal, "the native library returned an empty record");
         }
     }
 

@@ -1,7 +1,7 @@
 using System;
 using System.Text.Json.Serialization;
 
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>A distribution point: a folder (local disk, mounted share, UNC path) that holds packages.</summary>
     public sealed class DistributionPoint

@@ -1,7 +1,7 @@
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>The long operation a progress report is about (<c>osu_operation</c>).</summary>
-    public enum OsUpgradeOperation
+    public enum OSUpgradeOperation
     {
         /// <summary><see cref="Site.AddPackage"/>.</summary>
         Add = 0,
@@ -23,7 +23,7 @@ namespace OsUpgrade
     }
 
     /// <summary>What the operation is doing (<c>osu_phase</c>).</summary>
-    public enum OsUpgradePhase
+    public enum OSUpgradePhase
     {
         /// <summary>Walking the source folder.</summary>
         Scanning = 0,
@@ -56,12 +56,12 @@ namespace OsUpgrade
     /// Byte and file counts are those of the current job: the whole import, or one package on one
     /// distribution point.
     /// </summary>
-    public sealed class OsUpgradeProgress
+    public sealed class OSUpgradeProgress
     {
-        internal OsUpgradeProgress(NativeMethods.Progress native)
+        internal OSUpgradeProgress(NativeMethods.Progress native)
         {
-            Operation = (OsUpgradeOperation)native.Operation;
-            Phase = (OsUpgradePhase)native.Phase;
+            Operation = (OSUpgradeOperation)native.Operation;
+            Phase = (OSUpgradePhase)native.Phase;
             PackageId = Utf8.FromNative(native.PackageId);
             DistributionPoint = Utf8.FromNative(native.DistributionPoint);
             CurrentFile = Utf8.FromNative(native.CurrentFile);
@@ -74,10 +74,10 @@ namespace OsUpgrade
         }
 
         /// <summary>The operation.</summary>
-        public OsUpgradeOperation Operation { get; }
+        public OSUpgradeOperation Operation { get; }
 
         /// <summary>The phase.</summary>
-        public OsUpgradePhase Phase { get; }
+        public OSUpgradePhase Phase { get; }
 
         /// <summary>The job's package; empty while an add has no ID yet.</summary>
         public string PackageId { get; }

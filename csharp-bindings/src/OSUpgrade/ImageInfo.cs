@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Text.Json.Serialization;
 
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>One image (index) of a package's install.wim or install.esd.</summary>
     public sealed class ImageInfo

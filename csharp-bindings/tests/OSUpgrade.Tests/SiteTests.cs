@@ -5,7 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
 
-namespace OsUpgrade.Tests
+namespace OSUpgrade.Tests
 {
     public sealed class SiteTests : IClassFixture<SourceFixture>, IDisposable
     {
@@ -73,7 +73,7 @@ namespace OsUpgrade.Tests
             Assert.Equal(("Windows 10 22H2", "1", "Broad"), (updated.Name, updated.Version, updated.Comment));
 
             site.RemovePackage(ten.Id);
-            Assert.Throws<OsUpgradeNotFoundException>(() => site.GetPackage(ten.Id));
+            Assert.Throws<OSUpgradeNotFoundException>(() => site.GetPackage(ten.Id));
             Assert.Single(site.GetPackages());
         }
 
@@ -115,8 +115,8 @@ namespace OsUpgrade.Tests
         {
             using var site = OpenSite();
             var missing = scratch["no-such-source"];
-            var error = Assert.Throws<OsUpgradeNotFoundException>(() => site.AddPackage(missing, "Windows 10"));
-            Assert.Equal(OsUpgradeStatus.NotFound, error.Status);
+            var error = Assert.Throws<OSUpgradeNotFoundException>(() => site.AddPackage(missing, "Windows 10"));
+            Assert.Equal(OSUpgradeStatus.NotFound, error.Status);
             Assert.Contains(missing, error.Message);
         }
 
@@ -126,7 +126,7 @@ namespace OsUpgrade.Tests
             var source = sources.MakeSource("no-setup");
             File.Delete(Path.Combine(source, "setup.exe"));
             using var site = OpenSite();
-            var error = Assert.Throws<OsUpgradeInvalidArgumentException>(() => site.AddPackage(source, "Windows 10"));
+            var error = Assert.Throws<OSUpgradeInvalidArgumentException>(() => site.AddPackage(source, "Windows 10"));
             Assert.Contains("no setup.exe", error.Message);
             Assert.Empty(site.GetPackages());
         }
@@ -137,7 +137,7 @@ namespace OsUpgrade.Tests
             var source = sources.MakeSource("corrupt");
             File.WriteAllBytes(Path.Combine(source, "sources", "install.wim"), new byte[4096]);
             using var site = OpenSite();
-            var error = Assert.Throws<OsUpgradeInvalidImageException>(() => site.AddPackage(source, "Windows 10"));
+            var error = Assert.Throws<OSUpgradeInvalidImageException>(() => site.AddPackage(source, "Windows 10"));
             Assert.Contains("install.wim", error.Message);
             Assert.Equal(0, site.GetInfo().BlobCount);
         }
@@ -147,7 +147,7 @@ namespace OsUpgrade.Tests
         {
             using var site = OpenSite();
             site.AddPackage(sources.Good, "Windows 10", "22H2");
-            var error = Assert.Throws<OsUpgradeConflictException>(() => site.AddPackage(sources.Other, "WINDOWS 10", "22h2"));
+            var error = Assert.Throws<OSUpgradeConflictException>(() => site.AddPackage(sources.Other, "WINDOWS 10", "22h2"));
             Assert.Contains("OSU00001", error.Message);
         }
 
@@ -156,7 +156,7 @@ namespace OsUpgrade.Tests
         {
             var file = scratch["a-file"];
             File.WriteAllText(file, "not a folder");
-            var error = Assert.Throws<OsUpgradeIOException>(() => Site.Create(Path.Combine(file, "site")));
+            var error = Assert.Throws<OSUpgradeIOException>(() => Site.Create(Path.Combine(file, "site")));
             Assert.Contains("a-file", error.Message);
         }
 
@@ -164,8 +164,8 @@ namespace OsUpgrade.Tests
         public void Another_site_code_for_an_existing_site_is_a_conflict_and_a_bad_one_invalid()
         {
             Site.Create(scratch["coded"], "ABC").Dispose();
-            Assert.Throws<OsUpgradeConflictException>(() => Site.Open(scratch["coded"], "XYZ"));
-            var error = Assert.Throws<OsUpgradeInvalidArgumentException>(() => Site.Create(scratch["other"], "TOOLONG"));
+            Assert.Throws<OSUpgradeConflictException>(() => Site.Open(scratch["coded"], "XYZ"));
+            var error = Assert.Throws<OSUpgradeInvalidArgumentException>(() => Site.Create(scratch["other"], "TOOLONG"));
             Assert.Contains("site_code", error.Message);
         }
 
@@ -173,11 +173,11 @@ namespace OsUpgrade.Tests
         public void Opening_a_path_without_a_site_is_not_found_and_creates_nothing()
         {
             var typo = scratch["Lba"];
-            var error = Assert.Throws<OsUpgradeNotFoundException>(() => Site.Open(typo));
+            var error = Assert.Throws<OSUpgradeNotFoundException>(() => Site.Open(typo));
             Assert.Contains("Lba", error.Message);
             Assert.False(Directory.Exists(typo));
             Site.Create(typo).Dispose();
-            Assert.Throws<OsUpgradeConflictException>(() => Site.Create(typo));
+            Assert.Throws<OSUpgradeConflictException>(() => Site.Create(typo));
         }
 
         [Fact]
@@ -198,8 +198,8 @@ namespace OsUpgrade.Tests
             Assert.Equal(1, site.GetInfo().RetainedContentVersions);
             site.SetRetainedContentVersions(3);
             Assert.Equal(3, site.GetInfo().RetainedContentVersions);
-            Assert.Throws<OsUpgradeInvalidArgumentException>(() => site.SetRetainedContentVersions(101));
-            Assert.Throws<OsUpgradeInvalidArgumentException>(() => site.SetRetainedContentVersions(-1));
+            Assert.Throws<OSUpgradeInvalidArgumentException>(() => site.SetRetainedContentVersions(101));
+            Assert.Throws<OSUpgradeInvalidArgumentException>(() => site.SetRetainedContentVersions(-1));
         }
 
         [Fact]
@@ -208,7 +208,7 @@ namespace OsUpgrade.Tests
             using var site = OpenSite();
             Assert.Throws<ArgumentNullException>(() => site.AddPackage(null!, "Windows 10"));
             Assert.Throws<ArgumentNullException>(() => site.GetPackage(null!));
-            var error = Assert.Throws<OsUpgradeInvalidArgumentException>(() => site.AddPackage(sources.Good, "   "));
+            var error = Assert.Throws<OSUpgradeInvalidArgumentException>(() => site.AddPackage(sources.Good, "   "));
             Assert.Contains("name", error.Message);
         }
 
@@ -221,8 +221,8 @@ namespace OsUpgrade.Tests
 
             Assert.All(progress.Reports, r => Assert.Equal(Environment.CurrentManagedThreadId, r.ThreadId));
             var phases = progress.Reports.Select(r => r.Report.Phase).Distinct();
-            Assert.Equal(new[] { OsUpgradePhase.Scanning, OsUpgradePhase.ReadingImage, OsUpgradePhase.Importing, OsUpgradePhase.Recording }, phases);
-            Assert.All(progress.Reports, r => Assert.Equal((OsUpgradeOperation.Add, string.Empty, string.Empty), (r.Report.Operation, r.Report.PackageId, r.Report.DistributionPoint)));
+            Assert.Equal(new[] { OSUpgradePhase.Scanning, OSUpgradePhase.ReadingImage, OSUpgradePhase.Importing, OSUpgradePhase.Recording }, phases);
+            Assert.All(progress.Reports, r => Assert.Equal((OSUpgradeOperation.Add, string.Empty, string.Empty), (r.Report.Operation, r.Report.PackageId, r.Report.DistributionPoint)));
             var last = progress.Reports.Last().Report;
             Assert.Equal(last.FilesTotal, last.FilesDone);
             Assert.Equal(100, last.PercentComplete);
@@ -278,7 +278,7 @@ namespace OsUpgrade.Tests
             });
             var added = site.AddPackage(sources.Good, "Windows 10", progress: progress);
 
-            var busy = Assert.IsType<OsUpgradeBusyException>(inner);
+            var busy = Assert.IsType<OSUpgradeBusyException>(inner);
             Assert.Contains("callback", busy.Message);
             Assert.Equal(added.Id, Assert.Single(site.GetPackages()).Id);
         }
@@ -289,7 +289,7 @@ namespace OsUpgrade.Tests
             using var site = OpenSite();
             var progress = new RecordingProgress(p =>
             {
-                if (p.Phase == OsUpgradePhase.Importing)
+                if (p.Phase == OSUpgradePhase.Importing)
                 {
                     throw new InvalidOperationException("receiver failed");
                 }

@@ -5,7 +5,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Threading;
 
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>
     /// Finds the native library: the file <see cref="OverrideVariable"/> names, else beside this

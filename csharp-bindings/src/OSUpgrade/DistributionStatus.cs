@@ -1,7 +1,7 @@
 using System;
 using System.Text.Json.Serialization;
 
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>The state of a package on a distribution point, in Configuration Manager's words.</summary>
     [JsonConverter(typeof(JsonStringEnumConverter<DistributionState>))]
@@ -39,7 +39,7 @@ namespace OsUpgrade
         /// <param name="bytesCopied">Bytes the last run copied.</param>
         /// <param name="filesCopied">Files the last run copied.</param>
         /// <param name="lastError">The last failure, or empty.</param>
-        /// <param name="lastErrorStatus">The class of the last failure, or <see cref="OsUpgradeStatus.Ok"/>.</param>
+        /// <param name="lastErrorStatus">The class of the last failure, or <see cref="OSUpgradeStatus.Ok"/>.</param>
         /// <param name="startedAt">When the last run started.</param>
         /// <param name="finishedAt">When the last run finished.</param>
         /// <param name="modifiedAt">When the record last changed.</param>
@@ -55,7 +55,7 @@ namespace OsUpgrade
             long bytesCopied,
             long filesCopied,
             string lastError,
-            OsUpgradeStatus lastErrorStatus,
+            OSUpgradeStatus lastErrorStatus,
             DateTimeOffset? startedAt,
             DateTimeOffset? finishedAt,
             DateTimeOffset modifiedAt,
@@ -111,11 +111,11 @@ namespace OsUpgrade
         public string LastError { get; }
 
         /// <summary>
-        /// The class of the last failure (<see cref="OsUpgradeStatus.Busy"/>,
-        /// <see cref="OsUpgradeStatus.IO"/>, <see cref="OsUpgradeStatus.DamagedContent"/>, …), or
-        /// <see cref="OsUpgradeStatus.Ok"/> when there is none.
+        /// The class of the last failure (<see cref="OSUpgradeStatus.Busy"/>,
+        /// <see cref="OSUpgradeStatus.IO"/>, <see cref="OSUpgradeStatus.DamagedContent"/>, …), or
+        /// <see cref="OSUpgradeStatus.Ok"/> when there is none.
         /// </summary>
-        public OsUpgradeStatus LastErrorStatus { get; }
+        public OSUpgradeStatus LastErrorStatus { get; }
 
         /// <summary>
         /// The exception a caller would have caught for the last failure (the same type the
@@ -123,7 +123,7 @@ namespace OsUpgrade
         /// </summary>
         /// <returns>The exception, not thrown.</returns>
         public Exception? GetLastErrorException() =>
-            LastErrorStatus == OsUpgradeStatus.Ok ? null : OsUpgradeException.FromStatus(LastErrorStatus, LastError);
+            LastErrorStatus == OSUpgradeStatus.Ok ? null : OSUpgradeException.FromStatus(LastErrorStatus, LastError);
 
         /// <summary>When the last run started (UTC).</summary>
         public DateTimeOffset? StartedAt { get; }

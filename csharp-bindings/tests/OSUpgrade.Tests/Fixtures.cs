@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 
-namespace OsUpgrade.Tests
+namespace OSUpgrade.Tests
 {
     /// <summary>A scratch folder, deleted when disposed.</summary>
     public sealed class Scratch : IDisposable
@@ -79,21 +79,21 @@ namespace OsUpgrade.Tests
     }
 
     /// <summary>Records every report with the thread it came on.</summary>
-    public sealed class RecordingProgress : IProgress<OsUpgradeProgress>
+    public sealed class RecordingProgress : IProgress<OSUpgradeProgress>
     {
-        private readonly SynchronousProgress<OsUpgradeProgress> inner;
+        private readonly SynchronousProgress<OSUpgradeProgress> inner;
 
-        public RecordingProgress(Action<OsUpgradeProgress>? onReport = null)
+        public RecordingProgress(Action<OSUpgradeProgress>? onReport = null)
         {
-            inner = new SynchronousProgress<OsUpgradeProgress>(report =>
+            inner = new SynchronousProgress<OSUpgradeProgress>(report =>
             {
                 Reports.Add((report, Environment.CurrentManagedThreadId));
                 onReport?.Invoke(report);
             });
         }
 
-        public System.Collections.Generic.List<(OsUpgradeProgress Report, int ThreadId)> Reports { get; } = new();
+        public System.Collections.Generic.List<(OSUpgradeProgress Report, int ThreadId)> Reports { get; } = new();
 
-        public void Report(OsUpgradeProgress value) => inner.Report(value);
+        public void Report(OSUpgradeProgress value) => inner.Report(value);
     }
 }

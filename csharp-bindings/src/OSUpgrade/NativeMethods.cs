@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 // The library is never looked for in the current directory or on PATH first.
 [assembly: DefaultDllImportSearchPaths(DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories)]
 
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>Every function of <c>osupgrade.h</c>, as the runtime calls it.</summary>
     internal static class NativeMethods
@@ -16,22 +16,22 @@ namespace OsUpgrade
         internal delegate int ProgressCallback(IntPtr progress, IntPtr userData);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_site_open(byte[]? path, byte[]? siteCode, out SiteHandle site);
+        internal static extern OSUpgradeStatus osu_site_open(byte[]? path, byte[]? siteCode, out SiteHandle site);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_site_create(byte[] path, byte[]? siteCode, out SiteHandle site);
+        internal static extern OSUpgradeStatus osu_site_create(byte[] path, byte[]? siteCode, out SiteHandle site);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_site_close(IntPtr site);
+        internal static extern OSUpgradeStatus osu_site_close(IntPtr site);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_site_info(SiteHandle site, out IntPtr json);
+        internal static extern OSUpgradeStatus osu_site_info(SiteHandle site, out IntPtr json);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_site_set_retained_content_versions(SiteHandle site, uint count);
+        internal static extern OSUpgradeStatus osu_site_set_retained_content_versions(SiteHandle site, uint count);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_package_add(
+        internal static extern OSUpgradeStatus osu_package_add(
             SiteHandle site,
             byte[] sourcePath,
             byte[] name,
@@ -42,13 +42,13 @@ namespace OsUpgrade
             out IntPtr packageJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_package_get(SiteHandle site, byte[] packageId, out IntPtr packageJson);
+        internal static extern OSUpgradeStatus osu_package_get(SiteHandle site, byte[] packageId, out IntPtr packageJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_package_list(SiteHandle site, byte[]? namePattern, out IntPtr packagesJson);
+        internal static extern OSUpgradeStatus osu_package_list(SiteHandle site, byte[]? namePattern, out IntPtr packagesJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_package_set(
+        internal static extern OSUpgradeStatus osu_package_set(
             SiteHandle site,
             byte[] packageId,
             byte[]? name,
@@ -57,32 +57,32 @@ namespace OsUpgrade
             out IntPtr packageJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_package_remove(SiteHandle site, byte[] packageId);
+        internal static extern OSUpgradeStatus osu_package_remove(SiteHandle site, byte[] packageId);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_package_reload_content(
+        internal static extern OSUpgradeStatus osu_package_reload_content(
             SiteHandle site, byte[] packageId, ProgressCallback? progress, IntPtr userData, out IntPtr packageJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_distribution_point_add(
+        internal static extern OSUpgradeStatus osu_distribution_point_add(
             SiteHandle site, byte[] name, byte[] path, byte[]? description, out IntPtr pointJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_distribution_point_get(SiteHandle site, byte[] name, out IntPtr pointJson);
+        internal static extern OSUpgradeStatus osu_distribution_point_get(SiteHandle site, byte[] name, out IntPtr pointJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_distribution_point_list(SiteHandle site, out IntPtr pointsJson);
+        internal static extern OSUpgradeStatus osu_distribution_point_list(SiteHandle site, out IntPtr pointsJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_distribution_point_set(
+        internal static extern OSUpgradeStatus osu_distribution_point_set(
             SiteHandle site, byte[] name, byte[]? newName, byte[]? description, out IntPtr pointJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_distribution_point_remove(
+        internal static extern OSUpgradeStatus osu_distribution_point_remove(
             SiteHandle site, byte[] name, [MarshalAs(UnmanagedType.U1)] bool force);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_content_distribute(
+        internal static extern OSUpgradeStatus osu_content_distribute(
             SiteHandle site,
             byte[] packageIdsJson,
             byte[] distributionPointsJson,
@@ -92,72 +92,72 @@ namespace OsUpgrade
             out IntPtr statusesJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_content_redistribute(
+        internal static extern OSUpgradeStatus osu_content_redistribute(
             SiteHandle site, byte[] packageId, byte[]? optionsJson, ProgressCallback? progress, IntPtr userData, out IntPtr statusesJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_content_validate(
+        internal static extern OSUpgradeStatus osu_content_validate(
             SiteHandle site, byte[] packageId, byte[] distributionPoint, ProgressCallback? progress, IntPtr userData, out IntPtr reportJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_content_remove(SiteHandle site, byte[] packageId, byte[] distributionPoint);
+        internal static extern OSUpgradeStatus osu_content_remove(SiteHandle site, byte[] packageId, byte[] distributionPoint);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_distribution_status_list(
+        internal static extern OSUpgradeStatus osu_distribution_status_list(
             SiteHandle site, byte[]? packageId, byte[]? distributionPoint, out IntPtr statusesJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_distribution_summary_list(SiteHandle site, byte[]? packageId, out IntPtr summariesJson);
+        internal static extern OSUpgradeStatus osu_distribution_summary_list(SiteHandle site, byte[]? packageId, out IntPtr summariesJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_update_import(
+        internal static extern OSUpgradeStatus osu_update_import(
             SiteHandle site, byte[] pathsJson, byte[]? catalogPath, ProgressCallback? progress, IntPtr userData, out IntPtr updatesJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_update_get(SiteHandle site, byte[] updateId, out IntPtr updateJson);
+        internal static extern OSUpgradeStatus osu_update_get(SiteHandle site, byte[] updateId, out IntPtr updateJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_update_list(SiteHandle site, byte[]? pattern, out IntPtr updatesJson);
+        internal static extern OSUpgradeStatus osu_update_list(SiteHandle site, byte[]? pattern, out IntPtr updatesJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_update_remove(SiteHandle site, byte[] updateId);
+        internal static extern OSUpgradeStatus osu_update_remove(SiteHandle site, byte[] updateId);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_update_list_applicable(SiteHandle site, byte[] packageId, out IntPtr updatesJson);
+        internal static extern OSUpgradeStatus osu_update_list_applicable(SiteHandle site, byte[] packageId, out IntPtr updatesJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_update_list_applied(SiteHandle site, byte[] packageId, out IntPtr updatesJson);
+        internal static extern OSUpgradeStatus osu_update_list_applied(SiteHandle site, byte[] packageId, out IntPtr updatesJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_schedule_create(SiteHandle site, byte[] packageId, byte[]? settingsJson, out IntPtr scheduleJson);
+        internal static extern OSUpgradeStatus osu_schedule_create(SiteHandle site, byte[] packageId, byte[]? settingsJson, out IntPtr scheduleJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_schedule_get(SiteHandle site, long scheduleId, out IntPtr scheduleJson);
+        internal static extern OSUpgradeStatus osu_schedule_get(SiteHandle site, long scheduleId, out IntPtr scheduleJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_schedule_list(SiteHandle site, byte[]? packageId, out IntPtr schedulesJson);
+        internal static extern OSUpgradeStatus osu_schedule_list(SiteHandle site, byte[]? packageId, out IntPtr schedulesJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_schedule_set(SiteHandle site, long scheduleId, byte[] settingsJson, out IntPtr scheduleJson);
+        internal static extern OSUpgradeStatus osu_schedule_set(SiteHandle site, long scheduleId, byte[] settingsJson, out IntPtr scheduleJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_schedule_remove(SiteHandle site, long scheduleId);
+        internal static extern OSUpgradeStatus osu_schedule_remove(SiteHandle site, long scheduleId);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_servicing_run_schedule(
+        internal static extern OSUpgradeStatus osu_servicing_run_schedule(
             SiteHandle site, long scheduleId, ProgressCallback? progress, IntPtr userData, out IntPtr runJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_servicing_run_due(SiteHandle site, ProgressCallback? progress, IntPtr userData, out IntPtr runsJson);
+        internal static extern OSUpgradeStatus osu_servicing_run_due(SiteHandle site, ProgressCallback? progress, IntPtr userData, out IntPtr runsJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_servicing_list_runs(SiteHandle site, long scheduleId, byte[]? packageId, out IntPtr runsJson);
+        internal static extern OSUpgradeStatus osu_servicing_list_runs(SiteHandle site, long scheduleId, byte[]? packageId, out IntPtr runsJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_servicing_set_engine(SiteHandle site, byte[] engine, byte[]? commandPath);
+        internal static extern OSUpgradeStatus osu_servicing_set_engine(SiteHandle site, byte[] engine, byte[]? commandPath);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OsUpgradeStatus osu_servicing_get_engine(SiteHandle site, out IntPtr engineJson);
+        internal static extern OSUpgradeStatus osu_servicing_get_engine(SiteHandle site, out IntPtr engineJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void osu_string_free(IntPtr value);

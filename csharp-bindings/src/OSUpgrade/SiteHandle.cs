@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>An open <c>osu_site</c>, closed with <c>osu_site_close</c> when released.</summary>
     internal sealed class SiteHandle : SafeHandleZeroOrMinusOneIsInvalid
@@ -12,7 +12,7 @@ namespace OsUpgrade
 
         protected override bool ReleaseHandle()
         {
-            return NativeMethods.osu_site_close(handle) == OsUpgradeStatus.Ok;
+            return NativeMethods.osu_site_close(handle) == OSUpgradeStatus.Ok;
         }
     }
 }

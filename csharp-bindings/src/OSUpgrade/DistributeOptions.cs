@@ -1,4 +1,4 @@
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>How a distribution runs.</summary>
     public sealed class DistributeOptions

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using Xunit;
 
-namespace OsUpgrade.Tests
+namespace OSUpgrade.Tests
 {
     /// <summary>The third job through the .NET face: the catalog, schedules, runs, history.</summary>
     public sealed class ServicingTests : IClassFixture<SourceFixture>, IDisposable
@@ -50,14 +50,14 @@ namespace OsUpgrade.Tests
         {
             var junk = scratch["junk.msu"];
             File.WriteAllText(junk, "<html>not an update</html>");
-            var refused = Assert.Throws<OsUpgradeInvalidArgumentException>(() => site.ImportUpdates(new[] { junk }));
+            var refused = Assert.Throws<OSUpgradeInvalidArgumentException>(() => site.ImportUpdates(new[] { junk }));
             Assert.Contains("junk.msu", refused.Message);
             Assert.Empty(site.GetUpdates());
 
             var progress = new RecordingProgress();
             var imported = site.ImportUpdates(new[] { updates }, progress: progress);
             Assert.Equal(new[] { "KB5034441-x64", "KB5035001-x64" }, imported.Select(u => u.Id).OrderBy(id => id));
-            Assert.Contains(progress.Reports, r => r.Report.Operation == OsUpgradeOperation.ImportUpdates);
+            Assert.Contains(progress.Reports, r => r.Report.Operation == OSUpgradeOperation.ImportUpdates);
             var update = site.GetUpdate("kb5034441-x64");
             Assert.Equal(("KB5034441", "x64", "Windows 10", UpdateClassification.Other), (update.Kb, update.Architecture, update.Product, update.Classification));
 
@@ -65,17 +65,17 @@ namespace OsUpgrade.Tests
             Assert.Contains(applied, a => a.Kb == "KB5026361" && a.Origin == "image" && a.ImageIndex == 2 && a.Build == "19041.2965");
             var applicable = site.GetApplicableUpdates(package.Id);
             Assert.Equal(new[] { 1, 2 }, applicable.Single(a => a.Id == "KB5034441-x64").ImageIndexes);
-            Assert.Throws<OsUpgradeNotFoundException>(() => site.GetUpdate("KB1234567-x64"));
+            Assert.Throws<OSUpgradeNotFoundException>(() => site.GetUpdate("KB1234567-x64"));
         }
 
         [Fact]
         public void A_schedule_runs_records_its_results_and_keeps_its_history()
         {
             site.ImportUpdates(new[] { updates });
-            var unknown = Assert.Throws<OsUpgradeNotFoundException>(() =>
+            var unknown = Assert.Throws<OSUpgradeNotFoundException>(() =>
                 site.CreateSchedule(package.Id, new ScheduleSettings { UpdateIds = new[] { "KB5026361-x64" } }));
             Assert.Contains("KB5026361-x64", unknown.Message);
-            var noUpdates = Assert.Throws<OsUpgradeInvalidArgumentException>(() => site.CreateSchedule(package.Id, new ScheduleSettings()));
+            var noUpdates = Assert.Throws<OSUpgradeInvalidArgumentException>(() => site.CreateSchedule(package.Id, new ScheduleSettings()));
             Assert.Contains("update_ids", noUpdates.Message);
 
             var schedule = site.CreateSchedule(package.Id, new ScheduleSettings
@@ -92,7 +92,7 @@ namespace OsUpgrade.Tests
 
             if (!OperatingSystem.IsWindows())
             {
-                var noEngine = Assert.Throws<OsUpgradeInvalidArgumentException>(() => site.RunSchedule(schedule.Id));
+                var noEngine = Assert.Throws<OSUpgradeInvalidArgumentException>(() => site.RunSchedule(schedule.Id));
                 Assert.Contains("only Windows has", noEngine.Message);
             }
 
@@ -104,10 +104,10 @@ namespace OsUpgrade.Tests
             var run = site.RunSchedule(schedule.Id, progress);
             Assert.Equal(ServicingRunState.PartiallySucceeded, run.State);
             Assert.Equal(2, run.ContentVersionTo);
-            Assert.Equal(OsUpgradeStatus.ServicingFailed, run.ErrorStatus);
-            Assert.IsType<OsUpgradeServicingFailedException>(run.GetErrorException());
+            Assert.Equal(OSUpgradeStatus.ServicingFailed, run.ErrorStatus);
+            Assert.IsType<OSUpgradeServicingFailedException>(run.GetErrorException());
             Assert.Contains(run.Results, r => r.UpdateId == "KB5035001-x64" && r.State == "Failed" && r.ExitCode == 87);
-            Assert.Contains(progress.Reports, r => r.Report.Phase == OsUpgradePhase.Servicing && r.Report.CurrentFile.StartsWith("KB5034441 on install:"));
+            Assert.Contains(progress.Reports, r => r.Report.Phase == OSUpgradePhase.Servicing && r.Report.CurrentFile.StartsWith("KB5034441 on install:"));
             Assert.All(progress.Reports, r => Assert.Equal(Environment.CurrentManagedThreadId, r.ThreadId));
 
             Assert.Equal(2, site.GetPackage(package.Id).ContentVersion);
@@ -120,9 +120,9 @@ namespace OsUpgrade.Tests
             var changed = site.SetSchedule(schedule.Id, new ScheduleSettings { Recurrence = Recurrence.Weekly(DayOfWeek.Monday), Enabled = false });
             Assert.False(changed.Enabled);
             Assert.Equal(new[] { DayOfWeek.Monday }, changed.Recurrence.Days);
-            Assert.Throws<OsUpgradeConflictException>(() => site.RemoveUpdate("KB5034441-x64"));
+            Assert.Throws<OSUpgradeConflictException>(() => site.RemoveUpdate("KB5034441-x64"));
             site.RemoveSchedule(schedule.Id);
-            Assert.Throws<OsUpgradeNotFoundException>(() => site.GetSchedule(schedule.Id));
+            Assert.Throws<OSUpgradeNotFoundException>(() => site.GetSchedule(schedule.Id));
             site.RemoveUpdate("KB5034441-x64");
         }
 
@@ -136,7 +136,7 @@ namespace OsUpgrade.Tests
             site.ImportUpdates(new[] { updates }, catalog);
             var safeOs = site.GetApplicableUpdates(package.Id).Single(u => u.Id == "KB5034232-x64");
             Assert.Equal(new[] { "winre" }, safeOs.Targets);
-            Assert.Throws<OsUpgradeInvalidArgumentException>(() =>
+            Assert.Throws<OSUpgradeInvalidArgumentException>(() =>
                 site.CreateSchedule(package.Id, new ScheduleSettings { UpdateIds = new[] { "KB5034232-x64" } }));
 
             site.SetServicingEngine(ServicingEngineKind.Command, Fixture("test-engine.sh"));

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Threading;
 using Xunit;
 
-namespace OsUpgrade.Tests
+namespace OSUpgrade.Tests
 {
     public sealed class DistributionTests : IClassFixture<SourceFixture>, IDisposable
     {
@@ -43,18 +43,18 @@ namespace OsUpgrade.Tests
             Assert.Equal("Branch-01", site.SetDistributionPoint("DP1", newName: "Branch-01").Name);
             site.RemoveDistributionPoint("Branch-01");
             Assert.Empty(site.GetDistributionPoints());
-            Assert.Throws<OsUpgradeNotFoundException>(() => site.GetDistributionPoint("Branch-01"));
+            Assert.Throws<OSUpgradeNotFoundException>(() => site.GetDistributionPoint("Branch-01"));
         }
 
         [Fact]
         public void Bad_points_are_refused_with_the_right_exception()
         {
-            var relative = Assert.Throws<OsUpgradeInvalidArgumentException>(() => site.AddDistributionPoint("DP1", "relative/dp1"));
+            var relative = Assert.Throws<OSUpgradeInvalidArgumentException>(() => site.AddDistributionPoint("DP1", "relative/dp1"));
             Assert.Contains("relative/dp1", relative.Message);
             Point("DP1");
-            Assert.Throws<OsUpgradeConflictException>(() => site.AddDistributionPoint("dp1", scratch["other"]));
-            Assert.Throws<OsUpgradeNotFoundException>(() => site.DistributeContent(new[] { package.Id }, new[] { "DP9" }));
-            Assert.Throws<OsUpgradeInvalidArgumentException>(
+            Assert.Throws<OSUpgradeConflictException>(() => site.AddDistributionPoint("dp1", scratch["other"]));
+            Assert.Throws<OSUpgradeNotFoundException>(() => site.DistributeContent(new[] { package.Id }, new[] { "DP9" }));
+            Assert.Throws<OSUpgradeInvalidArgumentException>(
                 () => site.DistributeContent(new[] { package.Id }, new[] { "DP1" }, new DistributeOptions { Workers = 0 }));
         }
 
@@ -63,8 +63,8 @@ namespace OsUpgrade.Tests
         {
             var path = Point("DP1");
             Point("DP2");
-            var reports = new System.Collections.Generic.List<(OsUpgradeProgress Report, int Thread)>();
-            var progress = new SynchronousProgress<OsUpgradeProgress>(p => reports.Add((p, Environment.CurrentManagedThreadId)));
+            var reports = new System.Collections.Generic.List<(OSUpgradeProgress Report, int Thread)>();
+            var progress = new SynchronousProgress<OSUpgradeProgress>(p => reports.Add((p, Environment.CurrentManagedThreadId)));
 
             var statuses = site.DistributeContent(new[] { package.Id }, new[] { "DP1", "DP2" }, new DistributeOptions { Workers = 2 }, progress);
 
@@ -75,7 +75,7 @@ namespace OsUpgrade.Tests
             Assert.NotEmpty(reports);
             Assert.All(reports, r => Assert.Equal(Environment.CurrentManagedThreadId, r.Thread));
             Assert.Contains(reports, r => r.Report.DistributionPoint == "DP2");
-            Assert.All(reports, r => Assert.Equal((OsUpgradeOperation.Distribute, OsUpgradePhase.Copying, package.Id, 2L), (r.Report.Operation, r.Report.Phase, r.Report.PackageId, r.Report.JobsTotal)));
+            Assert.All(reports, r => Assert.Equal((OSUpgradeOperation.Distribute, OSUpgradePhase.Copying, package.Id, 2L), (r.Report.Operation, r.Report.Phase, r.Report.PackageId, r.Report.JobsTotal)));
             var summary = Assert.Single(site.GetDistributionSummaries(package.Id));
             Assert.Equal((2L, 2L, 0L), (summary.Targeted, summary.Installed, summary.Failed));
         }
@@ -122,7 +122,7 @@ namespace OsUpgrade.Tests
         {
             var path = Point("DP1");
             using var cancellation = new CancellationTokenSource();
-            var progress = new SynchronousProgress<OsUpgradeProgress>(_ => cancellation.Cancel());
+            var progress = new SynchronousProgress<OSUpgradeProgress>(_ => cancellation.Cancel());
             Assert.ThrowsAny<OperationCanceledException>(
                 () => site.DistributeContent(new[] { package.Id }, new[] { "DP1" }, progress: progress, cancellationToken: cancellation.Token));
             Assert.False(File.Exists(Path.Combine(path, ".osupgrade", package.Id + ".json")));
@@ -134,10 +134,10 @@ namespace OsUpgrade.Tests
         {
             var path = Point("DP1");
             site.DistributeContent(new[] { package.Id }, new[] { "DP1" });
-            Assert.Throws<OsUpgradeConflictException>(() => site.RemoveDistributionPoint("DP1"));
+            Assert.Throws<OSUpgradeConflictException>(() => site.RemoveDistributionPoint("DP1"));
             site.RemoveContent(package.Id, "DP1");
             Assert.False(Directory.Exists(Path.Combine(path, package.Id)));
-            Assert.Throws<OsUpgradeNotFoundException>(() => site.RemoveContent(package.Id, "DP1"));
+            Assert.Throws<OSUpgradeNotFoundException>(() => site.RemoveContent(package.Id, "DP1"));
             site.DistributeContent(new[] { package.Id }, new[] { "DP1" });
             site.RemoveDistributionPoint("DP1", force: true);
             Assert.False(Directory.Exists(Path.Combine(path, package.Id)));
@@ -156,8 +156,8 @@ namespace OsUpgrade.Tests
             using (var lockFile = new FileStream(Path.Combine(path, ".osupgrade", package.Id + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite))
             {
                 lockFile.Lock(0, 0);
-                var error = Assert.Throws<OsUpgradeBusyException>(() => site.ValidateContent(package.Id, "DP1"));
-                Assert.Equal(OsUpgradeStatus.Busy, error.Status);
+                var error = Assert.Throws<OSUpgradeBusyException>(() => site.ValidateContent(package.Id, "DP1"));
+                Assert.Equal(OSUpgradeStatus.Busy, error.Status);
                 Assert.Contains("another process", error.Message);
             }
 
@@ -175,8 +175,8 @@ namespace OsUpgrade.Tests
             var status = Assert.Single(site.DistributeContent(new[] { damaged.Id }, new[] { "DP1" }));
             Assert.Equal(DistributionState.Failed, status.State);
             Assert.Contains("sources/ei.cfg", status.LastError);
-            Assert.Equal(OsUpgradeStatus.DamagedContent, status.LastErrorStatus);
-            var exception = Assert.IsType<OsUpgradeDamagedContentException>(status.GetLastErrorException());
+            Assert.Equal(OSUpgradeStatus.DamagedContent, status.LastErrorStatus);
+            var exception = Assert.IsType<OSUpgradeDamagedContentException>(status.GetLastErrorException());
             Assert.Equal(status.LastError, exception.Message);
         }
 
@@ -194,7 +194,7 @@ namespace OsUpgrade.Tests
             using (var lockFile = new FileStream(Path.Combine(path, ".osupgrade", package.Id + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite))
             {
                 lockFile.Lock(0, 0);
-                var error = Assert.Throws<OsUpgradeBusyException>(() => site.DistributeContent(new[] { package.Id }, new[] { "DP1" }));
+                var error = Assert.Throws<OSUpgradeBusyException>(() => site.DistributeContent(new[] { package.Id }, new[] { "DP1" }));
                 Assert.Contains("another process", error.Message);
             }
 

@@ -1,10 +1,10 @@
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>
     /// The status codes of the native library (<c>osu_status</c> in <c>osupgrade.h</c>). The numbers
     /// are stable and never reused.
     /// </summary>
-    public enum OsUpgradeStatus
+    public enum OSUpgradeStatus
     {
         /// <summary>The call succeeded.</summary>
         Ok = 0,

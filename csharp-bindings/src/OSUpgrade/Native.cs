@@ -1,21 +1,21 @@
 using System;
 
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>The one place a native status becomes an exception.</summary>
     internal static class Native
     {
         /// <summary>Throws the exception that fits <paramref name="status"/>, with the thread's last error message.</summary>
-        internal static void ThrowIfFailed(OsUpgradeStatus status)
+        internal static void ThrowIfFailed(OSUpgradeStatus status)
         {
-            if (status != OsUpgradeStatus.Ok)
+            if (status != OSUpgradeStatus.Ok)
             {
-                throw OsUpgradeException.FromStatus(status, Utf8.FromNative(NativeMethods.osu_last_error_message()));
+                throw OSUpgradeException.FromStatus(status, Utf8.FromNative(NativeMethods.osu_last_error_message()));
             }
         }
 
         /// <summary>Checks the status, then reads and frees the JSON the call returned.</summary>
-        internal static string TakeJson(OsUpgradeStatus status, IntPtr json)
+        internal static string TakeJson(OSUpgradeStatus status, IntPtr json)
         {
             ThrowIfFailed(status);
             return Utf8.TakeNative(json);

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>A site's summary: where it is, its code, what its content library holds.</summary>
     public sealed class SiteInfo

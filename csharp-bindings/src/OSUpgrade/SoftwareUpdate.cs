@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json.Serialization;
 
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>What kind of update a file is; servicing installs them in this order.</summary>
     [JsonConverter(typeof(JsonStringEnumConverter<UpdateClassification>))]

@@ -1,6 +1,6 @@
 using System;
 
-namespace OsUpgrade
+namespace OSUpgrade
 {
     /// <summary>
     /// Reports progress by calling a handler at once, on the thread that reports it. The library
@@ -8,7 +8,7 @@ namespace OsUpgrade
     /// <see cref="Progress{T}"/>, which posts to a synchronization context or the thread pool. PowerShell
     /// needs this: Write-Progress only works on the pipeline's own thread.
     /// </summary>
-    /// <typeparam name="T">The report type, e.g. <see cref="OsUpgradeProgress"/>.</typeparam>
+    /// <typeparam name="T">The report type, e.g. <see cref="OSUpgradeProgress"/>.</typeparam>
     public sealed class SynchronousProgress<T> : IProgress<T>
     {
         private readonly Action<T> handler;
