@@ -54,12 +54,19 @@ check_pack_layout() {
   local out
   out=$(mktemp -d)
   dotnet pack csharp-bindings/src/OSUpgrade -c Debug -o "$out" --nologo -v quiet
-  local listing
-  listing=$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$out"/OSUpgrade.*.nupkg)
+  local listing symbols
+  listing=$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$out"/OSUpgrade.*[0-9].nupkg)
+  symbols=$(ls "$out"/OSUpgrade.*.snupkg 2>/dev/null || true)
   rm -rf "$out"
-  for expected in lib/net8.0/OSUpgrade.dll lib/netstandard2.0/OSUpgrade.dll \
+  [ -n "$symbols" ] || { echo "no symbols package (.snupkg)"; return 1; }
+  local expected count=0
+  for expected in lib/net8.0/OSUpgrade.dll lib/netstandard2.0/OSUpgrade.dll README.md LICENSE \
                   "runtimes/$(dotnet --info | awk '/RID:/ {print $2; exit}')/native/libosupgrade.so"; do
     grep -qx "$expected" <<<"$listing" || { echo "nupkg lacks $expected"; return 1; }
+    count=$((count + 1))
+  done
+  echo "nupkg: $((count + 1)) passed, 0 failed"
+}
   done
   echo "nupkg: 3 passed, 0 failed"
 }
