@@ -4,6 +4,7 @@ using System.Linq;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace OSUpgrade
 {
@@ -622,6 +623,104 @@ namespace OSUpgrade
             var status = NativeMethods.osu_servicing_get_engine(Handle, out var json);
             return Json.Read(Native.TakeJson(status, json), RecordContext.Default.ServicingEngine);
         }
+
+        /// <summary>
+        /// <see cref="AddPackage"/> on a thread-pool thread, for callers that must not block (a UI, a
+        /// service). Progress is reported from that thread; a <see cref="Progress{T}"/> made on a UI
+        /// thread posts it back there.
+        /// </summary>
+        /// <param name="sourcePath">The setup source folder.</param>
+        /// <param name="name">The package name (required).</param>
+        /// <param name="version">The package version.</param>
+        /// <param name="comment">A comment.</param>
+        /// <param name="progress">Receives progress.</param>
+        /// <param name="cancellationToken">Cancels the add, which then records nothing.</param>
+        /// <returns>The new package.</returns>
+        public Task<UpgradePackage> AddPackageAsync(
+            string sourcePath,
+            string name,
+            string? version = null,
+            string? comment = null,
+            IProgress<OSUpgradeProgress>? progress = null,
+            CancellationToken cancellationToken = default) =>
+            Task.Run(() => AddPackage(sourcePath, name, version, comment, progress, cancellationToken), cancellationToken);
+
+        /// <summary><see cref="ReloadPackageContent"/> on a thread-pool thread.</summary>
+        /// <param name="id">The package ID.</param>
+        /// <param name="progress">Receives progress.</param>
+        /// <param name="cancellationToken">Cancels the reload, which then changes nothing.</param>
+        /// <returns>The package, with its current content version.</returns>
+        public Task<UpgradePackage> ReloadPackageContentAsync(string id, IProgress<OSUpgradeProgress>? progress = null, CancellationToken cancellationToken = default) =>
+            Task.Run(() => ReloadPackageContent(id, progress, cancellationToken), cancellationToken);
+
+        /// <summary><see cref="DistributeContent"/> on a thread-pool thread.</summary>
+        /// <param name="packageIds">The packages.</param>
+        /// <param name="distributionPointNames">The points.</param>
+        /// <param name="options">How many jobs run at once.</param>
+        /// <param name="progress">Receives progress.</param>
+        /// <param name="cancellationToken">Cancels every job; each point keeps its previous version.</param>
+        /// <returns>The status of every job.</returns>
+        public Task<IReadOnlyList<DistributionStatus>> DistributeContentAsync(
+            IEnumerable<string> packageIds,
+            IEnumerable<string> distributionPointNames,
+            DistributeOptions? options = null,
+            IProgress<OSUpgradeProgress>? progress = null,
+            CancellationToken cancellationToken = default) =>
+            Task.Run(() => DistributeContent(packageIds, distributionPointNames, options, progress, cancellationToken), cancellationToken);
+
+        /// <summary><see cref="RedistributeContent"/> on a thread-pool thread.</summary>
+        /// <param name="packageId">The package ID.</param>
+        /// <param name="options">How many jobs run at once.</param>
+        /// <param name="progress">Receives progress.</param>
+        /// <param name="cancellationToken">Cancels every job.</param>
+        /// <returns>The status of every job.</returns>
+        public Task<IReadOnlyList<DistributionStatus>> RedistributeContentAsync(
+            string packageId,
+            DistributeOptions? options = null,
+            IProgress<OSUpgradeProgress>? progress = null,
+            CancellationToken cancellationToken = default) =>
+            Task.Run(() => RedistributeContent(packageId, options, progress, cancellationToken), cancellationToken);
+
+        /// <summary><see cref="ValidateContent"/> on a thread-pool thread.</summary>
+        /// <param name="packageId">The package ID.</param>
+        /// <param name="distributionPointName">The point.</param>
+        /// <param name="progress">Receives progress.</param>
+        /// <param name="cancellationToken">Cancels the validation.</param>
+        /// <returns>What the validation found.</returns>
+        public Task<ValidationReport> ValidateContentAsync(
+            string packageId,
+            string distributionPointName,
+            IProgress<OSUpgradeProgress>? progress = null,
+            CancellationToken cancellationToken = default) =>
+            Task.Run(() => ValidateContent(packageId, distributionPointName, progress, cancellationToken), cancellationToken);
+
+        /// <summary><see cref="ImportUpdates"/> on a thread-pool thread.</summary>
+        /// <param name="paths">Update files and folders.</param>
+        /// <param name="catalogPath">A catalog file, or null.</param>
+        /// <param name="progress">Receives progress.</param>
+        /// <param name="cancellationToken">Cancels the import, which then keeps nothing.</param>
+        /// <returns>The updates, in the catalog.</returns>
+        public Task<IReadOnlyList<SoftwareUpdate>> ImportUpdatesAsync(
+            IEnumerable<string> paths,
+            string? catalogPath = null,
+            IProgress<OSUpgradeProgress>? progress = null,
+            CancellationToken cancellationToken = default) =>
+            Task.Run(() => ImportUpdates(paths, catalogPath, progress, cancellationToken), cancellationToken);
+
+        /// <summary><see cref="RunSchedule"/> on a thread-pool thread.</summary>
+        /// <param name="id">The schedule ID.</param>
+        /// <param name="progress">Receives progress.</param>
+        /// <param name="cancellationToken">Cancels the run, which then changes nothing.</param>
+        /// <returns>The run.</returns>
+        public Task<ServicingRun> RunScheduleAsync(long id, IProgress<OSUpgradeProgress>? progress = null, CancellationToken cancellationToken = default) =>
+            Task.Run(() => RunSchedule(id, progress, cancellationToken), cancellationToken);
+
+        /// <summary><see cref="RunDueSchedules"/> on a thread-pool thread.</summary>
+        /// <param name="progress">Receives progress.</param>
+        /// <param name="cancellationToken">Cancels the run under way.</param>
+        /// <returns>The runs made.</returns>
+        public Task<IReadOnlyList<ServicingRun>> RunDueSchedulesAsync(IProgress<OSUpgradeProgress>? progress = null, CancellationToken cancellationToken = default) =>
+            Task.Run(() => RunDueSchedules(progress, cancellationToken), cancellationToken);
 
         /// <summary>Closes the site. Calling it again does nothing.</summary>
         public void Dispose()

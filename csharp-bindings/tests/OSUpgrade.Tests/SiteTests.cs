@@ -29,6 +29,28 @@ namespace OSUpgrade.Tests
         }
 
         [Fact]
+        public async Task The_long_operations_have_task_forms_that_report_progress_and_cancel()
+        {
+            using var site = OpenSite();
+            var reports = 0;
+            var package = await site.AddPackageAsync(sources.Good, "Windows 10 22H2", "async",
+                progress: new SynchronousProgress<OSUpgradeProgress>(_ => Interlocked.Increment(ref reports)));
+            Assert.Equal("OSU00001", package.Id);
+            Assert.True(reports > 0);
+            site.AddDistributionPoint("DP1", scratch["dp1"]);
+            var statuses = await site.DistributeContentAsync(new[] { package.Id }, new[] { "DP1" });
+            Assert.Equal(DistributionState.Installed, statuses.Single().State);
+            Assert.True((await site.ValidateContentAsync(package.Id, "DP1")).Valid);
+            using var cancelled = new CancellationTokenSource();
+            cancelled.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => site.AddPackageAsync(sources.Other, "Cancelled", cancellationToken: cancelled.Token));
+            using var midway = new CancellationTokenSource();
+            var stopping = new SynchronousProgress<OSUpgradeProgress>(p => { if (p.FilesDone > 10) midway.Cancel(); });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => site.AddPackageAsync(sources.Other, "Cancelled", progress: stopping, cancellationToken: midway.Token));
+            Assert.Single(site.GetPackages());
+        }
+
+        [Fact]
         public void Adding_a_source_returns_the_package_with_its_images()
         {
             using var site = OpenSite();
