@@ -13,6 +13,7 @@ use crate::{package, schedule, servicing};
 /// point keeps orphaned content), then its records, then the blobs no other package uses.
 pub fn remove_package(site: &Site, id: &str) -> Result<()> {
     package::get(site, id)?;
+    site.refuse_while_serviced(id, "remove")?;
     distribution::remove_package_everywhere(site, id)?;
     package::remove(site, id)
 }

@@ -160,6 +160,21 @@ impl Site {
             .write(|db| db.set_setting(RETAINED_SETTING, &count.to_string()))
     }
 
+    /// Refuses (busy) while a live runner services the package: its run will record a content
+    /// version built on what it took out, whatever became of the package meanwhile. `change`
+    /// says what cannot be done, for the message.
+    pub(crate) fn refuse_while_serviced(&self, package_id: &str, change: &str) -> Result<()> {
+        for run in self.db.running_runs(package_id)? {
+            if self.library.importer_is_alive(&run.owner) {
+                return Err(Error::Busy(format!(
+                    "package {package_id} is being serviced (run {}): {change} it once the run is over",
+                    run.id
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Deletes the blobs no package references any more, and what dead imports left behind.
     /// Blob files go before their rows, under the write lock: an import that references a blob
     /// meanwhile waits, then finds it gone and writes it anew; a crash halfway leaves rows of

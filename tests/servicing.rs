@@ -1030,3 +1030,94 @@ fn a_runner_killed_while_it_updates_the_points_leaves_them_to_the_next_call() {
     assert_eq!(status.installed_content_version, Some(2));
     assert_point_valid(&l.s, "DP1");
 }
+
+/// Waits until a run of the package is recorded as running (a runner child has its lease).
+fn wait_for_running_run(l: &Lab) {
+    for _ in 0..300 {
+        let runs = servicing::runs(&l.s.site, None, Some(&l.s.package.id)).unwrap();
+        if runs.iter().any(|r| r.state == RunState::Running) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("no run started");
+}
+
+#[test]
+fn a_package_being_serviced_is_neither_reloaded_nor_removed_under_the_run() {
+    let l = lab("serviced-meanwhile");
+    slow_engine(&l);
+    let id = l.s.package.id.clone();
+    schedule_of(&l, &["KB5034441-x64"], true);
+    let mut child = runner(&l, None);
+    wait_for_running_run(&l);
+    let reload =
+        osupgrade::package::reload_content(&l.s.site, &id, &mut ignore_progress).unwrap_err();
+    assert_eq!(reload.kind(), ErrorKind::Busy, "{reload}");
+    assert!(reload.to_string().contains("being serviced"), "{reload}");
+    let removal = lifecycle::remove_package(&l.s.site, &id).unwrap_err();
+    assert_eq!(removal.kind(), ErrorKind::Busy, "{removal}");
+    assert!(child.wait().unwrap().success());
+    assert_eq!(
+        osupgrade::package::get(&l.s.site, &id)
+            .unwrap()
+            .content_version,
+        2
+    );
+}
+
+#[test]
+fn what_a_killed_runners_engine_started_is_ended_before_its_work_is_cleared() {
+    let l = lab("orphans");
+    let pid_file = l.s.scratch.join("orphan.pid");
+    let engine = l.s.scratch.join("orphan-engine.sh");
+    fs::write(
+        &engine,
+        format!(
+            "#!/bin/sh\nif [ \"$1\" = add-package ]; then sleep 600 & echo $! > '{}'; sleep 600; fi\nexec bash '{}' \"$@\"\n",
+            pid_file.display(),
+            test_engine().display()
+        ),
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&engine)
+        .status()
+        .unwrap();
+    servicing::set_engine(&l.s.site, &Engine::Command(engine)).unwrap();
+    schedule_of(&l, &["KB5034441-x64"], true);
+    let mut child = runner(&l, None);
+    for _ in 0..300 {
+        if pid_file.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let orphan: i32 = fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let alive = |pid: i32| {
+        Path::new(&format!("/proc/{pid}")).exists()
+            && !fs::read_to_string(format!("/proc/{pid}/stat"))
+                .unwrap_or_default()
+                .contains(") Z ")
+    };
+    assert!(
+        alive(orphan),
+        "the engine's own child should outlive the runner until the next run"
+    );
+    servicing::set_engine(&l.s.site, &Engine::Command(test_engine())).unwrap();
+    let runs = lifecycle::run_due_schedules(&l.s.site, &mut ignore_progress).unwrap();
+    assert_eq!(runs.last().unwrap().state, RunState::Succeeded, "{runs:?}");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        !alive(orphan),
+        "the dead run's engine child is still running"
+    );
+}

@@ -91,6 +91,7 @@ fn take_package_id(db: &crate::db::Db, code: &str) -> Result<String> {
 /// blobs only they used. An unchanged source changes nothing.
 pub fn reload_content(site: &Site, id: &str, progress: &mut ProgressFn<'_>) -> Result<Package> {
     let current = get(site, id)?;
+    site.refuse_while_serviced(id, "reload")?;
     let mut reporter = Reporter::new(progress, Operation::Reload, id);
     let source = read_source(Path::new(&current.source_path), &mut reporter)?;
     let next = begin_import(site, id, "reloaded")?;
@@ -230,6 +231,14 @@ pub(crate) fn record_serviced_version<T>(
         .write(|db| db.copy_manifest_except(id, base_version, next, &paths))
         .and_then(|()| {
             import_and_record(site, id, next, replaced, &mut reporter, |db, _| {
+                // The version serviced must still be the current one (a reload or a removal
+                // meanwhile would be undone by this one).
+                let current = db.require_package(id)?.content_version;
+                if current != base_version {
+                    return Err(Error::Conflict(format!(
+                        "package {id} went from content version {base_version} to {current} while it was serviced; the serviced image is discarded: run the schedule again"
+                    )));
+                }
                 let value = record(db, next)?;
                 let (size, files) = db.content_version_totals(id, next)?;
                 db.make_current(id, next, size, files, retained)?;

@@ -168,7 +168,10 @@ impl Engine {
             .stdout(log)
             .stderr(log_err);
         end_with_the_runner(&mut command);
-        let status = command.status().at(&call.program)?;
+        let mut child = command.spawn().at(&call.program)?;
+        // What the step starts in turn is found by its process group, should this runner die.
+        let _ = std::fs::write(place.work.join(ENGINE_GROUP_FILE), child.id().to_string());
+        let status = child.wait().at(&call.program)?;
         let restart_required = |code: i32| {
             code == RESTART_REQUIRED
                 || (cfg!(unix)
@@ -185,14 +188,21 @@ impl Engine {
     }
 }
 
+/// Where a run's work folder keeps the process group of its engine's last step.
+const ENGINE_GROUP_FILE: &str = "engine.pgid";
+
 /// A step must not outlive a runner that is killed: it would go on changing a work folder that
-/// the next run clears. Linux ends it with its parent.
+/// the next run clears. On Linux the step leads a process group of its own and dies with its
+/// parent; what it started in turn is ended by `end_engine_of` when the next run clears the
+/// folder.
 #[cfg(target_os = "linux")]
 fn end_with_the_runner(command: &mut Command) {
     use std::os::unix::process::CommandExt;
-    // SAFETY: prctl is async-signal-safe, which is all that may run between fork and exec.
+    // SAFETY: setpgid and prctl are async-signal-safe, which is all that may run between fork
+    // and exec.
     unsafe {
         command.pre_exec(|| {
+            libc::setpgid(0, 0);
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
             Ok(())
         });
@@ -201,6 +211,49 @@ fn end_with_the_runner(command: &mut Command) {
 
 #[cfg(not(target_os = "linux"))]
 fn end_with_the_runner(_command: &mut Command) {}
+
+/// Ends what the engine of a dead run left running: the processes of its last step's process
+/// group whose working folder is still that run's (a recycled group number is left alone).
+#[cfg(target_os = "linux")]
+pub(crate) fn end_engine_of(work: &Path) {
+    let Some(group) = std::fs::read_to_string(work.join(ENGINE_GROUP_FILE))
+        .ok()
+        .and_then(|text| text.trim().parse::<i32>().ok())
+    else {
+        return;
+    };
+    let Ok(processes) = std::fs::read_dir("/proc") else {
+        return;
+    };
+    for process in processes.flatten() {
+        let Some(pid) = process
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let in_group = std::fs::read_to_string(process.path().join("stat"))
+            .ok()
+            .and_then(|stat| {
+                // The command name may hold spaces: the fields after its closing parenthesis.
+                let rest = stat.rsplit_once(')')?.1;
+                rest.split_whitespace().nth(2)?.parse::<i32>().ok()
+            })
+            == Some(group);
+        let in_work =
+            std::fs::read_link(process.path().join("cwd")).is_ok_and(|cwd| cwd.starts_with(work));
+        if in_group && in_work {
+            // SAFETY: a plain signal to a process of the dead run's engine.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn end_engine_of(_work: &Path) {}
 
 fn dism_path() -> Option<PathBuf> {
     if !cfg!(windows) {

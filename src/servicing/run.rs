@@ -134,6 +134,7 @@ fn clear_dead_runs_work(site: &Site, engine: &Engine) -> Result<()> {
             continue;
         }
         let work = entry.path();
+        super::engine::end_engine_of(&work);
         let mount = work.join("mount");
         if *engine == Engine::Dism && mount.is_dir() {
             let log = work.join("discard.log");
@@ -503,7 +504,12 @@ impl Run<'_, '_> {
                     .collect();
                 db.insert_applied_updates(&applied)?;
                 db.insert_results(run_id, &results)?;
-                db.set_points_pending(run_id, points_pending, "")?;
+                let waiting = if points_pending {
+                    "the distribution points have not been updated yet"
+                } else {
+                    ""
+                };
+                db.set_points_pending(run_id, points_pending, waiting)?;
                 db.finish_run(
                     run_id,
                     state,

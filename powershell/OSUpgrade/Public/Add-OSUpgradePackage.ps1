@@ -17,7 +17,7 @@ function Add-OSUpgradePackage {
     .PARAMETER Version
         The package version (free text, e.g. 22H2 or 19045.2965).
     .PARAMETER Comment
-        A comment.
+        A comment. Alias: -Description, as ConfigMgr's cmdlets name it.
     .PARAMETER SitePath
         The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
     .PARAMETER WhatIf
@@ -59,6 +59,7 @@ function Add-OSUpgradePackage {
         [string] $Version,
 
         [Parameter()]
+        [Alias('Description')]
         [string] $Comment,
 
         [Parameter(ValueFromPipelineByPropertyName)]

@@ -58,12 +58,9 @@ function Get-OSUpgradePackage {
     process {
         $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
         if ($PSCmdlet.ParameterSetName -eq 'ByName') {
-            $pattern = [NullString]::Value
-            if ($Name) {
-                $pattern = $Name
-            }
+            # PowerShell's wildcards ([ab] ranges too), in any letter case, as -like reads them.
             try {
-                $packages = $site.GetPackages($pattern)
+                $packages = @($site.GetPackages([NullString]::Value) | Where-Object { -not $Name -or $_.Name -like $Name })
             }
             catch {
                 $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Name))

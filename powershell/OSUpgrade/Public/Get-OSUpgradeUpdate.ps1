@@ -50,7 +50,8 @@ function Get-OSUpgradeUpdate {
         }
         Invoke-OSUpgradeSiteCall @call -Target $Id -Call {
             param($site, $pattern)
-            $found = $site.GetUpdates($pattern)
+            # PowerShell's wildcards ([ab] ranges too), in any letter case, as -like reads them.
+            $found = @($site.GetUpdates([NullString]::Value) | Where-Object { $_.Id -like $pattern -or $_.Kb -like $pattern -or $_.Title -like $pattern })
             if ($found.Count -eq 0 -and -not [WildcardPattern]::ContainsWildcardCharacters($pattern)) {
                 $site.GetUpdate($pattern)
             }

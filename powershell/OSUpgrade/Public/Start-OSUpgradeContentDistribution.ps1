@@ -13,8 +13,11 @@ function Start-OSUpgradeContentDistribution {
         The packages to distribute. Takes values from the pipeline by the property name Id.
     .PARAMETER DistributionPointName
         The points to distribute to.
-    .PARAMETER Workers
-        How many jobs (package x point) run at once. Default 4.
+    .PARAMETER DistributionPoint
+        The points to distribute to, as Get-OSUpgradeDistributionPoint outputs them: piped in,
+        with the packages named by -PackageId.
+    .PARAMETER ThrottleLimit
+        How many jobs (package x point) run at once (alias -Workers). Default 4.
     .PARAMETER SitePath
         The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
     .PARAMETER WhatIf
@@ -26,7 +29,11 @@ function Start-OSUpgradeContentDistribution {
 
         Sends every Windows 11 package to two points.
     .EXAMPLE
-        Start-OSUpgradeContentDistribution -PackageId OSU00001 -DistributionPointName (Get-OSUpgradeDistributionPoint).Name -Workers 8
+        Get-OSUpgradeDistributionPoint -Name 'Branch*' | Start-OSUpgradeContentDistribution -PackageId OSU00001
+
+        Sends one package to every branch office point.
+    .EXAMPLE
+        Start-OSUpgradeContentDistribution -PackageId OSU00001 -DistributionPointName (Get-OSUpgradeDistributionPoint).Name -ThrottleLimit 8
 
         Sends one package to every point, eight at a time.
     .INPUTS
@@ -38,19 +45,24 @@ function Start-OSUpgradeContentDistribution {
     .LINK
         about_OSUpgrade
     #>
-    [CmdletBinding(SupportsShouldProcess)]
+    [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'ByName')]
     [OutputType([OSUpgrade.DistributionStatus])]
     param(
-        [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, ParameterSetName = 'ByName', ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, ParameterSetName = 'ByPoint')]
         [Alias('Id')]
         [string[]] $PackageId,
 
-        [Parameter(Mandatory)]
+        [Parameter(Mandatory, ParameterSetName = 'ByName')]
         [string[]] $DistributionPointName,
+
+        [Parameter(Mandatory, ParameterSetName = 'ByPoint', ValueFromPipeline)]
+        [OSUpgrade.DistributionPoint[]] $DistributionPoint,
 
         [Parameter()]
         [ValidateRange(1, 64)]
-        [int] $Workers = 4,
+        [Alias('Workers')]
+        [int] $ThrottleLimit = 4,
 
         [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
@@ -58,16 +70,26 @@ function Start-OSUpgradeContentDistribution {
 
     begin {
         # Packages piped in carry their own site (SitePath): each site distributes its own, once.
+        # Points piped in are gathered the same way, for the packages -PackageId names.
         $packagesBySite = [ordered]@{}
+        $pointsBySite = [ordered]@{}
     }
 
     process {
+        $key = "$SitePath"
+        if ($DistributionPoint) {
+            $key = "$($DistributionPoint[0].SitePath)"
+            if (-not $pointsBySite.Contains($key)) {
+                $pointsBySite[$key] = New-Object -TypeName 'System.Collections.Generic.List[string]'
+            }
+            $DistributionPoint | ForEach-Object { $pointsBySite[$key].Add($_.Name) }
+        }
         foreach ($id in $PackageId) {
-            if ($PSCmdlet.ShouldProcess("$id to $($DistributionPointName -join ', ')", 'Distribute content')) {
-                if (-not $packagesBySite.Contains($SitePath)) {
-                    $packagesBySite[$SitePath] = New-Object -TypeName 'System.Collections.Generic.List[string]'
-                }
-                $packagesBySite[$SitePath].Add($id)
+            if (-not $packagesBySite.Contains($key)) {
+                $packagesBySite[$key] = New-Object -TypeName 'System.Collections.Generic.List[string]'
+            }
+            if (-not $packagesBySite[$key].Contains($id)) {
+                $packagesBySite[$key].Add($id)
             }
         }
     }
@@ -75,12 +97,19 @@ function Start-OSUpgradeContentDistribution {
     end {
         $activity = 'Distributing content'
         $progress = New-OSUpgradeProgress -Activity $activity
-        $options = New-Object -TypeName OSUpgrade.DistributeOptions -Property @{ Workers = $Workers }
+        $options = New-Object -TypeName OSUpgrade.DistributeOptions -Property @{ Workers = $ThrottleLimit }
         foreach ($entry in $packagesBySite.GetEnumerator()) {
             $packages = $entry.Value
+            $points = [string[]] $DistributionPointName
+            if ($pointsBySite.Contains($entry.Key)) {
+                $points = [string[]] $pointsBySite[$entry.Key]
+            }
+            if (-not $PSCmdlet.ShouldProcess("$($packages -join ', ') to $($points -join ', ')", 'Distribute content')) {
+                continue
+            }
             $site = Open-OSUpgradeSite -SitePath $entry.Key -Cmdlet $PSCmdlet
             try {
-                $statuses = $site.DistributeContent($packages, [string[]] $DistributionPointName, $options, $progress, [System.Threading.CancellationToken]::None)
+                $statuses = $site.DistributeContent($packages, $points, $options, $progress, [System.Threading.CancellationToken]::None)
             }
             catch {
                 $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject ($packages -join ', ')))

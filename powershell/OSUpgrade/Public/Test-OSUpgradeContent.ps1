@@ -9,9 +9,10 @@ function Test-OSUpgradeContent {
         Get-OSUpgradeDistributionStatus); distributing again repairs it, copying only what is wrong.
         Without -DistributionPointName, every point that holds the package is checked.
     .PARAMETER PackageId
-        The package ID. Takes values from the pipeline by the property names Id and PackageId.
+        The package IDs. Takes values from the pipeline by the property names Id and PackageId.
     .PARAMETER DistributionPointName
-        The point. Takes values from the pipeline by the property name DistributionPoint.
+        The points; every point that holds the package when none is given. Takes values from
+        the pipeline by the property name DistributionPoint.
     .PARAMETER SitePath
         The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
     .EXAMPLE
@@ -36,11 +37,11 @@ function Test-OSUpgradeContent {
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
-        [string] $PackageId,
+        [string[]] $PackageId,
 
         [Parameter(Position = 1, ValueFromPipelineByPropertyName)]
         [Alias('DistributionPoint')]
-        [string] $DistributionPointName,
+        [string[]] $DistributionPointName,
 
         [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
@@ -55,22 +56,24 @@ function Test-OSUpgradeContent {
 
     process {
         $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
-        try {
-            $points = @($DistributionPointName)
-            if (-not $DistributionPointName) {
-                $points = @($site.GetDistributionStatus($PackageId, [NullString]::Value) | ForEach-Object { $_.DistributionPoint })
-            }
-            foreach ($point in $points) {
-                try {
-                    $site.ValidateContent($PackageId, $point, $progress, [System.Threading.CancellationToken]::None)
+        foreach ($package in $PackageId) {
+            try {
+                $points = @($DistributionPointName)
+                if (-not $DistributionPointName) {
+                    $points = @($site.GetDistributionStatus($package, [NullString]::Value) | ForEach-Object { $_.DistributionPoint })
                 }
-                catch {
-                    $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject "$PackageId on $point"))
+                foreach ($point in $points) {
+                    try {
+                        $site.ValidateContent($package, $point, $progress, [System.Threading.CancellationToken]::None)
+                    }
+                    catch {
+                        $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject "$package on $point"))
+                    }
                 }
             }
-        }
-        catch {
-            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $PackageId))
+            catch {
+                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $package))
+            }
         }
     }
 

@@ -11,7 +11,7 @@ function Update-OSUpgradeDistributionPoint {
         The package ID. Takes values from the pipeline by the property names Id and PackageId.
     .PARAMETER ReloadFromSource
         Reads the package's source folder again first ("reload this package from its source").
-    .PARAMETER Workers
+    .PARAMETER ThrottleLimit
         How many points are served at once. Default 4.
     .PARAMETER SitePath
         The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
@@ -48,7 +48,8 @@ function Update-OSUpgradeDistributionPoint {
 
         [Parameter()]
         [ValidateRange(1, 64)]
-        [int] $Workers = 4,
+        [Alias('Workers')]
+        [int] $ThrottleLimit = 4,
 
         [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
@@ -60,7 +61,7 @@ function Update-OSUpgradeDistributionPoint {
         $updated = New-Object -TypeName 'System.Collections.Generic.HashSet[string]'
         $activity = 'Updating distribution points'
         $progress = New-OSUpgradeProgress -Activity $activity
-        $options = New-Object -TypeName OSUpgrade.DistributeOptions -Property @{ Workers = $Workers }
+        $options = New-Object -TypeName OSUpgrade.DistributeOptions -Property @{ Workers = $ThrottleLimit }
     }
 
     process {
