@@ -237,6 +237,8 @@ Describe 'Get-, Set- and Remove-OSUpgradePackage' {
         (Get-OSUpgradePackage -Name 'windows 11*' -SitePath $sitePath).Name | Should -Be @('Windows 11 23H2', 'Windows 11 24H2')
         @(Get-OSUpgradePackage -SitePath $sitePath).Count | Should -Be 3
         Get-OSUpgradePackage -Name 'Server*' -SitePath $sitePath | Should -BeNullOrEmpty
+        # PowerShell's own wildcards, ranges too.
+        (Get-OSUpgradePackage -Name 'Windows 1[1]* 2[3]H2' -SitePath $sitePath).Name | Should -Be 'Windows 11 23H2'
     }
 
     It 'writes a non-terminating error for a name without wildcards that matches nothing' {
@@ -335,6 +337,18 @@ Describe 'Distribution points and content distribution' {
         Should -Invoke -CommandName Write-Progress -ModuleName OSUpgrade -ParameterFilter { $Id -eq 2 -and $ParentId -eq 1 }
         $summary = Get-OSUpgradeDistributionStatus -Summary -SitePath $sitePath
         ($summary.Targeted, $summary.Installed) | Should -Be @(2, 2)
+    }
+
+    It 'distributes to points piped in, -ThrottleLimit jobs at once, and validates several packages and points' {
+        $other = Add-OSUpgradePackage -Path $otherSource -Name 'Other' -Description 'from -Path and -Description' -SitePath $sitePath
+        $other.Comment | Should -Be 'from -Path and -Description'
+        $statuses = Get-OSUpgradeDistributionPoint -Name 'DP*' -SitePath $sitePath |
+            Start-OSUpgradeContentDistribution -PackageId $package.Id, $other.Id -ThrottleLimit 2
+        @($statuses).Count | Should -Be 4
+        $statuses.State | Sort-Object -Unique | Should -Be 'Installed'
+        $reports = Test-OSUpgradeContent -PackageId $package.Id, $other.Id -DistributionPointName DP1, DP2 -SitePath $sitePath
+        @($reports).Count | Should -Be 4
+        $reports.Valid | Sort-Object -Unique | Should -BeTrue
     }
 
     It 'distributes nothing with -WhatIf' {
