@@ -1,0 +1,45 @@
+BeforeDiscovery {
+    $manifestPath = Join-Path -Path $PSScriptRoot -ChildPath '../OSUpgrade/OSUpgrade.psd1'
+    $exported = (Import-PowerShellDataFile -Path $manifestPath).FunctionsToExport
+}
+
+BeforeAll {
+    . (Join-Path -Path $PSScriptRoot -ChildPath TestHelpers.ps1)
+}
+
+Describe 'The module' {
+    It 'exports one cmdlet per file of Public/, as the manifest lists them, all with approved verbs' {
+        $commands = (Get-Module -Name OSUpgrade).ExportedFunctions.Keys | Sort-Object
+        $files = Get-ChildItem -Path (Join-Path -Path $repository -ChildPath 'powershell/OSUpgrade/Public') -Filter '*.ps1' | ForEach-Object BaseName | Sort-Object
+        $commands | Should -Be $files
+        $manifest = Import-PowerShellDataFile -Path (Join-Path -Path $repository -ChildPath 'powershell/OSUpgrade/OSUpgrade.psd1')
+        $commands | Should -Be ($manifest.FunctionsToExport | Sort-Object)
+        $commands | Should -Contain 'Start-OSUpgradeContentDistribution'
+        $approved = (Get-Verb).Verb
+        foreach ($command in $commands) {
+            $command.Split('-')[0] | Should -BeIn $approved
+        }
+    }
+
+    It 'has a valid manifest for Windows PowerShell 5.1 and PowerShell 7' {
+        $manifest = Test-ModuleManifest -Path (Join-Path -Path $repository -ChildPath 'powershell/OSUpgrade/OSUpgrade.psd1')
+        $manifest.PowerShellVersion | Should -Be ([version] '5.1')
+        $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+    }
+
+    It 'has help with a synopsis, every parameter and at least two examples for <_>' -ForEach $exported {
+        $help = Get-Help -Name $_ -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -Match "^\s*$_\s"
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        foreach ($parameter in (Get-Command -Name $_).Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $described = $help.Parameters.Parameter | Where-Object Name -EQ $parameter
+            ($described.Description.Text -join '') | Should -Not -BeNullOrEmpty -Because "-$parameter needs a description"
+        }
+    }
+
+    It 'ships the about_OSUpgrade topic' {
+        Get-Help -Name about_OSUpgrade | Out-String | Should -Match 'single-instance|content library'
+    }
+}

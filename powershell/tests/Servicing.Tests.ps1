@@ -1,0 +1,186 @@
+BeforeAll {
+    . (Join-Path -Path $PSScriptRoot -ChildPath TestHelpers.ps1)
+}
+
+Describe 'Software updates and servicing schedules' {
+    BeforeAll {
+        $makeUpdate = Join-Path -Path $repository -ChildPath 'tests/fixtures/make-update.sh'
+        $testEngine = Join-Path -Path $repository -ChildPath 'tests/fixtures/test-engine.sh'
+        $updates = Join-Path -Path $TestDrive -ChildPath 'updates'
+        $null = New-Item -ItemType Directory -Path $updates -Force
+        & bash $makeUpdate (Join-Path $updates 'windows10.0-kb5034441-x64_22bb.msu') KB5034441 19041.3930
+        & bash $makeUpdate (Join-Path $updates 'windows10.0-kb5034000-x64_11aa.cab') KB5034000 19041.3920
+        & bash $makeUpdate (Join-Path $updates 'windows10.0-kb5035001-x64_77aa.msu') KB5035001 19041.4046 --broken
+        $catalog = Join-Path -Path $TestDrive -ChildPath 'catalog.json'
+        Set-Content -LiteralPath $catalog -Value @'
+{ "updates": [
+  { "fileName": "windows10.0-kb5034000-x64_11aa.cab", "classification": "ServicingStack", "builds": [19045], "releaseDate": "2024-01-09" },
+  { "fileName": "windows10.0-kb5034441-x64_22bb.msu", "classification": "Cumulative", "builds": [19045], "releaseDate": "2024-01-09",
+    "title": "2024-01 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems", "supersedes": ["KB5026361"] }
+] }
+'@
+    }
+
+    BeforeEach {
+        $sitePath = Join-Path -Path $TestDrive -ChildPath ('site-' + [guid]::NewGuid().ToString('N'))
+        New-OSUpgradeSite -Path $sitePath | Out-Null
+        $package = Add-OSUpgradePackage -SourcePath $source -Name 'Windows 10 22H2' -SitePath $sitePath
+        $pointsPath = Join-Path -Path $TestDrive -ChildPath ('points-' + [guid]::NewGuid().ToString('N'))
+        Add-OSUpgradeDistributionPoint -Name DP1 -Path (Join-Path -Path $pointsPath -ChildPath DP1) -SitePath $sitePath | Out-Null
+        Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath | Out-Null
+    }
+
+    It 'imports updates from the pipeline with a catalog file, and gets them with wildcards' {
+        $imported = Get-ChildItem -LiteralPath $updates | Import-OSUpgradeUpdate -CatalogPath $catalog -SitePath $sitePath
+        $imported.Id | Sort-Object | Should -Be @('KB5034000-x64', 'KB5034441-x64', 'KB5035001-x64')
+        (Get-OSUpgradeUpdate -Id 'kb5034441*' -SitePath $sitePath).Classification | Should -Be 'Cumulative'
+        (Get-OSUpgradeUpdate -SitePath $sitePath).Count | Should -Be 3
+        $table = Get-OSUpgradeUpdate -SitePath $sitePath | Format-Table | Out-String -Width 200
+        $table | Should -Match 'Classification'
+        $table | Should -Match 'ServicingStack'
+    }
+
+    It 'lists an empty catalog quietly, takes wildcard paths and imports a file named twice once' {
+        Get-OSUpgradeUpdate -SitePath $sitePath -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures | Should -BeNullOrEmpty
+        $imported = Import-OSUpgradeUpdate -Path (Join-Path $updates '*.msu'), (Join-Path $updates 'windows10.0-kb5034441-x64_22bb.msu') -SitePath $sitePath
+        $imported.Id | Sort-Object | Should -Be @('KB5034441-x64', 'KB5035001-x64')
+    }
+
+    It 'imports nothing with -WhatIf, and refuses a file that is no update with InvalidArgument' {
+        Import-OSUpgradeUpdate -Path $updates -SitePath $sitePath -WhatIf
+        Get-OSUpgradeUpdate -SitePath $sitePath | Should -BeNullOrEmpty
+        $junk = Join-Path -Path $TestDrive -ChildPath 'windows10.0-kb5099999-x64_1.msu'
+        Set-Content -LiteralPath $junk -Value 'not a cabinet'
+        $failure = { Import-OSUpgradeUpdate -Path $updates, $junk -SitePath $sitePath } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure.Exception.Message | Should -BeLike '*kb5099999*'
+        Get-OSUpgradeUpdate -SitePath $sitePath | Should -BeNullOrEmpty
+    }
+
+    It 'lists the updates in the image and those that apply, in installation order' {
+        Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
+        $applied = Get-OSUpgradePackage -SitePath $sitePath | Get-OSUpgradeAppliedUpdate
+        ($applied | Where-Object { $_.ImageIndex -eq 1 -and $_.Image -eq 'install' }).Kb | Should -Be @('KB5026361', 'KB5031539')
+        ($applied | Where-Object { $_.ImageIndex -eq 1 -and $_.Image -eq 'winre' }).Kb | Should -Be @('KB5021043', 'KB5031539')
+        $applicable = Get-OSUpgradeApplicableUpdate -PackageId $package.Id -SitePath $sitePath
+        $applicable.Id | Should -Be @('KB5034000-x64', 'KB5034441-x64', 'KB5035001-x64')
+    }
+
+    It 'schedules applicable updates from the pipeline a week after Patch Tuesday, and changes and removes schedules' {
+        Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
+        $schedule = Get-OSUpgradeApplicableUpdate -PackageId $package.Id -SitePath $sitePath |
+            Where-Object Id -ne 'KB5035001-x64' |
+            New-OSUpgradeSchedule -WeekOrder Second -DayOfWeek Tuesday -OffsetDays 7 -Start '2030-01-01 22:00' -Utc
+        $schedule.UpdateIds | Should -Be @('KB5034000-x64', 'KB5034441-x64')
+        $schedule.NextRunAt.UtcDateTime | Should -Be ([datetime]::new(2030, 1, 15, 22, 0, 0, [DateTimeKind]::Utc))
+        $schedule.ContinueOnError | Should -BeTrue
+        $changed = $schedule | Set-OSUpgradeSchedule -DayOfMonth 31 -Enabled $false -PassThru
+        $changed.Recurrence.Kind | Should -Be 'MonthlyOnDay'
+        $changed.NextRunAt.UtcDateTime | Should -Be ([datetime]::new(2030, 1, 31, 22, 0, 0, [DateTimeKind]::Utc))
+        $changed.Enabled | Should -BeFalse
+        (Get-OSUpgradeSchedule -PackageId $package.Id -SitePath $sitePath | Format-Table | Out-String -Width 200) | Should -Match 'monthly on day 31'
+        $failures = @(Get-WrittenError { Remove-OSUpgradeUpdate -Id KB5034441-x64 -SitePath $sitePath })
+        $failures[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        Get-OSUpgradeSchedule -PackageId $package.Id -SitePath $sitePath | Remove-OSUpgradeSchedule
+        Get-OSUpgradeSchedule -SitePath $sitePath | Should -BeNullOrEmpty
+    }
+
+    It 'leaves a piped Safe OS update out of a schedule without -ServiceWinRe, with a warning' {
+        $safeOs = Join-Path -Path $TestDrive -ChildPath 'safe-os'
+        $null = New-Item -ItemType Directory -Path $safeOs -Force
+        & bash $makeUpdate (Join-Path $safeOs 'windows10.0-kb5034232-x64_88bb.cab') KB5034232 19041.3920
+        $safeOsCatalog = Join-Path -Path $safeOs -ChildPath 'catalog.json'
+        Set-Content -LiteralPath $safeOsCatalog -Value '{ "updates": [ { "fileName": "windows10.0-kb5034232-x64_88bb.cab", "classification": "SafeOs", "builds": [19045] } ] }'
+        Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
+        Import-OSUpgradeUpdate -Path $safeOs -CatalogPath $safeOsCatalog -SitePath $sitePath | Out-Null
+        $schedule = Get-OSUpgradeApplicableUpdate -PackageId $package.Id -SitePath $sitePath |
+            New-OSUpgradeSchedule -WarningVariable warnings -WarningAction SilentlyContinue
+        $schedule.UpdateIds | Should -Not -Contain 'KB5034232-x64'
+        $warnings[0] | Should -BeLike '*KB5034232-x64 is a Safe OS dynamic update*-ServiceWinRe*'
+        $withWinRe = Get-OSUpgradeApplicableUpdate -PackageId $package.Id -SitePath $sitePath | New-OSUpgradeSchedule -ServiceWinRe
+        $withWinRe.UpdateIds | Should -Contain 'KB5034232-x64'
+    }
+
+    It 'refuses an update that does not apply, saying why' {
+        Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
+        $failures = @(Get-WrittenError { New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034441-x64, KB1234567-x64 -SitePath $sitePath })
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        Get-OSUpgradeSchedule -SitePath $sitePath | Should -BeNullOrEmpty
+    }
+
+    It 'runs a schedule with the command engine, updates the point, and keeps the history' {
+        Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
+        $failure = { Invoke-OSUpgradeSchedule -Due -SitePath $sitePath -ErrorAction Stop; New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034441-x64 -SitePath $sitePath | Invoke-OSUpgradeSchedule -ErrorAction Stop } | Should -Throw -PassThru
+        $failure.Exception.Message | Should -BeLike '*only Windows has*'
+        Set-OSUpgradeSite -ServicingCommand $testEngine -SitePath $sitePath
+        $engine = (Get-OSUpgradeSite -SitePath $sitePath).ServicingEngine
+        ($engine.Engine, $engine.CommandPath, $engine.Available) | Should -Be @('Command', $testEngine, $true)
+        Mock -CommandName Write-Progress -ModuleName OSUpgrade
+        $run = Invoke-OSUpgradeSchedule -Due -SitePath $sitePath
+        $run.State | Should -Be 'Succeeded'
+        $run.ContentVersionTo | Should -Be 2
+        Should -Invoke -CommandName Write-Progress -ModuleName OSUpgrade -ParameterFilter { $Activity -eq 'Servicing' }
+        (Get-OSUpgradeDistributionStatus -PackageId $package.Id -SitePath $sitePath).InstalledContentVersion | Should -Be 2
+        (Test-OSUpgradeContent -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath).Valid | Should -BeTrue
+        $history = @(Get-OSUpgradeSchedule -PackageId $package.Id -SitePath $sitePath | Get-OSUpgradeServicingRun)
+        $history.Count | Should -Be 1
+        ($history | Format-Table | Out-String -Width 200) | Should -Match '1 -> 2'
+        (Get-OSUpgradeAppliedUpdate -PackageId $package.Id -SitePath $sitePath | Where-Object Origin -eq 'serviced').UpdateId | Should -Be @('KB5034441-x64', 'KB5034441-x64')
+    }
+
+    It 'reports a failed run as an error, a partly failed one as a warning, and runs nothing with -WhatIf' {
+        Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
+        Set-OSUpgradeSite -ServicingEngine Command -ServicingCommand $testEngine -SitePath $sitePath
+        $abort = New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5035001-x64 -ContinueOnError $false -Start '2030-01-01 00:00' -SitePath $sitePath
+        Invoke-OSUpgradeSchedule -Id $abort.Id -SitePath $sitePath -WhatIf
+        Get-OSUpgradeServicingRun -PackageId $package.Id -SitePath $sitePath | Should -BeNullOrEmpty
+        $output = Invoke-Capturing { Invoke-OSUpgradeSchedule -Id $abort.Id -SitePath $sitePath }
+        $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $errors[0].CategoryInfo.Category | Should -Be 'InvalidResult'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'OSUpgradeServicingFailed*'
+        ($output | Where-Object { $_ -is [OSUpgrade.ServicingRun] }).State | Should -Be 'Failed'
+        (Get-OSUpgradePackage -Id $package.Id -SitePath $sitePath).ContentVersion | Should -Be 1
+        $partial = New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034441-x64, KB5035001-x64 -Start '2030-01-01 00:00' -SitePath $sitePath
+        $run = Invoke-OSUpgradeSchedule -Id $partial.Id -SitePath $sitePath -WarningVariable warnings -WarningAction SilentlyContinue
+        $run.State | Should -Be 'PartiallySucceeded'
+        $warnings[0] | Should -BeLike '*1 of 2 updates failed (KB5035001-x64)*'
+        ($run.Results | Where-Object State -eq 'Failed').ExitCode | Should -Be @(87, 87)
+    }
+
+    It 'services WinRE before each index and boot.wim after, with -ServiceWinRe and -ServiceBootImage' {
+        Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
+        Set-OSUpgradeSite -ServicingEngine Command -ServicingCommand $testEngine -SitePath $sitePath
+        $schedule = New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034000-x64, KB5034441-x64 -ServiceWinRe -ServiceBootImage -SitePath $sitePath
+        $schedule.ServiceWinRe | Should -BeTrue
+        $run = $schedule | Invoke-OSUpgradeSchedule
+        $run.State | Should -Be 'Succeeded'
+        ($run.Results | Where-Object ImageIndex -eq 1 | ForEach-Object { '{0}:{1}' -f $_.Image, $_.UpdateId }) |
+            Should -Be @('winre:KB5034000-x64', 'install:KB5034000-x64', 'install:KB5034441-x64', 'boot:KB5034000-x64', 'boot:KB5034441-x64')
+        (Get-OSUpgradeAppliedUpdate -PackageId $package.Id -SitePath $sitePath | Where-Object { $_.Image -eq 'boot' -and $_.Origin -eq 'serviced' }).Count | Should -Be 4
+    }
+
+    It 'registers the runner as a systemd timer and a cron entry whose command runs due schedules' {
+        Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
+        Set-OSUpgradeSite -ServicingEngine Command -ServicingCommand $testEngine -SitePath $sitePath
+        New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034441-x64 -SitePath $sitePath | Out-Null
+        $units = Join-Path -Path $TestDrive -ChildPath 'units'
+        $files = Register-OSUpgradeServicingRunner -Scheduler SystemdTimer -Destination $units -IntervalMinutes 10 -SitePath $sitePath
+        $files.Name | Should -Be @('osupgrade-servicing-runner.service', 'osupgrade-servicing-runner.timer')
+        Get-Content -LiteralPath (Join-Path $units 'osupgrade-servicing-runner.timer') | Should -Contain 'OnUnitActiveSec=10min'
+        $execStart = (Get-Content -LiteralPath (Join-Path $units 'osupgrade-servicing-runner.service') | Where-Object { $_ -like 'ExecStart=*' }) -replace '^ExecStart=', ''
+        $execStart | Should -BeLike "*Invoke-OSUpgradeSchedule -Due -SitePath '*site.db'*"
+        $cron = Join-Path -Path $TestDrive -ChildPath 'osupgrade-cron'
+        Register-OSUpgradeServicingRunner -Scheduler Cron -Destination $cron -IntervalMinutes 5 -SitePath $sitePath | Out-Null
+        $line = (Get-Content -LiteralPath $cron)[1]
+        $line | Should -BeLike "`*/5 `* `* `* `* $([Environment]::UserName) *"
+        # The command the scheduler would run services the package.
+        & sh -c $execStart | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        (Get-OSUpgradePackage -Id $package.Id -SitePath $sitePath).ContentVersion | Should -Be 2
+        $uneven = { Register-OSUpgradeServicingRunner -Scheduler Cron -Destination $cron -IntervalMinutes 7 -SitePath $sitePath } | Should -Throw -PassThru
+        $uneven.Exception.Message | Should -BeLike '*cron runs evenly only every*not every 7*'
+        Register-OSUpgradeServicingRunner -Scheduler Cron -Destination (Join-Path $TestDrive 'not-written') -SitePath $sitePath -WhatIf
+        Test-Path -LiteralPath (Join-Path $TestDrive 'not-written') | Should -BeFalse
+    }
+}

@@ -1,0 +1,34 @@
+<#
+.SYNOPSIS
+    What every Pester file of the module shares: the module imported from this tree, ways to
+    capture what a cmdlet writes, and two setup sources made by tests/fixtures/make-source.sh.
+    Dot-sourced in each file's BeforeAll.
+#>
+# Output and error records of a command, as a user sees them, with non-terminating errors
+# left non-terminating. Not -ErrorVariable: PowerShell also puts there the .NET exceptions a
+# function catches and turns into those records.
+function Invoke-Capturing {
+    param([scriptblock] $Command)
+    $ErrorActionPreference = 'Continue'
+    @(& $Command 2>&1)
+}
+
+function Get-WrittenError {
+    param([scriptblock] $Command)
+    @(Invoke-Capturing $Command | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+}
+
+$repository = (Resolve-Path -Path (Join-Path -Path $PSScriptRoot -ChildPath '../..')).Path
+Import-Module -Name (Join-Path -Path $repository -ChildPath 'powershell/OSUpgrade') -Force
+$makeSource = Join-Path -Path $repository -ChildPath 'tests/fixtures/make-source.sh'
+
+function New-TestSource {
+    param([string] $Name, [int] $SmallFiles = 20)
+    $path = Join-Path -Path $TestDrive -ChildPath $Name
+    & bash $makeSource $path --small-files $SmallFiles
+    if ($LASTEXITCODE -ne 0) { throw "make-source.sh failed for $path" }
+    $path
+}
+
+$script:source = New-TestSource -Name 'source'
+$script:otherSource = New-TestSource -Name 'other-source'
