@@ -6,6 +6,8 @@
 #   ./build.sh test    every test: Rust (with the header check), C, C# (xunit), PowerShell (Pester)
 #   ./build.sh module  build the PowerShell module (powershell/OSUpgrade) with its assemblies
 #   ./build.sh pack    the NuGet package (Release), with the native library, into artifacts/
+#   ./build.sh module-package  the PowerShell module (Release) as a package in the local repository
+#                      artifacts/psrepo, which Install-PSResource / Install-Module install from
 #   ./build.sh header  regenerate include/osupgrade.h
 #   ./build.sh install PREFIX  install the C library (cargo-c, release): PREFIX/include/osupgrade.h,
 #                      PREFIX/lib/libosupgrade.so.0 (with its soname), libosupgrade.a, and
@@ -42,6 +44,21 @@ module() {
     dotnet publish csharp-bindings/src/OSUpgrade -c Debug -f "$framework" \
       -o "powershell/OSUpgrade/bin/$framework" --nologo -v quiet
   done
+}
+
+module_package() {
+  $cargo build --release
+  local module=artifacts/module/OSUpgrade framework
+  rm -rf artifacts/module
+  mkdir -p artifacts/module
+  cp -r powershell/OSUpgrade "$module"
+  rm -rf "$module/bin"
+  for framework in net8.0 netstandard2.0; do
+    dotnet publish csharp-bindings/src/OSUpgrade -c Release -f "$framework" \
+      -o "$module/bin/$framework" --nologo -v quiet
+  done
+  dotnet pwsh -NoProfile -File scripts/publish-module.ps1 -ModulePath "$module" -RepositoryPath artifacts/psrepo
+  ls artifacts/psrepo
 }
 
 pack() {
@@ -116,6 +133,7 @@ case "${1:-}" in
   install) shift; install "$@" ;;
   module) module ;;
   pack) pack ;;
+  module-package) module_package ;;
   bench) bench ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac

@@ -44,8 +44,9 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Windows', 'Upgrade', 'ConfigMgr', 'SCCM', 'WIM', 'Deployment', 'OSD')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
+            Tags         = @('Windows', 'Upgrade', 'ConfigMgr', 'SCCM', 'WIM', 'Deployment', 'OSD')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = '0.1.0: upgrade packages, distribution points, software updates and scheduled servicing of their images.'
         }
     }
 }

@@ -39,6 +39,19 @@ Describe 'The module' {
         }
     }
 
+    It 'is a package that Install-PSResource installs from a local repository, and that then imports and works' {
+        $repo = Join-Path -Path $TestDrive -ChildPath 'repository'
+        $modules = Join-Path -Path $TestDrive -ChildPath 'modules'
+        & (Join-Path -Path $repository -ChildPath 'scripts/publish-module.ps1') -ModulePath (Join-Path -Path $repository -ChildPath 'powershell/OSUpgrade') -RepositoryPath $repo -InstallTo $modules
+        (Get-ChildItem -LiteralPath $repo -Filter 'OSUpgrade.*.nupkg').Name | Should -Be 'OSUpgrade.0.1.0.nupkg'
+        $site = Join-Path -Path $TestDrive -ChildPath 'installed-site'
+        $script = "Import-Module '$modules/OSUpgrade'; (New-OSUpgradeSite -Path '$site').SiteCode; (Get-Module OSUpgrade).ModuleBase"
+        $shell = [Environment]::ProcessPath
+        $output = if ($shell -like '*dotnet*') { & $shell (Join-Path -Path $PSHOME -ChildPath 'pwsh.dll') -NoProfile -Command $script } else { & $shell -NoProfile -Command $script }
+        $output[0] | Should -Be 'OSU'
+        $output[1] | Should -BeLike "$modules*"
+    }
+
     It 'ships the about_OSUpgrade topic' {
         Get-Help -Name about_OSUpgrade | Out-String | Should -Match 'single-instance|content library'
     }
