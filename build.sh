@@ -84,9 +84,6 @@ check_pack_layout() {
   done
   echo "nupkg: $((count + 1)) passed, 0 failed"
 }
-  done
-  echo "nupkg: 3 passed, 0 failed"
-}
 
 run_tests() {
   echo "== Rust"
