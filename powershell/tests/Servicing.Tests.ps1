@@ -160,6 +160,25 @@ Describe 'Software updates and servicing schedules' {
         (Get-OSUpgradeAppliedUpdate -PackageId $package.Id -SitePath $sitePath | Where-Object { $_.Image -eq 'boot' -and $_.Origin -eq 'serviced' }).Count | Should -Be 4
     }
 
+    It 'shows updates, schedules, runs and results in tables that fit 120 columns without cutting IDs, states or versions' {
+        Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
+        Set-OSUpgradeSite -ServicingCommand $testEngine -SitePath $sitePath
+        $schedule = New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034441-x64, KB5035001-x64 -WeekOrder Second -DayOfWeek Tuesday -OffsetDays 7 -Start '2030-01-01 22:00' -SitePath $sitePath
+        $run = Invoke-OSUpgradeSchedule -Id $schedule.Id -SitePath $sitePath -WarningAction SilentlyContinue
+        $tables = @(
+            (Get-OSUpgradeUpdate -SitePath $sitePath), (Get-OSUpgradeAppliedUpdate -PackageId $package.Id -SitePath $sitePath),
+            $schedule, $run, $run.Results, (Get-OSUpgradeDistributionStatus -SitePath $sitePath), (Get-OSUpgradeDistributionStatus -Summary -SitePath $sitePath)
+        ) | ForEach-Object { $_ | Format-Table | Out-String -Width 120 }
+        foreach ($table in $tables) {
+            $table -split "`n" | Where-Object { $_.Length -gt 120 } | Should -BeNullOrEmpty
+        }
+        $text = $tables -join "`n"
+        foreach ($whole in 'KB5034441-x64', 'ServicingStack', 'PartiallySucceeded', '19041.2965', 'monthly, week 2 Tuesday + 7 days', 'Installed', 'ContentVersion') {
+            $text | Should -Match ([regex]::Escape($whole))
+        }
+        $text | Should -Not -Match '…'
+    }
+
     It 'registers the runner as a systemd timer and a cron entry whose command runs due schedules' {
         Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
         Set-OSUpgradeSite -ServicingEngine Command -ServicingCommand $testEngine -SitePath $sitePath
