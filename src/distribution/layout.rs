@@ -167,13 +167,14 @@ impl PointPackage {
             }
         }
         let path = self.lock_path();
-        let shared = File::open(&path)
-            .ok()
-            .and_then(|file| match file.try_lock_shared() {
-                Ok(()) => Some(Ok(file)),
-                Err(fs::TryLockError::WouldBlock) => Some(Err(self.busy(point_name, &path))),
-                Err(fs::TryLockError::Error(_)) => None,
-            });
+        let shared =
+            File::open(&path)
+                .ok()
+                .and_then(|file| match briefly(|| file.try_lock_shared()) {
+                    Ok(()) => Some(Ok(file)),
+                    Err(fs::TryLockError::WouldBlock) => Some(Err(self.busy(point_name, &path))),
+                    Err(fs::TryLockError::Error(_)) => None,
+                });
         Ok(ReadLock {
             _file: shared.transpose()?,
             writable: false,
@@ -181,7 +182,7 @@ impl PointPackage {
     }
 
     fn hold(&self, file: File, point_name: &str, path: &Path) -> Result<File> {
-        match file.try_lock() {
+        match briefly(|| file.try_lock()) {
             Ok(()) => Ok(file),
             Err(fs::TryLockError::WouldBlock) => Err(self.busy(point_name, path)),
             Err(fs::TryLockError::Error(e)) if e.kind() == io::ErrorKind::Unsupported => Ok(file),
@@ -364,4 +365,22 @@ pub(super) fn walk(root: &Path) -> Result<TreeListing> {
         }
     }
     Ok(listing)
+}
+
+/// Tries to take a lock for a moment before giving up: a lock this process has just released can
+/// still be held by a child process another thread is starting (between fork and exec the child
+/// shares the lock's descriptor), and another process's lock is held for much longer than that.
+fn briefly(
+    try_lock: impl Fn() -> std::result::Result<(), fs::TryLockError>,
+) -> std::result::Result<(), fs::TryLockError> {
+    const ATTEMPTS: u32 = 25;
+    for _ in 1..ATTEMPTS {
+        match try_lock() {
+            Err(fs::TryLockError::WouldBlock) => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            other => return other,
+        }
+    }
+    try_lock()
 }

@@ -1,13 +1,50 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
 
 namespace OSUpgrade
 {
     /// <summary>
-    /// A failure reported by the OSUpgrade library, with its status code and the library's message
-    /// (which names the argument, path or package involved).
+    /// What every exception of the OSUpgrade library has: the native status code. Each exception
+    /// derives from the .NET type a caller would catch for its kind of failure
+    /// (<see cref="ArgumentException"/>, <see cref="IOException"/>, <see cref="KeyNotFoundException"/>,
+    /// <see cref="InvalidOperationException"/>, <see cref="FormatException"/>,
+    /// <see cref="UnauthorizedAccessException"/>); catch this interface for any of them.
     /// </summary>
-    public class OSUpgradeException : Exception
+    public interface IOSUpgradeException
     {
+        /// <summary>The native status code.</summary>
+        OSUpgradeStatus Status { get; }
+    }
+
+    /// <summary>
+    /// A failure of the OSUpgrade library that no more specific .NET type describes (a damaged site
+    /// database, a bug), with its status code and the library's message.
+    /// </summary>
+    public class OSUpgradeException : Exception, IOSUpgradeException
+    {
+        /// <summary>Creates the exception.</summary>
+        public OSUpgradeException()
+            : this(OSUpgradeStatus.Internal, "OSUpgrade failed")
+        {
+        }
+
+        /// <summary>Creates the exception with a message.</summary>
+        /// <param name="message">What went wrong.</param>
+        public OSUpgradeException(string message)
+            : this(OSUpgradeStatus.Internal, message)
+        {
+        }
+
+        /// <summary>Creates the exception with a message and its cause.</summary>
+        /// <param name="message">What went wrong.</param>
+        /// <param name="innerException">The cause.</param>
+        public OSUpgradeException(string message, Exception innerException)
+            : base(message, innerException)
+        {
+            Status = OSUpgradeStatus.Internal;
+        }
+
         /// <summary>Creates an exception for a status and message.</summary>
         /// <param name="status">The native status code.</param>
         /// <param name="message">What went wrong.</param>
@@ -17,10 +54,10 @@ namespace OSUpgrade
             Status = status;
         }
 
-        /// <summary>The native status code.</summary>
+        /// <inheritdoc/>
         public OSUpgradeStatus Status { get; }
 
-        /// <summary>Makes the exception that fits a status: a subclass per class of failure.</summary>
+        /// <summary>Makes the exception that fits a status: a type per class of failure.</summary>
         internal static Exception FromStatus(OSUpgradeStatus status, string message)
         {
             switch (status)
@@ -32,6 +69,8 @@ namespace OSUpgrade
                     return new OSUpgradeInvalidArgumentException(status, message);
                 case OSUpgradeStatus.Conflict:
                     return new OSUpgradeConflictException(message);
+                case OSUpgradeStatus.IO when OSUpgradeAccessDeniedException.Says(message):
+                    return new OSUpgradeAccessDeniedException(message);
                 case OSUpgradeStatus.IO:
                     return new OSUpgradeIOException(message);
                 case OSUpgradeStatus.InvalidImage:
@@ -52,95 +91,292 @@ namespace OSUpgrade
         }
     }
 
-    /// <summary>The package, source folder or other object named does not exist.</summary>
-    public sealed class OSUpgradeNotFoundException : OSUpgradeException
-    {
-        /// <summary>Creates the exception.</summary>
-        /// <param name="message">What was not found.</param>
-        public OSUpgradeNotFoundException(string message)
-            : base(OSUpgradeStatus.NotFound, message)
-        {
-        }
-    }
-
     /// <summary>
-    /// An argument was refused: malformed, too long, or a source folder that is not a Windows setup
-    /// source (no setup.exe, no install image, a link inside).
+    /// An argument was missing, malformed or refused; <see cref="ArgumentException.ParamName"/> names
+    /// it, as the library's message does.
     /// </summary>
-    public sealed class OSUpgradeInvalidArgumentException : OSUpgradeException
+    public sealed class OSUpgradeInvalidArgumentException : ArgumentException, IOSUpgradeException
     {
         /// <summary>Creates the exception.</summary>
+        public OSUpgradeInvalidArgumentException()
+            : this("an argument was refused")
+        {
+        }
+
+        /// <summary>Creates the exception with a message (<c>argument: reason</c>).</summary>
+        /// <param name="message">What was wrong.</param>
+        public OSUpgradeInvalidArgumentException(string message)
+            : this(OSUpgradeStatus.InvalidArgument, message)
+        {
+        }
+
+        /// <summary>Creates the exception with a message and its cause.</summary>
+        /// <param name="message">What was wrong.</param>
+        /// <param name="innerException">The cause.</param>
+        public OSUpgradeInvalidArgumentException(string message, Exception innerException)
+            : base(message, ArgumentOf(message), innerException)
+        {
+            Status = OSUpgradeStatus.InvalidArgument;
+        }
+
+        /// <summary>Creates the exception for a status.</summary>
         /// <param name="status"><see cref="OSUpgradeStatus.InvalidArgument"/> or <see cref="OSUpgradeStatus.NullArgument"/>.</param>
-        /// <param name="message">Which argument, and why.</param>
+        /// <param name="message">What was wrong.</param>
         public OSUpgradeInvalidArgumentException(OSUpgradeStatus status, string message)
-            : base(status, message)
+            : base(message, ArgumentOf(message))
         {
+            Status = status;
+        }
+
+        /// <inheritdoc/>
+        public OSUpgradeStatus Status { get; }
+
+        /// <summary>The library's messages start with the argument: <c>source_path: …</c>.</summary>
+        private static string? ArgumentOf(string message)
+        {
+            var colon = message.IndexOf(':');
+            return colon > 0 && message.IndexOf(' ', 0, colon) < 0 ? message.Substring(0, colon) : null;
+        }
+
+        /// <summary>The library's message, which names the argument already (not repeated after it).</summary>
+        public override string Message
+        {
+            get
+            {
+                var full = base.Message;
+                var suffix = ParamName == null ? null : $" (Parameter '{ParamName}')";
+                return suffix != null && full.EndsWith(suffix, StringComparison.Ordinal) ? full.Substring(0, full.Length - suffix.Length) : full;
+            }
         }
     }
 
-    /// <summary>The change conflicts with the site: the same Name and Version, another site code.</summary>
-    public sealed class OSUpgradeConflictException : OSUpgradeException
+    /// <summary>Reading or writing a file or folder was denied; the message names the path.</summary>
+    public sealed class OSUpgradeAccessDeniedException : UnauthorizedAccessException, IOSUpgradeException
     {
         /// <summary>Creates the exception.</summary>
-        /// <param name="message">What it conflicts with.</param>
+        public OSUpgradeAccessDeniedException()
+            : this("access denied")
+        {
+        }
+
+        /// <summary>Creates the exception with a message.</summary>
+        /// <param name="message">What was denied.</param>
+        public OSUpgradeAccessDeniedException(string message)
+            : base(message)
+        {
+        }
+
+        /// <summary>Creates the exception with a message and its cause.</summary>
+        /// <param name="message">What was denied.</param>
+        /// <param name="innerException">The cause.</param>
+        public OSUpgradeAccessDeniedException(string message, Exception innerException)
+            : base(message, innerException)
+        {
+        }
+
+        /// <inheritdoc/>
+        public OSUpgradeStatus Status => OSUpgradeStatus.IO;
+
+        /// <summary>Whether an I/O failure's message is the operating system's "access denied".</summary>
+        internal static bool Says(string message) =>
+            message.IndexOf("Permission denied", StringComparison.OrdinalIgnoreCase) >= 0
+            || message.IndexOf("Access is denied", StringComparison.OrdinalIgnoreCase) >= 0
+            || message.IndexOf("Access denied", StringComparison.OrdinalIgnoreCase) >= 0;
+    }
+
+    /// <summary>The package, point, schedule, update, folder or other object named does not exist.</summary>
+    public sealed class OSUpgradeNotFoundException : KeyNotFoundException, IOSUpgradeException
+    {
+        /// <summary>Creates the exception.</summary>
+        public OSUpgradeNotFoundException()
+            : this("NotFound")
+        {
+        }
+
+        /// <summary>Creates the exception with a message.</summary>
+        /// <param name="message">What went wrong.</param>
+        public OSUpgradeNotFoundException(string message)
+            : base(message)
+        {
+        }
+
+        /// <summary>Creates the exception with a message and its cause.</summary>
+        /// <param name="message">What went wrong.</param>
+        /// <param name="innerException">The cause.</param>
+        public OSUpgradeNotFoundException(string message, Exception innerException)
+            : base(message, innerException)
+        {
+        }
+
+        /// <inheritdoc/>
+        public OSUpgradeStatus Status => OSUpgradeStatus.NotFound;
+    }
+
+    /// <summary>The change conflicts with what the site holds (a name and version taken, an update a schedule uses, another site code).</summary>
+    public sealed class OSUpgradeConflictException : InvalidOperationException, IOSUpgradeException
+    {
+        /// <summary>Creates the exception.</summary>
+        public OSUpgradeConflictException()
+            : this("Conflict")
+        {
+        }
+
+        /// <summary>Creates the exception with a message.</summary>
+        /// <param name="message">What went wrong.</param>
         public OSUpgradeConflictException(string message)
-            : base(OSUpgradeStatus.Conflict, message)
+            : base(message)
         {
         }
+
+        /// <summary>Creates the exception with a message and its cause.</summary>
+        /// <param name="message">What went wrong.</param>
+        /// <param name="innerException">The cause.</param>
+        public OSUpgradeConflictException(string message, Exception innerException)
+            : base(message, innerException)
+        {
+        }
+
+        /// <inheritdoc/>
+        public OSUpgradeStatus Status => OSUpgradeStatus.Conflict;
     }
 
-    /// <summary>Reading or writing a file or folder failed.</summary>
-    public sealed class OSUpgradeIOException : OSUpgradeException
+    /// <summary>Reading or writing a file or folder failed; the message names the path.</summary>
+    public sealed class OSUpgradeIOException : IOException, IOSUpgradeException
     {
         /// <summary>Creates the exception.</summary>
-        /// <param name="message">The path and the system's reason.</param>
+        public OSUpgradeIOException()
+            : this("IO")
+        {
+        }
+
+        /// <summary>Creates the exception with a message.</summary>
+        /// <param name="message">What went wrong.</param>
         public OSUpgradeIOException(string message)
-            : base(OSUpgradeStatus.IO, message)
+            : base(message)
         {
         }
+
+        /// <summary>Creates the exception with a message and its cause.</summary>
+        /// <param name="message">What went wrong.</param>
+        /// <param name="innerException">The cause.</param>
+        public OSUpgradeIOException(string message, Exception innerException)
+            : base(message, innerException)
+        {
+        }
+
+        /// <inheritdoc/>
+        public OSUpgradeStatus Status => OSUpgradeStatus.IO;
     }
 
-    /// <summary>install.wim or install.esd is not a WIM file, is truncated, or has no Windows metadata.</summary>
-    public sealed class OSUpgradeInvalidImageException : OSUpgradeException
+    /// <summary>install.wim, install.esd or boot.wim is not a usable Windows image.</summary>
+    public sealed class OSUpgradeInvalidImageException : FormatException, IOSUpgradeException
     {
         /// <summary>Creates the exception.</summary>
-        /// <param name="message">The image's path and what is wrong with it.</param>
-        public OSUpgradeInvalidImageException(string message)
-            : base(OSUpgradeStatus.InvalidImage, message)
+        public OSUpgradeInvalidImageException()
+            : this("InvalidImage")
         {
         }
+
+        /// <summary>Creates the exception with a message.</summary>
+        /// <param name="message">What went wrong.</param>
+        public OSUpgradeInvalidImageException(string message)
+            : base(message)
+        {
+        }
+
+        /// <summary>Creates the exception with a message and its cause.</summary>
+        /// <param name="message">What went wrong.</param>
+        /// <param name="innerException">The cause.</param>
+        public OSUpgradeInvalidImageException(string message, Exception innerException)
+            : base(message, innerException)
+        {
+        }
+
+        /// <inheritdoc/>
+        public OSUpgradeStatus Status => OSUpgradeStatus.InvalidImage;
     }
 
     /// <summary>Content in the site's library does not match its hash: damaged or tampered with.</summary>
-    public sealed class OSUpgradeDamagedContentException : OSUpgradeException
+    public sealed class OSUpgradeDamagedContentException : IOException, IOSUpgradeException
     {
         /// <summary>Creates the exception.</summary>
-        /// <param name="message">The file whose content is damaged.</param>
-        public OSUpgradeDamagedContentException(string message)
-            : base(OSUpgradeStatus.DamagedContent, message)
+        public OSUpgradeDamagedContentException()
+            : this("DamagedContent")
         {
         }
+
+        /// <summary>Creates the exception with a message.</summary>
+        /// <param name="message">What went wrong.</param>
+        public OSUpgradeDamagedContentException(string message)
+            : base(message)
+        {
+        }
+
+        /// <summary>Creates the exception with a message and its cause.</summary>
+        /// <param name="message">What went wrong.</param>
+        /// <param name="innerException">The cause.</param>
+        public OSUpgradeDamagedContentException(string message, Exception innerException)
+            : base(message, innerException)
+        {
+        }
+
+        /// <inheritdoc/>
+        public OSUpgradeStatus Status => OSUpgradeStatus.DamagedContent;
     }
 
-    /// <summary>Another process held the site database too long, or is changing the same package on the same distribution point.</summary>
-    public sealed class OSUpgradeBusyException : OSUpgradeException
+    /// <summary>Another process holds what the operation needs (the site database, a package on a point, a package being serviced).</summary>
+    public sealed class OSUpgradeBusyException : IOException, IOSUpgradeException
     {
         /// <summary>Creates the exception.</summary>
-        /// <param name="message">The database's path.</param>
-        public OSUpgradeBusyException(string message)
-            : base(OSUpgradeStatus.Busy, message)
+        public OSUpgradeBusyException()
+            : this("Busy")
         {
         }
+
+        /// <summary>Creates the exception with a message.</summary>
+        /// <param name="message">What went wrong.</param>
+        public OSUpgradeBusyException(string message)
+            : base(message)
+        {
+        }
+
+        /// <summary>Creates the exception with a message and its cause.</summary>
+        /// <param name="message">What went wrong.</param>
+        /// <param name="innerException">The cause.</param>
+        public OSUpgradeBusyException(string message, Exception innerException)
+            : base(message, innerException)
+        {
+        }
+
+        /// <inheritdoc/>
+        public OSUpgradeStatus Status => OSUpgradeStatus.Busy;
     }
 
     /// <summary>The servicing engine failed a step of a run (an update it could not add, an image it could not mount or commit).</summary>
-    public sealed class OSUpgradeServicingFailedException : OSUpgradeException
+    public sealed class OSUpgradeServicingFailedException : InvalidOperationException, IOSUpgradeException
     {
         /// <summary>Creates the exception.</summary>
-        /// <param name="message">What failed, with the engine's exit code.</param>
-        public OSUpgradeServicingFailedException(string message)
-            : base(OSUpgradeStatus.ServicingFailed, message)
+        public OSUpgradeServicingFailedException()
+            : this("ServicingFailed")
         {
         }
+
+        /// <summary>Creates the exception with a message.</summary>
+        /// <param name="message">What went wrong.</param>
+        public OSUpgradeServicingFailedException(string message)
+            : base(message)
+        {
+        }
+
+        /// <summary>Creates the exception with a message and its cause.</summary>
+        /// <param name="message">What went wrong.</param>
+        /// <param name="innerException">The cause.</param>
+        public OSUpgradeServicingFailedException(string message, Exception innerException)
+            : base(message, innerException)
+        {
+        }
+
+        /// <inheritdoc/>
+        public OSUpgradeStatus Status => OSUpgradeStatus.ServicingFailed;
     }
 }

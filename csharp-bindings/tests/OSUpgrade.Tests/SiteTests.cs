@@ -51,6 +51,35 @@ namespace OSUpgrade.Tests
         }
 
         [Fact]
+        public void Failures_are_the_dotnet_exceptions_a_caller_catches_with_their_status()
+        {
+            using var site = OpenSite();
+            var missing = Assert.Throws<OSUpgradeNotFoundException>(() => site.GetPackage("OSU0FFFF"));
+            Assert.IsAssignableFrom<System.Collections.Generic.KeyNotFoundException>(missing);
+            Assert.Equal(OSUpgradeStatus.NotFound, ((IOSUpgradeException)missing).Status);
+            var refused = Assert.Throws<OSUpgradeInvalidArgumentException>(() => site.AddPackage(scratch.Path, "No source"));
+            Assert.IsAssignableFrom<ArgumentException>(refused);
+            Assert.Equal("source_path", refused.ParamName);
+            Assert.StartsWith("source_path: ", refused.Message);
+            Assert.DoesNotContain("(Parameter", refused.Message);
+            site.AddPackage(sources.Good, "Windows 10", "1");
+            var taken = Assert.Throws<OSUpgradeConflictException>(() => site.AddPackage(sources.Good, "Windows 10", "1"));
+            Assert.IsAssignableFrom<InvalidOperationException>(taken);
+            var file = scratch["a-file"];
+            File.WriteAllText(file, "not a folder");
+            var notFolder = Assert.ThrowsAny<Exception>(() => site.AddDistributionPoint("DP9", Path.Combine(file, "dp")));
+            Assert.True(notFolder is IOException || notFolder is ArgumentException, notFolder.GetType().Name);
+            Assert.IsAssignableFrom<IOSUpgradeException>(notFolder);
+            // The standard constructors, as callers and serializers expect them.
+            var cause = new InvalidOperationException("cause");
+            Assert.Same(cause, new OSUpgradeIOException("wrapped", cause).InnerException);
+            Assert.Equal(OSUpgradeStatus.Busy, new OSUpgradeBusyException().Status);
+            Assert.IsAssignableFrom<IOException>(new OSUpgradeDamagedContentException("bad blob"));
+            Assert.IsAssignableFrom<FormatException>(new OSUpgradeInvalidImageException("not a WIM"));
+            Assert.IsAssignableFrom<UnauthorizedAccessException>(OSUpgradeException.FromStatus(OSUpgradeStatus.IO, "/srv/dp: Permission denied (os error 13)"));
+        }
+
+        [Fact]
         public void Adding_a_source_returns_the_package_with_its_images()
         {
             using var site = OpenSite();

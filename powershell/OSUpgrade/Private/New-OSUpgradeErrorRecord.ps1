@@ -29,7 +29,7 @@ function New-OSUpgradeErrorRecord {
     }
     $category = [System.Management.Automation.ErrorCategory]::NotSpecified
     $defaultId = 'OSUpgradeError'
-    if ($Exception -is [OSUpgrade.OSUpgradeException]) {
+    if ($Exception -is [OSUpgrade.IOSUpgradeException]) {
         $defaultId = 'OSUpgrade' + $Exception.Status
         $category = switch ($Exception.Status) {
             'NotFound' { 'ObjectNotFound' }
@@ -43,6 +43,9 @@ function New-OSUpgradeErrorRecord {
             'Database' { 'ReadError' }
             'ServicingFailed' { 'InvalidResult' }
             default { 'NotSpecified' }
+        }
+        if ($Exception -is [System.UnauthorizedAccessException]) {
+            $category = 'PermissionDenied'
         }
     }
     elseif ($Exception -is [System.OperationCanceledException]) {
