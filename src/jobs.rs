@@ -47,20 +47,26 @@ pub(crate) fn run<T, E, R>(
     let next = AtomicUsize::new(0);
     let (sender, receiver) = mpsc::channel::<Heard<E, R>>();
     let work = &work;
+    // The workers log where the operation that started them does.
+    let log = crate::logging::current();
     thread::scope(|scope| {
         for _ in 0..threads_for(items.len(), threads) {
             let sender = sender.clone();
             let next = &next;
-            scope.spawn(move || loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(index) else {
-                    return;
-                };
-                let tell = |event| {
-                    let _ = sender.send(Heard::Event(index, event));
-                };
-                let result = work(index, item, &tell);
-                let _ = sender.send(Heard::Finished(index, result));
+            let log = log.clone();
+            scope.spawn(move || {
+                let _log = crate::logging::adopt(log);
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(index) else {
+                        return;
+                    };
+                    let tell = |event| {
+                        let _ = sender.send(Heard::Event(index, event));
+                    };
+                    let result = work(index, item, &tell);
+                    let _ = sender.send(Heard::Finished(index, result));
+                }
             });
         }
         drop(sender);

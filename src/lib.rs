@@ -10,6 +10,7 @@ pub mod image;
 mod jobs;
 mod kill_point;
 pub mod lifecycle;
+pub mod logging;
 pub mod model;
 pub mod package;
 pub mod progress;

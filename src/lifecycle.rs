@@ -12,10 +12,14 @@ use crate::{package, schedule, servicing};
 /// Removes a package: first its content from every distribution point that holds it (so no
 /// point keeps orphaned content), then its records, then the blobs no other package uses.
 pub fn remove_package(site: &Site, id: &str) -> Result<()> {
-    package::get(site, id)?;
-    site.refuse_while_serviced(id, "remove")?;
-    distribution::remove_package_everywhere(site, id)?;
-    package::remove(site, id)
+    let _log = site.log_scope();
+    let removed = package::get(site, id)
+        .and_then(|_| site.refuse_while_serviced(id, "remove"))
+        .and_then(|()| distribution::remove_package_everywhere(site, id))
+        .and_then(|()| package::remove(site, id));
+    crate::logging::failure("package", &format!("removing {id}"), removed)?;
+    log::info!(target: "package", "removed {id}, its content on every point, and the content only it used");
+    Ok(())
 }
 
 /// Runs a schedule now, whether it is due or not (a recurring schedule's next run stays as it
@@ -83,6 +87,12 @@ fn update_points(
     };
     site.db()
         .write(|db| db.set_points_pending(run.id, !problem.is_empty(), &problem))?;
+    let _log = site.log_scope();
+    if problem.is_empty() {
+        log::info!(target: "servicing", "run {}: the points holding {} have its content version", run.id, run.package_id);
+    } else {
+        log::warn!(target: "servicing", "run {}: the points holding {} are not all updated, to be tried again: {problem}", run.id, run.package_id);
+    }
     if let Err(error) = outcome.as_ref().map_err(|e| e.kind()) {
         if error == crate::ErrorKind::Cancelled {
             return Err(crate::Error::Cancelled);

@@ -113,6 +113,18 @@ impl Site {
         self.db.path()
     }
 
+    /// Sends this thread's log records to the site's Logs folder until the scope drops.
+    pub(crate) fn log_scope(&self) -> crate::logging::Scope {
+        let folder = self
+            .db
+            .path()
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+            .join(crate::logging::LOGS_FOLDER);
+        crate::logging::enter(&folder)
+    }
+
     pub(crate) fn db(&self) -> &Db {
         &self.db
     }

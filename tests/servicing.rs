@@ -1121,3 +1121,49 @@ fn what_a_killed_runners_engine_started_is_ended_before_its_work_is_cleared() {
         "the dead run's engine child is still running"
     );
 }
+
+#[test]
+fn every_operation_is_logged_in_cmtrace_format_per_component_and_a_full_log_rotates() {
+    let l = lab("logs");
+    let logs = l.s.scratch.join("site/Logs");
+    let schedule = schedule_of(&l, &["KB5034441-x64"], true);
+    lifecycle::run_schedule(&l.s.site, schedule.id, &mut ignore_progress).unwrap();
+    let read = |name: &str| fs::read_to_string(logs.join(name)).unwrap();
+    let package = read("package.log");
+    assert!(
+        package.contains(&format!("added {} 'Windows 10 22H2'", l.s.package.id)),
+        "{package}"
+    );
+    let line = package.lines().next().unwrap();
+    let shape = line.starts_with("<![LOG[")
+        && line.contains("]LOG]!><time=\"")
+        && line.contains("\" date=\"")
+        && line.contains("component=\"package\"")
+        && line.contains("type=\"1\"")
+        && line.ends_with("\">");
+    assert!(shape, "not a CMTrace line: {line}");
+    assert!(read("distribution.log").contains("content version 1 installed"));
+    assert!(read("updates.log").contains("KB5034441-x64"));
+    let servicing = read("servicing.log");
+    assert!(
+        servicing.contains("Succeeded, content version 1 -> 2"),
+        "{servicing}"
+    );
+    assert!(servicing.contains("the points holding"), "{servicing}");
+    // A full log is kept as .lo_ and a new one begun.
+    let full = logs.join("package.log");
+    let big = vec![b'x'; osupgrade::logging::MAX_LOG_BYTES as usize];
+    fs::write(&full, &big).unwrap();
+    osupgrade::package::set(&l.s.site, &l.s.package.id, &Default::default()).unwrap();
+    osupgrade::package::reload_content(&l.s.site, &l.s.package.id, &mut ignore_progress).unwrap();
+    assert_eq!(
+        fs::metadata(logs.join("package.lo_")).unwrap().len(),
+        big.len() as u64
+    );
+    assert!(read("package.log").contains("reloading"));
+    // A log that cannot be written fails nothing.
+    fs::remove_dir_all(&logs).unwrap();
+    fs::write(&logs, b"a file where the Logs folder belongs").unwrap();
+    osupgrade::package::reload_content(&l.s.site, &l.s.package.id, &mut ignore_progress).unwrap();
+    distribution::validate(&l.s.site, &l.s.package.id, "DP1", &mut ignore_progress).unwrap();
+}

@@ -32,6 +32,46 @@ pub fn distribute(
     options: &DistributeOptions,
     progress: &mut ProgressFn<'_>,
 ) -> Result<Vec<DistributionStatus>> {
+    let _log = site.log_scope();
+    log::info!(
+        target: "distribution",
+        "distributing {} to {}",
+        package_ids.join(", "),
+        points.join(", ")
+    );
+    let statuses = distribute_logged(site, package_ids, points, options, progress);
+    let statuses = crate::logging::failure("distribution", "the distribution", statuses)?;
+    for status in &statuses {
+        match status.state {
+            DistributionState::Installed => log::info!(
+                target: "distribution",
+                "{} on {}: content version {} installed; {} files, {} bytes copied",
+                status.package_id,
+                status.distribution_point,
+                status.installed_content_version.unwrap_or(0),
+                status.files_copied,
+                status.bytes_copied
+            ),
+            _ => log::error!(
+                target: "distribution",
+                "{} on {}: {:?}: {}",
+                status.package_id,
+                status.distribution_point,
+                status.state,
+                status.last_error
+            ),
+        }
+    }
+    Ok(statuses)
+}
+
+fn distribute_logged(
+    site: &Site,
+    package_ids: &[&str],
+    points: &[&str],
+    options: &DistributeOptions,
+    progress: &mut ProgressFn<'_>,
+) -> Result<Vec<DistributionStatus>> {
     if options.workers == 0 || options.workers > MOST_WORKERS {
         return Err(Error::invalid_argument(
             "options.workers",

@@ -25,6 +25,31 @@ pub fn validate(
     point_name: &str,
     progress: &mut ProgressFn<'_>,
 ) -> Result<ValidationReport> {
+    let _log = site.log_scope();
+    let report = validate_logged(site, package_id, point_name, progress);
+    let report = crate::logging::failure(
+        "distribution",
+        &format!("validating {package_id} on {point_name}"),
+        report,
+    )?;
+    if report.valid {
+        log::info!(target: "distribution", "{package_id} on {point_name} is valid: {} files checked", report.files_checked);
+    } else {
+        log::warn!(
+            target: "distribution",
+            "{package_id} on {point_name} is not valid: {} missing, {} altered, {} unexpected, {} links",
+            report.missing.len(), report.altered.len(), report.unexpected.len(), report.links.len()
+        );
+    }
+    Ok(report)
+}
+
+fn validate_logged(
+    site: &Site,
+    package_id: &str,
+    point_name: &str,
+    progress: &mut ProgressFn<'_>,
+) -> Result<ValidationReport> {
     let package = site.db().require_package(package_id)?;
     let point = super::get_point(site, point_name)?;
     let place = PointPackage::new(Path::new(&point.path), &package.id);

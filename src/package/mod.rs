@@ -31,6 +31,19 @@ pub struct NewPackage<'a> {
 /// gets its ID when it is recorded; a failed or cancelled add records nothing, uses up no ID
 /// and leaves no content behind.
 pub fn add(site: &Site, new: &NewPackage<'_>, progress: &mut ProgressFn<'_>) -> Result<Package> {
+    let _log = site.log_scope();
+    log::info!(target: "package", "adding '{}' version '{}' from {}", new.name, new.version, new.source_path.display());
+    let added = add_logged(site, new, progress);
+    let added = crate::logging::failure("package", "adding the package", added)?;
+    log::info!(
+        target: "package",
+        "added {} '{}' version '{}': content version 1, {} files, {} bytes, {} image(s)",
+        added.id, added.name, added.version, added.file_count, added.size, added.images.len()
+    );
+    Ok(added)
+}
+
+fn add_logged(site: &Site, new: &NewPackage<'_>, progress: &mut ProgressFn<'_>) -> Result<Package> {
     validate_fields(Some(new.name), Some(new.version), Some(new.comment))?;
     let source_folder = absolute_source(new.source_path)?;
     let mut reporter = Reporter::new(progress, Operation::Add, "");
@@ -90,6 +103,22 @@ fn take_package_id(db: &crate::db::Db, code: &str) -> Result<String> {
 /// retired (as many as `Site::retained_content_versions` says); older ones go, and with them the
 /// blobs only they used. An unchanged source changes nothing.
 pub fn reload_content(site: &Site, id: &str, progress: &mut ProgressFn<'_>) -> Result<Package> {
+    let _log = site.log_scope();
+    log::info!(target: "package", "reloading {id} from its source");
+    let reloaded = crate::logging::failure(
+        "package",
+        "reloading the package",
+        reload_logged(site, id, progress),
+    )?;
+    log::info!(
+        target: "package",
+        "{id} is at content version {}: {} files, {} bytes",
+        reloaded.content_version, reloaded.file_count, reloaded.size
+    );
+    Ok(reloaded)
+}
+
+fn reload_logged(site: &Site, id: &str, progress: &mut ProgressFn<'_>) -> Result<Package> {
     let current = get(site, id)?;
     site.refuse_while_serviced(id, "reload")?;
     let mut reporter = Reporter::new(progress, Operation::Reload, id);

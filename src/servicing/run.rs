@@ -27,6 +27,52 @@ pub(crate) fn service(
     claim: bool,
     progress: &mut ProgressFn<'_>,
 ) -> Result<Option<ServicingRun>> {
+    let _log = site.log_scope();
+    let run = service_logged(site, schedule, claim, progress);
+    let run = crate::logging::failure(
+        "servicing",
+        &format!(
+            "schedule {} of package {}",
+            schedule.id, schedule.package_id
+        ),
+        run,
+    )?;
+    if let Some(run) = &run {
+        log_outcome(run);
+    }
+    Ok(run)
+}
+
+/// The run's outcome in the servicing log: its state and versions, then each failed update.
+fn log_outcome(run: &ServicingRun) {
+    let versions = format!(
+        "content version {} -> {}",
+        run.content_version_from,
+        run.content_version_to
+            .map_or("none".to_string(), |v| v.to_string())
+    );
+    match run.state {
+        RunState::Failed => {
+            log::error!(target: "servicing", "run {} of package {}: failed, {versions}: {}", run.id, run.package_id, run.error)
+        }
+        RunState::PartiallySucceeded => {
+            log::warn!(target: "servicing", "run {} of package {}: partially succeeded, {versions}: {}", run.id, run.package_id, run.error)
+        }
+        _ => {
+            log::info!(target: "servicing", "run {} of package {}: {:?}, {versions}; log {}", run.id, run.package_id, run.state, run.log_path)
+        }
+    }
+    for result in run.results.iter().filter(|r| r.state == "Failed") {
+        log::warn!(target: "servicing", "run {}: {} on {}:{}: {}", run.id, result.update_id, result.image, result.image_index, result.message);
+    }
+}
+
+fn service_logged(
+    site: &Site,
+    schedule: &Schedule,
+    claim: bool,
+    progress: &mut ProgressFn<'_>,
+) -> Result<Option<ServicingRun>> {
     let engine = super::engine(site)?;
     engine.check_available()?;
     let package = site.db().require_package(&schedule.package_id)?;

@@ -32,6 +32,29 @@ pub fn import(
     catalog_path: Option<&Path>,
     progress: &mut ProgressFn<'_>,
 ) -> Result<Vec<Update>> {
+    let _log = site.log_scope();
+    let imported = import_logged(site, paths, catalog_path, progress);
+    let imported = crate::logging::failure("updates", "importing updates", imported)?;
+    for update in &imported {
+        log::info!(
+            target: "updates",
+            "{}: {} ({}, {}, {} bytes)",
+            update.id,
+            update.title,
+            update.classification.name(),
+            update.file_name,
+            update.size
+        );
+    }
+    Ok(imported)
+}
+
+fn import_logged(
+    site: &Site,
+    paths: &[&Path],
+    catalog_path: Option<&Path>,
+    progress: &mut ProgressFn<'_>,
+) -> Result<Vec<Update>> {
     if paths.is_empty() {
         return Err(Error::invalid_argument(
             "paths",

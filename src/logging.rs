@@ -1,0 +1,188 @@
+//! The operational log. Every operation writes what it does to CMTrace-format files (what
+//! ConfigMgr admins read with CMTrace or OneTrace) in the site's `Logs` folder, one per
+//! component (`package.log`, `distribution.log`, `updates.log`, `servicing.log`), each rotated
+//! at `MAX_LOG_BYTES` the way ConfigMgr rotates its logs (the full file becomes `<name>.lo_`).
+//! Records go through the `log` facade (`log::info!(target: "distribution", …)`); the site they
+//! belong to is the one the operation of this thread has entered, which the job pool's workers
+//! inherit. A log that cannot be written never fails the operation; it says so once.
+
+use std::cell::RefCell;
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Once};
+
+use crate::schedule::civil::{now, WallTime};
+use crate::schedule::zone::{Local, Zone};
+
+/// A component's log is rotated once it reaches this size.
+pub const MAX_LOG_BYTES: u64 = 2 << 20;
+/// The folder of a site's logs, beside its database.
+pub const LOGS_FOLDER: &str = "Logs";
+
+/// Where an operation's records go: a site's Logs folder.
+pub(crate) struct Destination {
+    folder: PathBuf,
+    failed: AtomicBool,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Arc<Destination>>> = const { RefCell::new(None) };
+}
+
+/// Restores the thread's previous destination when the operation is over.
+pub(crate) struct Scope {
+    previous: Option<Arc<Destination>>,
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        let previous = self.previous.take();
+        CURRENT.with(|current| *current.borrow_mut() = previous);
+    }
+}
+
+/// Sends this thread's records to `folder` until the scope drops.
+pub(crate) fn enter(folder: &Path) -> Scope {
+    install();
+    adopt(Some(Arc::new(Destination {
+        folder: folder.to_path_buf(),
+        failed: AtomicBool::new(false),
+    })))
+}
+
+/// The destination of this thread's records, for a worker to adopt.
+pub(crate) fn current() -> Option<Arc<Destination>> {
+    CURRENT.with(|current| current.borrow().clone())
+}
+
+/// Sends this thread's records where another thread's go (a worker of its operation).
+pub(crate) fn adopt(destination: Option<Arc<Destination>>) -> Scope {
+    let previous = CURRENT.with(|current| current.replace(destination));
+    Scope { previous }
+}
+
+fn install() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        // Another logger installed by the program that hosts the library keeps its place.
+        if log::set_logger(&LOGGER).is_ok() {
+            log::set_max_level(log::LevelFilter::Info);
+        }
+    });
+}
+
+static LOGGER: Logger = Logger;
+/// One writer at a time in this process, so that lines and rotations do not interleave.
+static WRITING: Mutex<()> = Mutex::new(());
+
+struct Logger;
+
+impl log::Log for Logger {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.level() <= log::Level::Info
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if !self.enabled(record.metadata()) {
+            return;
+        }
+        if let Some(destination) = current() {
+            destination.write(record);
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+impl Destination {
+    fn write(&self, record: &log::Record<'_>) {
+        let component = record.target();
+        let line = cmtrace_line(record, component);
+        let path = self.folder.join(format!("{component}.log"));
+        let _writing = WRITING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Err(error) = append(&self.folder, &path, &line) {
+            if !self.failed.swap(true, Ordering::Relaxed) {
+                eprintln!(
+                    "OSUpgrade: cannot write the log {}: {error}; the operation goes on without it",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
+fn append(folder: &Path, path: &Path, line: &str) -> std::io::Result<()> {
+    fs::create_dir_all(folder)?;
+    if fs::metadata(path).is_ok_and(|m| m.len() >= MAX_LOG_BYTES) {
+        fs::rename(path, path.with_extension("lo_"))?;
+    }
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?
+        .write_all(line.as_bytes())
+}
+
+/// `<![LOG[message]LOG]!><time="HH:mm:ss.fff+bias" date="MM-dd-yyyy" component=… type=…>`, as
+/// CMTrace reads it: local time, the bias in minutes (UTC less local), type 1 information,
+/// 2 warning, 3 error.
+fn cmtrace_line(record: &log::Record<'_>, component: &str) -> String {
+    let utc = now();
+    let offset = Local.offset_at(utc);
+    let local = WallTime::from_seconds(utc + offset);
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_millis());
+    let bias = -offset / 60;
+    let s = local.second_of_day;
+    let kind = match record.level() {
+        log::Level::Error => 3,
+        log::Level::Warn => 2,
+        _ => 1,
+    };
+    let file = record
+        .file()
+        .map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f))
+        .unwrap_or("");
+    format!(
+        "<![LOG[{}]LOG]!><time=\"{:02}:{:02}:{:02}.{millis:03}{}{:03}\" date=\"{:02}-{:02}-{:04}\" component=\"{component}\" context=\"\" type=\"{kind}\" thread=\"{}\" file=\"{file}:{}\">\n",
+        record.args().to_string().replace("]LOG]!>", "] LOG]!>"),
+        s / 3600,
+        s / 60 % 60,
+        s % 60,
+        if bias < 0 { '-' } else { '+' },
+        bias.abs(),
+        local.month,
+        local.day,
+        local.year,
+        thread_id(),
+        record.line().unwrap_or(0),
+    )
+}
+
+#[cfg(target_os = "linux")]
+fn thread_id() -> i64 {
+    // SAFETY: gettid has no preconditions.
+    i64::from(unsafe { libc::gettid() })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn thread_id() -> i64 {
+    i64::from(std::process::id())
+}
+
+/// Logs a failed operation as an error of its component, and hands the result on.
+pub(crate) fn failure<T>(
+    component: &str,
+    what: &str,
+    result: crate::Result<T>,
+) -> crate::Result<T> {
+    if let Err(error) = &result {
+        log::error!(target: component, "{what} failed: {error}");
+    }
+    result
+}
