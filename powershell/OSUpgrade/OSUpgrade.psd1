@@ -38,6 +38,7 @@
         'Invoke-OSUpgradeSchedule'
         'Get-OSUpgradeServicingRun'
         'Register-OSUpgradeServicingRunner'
+        'Get-OSUpgradeLog'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

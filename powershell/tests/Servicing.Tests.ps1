@@ -179,6 +179,22 @@ Describe 'Software updates and servicing schedules' {
         $text | Should -Not -Match '…'
     }
 
+    It 'reads the operational log back by component, severity, time and tail' {
+        Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
+        Set-OSUpgradeSite -ServicingCommand $testEngine -SitePath $sitePath
+        New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034441-x64, KB5035001-x64 -SitePath $sitePath | Invoke-OSUpgradeSchedule -WarningAction SilentlyContinue | Out-Null
+        $all = Get-OSUpgradeLog -SitePath $sitePath
+        $all.Component | Sort-Object -Unique | Should -Be @('distribution', 'package', 'servicing', 'updates')
+        $all | Where-Object { $_.Component -eq 'package' -and $_.Message -like "added $($package.Id) *" } | Should -Not -BeNullOrEmpty
+        $warnings = Get-OSUpgradeLog -Component servicing -Severity Warning -SitePath $sitePath
+        $warnings.Severity | Sort-Object -Unique | Should -Be 'Warning'
+        $warnings.Message -like '*partially succeeded*' | Should -Not -BeNullOrEmpty
+        @(Get-OSUpgradeLog -Tail 2 -SitePath $sitePath).Count | Should -Be 2
+        Get-OSUpgradeLog -After (Get-Date).AddMinutes(5) -SitePath $sitePath | Should -BeNullOrEmpty
+        (Get-OSUpgradeLog -Component 'dist*' -SitePath $sitePath)[0].Time | Should -BeOfType ([datetimeoffset])
+        (Get-OSUpgradeLog -Tail 3 -SitePath $sitePath | Format-Table | Out-String -Width 120) | Should -Match 'Severity'
+    }
+
     It 'registers the runner as a systemd timer and a cron entry whose command runs due schedules' {
         Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
         Set-OSUpgradeSite -ServicingEngine Command -ServicingCommand $testEngine -SitePath $sitePath
