@@ -30,6 +30,27 @@
 
 
 /*
+ A component's log is rotated once it reaches this size.
+ */
+#define MAX_LOG_BYTES (2 << 20)
+
+/*
+ The severity of a log record, as CMTrace numbers it.
+ */
+enum osu_log_level
+#ifdef __cplusplus
+  : int32_t
+#endif /* __cplusplus */
+ {
+  OSU_LOG_INFORMATION = 1,
+  OSU_LOG_WARNING = 2,
+  OSU_LOG_ERROR = 3,
+};
+#ifndef __cplusplus
+typedef int32_t osu_log_level;
+#endif /* __cplusplus */
+
+/*
  The long operation a progress report is about.
  */
 enum osu_operation
@@ -220,6 +241,14 @@ typedef struct {
  Open a second handle to the same site to read it from a callback.
  */
 typedef int32_t (*osu_progress_callback)(const osu_progress *progress, void *user_data);
+
+/*
+ Receives a log record of an operation on the site: its severity, component (`package`,
+ `distribution`, `updates`, `servicing`) and message, UTF-8, valid during the call. Called on
+ the thread that made the `osu_` call, never on another (what worker threads log is handed
+ over there before the call returns); the same records go to the site's Logs folder.
+ */
+typedef void (*osu_log_callback)(osu_log_level level, const char *component, const char *message, void *user_data);
 
 #ifdef __cplusplus
 extern "C" {
@@ -736,6 +765,16 @@ void osu_string_free(char *value);
  The library's version, e.g. `"0.1.0"`. The string is static: never free it.
  */
 const char *osu_version(void);
+
+/*
+ Sets the callback that gets the log records of this site handle's operations (NULL stops
+ it), with `user_data` handed back to it. Log records go to the site's `Logs` folder in
+ CMTrace format whatever this says.
+
+ # Safety
+ `callback` stays callable with `user_data` until it is replaced or the handle is closed.
+ */
+osu_status osu_site_set_log_callback(osu_site *site, osu_log_callback callback, void *user_data);
 
 /*
  The name of a status code (`"OSU_NOT_FOUND"`), or `"OSU_UNKNOWN"` for a number that is not

@@ -21,17 +21,42 @@ pub const MAX_LOG_BYTES: u64 = 2 << 20;
 /// The folder of a site's logs, beside its database.
 pub const LOGS_FOLDER: &str = "Logs";
 
-/// Where an operation's records go: a site's Logs folder.
+/// A record as a log listener gets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    /// `Information`, `Warning` or `Error`.
+    pub severity: Severity,
+    pub component: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Information,
+    Warning,
+    Error,
+}
+
+/// Gets the records of the operations of a site (a C callback, a .NET handler): on the thread
+/// that called the operation, never on another.
+pub type LogListener = Arc<dyn Fn(&LogEntry) + Send + Sync>;
+
+/// Where an operation's records go: a site's Logs folder, and its listener if it has one, which
+/// hears them on the thread that entered the operation (what workers log waits for it there).
 pub(crate) struct Destination {
     folder: PathBuf,
     failed: AtomicBool,
+    listener: Option<LogListener>,
+    caller: std::thread::ThreadId,
+    pending: Mutex<Vec<LogEntry>>,
 }
 
 thread_local! {
     static CURRENT: RefCell<Option<Arc<Destination>>> = const { RefCell::new(None) };
 }
 
-/// Restores the thread's previous destination when the operation is over.
+/// Restores the thread's previous destination when the operation is over, and hands the
+/// listener what the workers logged.
 pub(crate) struct Scope {
     previous: Option<Arc<Destination>>,
 }
@@ -39,16 +64,26 @@ pub(crate) struct Scope {
 impl Drop for Scope {
     fn drop(&mut self) {
         let previous = self.previous.take();
-        CURRENT.with(|current| *current.borrow_mut() = previous);
+        let ended = CURRENT.with(|current| std::mem::replace(&mut *current.borrow_mut(), previous));
+        if let Some(ended) = ended {
+            ended.deliver_pending();
+        }
     }
 }
 
-/// Sends this thread's records to `folder` until the scope drops.
-pub(crate) fn enter(folder: &Path) -> Scope {
+/// Sends this thread's records to `folder`, and to `listener`, until the scope drops. Within
+/// an operation that has a destination already, it stays.
+pub(crate) fn enter(folder: &Path, listener: Option<LogListener>) -> Scope {
     install();
+    if let Some(current) = current() {
+        return adopt(Some(current));
+    }
     adopt(Some(Arc::new(Destination {
         folder: folder.to_path_buf(),
         failed: AtomicBool::new(false),
+        listener,
+        caller: std::thread::current().id(),
+        pending: Mutex::new(Vec::new()),
     })))
 }
 
@@ -101,16 +136,53 @@ impl Destination {
         let component = record.target();
         let line = cmtrace_line(record, component);
         let path = self.folder.join(format!("{component}.log"));
-        let _writing = WRITING
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Err(error) = append(&self.folder, &path, &line) {
-            if !self.failed.swap(true, Ordering::Relaxed) {
-                eprintln!(
-                    "OSUpgrade: cannot write the log {}: {error}; the operation goes on without it",
-                    path.display()
-                );
+        {
+            let _writing = WRITING
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Err(error) = append(&self.folder, &path, &line) {
+                if !self.failed.swap(true, Ordering::Relaxed) {
+                    eprintln!(
+                        "OSUpgrade: cannot write the log {}: {error}; the operation goes on without it",
+                        path.display()
+                    );
+                }
             }
+        }
+        if self.listener.is_some() {
+            let entry = LogEntry {
+                severity: match record.level() {
+                    log::Level::Error => Severity::Error,
+                    log::Level::Warn => Severity::Warning,
+                    _ => Severity::Information,
+                },
+                component: component.to_string(),
+                message: record.args().to_string(),
+            };
+            self.pending
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(entry);
+            self.deliver_pending();
+        }
+    }
+
+    /// Hands the listener what is waiting, when this is the thread that entered the operation.
+    fn deliver_pending(&self) {
+        let Some(listener) = &self.listener else {
+            return;
+        };
+        if std::thread::current().id() != self.caller {
+            return;
+        }
+        let waiting = std::mem::take(
+            &mut *self
+                .pending
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        for entry in &waiting {
+            listener(entry);
         }
     }
 }

@@ -24,6 +24,7 @@ pub struct Site {
     db: Db,
     library: ContentLibrary,
     code: String,
+    log_listener: std::sync::Mutex<Option<crate::logging::LogListener>>,
 }
 
 /// A site's summary.
@@ -86,7 +87,12 @@ impl Site {
         let db = Db::open(database_path)?;
         let code = db.write(|db| settle_site_code(db, site_code))?;
         let library = ContentLibrary::open(&folder.join("files"))?;
-        Ok(Site { db, library, code })
+        Ok(Site {
+            db,
+            library,
+            code,
+            log_listener: std::sync::Mutex::new(None),
+        })
     }
 
     /// The embedded default: `$OSUPGRADE_SITE`, else `%ProgramData%\OSUpgrade\site.db` on
@@ -113,6 +119,15 @@ impl Site {
         self.db.path()
     }
 
+    /// Hands the site's operations' log records to `listener` as well, on the thread that
+    /// called each operation (`None` stops it).
+    pub fn set_log_listener(&self, listener: Option<crate::logging::LogListener>) {
+        *self
+            .log_listener
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = listener;
+    }
+
     /// Sends this thread's log records to the site's Logs folder until the scope drops.
     pub(crate) fn log_scope(&self) -> crate::logging::Scope {
         let folder = self
@@ -122,7 +137,12 @@ impl Site {
             .map(Path::to_path_buf)
             .unwrap_or_default()
             .join(crate::logging::LOGS_FOLDER);
-        crate::logging::enter(&folder)
+        let listener = self
+            .log_listener
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        crate::logging::enter(&folder, listener)
     }
 
     pub(crate) fn db(&self) -> &Db {

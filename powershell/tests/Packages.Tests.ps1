@@ -8,6 +8,14 @@ Describe 'Add-OSUpgradePackage' {
         New-OSUpgradeSite -Path $sitePath | Out-Null
     }
 
+    It 'shows what the library logs with -Verbose' {
+        $sitePath = Join-Path -Path $TestDrive -ChildPath 'site-verbose'
+        New-OSUpgradeSite -Path $sitePath | Out-Null
+        $verbose = Add-OSUpgradePackage -SourcePath $source -Name 'Verbose' -SitePath $sitePath -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -like 'package: added OSU00001*').Count | Should -Be 1
+    }
+
     It 'adds the source and outputs the package with its image indexes' {
         $package = Add-OSUpgradePackage -SourcePath $source -Name 'Windows 10 22H2' -Version '19045.2965' -Comment 'Pilot' -SitePath $sitePath
         $package | Should -BeOfType ([OSUpgrade.UpgradePackage])

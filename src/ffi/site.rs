@@ -1,4 +1,4 @@
-use std::ffi::{c_char, CString};
+use std::ffi::{c_char, c_void, CString};
 use std::path::Path;
 
 use super::arguments::{optional_str, out_param, required_str, write_record};
@@ -130,4 +130,75 @@ pub unsafe extern "C" fn osu_string_free(value: *mut c_char) {
 #[no_mangle]
 pub extern "C" fn osu_version() -> *const c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// The severity of a log record, as CMTrace numbers it.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum osu_log_level {
+    OSU_LOG_INFORMATION = 1,
+    OSU_LOG_WARNING = 2,
+    OSU_LOG_ERROR = 3,
+}
+
+/// Receives a log record of an operation on the site: its severity, component (`package`,
+/// `distribution`, `updates`, `servicing`) and message, UTF-8, valid during the call. Called on
+/// the thread that made the `osu_` call, never on another (what worker threads log is handed
+/// over there before the call returns); the same records go to the site's Logs folder.
+pub type osu_log_callback = Option<
+    unsafe extern "C" fn(
+        level: osu_log_level,
+        component: *const c_char,
+        message: *const c_char,
+        user_data: *mut c_void,
+    ),
+>;
+
+/// The caller's pointer, handed back as it is on the caller's thread.
+struct CallerData(*mut c_void);
+// SAFETY: the library only hands the pointer back to the caller's callback, on the caller's
+// thread; it never dereferences it.
+unsafe impl Send for CallerData {}
+unsafe impl Sync for CallerData {}
+
+impl CallerData {
+    fn pointer(&self) -> *mut c_void {
+        self.0
+    }
+}
+
+/// Sets the callback that gets the log records of this site handle's operations (NULL stops
+/// it), with `user_data` handed back to it. Log records go to the site's `Logs` folder in
+/// CMTrace format whatever this says.
+///
+/// # Safety
+/// `callback` stays callable with `user_data` until it is replaced or the handle is closed.
+#[no_mangle]
+pub unsafe extern "C" fn osu_site_set_log_callback(
+    site: *mut osu_site,
+    callback: osu_log_callback,
+    user_data: *mut c_void,
+) -> osu_status {
+    ffi_boundary(|| {
+        let data = CallerData(user_data);
+        let listener: Option<crate::logging::LogListener> = callback.map(|callback| {
+            let forward = move |entry: &crate::logging::LogEntry| {
+                let level = match entry.severity {
+                    crate::logging::Severity::Information => osu_log_level::OSU_LOG_INFORMATION,
+                    crate::logging::Severity::Warning => osu_log_level::OSU_LOG_WARNING,
+                    crate::logging::Severity::Error => osu_log_level::OSU_LOG_ERROR,
+                };
+                let text = |s: &str| CString::new(s.replace('\0', " ")).unwrap_or_default();
+                let (component, message) = (text(&entry.component), text(&entry.message));
+                // SAFETY: the caller keeps the callback valid while it is set; this runs on the
+                // caller's thread.
+                unsafe { callback(level, component.as_ptr(), message.as_ptr(), data.pointer()) };
+            };
+            std::sync::Arc::new(forward) as crate::logging::LogListener
+        });
+        handles::with_site(site, |site| {
+            site.set_log_listener(listener);
+            Ok(())
+        })
+    })
 }

@@ -490,6 +490,50 @@ static int32_t on_servicing_progress(const osu_progress *progress, void *user_da
     return 0;
 }
 
+struct log_record {
+    pthread_t caller;
+    int records, other_thread, added, distribution;
+};
+
+static void on_log(osu_log_level level, const char *component, const char *message, void *user_data) {
+    struct log_record *log = user_data;
+    log->records++;
+    if (!pthread_equal(pthread_self(), log->caller)) log->other_thread++;
+    if (level == OSU_LOG_INFORMATION && strcmp(component, "package") == 0 && contains(message, "added OSU00001")) log->added++;
+    if (strcmp(component, "distribution") == 0) log->distribution++;
+}
+
+/* The operational log: a callback on the calling thread, and CMTrace files in the site's Logs. */
+static void test_log(void) {
+    osu_site *site = open_site("site-log");
+    struct log_record log = {.caller = pthread_self()};
+    CHECK(osu_site_set_log_callback(site, on_log, &log) == OSU_OK, "set the log callback");
+    osu_status status;
+    char *json = add(site, "good", "Windows 10", "log", &status);
+    osu_string_free(json);
+    status = osu_distribution_point_add(site, "DP1", path_in_scratch("points/log-dp1"), NULL, &json);
+    osu_string_free(json);
+    const char *ids[] = {"OSU00001"};
+    const char *points[] = {"DP1"};
+    status = osu_content_distribute_list(site, ids, 1, points, 1, "{\"workers\": 2}", NULL, NULL, &json);
+    osu_string_free(json);
+    CHECK(log.added == 1 && log.distribution >= 2 && log.other_thread == 0,
+          "%d records, %d added, %d distribution, %d on other threads", log.records, log.added, log.distribution,
+          log.other_thread);
+    CHECK(osu_site_set_log_callback(site, NULL, NULL) == OSU_OK, "stop the log callback");
+    int before = log.records;
+    status = osu_content_validate(site, "OSU00001", "DP1", NULL, NULL, &json);
+    osu_string_free(json);
+    CHECK(log.records == before, "no records after the callback is stopped");
+    FILE *file = fopen(path_in_scratch("site-log/Logs/distribution.log"), "r");
+    char line[4096] = {0};
+    CHECK(file != NULL && fgets(line, sizeof line, file) != NULL && strncmp(line, "<![LOG[", 7) == 0 &&
+              contains(line, "component=\"distribution\""),
+          "distribution.log starts with a CMTrace line: %s", line);
+    if (file) fclose(file);
+    osu_site_close(site);
+}
+
 /* The third job through the header: import updates, see what applies, schedule, run. */
 static void test_servicing(void) {
     osu_site *site = open_site("site-servicing");
@@ -596,6 +640,7 @@ int main(int argc, char **argv) {
     test_callback_calling_back();
     test_distribution();
     test_servicing();
+    test_log();
     printf("c: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -159,6 +159,13 @@ namespace OSUpgrade
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern OSUpgradeStatus osu_servicing_get_engine(SiteHandle site, out IntPtr engineJson);
 
+        /// <summary><c>osu_log_callback</c>.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void LogCallback(int level, IntPtr component, IntPtr message, IntPtr userData);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OSUpgradeStatus osu_site_set_log_callback(SiteHandle site, LogCallback? callback, IntPtr userData);
+
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void osu_string_free(IntPtr value);
 

@@ -15,6 +15,7 @@ namespace OSUpgrade
     public sealed class Site : IDisposable
     {
         private readonly SiteHandle handle;
+        private NativeMethods.LogCallback? logCallback;
 
         private Site(SiteHandle handle)
         {
@@ -721,6 +722,35 @@ namespace OSUpgrade
         /// <returns>The runs made.</returns>
         public Task<IReadOnlyList<ServicingRun>> RunDueSchedulesAsync(IProgress<OSUpgradeProgress>? progress = null, CancellationToken cancellationToken = default) =>
             Task.Run(() => RunDueSchedules(progress, cancellationToken), cancellationToken);
+
+        /// <summary>
+        /// Hands the log records of this site's operations to <paramref name="handler"/> (null stops it), on the
+        /// thread that called each operation, e.g. to forward them to Microsoft.Extensions.Logging:
+        /// <c>site.SetLogHandler(e =&gt; logger.Log(e.Severity == OSUpgradeLogSeverity.Error ? LogLevel.Error : LogLevel.Information, "{Component}: {Message}", e.Component, e.Message))</c>.
+        /// The records also go to the site's Logs folder. An exception the handler throws is dropped with its record.
+        /// </summary>
+        /// <param name="handler">Receives each record, or null.</param>
+        public void SetLogHandler(Action<OSUpgradeLogEntry>? handler)
+        {
+            NativeMethods.LogCallback? callback = null;
+            if (handler != null)
+            {
+                callback = (level, component, message, _) =>
+                {
+                    try
+                    {
+                        handler(new OSUpgradeLogEntry((OSUpgradeLogSeverity)level, Utf8.FromNative(component), Utf8.FromNative(message)));
+                    }
+                    catch (Exception)
+                    {
+                        // It must not unwind through native frames.
+                    }
+                };
+            }
+
+            Native.ThrowIfFailed(NativeMethods.osu_site_set_log_callback(Handle, callback, IntPtr.Zero));
+            logCallback = callback; // kept alive while the library may call it
+        }
 
         /// <summary>Closes the site. Calling it again does nothing.</summary>
         public void Dispose()

@@ -80,6 +80,26 @@ namespace OSUpgrade.Tests
         }
 
         [Fact]
+        public void Log_records_reach_the_handler_on_the_calling_thread()
+        {
+            using var site = OpenSite();
+            var entries = new System.Collections.Generic.List<(OSUpgradeLogEntry Entry, int Thread)>();
+            site.SetLogHandler(e => entries.Add((e, Environment.CurrentManagedThreadId)));
+            var package = site.AddPackage(sources.Good, "Windows 10 22H2", "log");
+            site.AddDistributionPoint("DP1", scratch["dp-log"]);
+            site.DistributeContent(new[] { package.Id }, new[] { "DP1" });
+            Assert.Contains(entries, e => e.Entry.Component == "package" && e.Entry.Message.StartsWith($"added {package.Id}") && e.Entry.Severity == OSUpgradeLogSeverity.Information);
+            Assert.Contains(entries, e => e.Entry.Component == "distribution");
+            Assert.All(entries, e => Assert.Equal(Environment.CurrentManagedThreadId, e.Thread));
+            Assert.Throws<OSUpgradeNotFoundException>(() => site.ReloadPackageContent("OSU0FFFF"));
+            site.SetLogHandler(null);
+            var count = entries.Count;
+            site.ValidateContent(package.Id, "DP1");
+            Assert.Equal(count, entries.Count);
+            Assert.True(File.Exists(Path.Combine(scratch["site"], "Logs", "package.log")));
+        }
+
+        [Fact]
         public void Adding_a_source_returns_the_package_with_its_images()
         {
             using var site = OpenSite();

@@ -6,7 +6,8 @@ function Open-OSUpgradeSite {
         Resolves -SitePath against the current PowerShell location; with no path, the library opens
         the embedded default ($env:OSUPGRADE_SITE, else the platform's data folder), created on
         first use. A path that holds no site is an ObjectNotFound error (New-OSUpgradeSite creates
-        one). A failure becomes a terminating error of the calling cmdlet.
+        one). A failure becomes a terminating error of the calling cmdlet. The site's log records
+        go to the calling cmdlet's verbose stream.
     .PARAMETER SitePath
         The site's database file or folder, or nothing for the embedded default.
     .PARAMETER Cmdlet
@@ -41,6 +42,13 @@ function Open-OSUpgradeSite {
     catch {
         $Cmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $SitePath))
     }
+    # The operational log, as the cmdlet's verbose stream (-Verbose shows it): the library hands
+    # each record over on this thread, during the call that made it.
+    $site.SetLogHandler([Action[OSUpgrade.OSUpgradeLogEntry]] {
+            param($entry)
+            $prefix = if ($entry.Severity -eq [OSUpgrade.OSUpgradeLogSeverity]::Information) { '' } else { "$($entry.Severity.ToString().ToUpperInvariant()): " }
+            $Cmdlet.WriteVerbose("$prefix$($entry.Component): $($entry.Message)")
+        }.GetNewClosure())
     if ($null -ne $Cache) {
         $Cache[$key] = $site
     }
