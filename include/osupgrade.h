@@ -30,11 +30,6 @@
 
 
 /*
- A component's log is rotated once it reaches this size.
- */
-#define MAX_LOG_BYTES (2 << 20)
-
-/*
  The severity of a log record, as CMTrace numbers it.
  */
 enum osu_log_level

@@ -141,7 +141,7 @@ impl Destination {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             if let Err(error) = append(&self.folder, &path, &line) {
-                if !self.failed.swap(true, Ordering::Relaxed) {
+                if !self.failed.swap(true, Ordering::Relaxed) && first_failure_of(&self.folder) {
                     eprintln!(
                         "OSUpgrade: cannot write the log {}: {error}; the operation goes on without it",
                         path.display()
@@ -185,6 +185,19 @@ impl Destination {
             listener(entry);
         }
     }
+}
+
+/// Whether this is the first time this process could not write to the folder: it says so once.
+fn first_failure_of(folder: &Path) -> bool {
+    static SAID: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    let mut said = SAID
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if said.iter().any(|f| f == folder) {
+        return false;
+    }
+    said.push(folder.to_path_buf());
+    true
 }
 
 fn append(folder: &Path, path: &Path, line: &str) -> std::io::Result<()> {
@@ -247,14 +260,29 @@ fn thread_id() -> i64 {
     i64::from(std::process::id())
 }
 
-/// Logs a failed operation as an error of its component, and hands the result on.
+/// Logs a failed operation as an error of its component (a cancelled one as a warning), at the
+/// place that called this, and hands the result on.
+#[track_caller]
 pub(crate) fn failure<T>(
     component: &str,
     what: &str,
     result: crate::Result<T>,
 ) -> crate::Result<T> {
     if let Err(error) = &result {
-        log::error!(target: component, "{what} failed: {error}");
+        let caller = std::panic::Location::caller();
+        let (level, outcome) = match error.kind() {
+            crate::ErrorKind::Cancelled => (log::Level::Warn, "was cancelled"),
+            _ => (log::Level::Error, "failed"),
+        };
+        log::logger().log(
+            &log::Record::builder()
+                .args(format_args!("{what} {outcome}: {error}"))
+                .level(level)
+                .target(component)
+                .file(Some(caller.file()))
+                .line(Some(caller.line()))
+                .build(),
+        );
     }
     result
 }

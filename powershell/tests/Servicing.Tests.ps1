@@ -193,6 +193,10 @@ Describe 'Software updates and servicing schedules' {
         Get-OSUpgradeLog -After (Get-Date).AddMinutes(5) -SitePath $sitePath | Should -BeNullOrEmpty
         (Get-OSUpgradeLog -Component 'dist*' -SitePath $sitePath)[0].Time | Should -BeOfType ([datetimeoffset])
         (Get-OSUpgradeLog -Tail 3 -SitePath $sitePath | Format-Table | Out-String -Width 120) | Should -Match 'Severity'
+        # Messages that span lines, or hold what a record ends with, are read back whole.
+        Add-OSUpgradePackage -SourcePath $otherSource -Name "Two`nlines ]LOG]!> `"q`" ü" -SitePath $sitePath | Out-Null
+        $odd = @(Get-OSUpgradeLog -Component package -SitePath $sitePath | Where-Object Message -like "*Two`nlines*")
+        $odd.Count | Should -Be 2
     }
 
     It 'registers the runner as a systemd timer and a cron entry whose command runs due schedules' {

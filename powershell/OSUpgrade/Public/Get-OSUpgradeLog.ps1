@@ -71,17 +71,14 @@ function Get-OSUpgradeLog {
         return
     }
     $severities = @{ '1' = 'Information'; '2' = 'Warning'; '3' = 'Error' }
-    $line = [regex] '^<!\[LOG\[(?<message>.*)\]LOG\]!><time="(?<time>\d\d:\d\d:\d\d\.\d{3})(?<bias>[+-]\d+)" date="(?<date>\d\d-\d\d-\d{4})" component="(?<component>[^"]*)" context="[^"]*" type="(?<type>\d)" thread="(?<thread>\d+)" file="(?<file>[^"]*)">$'
+    # A record's message may span lines (CMTrace reads it so): records are matched in the whole text.
+    $record = [regex]::new('<!\[LOG\[(?<message>.*?)\]LOG\]!><time="(?<time>\d\d:\d\d:\d\d\.\d{3})(?<bias>[+-]\d+)" date="(?<date>\d\d-\d\d-\d{4})" component="(?<component>[^"]*)" context="[^"]*" type="(?<type>\d)" thread="(?<thread>\d+)" file="(?<file>[^"]*)">', 'Singleline')
     $files = Get-ChildItem -LiteralPath $folder -File | Where-Object {
         $name = $_.BaseName
         ($_.Extension -in '.log', '.lo_') -and @($Component | Where-Object { $name -like $_ }).Count -gt 0 -and $name -notlike 'servicing-run-*'
     }
     $entries = foreach ($file in ($files | Sort-Object -Property @{ Expression = { $_.Extension -eq '.log' } }, Name)) {
-        foreach ($text in [System.IO.File]::ReadLines($file.FullName)) {
-            $match = $line.Match($text)
-            if (-not $match.Success) {
-                continue
-            }
+        foreach ($match in $record.Matches([System.IO.File]::ReadAllText($file.FullName))) {
             $local = [datetime]::ParseExact("$($match.Groups['date'].Value) $($match.Groups['time'].Value)", 'MM-dd-yyyy HH:mm:ss.fff', [cultureinfo]::InvariantCulture)
             $offset = [timespan]::FromMinutes(-[int] $match.Groups['bias'].Value)
             [pscustomobject]@{
