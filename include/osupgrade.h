@@ -35,7 +35,7 @@
 enum osu_log_level
 #ifdef __cplusplus
   : int32_t
-#endif /* __cplusplus */
+#endif // __cplusplus
  {
   OSU_LOG_INFORMATION = 1,
   OSU_LOG_WARNING = 2,
@@ -43,7 +43,7 @@ enum osu_log_level
 };
 #ifndef __cplusplus
 typedef int32_t osu_log_level;
-#endif /* __cplusplus */
+#endif // __cplusplus
 
 /*
  The long operation a progress report is about.
@@ -51,7 +51,7 @@ typedef int32_t osu_log_level;
 enum osu_operation
 #ifdef __cplusplus
   : int32_t
-#endif /* __cplusplus */
+#endif // __cplusplus
  {
   /*
    `osu_package_add`.
@@ -80,7 +80,7 @@ enum osu_operation
 };
 #ifndef __cplusplus
 typedef int32_t osu_operation;
-#endif /* __cplusplus */
+#endif // __cplusplus
 
 /*
  What the operation is doing.
@@ -88,7 +88,7 @@ typedef int32_t osu_operation;
 enum osu_phase
 #ifdef __cplusplus
   : int32_t
-#endif /* __cplusplus */
+#endif // __cplusplus
  {
   /*
    Walking the source folder.
@@ -125,7 +125,7 @@ enum osu_phase
 };
 #ifndef __cplusplus
 typedef int32_t osu_phase;
-#endif /* __cplusplus */
+#endif // __cplusplus
 
 /*
  What every `osu_` function returns. The numbers are stable: a code is never renumbered
@@ -134,7 +134,7 @@ typedef int32_t osu_phase;
 enum osu_status
 #ifdef __cplusplus
   : int32_t
-#endif /* __cplusplus */
+#endif // __cplusplus
  {
   /*
    The call succeeded.
@@ -199,7 +199,7 @@ enum osu_status
 };
 #ifndef __cplusplus
 typedef int32_t osu_status;
-#endif /* __cplusplus */
+#endif // __cplusplus
 
 /*
  An open site. Opaque: only ever passed back to `osu_` functions.
@@ -247,7 +247,7 @@ typedef void (*osu_log_callback)(osu_log_level level, const char *component, con
 
 #ifdef __cplusplus
 extern "C" {
-#endif /* __cplusplus */
+#endif // __cplusplus
 
 /*
  The message of the last failed `osu_` call on the calling thread, naming the argument, path
@@ -880,7 +880,7 @@ osu_status osu_update_list_applied(osu_site *site,
                                    char **out_updates_json);
 
 #ifdef __cplusplus
-} /* extern "C" */
-#endif /* __cplusplus */
+} // extern "C"
+#endif // __cplusplus
 
 #endif /* OSUPGRADE_H */

@@ -31,14 +31,15 @@ CATALOG
 cp "$repo/tests/fixtures/test-engine.sh" "$scratch/test-engine.sh"
 
 # The header compiles as C89 (where 64-bit integers and bool are the compilers' extensions, so
-# without -pedantic), C99, C11 and C++.
+# without -pedantic, and the `// __cplusplus` that cbindgen ends its C++ guards with is only
+# warned about), C99, C11 and C++.
 printf '#include "osupgrade.h"\nint main(void) { return OSU_VERSION_MAJOR * (int)sizeof(osu_progress); }\n' > "$scratch/header.c"
 for std in c89 c99 c11; do
-  pedantic=-pedantic; [ "$std" = c89 ] && pedantic=
-  cc -std="$std" $pedantic -Wall -Wextra -Werror -fsyntax-only -I"$repo/include" "$scratch/header.c"
+  relaxed=(-pedantic); [ "$std" = c89 ] && relaxed=(-Wno-endif-labels -Wno-comment)
+  cc -std="$std" "${relaxed[@]}" -Wall -Wextra -Werror -fsyntax-only -I"$repo/include" "$scratch/header.c"
 done
 c++ -std=c++11 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c++ -I"$repo/include" "$scratch/header.c"
-echo "c: the header compiles as C89, C99, C11 and C++11"
+echo "c: the header compiles as C99, C11 and C++11, and as C89 with warnings only"
 
 # The C client builds as a C programmer's would: against the installed library (cargo-c puts
 # libosupgrade.so.0, libosupgrade.a, osupgrade.pc and the header under a prefix), through
