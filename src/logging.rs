@@ -21,7 +21,7 @@ pub const MAX_LOG_BYTES: u64 = 2 << 20;
 /// The folder of a site's logs, beside its database.
 pub const LOGS_FOLDER: &str = "Logs";
 
-/// A record as a log listener gets it.
+/// A record as a log callback gets it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogEntry {
     /// `Information`, `Warning` or `Error`.
@@ -39,14 +39,14 @@ pub enum Severity {
 
 /// Gets the records of the operations of a site (a C callback, a .NET handler): on the thread
 /// that called the operation, never on another.
-pub type LogListener = Arc<dyn Fn(&LogEntry) + Send + Sync>;
+pub type LogCallback = Arc<dyn Fn(&LogEntry) + Send + Sync>;
 
-/// Where an operation's records go: a site's Logs folder, and its listener if it has one, which
+/// Where an operation's records go: a site's Logs folder, and its callback if it has one, which
 /// hears them on the thread that entered the operation (what workers log waits for it there).
 pub(crate) struct Destination {
     folder: PathBuf,
     failed: AtomicBool,
-    listener: Option<LogListener>,
+    callback: Option<LogCallback>,
     caller: std::thread::ThreadId,
     pending: Mutex<Vec<LogEntry>>,
 }
@@ -56,7 +56,7 @@ thread_local! {
 }
 
 /// Restores the thread's previous destination when the operation is over, and hands the
-/// listener what the workers logged.
+/// callback what the workers logged.
 pub(crate) struct Scope {
     previous: Option<Arc<Destination>>,
 }
@@ -71,9 +71,9 @@ impl Drop for Scope {
     }
 }
 
-/// Sends this thread's records to `folder`, and to `listener`, until the scope drops. Within
+/// Sends this thread's records to `folder`, and to `callback`, until the scope drops. Within
 /// an operation that has a destination already, it stays.
-pub(crate) fn enter(folder: &Path, listener: Option<LogListener>) -> Scope {
+pub(crate) fn enter(folder: &Path, callback: Option<LogCallback>) -> Scope {
     install();
     if let Some(current) = current() {
         return adopt(Some(current));
@@ -81,7 +81,7 @@ pub(crate) fn enter(folder: &Path, listener: Option<LogListener>) -> Scope {
     adopt(Some(Arc::new(Destination {
         folder: folder.to_path_buf(),
         failed: AtomicBool::new(false),
-        listener,
+        callback,
         caller: std::thread::current().id(),
         pending: Mutex::new(Vec::new()),
     })))
@@ -149,7 +149,7 @@ impl Destination {
                 }
             }
         }
-        if self.listener.is_some() {
+        if self.callback.is_some() {
             let entry = LogEntry {
                 severity: match record.level() {
                     log::Level::Error => Severity::Error,
@@ -167,9 +167,9 @@ impl Destination {
         }
     }
 
-    /// Hands the listener what is waiting, when this is the thread that entered the operation.
+    /// Hands the callback what is waiting, when this is the thread that entered the operation.
     fn deliver_pending(&self) {
-        let Some(listener) = &self.listener else {
+        let Some(callback) = &self.callback else {
             return;
         };
         if std::thread::current().id() != self.caller {
@@ -182,7 +182,7 @@ impl Destination {
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
         for entry in &waiting {
-            listener(entry);
+            callback(entry);
         }
     }
 }

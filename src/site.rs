@@ -24,7 +24,7 @@ pub struct Site {
     db: Db,
     library: ContentLibrary,
     code: String,
-    log_listener: std::sync::Mutex<Option<crate::logging::LogListener>>,
+    log_callback: std::sync::Mutex<Option<crate::logging::LogCallback>>,
 }
 
 /// A site's summary.
@@ -91,7 +91,7 @@ impl Site {
             db,
             library,
             code,
-            log_listener: std::sync::Mutex::new(None),
+            log_callback: std::sync::Mutex::new(None),
         })
     }
 
@@ -119,30 +119,33 @@ impl Site {
         self.db.path()
     }
 
-    /// Hands the site's operations' log records to `listener` as well, on the thread that
-    /// called each operation (`None` stops it).
-    pub fn set_log_listener(&self, listener: Option<crate::logging::LogListener>) {
-        *self
-            .log_listener
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = listener;
-    }
-
-    /// Sends this thread's log records to the site's Logs folder until the scope drops.
-    pub(crate) fn log_scope(&self) -> crate::logging::Scope {
-        let folder = self
-            .db
+    /// The folder that holds the site's database, its Logs and its servicing work.
+    pub(crate) fn folder(&self) -> PathBuf {
+        self.db
             .path()
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default()
-            .join(crate::logging::LOGS_FOLDER);
-        let listener = self
-            .log_listener
+    }
+
+    /// Hands the site's operations' log records to `callback` as well, on the thread that
+    /// called each operation (`None` stops it).
+    pub fn set_log_callback(&self, callback: Option<crate::logging::LogCallback>) {
+        *self
+            .log_callback
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = callback;
+    }
+
+    /// Sends this thread's log records to the site's Logs folder until the scope drops.
+    pub(crate) fn log_scope(&self) -> crate::logging::Scope {
+        let folder = self.folder().join(crate::logging::LOGS_FOLDER);
+        let callback = self
+            .log_callback
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone();
-        crate::logging::enter(&folder, listener)
+        crate::logging::enter(&folder, callback)
     }
 
     pub(crate) fn db(&self) -> &Db {

@@ -1151,10 +1151,18 @@ fn every_operation_is_logged_in_cmtrace_format_per_component_and_a_full_log_rota
     );
     assert!(servicing.contains("the points holding"), "{servicing}");
     // A failure is an error record at the operation that failed, not at the logger.
-    assert!(osupgrade::package::reload_content(&l.s.site, "OSU0FFFF", &mut ignore_progress).is_err());
+    assert!(
+        osupgrade::package::reload_content(&l.s.site, "OSU0FFFF", &mut ignore_progress).is_err()
+    );
     let failed = read("package.log");
-    let record = failed.lines().find(|l| l.contains("reloading the package failed")).unwrap();
-    assert!(record.contains("type=\"3\"") && !record.contains("logging.rs"), "{record}");
+    let record = failed
+        .lines()
+        .find(|l| l.contains("reloading the package failed"))
+        .unwrap();
+    assert!(
+        record.contains("type=\"3\"") && !record.contains("logging.rs"),
+        "{record}"
+    );
     // A full log is kept as .lo_ and a new one begun.
     let full = logs.join("package.log");
     let big = vec![b'x'; osupgrade::logging::MAX_LOG_BYTES as usize];

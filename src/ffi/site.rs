@@ -181,7 +181,7 @@ pub unsafe extern "C" fn osu_site_set_log_callback(
 ) -> osu_status {
     ffi_boundary(|| {
         let data = CallerData(user_data);
-        let listener: Option<crate::logging::LogListener> = callback.map(|callback| {
+        let forwarded: Option<crate::logging::LogCallback> = callback.map(|callback| {
             let forward = move |entry: &crate::logging::LogEntry| {
                 let level = match entry.severity {
                     crate::logging::Severity::Information => osu_log_level::OSU_LOG_INFORMATION,
@@ -194,10 +194,10 @@ pub unsafe extern "C" fn osu_site_set_log_callback(
                 // caller's thread.
                 unsafe { callback(level, component.as_ptr(), message.as_ptr(), data.pointer()) };
             };
-            std::sync::Arc::new(forward) as crate::logging::LogListener
+            std::sync::Arc::new(forward) as crate::logging::LogCallback
         });
         handles::with_site(site, |site| {
-            site.set_log_listener(listener);
+            site.set_log_callback(forwarded);
             Ok(())
         })
     })

@@ -82,10 +82,12 @@ fn service_logged(
     };
     kill_point::reached("servicing: leased");
     clear_dead_runs_work(site, &engine)?;
-    let work = site_folder(site)
+    let work = site
+        .folder()
         .join("servicing")
         .join(format!("run-{run_id}"));
-    let log = site_folder(site)
+    let log = site
+        .folder()
         .join("Logs")
         .join(format!("servicing-run-{run_id}.log"));
     let mut run = Run {
@@ -160,7 +162,7 @@ fn log_summary(log: &Path, run: &ServicingRun) {
 /// Removes what runs that are no longer running left in the servicing folder (a killed run's
 /// image copy; a DISM mount of one is discarded first, as DISM needs).
 fn clear_dead_runs_work(site: &Site, engine: &Engine) -> Result<()> {
-    let folder = site_folder(site).join("servicing");
+    let folder = site.folder().join("servicing");
     let Ok(entries) = fs::read_dir(&folder) else {
         return Ok(());
     };
@@ -197,13 +199,6 @@ fn clear_dead_runs_work(site: &Site, engine: &Engine) -> Result<()> {
         fs::remove_dir_all(&work).at(&work)?;
     }
     Ok(())
-}
-
-fn site_folder(site: &Site) -> PathBuf {
-    site.database_path()
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
 }
 
 /// Closes the runs whose runner died (its owner lock is free) as interrupted, and makes their

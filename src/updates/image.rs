@@ -24,16 +24,19 @@ pub(crate) struct HeldUpdate {
 
 const PACKAGES_FOLDER: &str = "/Windows/servicing/Packages";
 
-/// The wimlib program, if this machine has it.
+/// The wimlib program, if this machine has it: looked for once per process.
 pub(crate) fn wimlib_imagex() -> Option<PathBuf> {
-    let program = std::env::var_os("OSUPGRADE_WIMLIB_IMAGEX")
-        .filter(|p| !p.is_empty())
-        .map_or_else(|| PathBuf::from("wimlib-imagex"), PathBuf::from);
-    let found = Command::new(&program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|out| out.status.success());
-    found.then_some(program)
+    static PROGRAM: once_cell::sync::Lazy<Option<PathBuf>> = once_cell::sync::Lazy::new(|| {
+        let program = std::env::var_os("OSUPGRADE_WIMLIB_IMAGEX")
+            .filter(|p| !p.is_empty())
+            .map_or_else(|| PathBuf::from("wimlib-imagex"), PathBuf::from);
+        let found = Command::new(&program)
+            .arg("--version")
+            .output()
+            .is_ok_and(|out| out.status.success());
+        found.then_some(program)
+    });
+    PROGRAM.clone()
 }
 
 /// Reads the updates image `index` of `wim` holds; `None` where wimlib is absent.

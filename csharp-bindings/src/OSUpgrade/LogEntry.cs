@@ -14,7 +14,7 @@ namespace OSUpgrade
     }
 
     /// <summary>
-    /// A record of the site's operational log, as <see cref="Site.SetLogHandler"/> hands it over: the same
+    /// A record of the site's operational log, as <see cref="Site.SetLogCallback"/> hands it over: the same
     /// records go to the site's Logs folder in CMTrace format.
     /// </summary>
     public sealed class OSUpgradeLogEntry

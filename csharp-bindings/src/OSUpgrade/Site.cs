@@ -724,22 +724,22 @@ namespace OSUpgrade
             Task.Run(() => RunDueSchedules(progress, cancellationToken), cancellationToken);
 
         /// <summary>
-        /// Hands the log records of this site's operations to <paramref name="handler"/> (null stops it), on the
+        /// Hands the log records of this site's operations to <paramref name="callback"/> (null stops it), on the
         /// thread that called each operation, e.g. to forward them to Microsoft.Extensions.Logging:
-        /// <c>site.SetLogHandler(e =&gt; logger.Log(e.Severity == OSUpgradeLogSeverity.Error ? LogLevel.Error : LogLevel.Information, "{Component}: {Message}", e.Component, e.Message))</c>.
-        /// The records also go to the site's Logs folder. An exception the handler throws is dropped with its record.
+        /// <c>site.SetLogCallback(e =&gt; logger.Log(e.Severity == OSUpgradeLogSeverity.Error ? LogLevel.Error : LogLevel.Information, "{Component}: {Message}", e.Component, e.Message))</c>.
+        /// The records also go to the site's Logs folder. An exception the callback throws is dropped with its record.
         /// </summary>
-        /// <param name="handler">Receives each record, or null.</param>
-        public void SetLogHandler(Action<OSUpgradeLogEntry>? handler)
+        /// <param name="callback">Receives each record, or null.</param>
+        public void SetLogCallback(Action<OSUpgradeLogEntry>? callback)
         {
-            NativeMethods.LogCallback? callback = null;
-            if (handler != null)
+            NativeMethods.LogCallback? native = null;
+            if (callback != null)
             {
-                callback = (level, component, message, _) =>
+                native = (level, component, message, _) =>
                 {
                     try
                     {
-                        handler(new OSUpgradeLogEntry((OSUpgradeLogSeverity)level, Utf8.FromNative(component), Utf8.FromNative(message)));
+                        callback(new OSUpgradeLogEntry((OSUpgradeLogSeverity)level, Utf8.FromNative(component), Utf8.FromNative(message)));
                     }
                     catch (Exception)
                     {
@@ -748,8 +748,8 @@ namespace OSUpgrade
                 };
             }
 
-            Native.ThrowIfFailed(NativeMethods.osu_site_set_log_callback(Handle, callback, IntPtr.Zero));
-            logCallback = callback; // kept alive while the library may call it
+            Native.ThrowIfFailed(NativeMethods.osu_site_set_log_callback(Handle, native, IntPtr.Zero));
+            logCallback = native; // kept alive while the library may call it
         }
 
         /// <summary>Closes the site. Calling it again does nothing.</summary>

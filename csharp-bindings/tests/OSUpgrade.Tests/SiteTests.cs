@@ -84,7 +84,7 @@ namespace OSUpgrade.Tests
         {
             using var site = OpenSite();
             var entries = new System.Collections.Generic.List<(OSUpgradeLogEntry Entry, int Thread)>();
-            site.SetLogHandler(e => entries.Add((e, Environment.CurrentManagedThreadId)));
+            site.SetLogCallback(e => entries.Add((e, Environment.CurrentManagedThreadId)));
             var package = site.AddPackage(sources.Good, "Windows 10 22H2", "log");
             site.AddDistributionPoint("DP1", scratch["dp-log"]);
             site.DistributeContent(new[] { package.Id }, new[] { "DP1" });
@@ -92,7 +92,7 @@ namespace OSUpgrade.Tests
             Assert.Contains(entries, e => e.Entry.Component == "distribution");
             Assert.All(entries, e => Assert.Equal(Environment.CurrentManagedThreadId, e.Thread));
             Assert.Throws<OSUpgradeNotFoundException>(() => site.ReloadPackageContent("OSU0FFFF"));
-            site.SetLogHandler(null);
+            site.SetLogCallback(null);
             var count = entries.Count;
             site.ValidateContent(package.Id, "DP1");
             Assert.Equal(count, entries.Count);

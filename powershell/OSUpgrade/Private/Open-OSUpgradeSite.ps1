@@ -44,7 +44,7 @@ function Open-OSUpgradeSite {
     }
     # The operational log, as the cmdlet's verbose stream (-Verbose shows it): the library hands
     # each record over on this thread, during the call that made it.
-    $site.SetLogHandler([Action[OSUpgrade.OSUpgradeLogEntry]] {
+    $site.SetLogCallback([Action[OSUpgrade.OSUpgradeLogEntry]] {
             param($entry)
             $prefix = if ($entry.Severity -eq [OSUpgrade.OSUpgradeLogSeverity]::Information) { '' } else { "$($entry.Severity.ToString().ToUpperInvariant()): " }
             $Cmdlet.WriteVerbose("$prefix$($entry.Component): $($entry.Message)")
