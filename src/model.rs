@@ -56,6 +56,20 @@ pub struct DistributionPoint {
     pub modified_at: String,
 }
 
+/// A distribution point group (Configuration Manager's): points that are given the same
+/// packages. A point that joins the group is given the packages it carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DistributionPointGroup {
+    pub name: String,
+    pub description: String,
+    /// The points of the group, by name.
+    pub members: Vec<String>,
+    /// The packages distributed to the group, by ID.
+    pub package_ids: Vec<String>,
+    pub created_at: String,
+    pub modified_at: String,
+}
+
 /// The state of a package on a distribution point, in Configuration Manager's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DistributionState {

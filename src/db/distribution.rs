@@ -1,7 +1,7 @@
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::Db;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{ErrorKind, Result};
 use crate::model::{DistributionPoint, DistributionState, DistributionStatus, FileRecord};
 
 const STATUS_COLUMNS: &str = "package_id, distribution_point, target_content_version,
@@ -21,15 +21,10 @@ impl Db {
                 params![name, path, description],
             )
             .map(drop)
-            .map_err(|e| match &e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
-                    Error::Conflict(format!(
-                        "a distribution point named '{name}' already exists"
-                    ))
-                }
-                _ => self.error(e),
+            .map_err(|e| {
+                self.conflict_or_error(e, || {
+                    format!("a distribution point named '{name}' already exists")
+                })
             })
     }
 
@@ -75,16 +70,13 @@ impl Db {
                 params![name, new_name, description],
             )
             .map(drop)
-            .map_err(|e| match &e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
-                    Error::Conflict(format!(
+            .map_err(|e| {
+                self.conflict_or_error(e, || {
+                    format!(
                         "a distribution point named '{}' already exists",
                         new_name.unwrap_or(name)
-                    ))
-                }
-                _ => self.error(e),
+                    )
+                })
             })
     }
 

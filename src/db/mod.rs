@@ -2,6 +2,7 @@
 
 mod blobs;
 mod distribution;
+mod groups;
 mod packages;
 mod schedules;
 mod schema;
@@ -83,6 +84,23 @@ impl Db {
         Error::Database {
             path: self.path.clone(),
             source,
+        }
+    }
+
+    /// A broken uniqueness rule as a Conflict that says which (`conflict`), any other failure
+    /// as a database error.
+    pub(crate) fn conflict_or_error(
+        &self,
+        source: rusqlite::Error,
+        conflict: impl FnOnce() -> String,
+    ) -> Error {
+        match &source {
+            rusqlite::Error::SqliteFailure(e, _)
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Error::Conflict(conflict())
+            }
+            _ => self.error(source),
         }
     }
 

@@ -124,7 +124,11 @@ impl Db {
                 params![id, size, file_count],
             )
             .map(drop)
-            .map_err(|e| self.conflict_or_error(e))
+            .map_err(|e| {
+                self.conflict_or_error(e, || {
+                    "a package with this Name and Version already exists in the site".into()
+                })
+            })
     }
 
     /// The ready package, other than `except_id`, that has this Name and Version in any letter
@@ -201,7 +205,11 @@ impl Db {
                 params![id, changes.name, changes.version, changes.comment],
             )
             .map(drop)
-            .map_err(|e| self.conflict_or_error(e))
+            .map_err(|e| {
+                self.conflict_or_error(e, || {
+                    "a package with this Name and Version already exists in the site".into()
+                })
+            })
     }
 
     fn with_images(&self, mut package: Package) -> Result<Package> {
@@ -219,19 +227,6 @@ impl Db {
             .and_then(|rows| rows.collect())
             .map_err(|e| self.error(e))?;
         Ok(package)
-    }
-
-    fn conflict_or_error(&self, source: rusqlite::Error) -> Error {
-        match &source {
-            rusqlite::Error::SqliteFailure(e, _)
-                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                Error::Conflict(
-                    "a package with this Name and Version already exists in the site".into(),
-                )
-            }
-            _ => self.error(source),
-        }
     }
 }
 

@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_error_kind.sql"),
     include_str!("migrations/0004_content_versions.sql"),
     include_str!("migrations/0005_servicing.sql"),
+    include_str!("migrations/0006_point_groups.sql"),
 ];
 
 /// The schema version this build writes.

@@ -9,6 +9,7 @@
 //! before the commit leaves the previous version untouched; one that dies during the commit is
 //! finished by the next run, which adopts what is already in place by its hash.
 
+mod group;
 mod layout;
 mod point;
 mod run;
@@ -16,7 +17,13 @@ mod transfer;
 mod validate;
 
 pub use crate::model::{
-    DistributionPoint, DistributionState, DistributionStatus, DistributionSummary, ValidationReport,
+    DistributionPoint, DistributionPointGroup, DistributionState, DistributionStatus,
+    DistributionSummary, ValidationReport,
+};
+
+pub use group::{
+    add_points_to_group, create_group, distribute_to_group, get_group, list_groups,
+    remove_from_group, remove_group, remove_points_from_group, set_group, validate_on_group,
 };
 
 pub use point::{add_point, get_point, list_points, remove_point, set_point};

@@ -16,7 +16,7 @@ pub fn add_point(
     path: &str,
     description: &str,
 ) -> Result<DistributionPoint> {
-    validate_name(name)?;
+    validate_name("distribution point", name)?;
     let folder = Path::new(path);
     if !folder.is_absolute() {
         return Err(Error::invalid_argument(
@@ -100,7 +100,7 @@ pub fn set_point(
     description: Option<&str>,
 ) -> Result<DistributionPoint> {
     if let Some(new_name) = new_name {
-        validate_name(new_name)?;
+        validate_name("distribution point", new_name)?;
     }
     site.db().write(|db| {
         db.distribution_point(name)?
@@ -172,18 +172,24 @@ fn canonical(path: &Path) -> PathBuf {
     }
 }
 
-fn validate_name(name: &str) -> Result<()> {
+/// A name a point or group can have. Wildcard characters are refused: a name that holds them
+/// could not be told apart from a pattern by the wildcard look-ups (`Get-… 'DP*'`).
+pub(super) fn validate_name(what: &str, name: &str) -> Result<()> {
     if name.trim().is_empty() {
         return Err(Error::invalid_argument(
             "name",
-            "a distribution point needs a name",
+            format!("a {what} needs a name"),
         ));
     }
-    if name.chars().count() > 255 || name.chars().any(char::is_control) {
+    if name.chars().count() > 255
+        || name
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '*' | '?' | '[' | ']'))
+    {
         return Err(Error::invalid_argument(
             "name",
             format!(
-                "'{name}' is not a usable name (at most 255 characters, no control characters)"
+                "'{name}' is not a usable {what} name (at most 255 characters, no control characters, none of * ? [ ])"
             ),
         ));
     }

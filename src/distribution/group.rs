@@ -1,0 +1,256 @@
+//! Distribution point groups, as in Configuration Manager: a group carries packages, and each of
+//! its points is given them, a point that joins later too. Every operation that moves content
+//! goes through `distribute`, `validate` and `remove_content`, so a group adds no copy or switch
+//! of its own and keeps their guarantees (verified copies, atomic switch, point locks).
+
+use std::collections::BTreeSet;
+
+use super::point::validate_name;
+use super::{DistributeOptions, DistributionStatus, ValidationReport};
+use crate::error::{Error, Result};
+use crate::model::DistributionPointGroup;
+use crate::progress::ProgressFn;
+use crate::site::Site;
+
+pub fn create_group(site: &Site, name: &str, description: &str) -> Result<DistributionPointGroup> {
+    validate_name("distribution point group", name)?;
+    site.db().write(|db| db.insert_group(name, description))?;
+    let _log = site.log_scope();
+    log::info!(target: "distribution", "created distribution point group '{name}'");
+    get_group(site, name)
+}
+
+pub fn get_group(site: &Site, name: &str) -> Result<DistributionPointGroup> {
+    if name.is_empty() {
+        return Err(Error::invalid_argument(
+            "group",
+            "is empty: name a distribution point group",
+        ));
+    }
+    site.db()
+        .group(name)?
+        .ok_or_else(|| Error::not_found("distribution point group", name))
+}
+
+pub fn list_groups(site: &Site) -> Result<Vec<DistributionPointGroup>> {
+    site.db().groups()
+}
+
+/// Renames a group or changes its description; `None` leaves a field as it is.
+pub fn set_group(
+    site: &Site,
+    name: &str,
+    new_name: Option<&str>,
+    description: Option<&str>,
+) -> Result<DistributionPointGroup> {
+    if let Some(new_name) = new_name {
+        validate_name("distribution point group", new_name)?;
+    }
+    site.db().write(|db| {
+        require_group(db.group(name)?, name)?;
+        db.update_group(name, new_name, description)
+    })?;
+    get_group(site, new_name.unwrap_or(name))
+}
+
+/// Removes a group. Its points keep the content they hold, as in Configuration Manager.
+pub fn remove_group(site: &Site, name: &str) -> Result<()> {
+    let group = get_group(site, name)?;
+    site.db().write(|db| db.delete_group(&group.name))?;
+    let _log = site.log_scope();
+    log::info!(target: "distribution", "removed distribution point group '{}'; its points keep their content", group.name);
+    Ok(())
+}
+
+/// Makes points members of a group, then gives them the packages the group carries. Returns the
+/// status of each of those jobs (none when the group carries no package).
+pub fn add_points_to_group(
+    site: &Site,
+    name: &str,
+    points: &[&str],
+    options: &DistributeOptions,
+    progress: &mut ProgressFn<'_>,
+) -> Result<Vec<DistributionStatus>> {
+    let points = resolve_points(site, points)?;
+    let group = site.db().write(|db| {
+        let group = require_group(db.group(name)?, name)?;
+        db.insert_group_members(&group.name, &as_strs(&points))?;
+        Ok(group)
+    })?;
+    let _log = site.log_scope();
+    log::info!(target: "distribution", "distribution point group '{}': added {}", group.name, points.join(", "));
+    if group.package_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    super::distribute(
+        site,
+        &as_strs(&group.package_ids),
+        &as_strs(&points),
+        options,
+        progress,
+    )
+}
+
+/// Takes points out of a group. They keep the content they hold.
+pub fn remove_points_from_group(
+    site: &Site,
+    name: &str,
+    points: &[&str],
+) -> Result<DistributionPointGroup> {
+    let group = site.db().write(|db| {
+        let group = require_group(db.group(name)?, name)?;
+        let members = points
+            .iter()
+            .map(|point| member_named(&group, point))
+            .collect::<Result<Vec<_>>>()?;
+        db.delete_group_members(&group.name, &members)?;
+        Ok(group)
+    })?;
+    let _log = site.log_scope();
+    log::info!(target: "distribution", "distribution point group '{}': removed {}; they keep their content", group.name, points.join(", "));
+    get_group(site, &group.name)
+}
+
+/// Distributes packages to every point of a group, and records that the group carries them, so
+/// that points that join it later are given them too. Returns the status of every job.
+pub fn distribute_to_group(
+    site: &Site,
+    package_ids: &[&str],
+    name: &str,
+    options: &DistributeOptions,
+    progress: &mut ProgressFn<'_>,
+) -> Result<Vec<DistributionStatus>> {
+    if package_ids.is_empty() {
+        return Err(Error::invalid_argument("package_ids", "name at least one"));
+    }
+    let packages = package_ids
+        .iter()
+        .map(|id| Ok(site.db().require_package(id)?.id))
+        .collect::<Result<BTreeSet<String>>>()?;
+    let packages: Vec<String> = packages.into_iter().collect();
+    let group = site.db().write(|db| {
+        let group = require_group(db.group(name)?, name)?;
+        db.insert_group_packages(&group.name, &as_strs(&packages))?;
+        Ok(group)
+    })?;
+    if group.members.is_empty() {
+        let _log = site.log_scope();
+        log::warn!(target: "distribution", "distribution point group '{}' has no points yet: {} will go to the points that join it", group.name, packages.join(", "));
+        return Ok(Vec::new());
+    }
+    super::distribute(
+        site,
+        &as_strs(&packages),
+        &as_strs(&group.members),
+        options,
+        progress,
+    )
+}
+
+/// Validates the packages of a group (or the one named) on each point of the group that they
+/// were distributed to.
+pub fn validate_on_group(
+    site: &Site,
+    name: &str,
+    package_id: Option<&str>,
+    progress: &mut ProgressFn<'_>,
+) -> Result<Vec<ValidationReport>> {
+    let group = get_group(site, name)?;
+    let packages = match package_id {
+        Some(id) => vec![site.db().require_package(id)?.id],
+        None => group.package_ids.clone(),
+    };
+    let mut reports = Vec::new();
+    for package in &packages {
+        for point in &group.members {
+            if site
+                .db()
+                .distributions(Some(package), Some(point))?
+                .is_empty()
+            {
+                continue;
+            }
+            reports.push(super::validate(site, package, point, progress)?);
+        }
+    }
+    Ok(reports)
+}
+
+/// Removes a package's content from the points of a group, and the group no longer carries it.
+/// A point keeps the package where another group it belongs to still carries it.
+pub fn remove_from_group(site: &Site, package_id: &str, name: &str) -> Result<()> {
+    let group = get_group(site, name)?;
+    let package = site.db().require_package(package_id)?;
+    if !group.package_ids.contains(&package.id) {
+        return Err(Error::not_found_on(
+            "package",
+            &package.id,
+            format!("distribution point group '{}'", group.name),
+        ));
+    }
+    let others: Vec<DistributionPointGroup> = list_groups(site)?
+        .into_iter()
+        .filter(|g| g.name != group.name && g.package_ids.contains(&package.id))
+        .collect();
+    for point in &group.members {
+        let kept = others.iter().any(|g| g.members.contains(point));
+        if !kept
+            && !site
+                .db()
+                .distributions(Some(&package.id), Some(point))?
+                .is_empty()
+        {
+            super::remove_content(site, &package.id, point)?;
+        }
+    }
+    // Forgotten last: a removal cut short is finished by running it again.
+    site.db()
+        .write(|db| db.delete_group_package(&group.name, &package.id))?;
+    let _log = site.log_scope();
+    log::info!(target: "distribution", "removed {} from distribution point group '{}'", package.id, group.name);
+    Ok(())
+}
+
+fn require_group(
+    group: Option<DistributionPointGroup>,
+    name: &str,
+) -> Result<DistributionPointGroup> {
+    group.ok_or_else(|| Error::not_found("distribution point group", name))
+}
+
+/// The stored names of the points, each once, in the order given.
+fn resolve_points(site: &Site, points: &[&str]) -> Result<Vec<String>> {
+    if points.is_empty() {
+        return Err(Error::invalid_argument(
+            "distribution_points",
+            "name at least one",
+        ));
+    }
+    let mut names: Vec<String> = Vec::new();
+    for point in points {
+        let name = super::get_point(site, point)?.name;
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    Ok(names)
+}
+
+fn member_named<'a>(group: &'a DistributionPointGroup, point: &str) -> Result<&'a str> {
+    group
+        .members
+        .iter()
+        .find(|m| m.eq_ignore_ascii_case(point))
+        .map(String::as_str)
+        .ok_or_else(|| {
+            Error::not_found_on(
+                "distribution point",
+                point,
+                format!("distribution point group '{}'", group.name),
+            )
+        })
+}
+
+fn as_strs(names: &[String]) -> Vec<&str> {
+    names.iter().map(String::as_str).collect()
+}
