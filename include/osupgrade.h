@@ -435,6 +435,135 @@ osu_status osu_distribution_summary_list(osu_site *site,
                                          char **out_summaries_json);
 
 /*
+ Creates a distribution point group (Configuration Manager's): `name` (unique in the site, any
+ letter case, none of `* ? [ ]`), `description` NULL or text. On success `*out_group_json`
+ receives `{"name", "description", "members", "packageIds", "createdAt", "modifiedAt"}`:
+ `members` the names of its points, `packageIds` the packages it carries.
+
+ Errors: `OSU_INVALID_ARGUMENT` (an empty or unusable name), `OSU_CONFLICT` (the name is taken).
+
+ # Safety
+ Strings are NULL or NUL-terminated UTF-8; `out_group_json` points to writable storage.
+ */
+osu_status osu_distribution_point_group_create(osu_site *site,
+                                               const char *name,
+                                               const char *description,
+                                               char **out_group_json);
+
+/*
+ Writes the group with this name (any letter case) to `*out_group_json`; `OSU_NOT_FOUND` if
+ none.
+
+ # Safety
+ `name` is NUL-terminated UTF-8; `out_group_json` points to writable storage.
+ */
+osu_status osu_distribution_point_group_get(osu_site *site,
+                                            const char *name,
+                                            char **out_group_json);
+
+/*
+ Writes a JSON array of every distribution point group, by name, to `*out_groups_json`.
+
+ # Safety
+ `out_groups_json` points to writable storage.
+ */
+osu_status osu_distribution_point_group_list(osu_site *site, char **out_groups_json);
+
+/*
+ Renames a group or changes its description; NULL leaves a field as it is.
+
+ # Safety
+ Strings are NULL or NUL-terminated UTF-8; `out_group_json` points to writable storage.
+ */
+osu_status osu_distribution_point_group_set(osu_site *site,
+                                            const char *name,
+                                            const char *new_name,
+                                            const char *description,
+                                            char **out_group_json);
+
+/*
+ Removes a group. Its points keep the content they hold.
+
+ # Safety
+ `name` is NUL-terminated UTF-8.
+ */
+osu_status osu_distribution_point_group_remove(osu_site *site, const char *name);
+
+/*
+ Makes distribution points members of a group (`distribution_points_json`, a JSON array of
+ names; a member named again stays one), then distributes to them the packages the group
+ carries, as `osu_content_distribute` does (`options_json`, `progress`, `user_data` as there).
+ `*out_statuses_json` receives the status of each of those jobs: `[]` when the group carries
+ no package. `OSU_NOT_FOUND` names a group or point that does not exist; then no point joins.
+
+ # Safety
+ Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.
+ */
+osu_status osu_distribution_point_group_add_points(osu_site *site,
+                                                   const char *name,
+                                                   const char *distribution_points_json,
+                                                   const char *options_json,
+                                                   osu_progress_callback progress,
+                                                   void *user_data,
+                                                   char **out_statuses_json);
+
+/*
+ Takes distribution points (`distribution_points_json`, a JSON array of names) out of a group;
+ they keep the content they hold. `OSU_NOT_FOUND` names a point that is not a member; then
+ none leaves. On success `*out_group_json` receives the group as it is now.
+
+ # Safety
+ Strings are NULL or NUL-terminated UTF-8; `out_group_json` points to writable storage.
+ */
+osu_status osu_distribution_point_group_remove_points(osu_site *site,
+                                                      const char *name,
+                                                      const char *distribution_points_json,
+                                                      char **out_group_json);
+
+/*
+ Distributes packages (`package_ids_json`, a JSON array of IDs) to every point of a group, as
+ `osu_content_distribute` does, and records that the group carries them: a point that joins
+ the group later is given them. A group without points records them and copies nothing
+ (`[]`). `*out_statuses_json` receives the status of every job.
+
+ # Safety
+ Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.
+ */
+osu_status osu_content_distribute_to_group(osu_site *site,
+                                           const char *package_ids_json,
+                                           const char *group,
+                                           const char *options_json,
+                                           osu_progress_callback progress,
+                                           void *user_data,
+                                           char **out_statuses_json);
+
+/*
+ Validates the packages a group carries (or only `package_id`, when not NULL) on each point of
+ the group that holds them, as `osu_content_validate` does. `*out_reports_json` receives a
+ JSON array of its reports, by package and point; the first call that cannot validate (a
+ point busy, say) ends the call with its status.
+
+ # Safety
+ Strings are NULL or NUL-terminated UTF-8; `out_reports_json` points to writable storage.
+ */
+osu_status osu_content_validate_on_group(osu_site *site,
+                                         const char *group,
+                                         const char *package_id,
+                                         osu_progress_callback progress,
+                                         void *user_data,
+                                         char **out_reports_json);
+
+/*
+ Removes a package's content from the points of a group, and the group no longer carries it;
+ a point keeps it where another group of that point still carries it. `OSU_NOT_FOUND` when
+ the group does not carry the package.
+
+ # Safety
+ Strings are NUL-terminated UTF-8.
+ */
+osu_status osu_content_remove_from_group(osu_site *site, const char *package_id, const char *group);
+
+/*
  Adds an upgrade package from a Windows setup source folder (`setup.exe` at its root,
  `sources/install.wim` or `sources/install.esd`): every file goes into the site's content
  library, the image metadata of every index is read, and the package is recorded as content

@@ -12,7 +12,8 @@ use crate::distribution::{self, DistributeOptions};
 use crate::Error;
 use crate::Progress;
 
-/// Adds a distribution point: `name` (unique in the site, any letter case) and `path`, an
+/// Adds a distribution point: `name` (unique in the site, any letter case, none of `* ? [ ]`)
+/// and `path`, an
 /// absolute folder (local, a mounted share, a UNC path on Windows), created if needed and proved
 /// writable. `description` may be NULL. On success `*out_point_json` receives
 /// `{"name", "path", "description", "createdAt", "modifiedAt"}`.
@@ -370,7 +371,9 @@ pub unsafe extern "C" fn osu_distribution_summary_list(
     })
 }
 
-unsafe fn distribute_options(value: *const c_char) -> Result<DistributeOptions, CallError> {
+pub(super) unsafe fn distribute_options(
+    value: *const c_char,
+) -> Result<DistributeOptions, CallError> {
     match optional_str(value, "options_json")? {
         None => Ok(DistributeOptions::default()),
         Some(text) => serde_json::from_str::<DistributeOptionsJson>(text)

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::status::osu_status;
 use crate::distribution::DistributeOptions;
 use crate::model::{
-    ApplicableUpdate, AppliedUpdate, DistributionPoint, DistributionStatus, DistributionSummary,
-    ImageInfo, Package, Recurrence, Schedule, ServicingRun, Update, UpdateResult, ValidationReport,
+    ApplicableUpdate, AppliedUpdate, DistributionPoint, DistributionPointGroup, DistributionStatus,
+    DistributionSummary, ImageInfo, Package, Recurrence, Schedule, ServicingRun, Update,
+    UpdateResult, ValidationReport,
 };
 use crate::schedule::ScheduleSettings;
 use crate::servicing::Engine;
@@ -96,6 +97,30 @@ impl<'a> From<&'a DistributionPoint> for PointJson<'a> {
             description: &p.description,
             created_at: &p.created_at,
             modified_at: &p.modified_at,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct GroupJson<'a> {
+    name: &'a str,
+    description: &'a str,
+    members: &'a [String],
+    package_ids: &'a [String],
+    created_at: &'a str,
+    modified_at: &'a str,
+}
+
+impl<'a> From<&'a DistributionPointGroup> for GroupJson<'a> {
+    fn from(g: &'a DistributionPointGroup) -> Self {
+        GroupJson {
+            name: &g.name,
+            description: &g.description,
+            members: &g.members,
+            package_ids: &g.package_ids,
+            created_at: &g.created_at,
+            modified_at: &g.modified_at,
         }
     }
 }
@@ -648,6 +673,7 @@ macro_rules! json_shape {
 json_shape! {
     Package => PackageJson,
     DistributionPoint => PointJson,
+    DistributionPointGroup => GroupJson,
     DistributionStatus => StatusJson,
     DistributionSummary => SummaryJson,
     ValidationReport => ReportJson,

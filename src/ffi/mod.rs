@@ -7,6 +7,7 @@
 mod arguments;
 mod boundary;
 mod distribution;
+mod group;
 mod handles;
 mod json;
 mod package;
@@ -18,6 +19,7 @@ mod status;
 mod updates;
 
 pub use distribution::*;
+pub use group::*;
 pub use package::*;
 pub use progress::*;
 pub use schedule::*;

@@ -286,6 +286,8 @@ struct distribution_log {
     int wrong_report;
     osu_operation operation;
     pthread_t caller;
+    const char *point; /* what the point names of the reports start with */
+    uint64_t jobs_total;
 };
 
 /* The same report as an add's, with the operation, package and point of the job. */
@@ -295,8 +297,8 @@ static int32_t on_distribution_progress(const osu_progress *progress, void *user
     if (!pthread_equal(pthread_self(), log->caller)) log->wrong_thread++;
     osu_phase expected = log->operation == OSU_OPERATION_VALIDATE ? OSU_PHASE_VALIDATING : OSU_PHASE_COPYING;
     if (progress->operation != log->operation || progress->phase != expected ||
-        strcmp(progress->package_id, "OSU00001") != 0 || strcmp(progress->distribution_point, "DP1") != 0 ||
-        progress->jobs_total != 1)
+        strcmp(progress->package_id, "OSU00001") != 0 || strncmp(progress->distribution_point, log->point, strlen(log->point)) != 0 ||
+        progress->jobs_total != log->jobs_total)
         log->wrong_report++;
     return 0;
 }
@@ -324,7 +326,8 @@ static void test_distribution(void) {
     CHECK(status == OSU_NOT_FOUND && contains(osu_last_error_message(), "DP9"), "unknown point gives %s",
           osu_status_name(status));
 
-    struct distribution_log log = {.caller = pthread_self(), .operation = OSU_OPERATION_DISTRIBUTE};
+    struct distribution_log log = {
+        .caller = pthread_self(), .operation = OSU_OPERATION_DISTRIBUTE, .point = "DP1", .jobs_total = 1};
     status = osu_content_distribute(site, "[\"OSU00001\"]", "[\"DP1\"]", "{\"workers\": 2}",
                                     on_distribution_progress, &log, &json);
     CHECK(status == OSU_OK && contains(json, "\"state\":\"Installed\""), "distribute: %s", json);
@@ -350,7 +353,8 @@ static void test_distribution(void) {
     snprintf(altered, sizeof altered, "%s/OSU00001/sources/ei.cfg", dp1);
     FILE *file = fopen(altered, "w");
     if (file) { fputs("[EditionID]\nTampered\n", file); fclose(file); }
-    struct distribution_log validation_log = {.caller = pthread_self(), .operation = OSU_OPERATION_VALIDATE};
+    struct distribution_log validation_log = {
+        .caller = pthread_self(), .operation = OSU_OPERATION_VALIDATE, .point = "DP1", .jobs_total = 1};
     status = osu_content_validate(site, "OSU00001", "DP1", on_distribution_progress, &validation_log, &json);
     CHECK(validation_log.calls > 0 && validation_log.wrong_report == 0 && validation_log.wrong_thread == 0,
           "validation: %d reports, %d not a validation's", validation_log.calls, validation_log.wrong_report);
@@ -624,6 +628,96 @@ static void test_servicing(void) {
     osu_site_close(site);
 }
 
+/* Groups carry packages: a point that joins later is given them; content leaves a point only
+   where no other group of it carries the package. */
+static void test_point_groups(void) {
+    osu_site *site = open_site("site-groups");
+    osu_status status;
+    char *json = add(site, "good", "Windows 10", "22H2", &status);
+    osu_string_free(json);
+    const char *names[] = {"G1", "G2"};
+    const char *points[] = {"GP1", "GP2"};
+    for (int i = 0; i < 2; i++) {
+        char folder[64];
+        snprintf(folder, sizeof folder, "group-points/%s", points[i]);
+        status = osu_distribution_point_add(site, points[i], path_in_scratch(folder), NULL, &json);
+        CHECK(status == OSU_OK, "add point %s: %s", points[i], osu_status_name(status));
+        osu_string_free(json);
+    }
+    status = osu_distribution_point_group_create(site, "G1", "branches", &json);
+    CHECK(status == OSU_OK && contains(json, "\"members\":[]") && contains(json, "\"packageIds\":[]") &&
+              contains(json, "\"sitePath\":"),
+          "create: %s", json);
+    osu_string_free(json);
+    status = osu_distribution_point_group_create(site, "g1", NULL, &json);
+    CHECK(status == OSU_CONFLICT && json == NULL, "the same name gives %s", osu_status_name(status));
+    status = osu_distribution_point_group_create(site, "G*", NULL, &json);
+    CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "G*"), "a wildcard name gives %s",
+          osu_status_name(status));
+    status = osu_distribution_point_group_create(site, "G2", NULL, &json);
+    osu_string_free(json);
+
+    status = osu_content_distribute_to_group(site, "[\"OSU00001\"]", "G1", NULL, NULL, NULL, &json);
+    CHECK(status == OSU_OK && strcmp(json, "[]") == 0, "an empty group records the package: %s", json);
+    osu_string_free(json);
+    struct distribution_log log = {
+        .caller = pthread_self(), .operation = OSU_OPERATION_DISTRIBUTE, .point = "GP", .jobs_total = 2};
+    status = osu_distribution_point_group_add_points(site, "g1", "[\"GP1\",\"gp2\"]", "{\"workers\": 2}",
+                                                     on_distribution_progress, &log, &json);
+    CHECK(status == OSU_OK && contains(json, "\"distributionPoint\":\"GP1\"") &&
+              contains(json, "\"distributionPoint\":\"GP2\"") && !contains(json, "Failed"),
+          "joining points are given the group's package: %s", json);
+    osu_string_free(json);
+    CHECK(log.calls > 0 && log.wrong_thread == 0 && log.wrong_report == 0, "progress: %d calls, %d wrong",
+          log.calls, log.wrong_thread + log.wrong_report);
+    status = osu_distribution_point_group_add_points(site, "G1", "[\"GP9\"]", NULL, NULL, NULL, &json);
+    CHECK(status == OSU_NOT_FOUND && contains(osu_last_error_message(), "GP9"), "an unknown point gives %s",
+          osu_status_name(status));
+    status = osu_distribution_point_group_add_points(site, "G2", "[\"GP2\"]", NULL, NULL, NULL, &json);
+    osu_string_free(json);
+    status = osu_content_distribute_to_group(site, "[\"OSU00001\"]", "G2", NULL, NULL, NULL, &json);
+    CHECK(status == OSU_OK && contains(json, "\"filesCopied\":0"), "G2's point has it already: %s", json);
+    osu_string_free(json);
+
+    status = osu_content_validate_on_group(site, "G1", NULL, NULL, NULL, &json);
+    CHECK(status == OSU_OK && contains(json, "\"distributionPoint\":\"GP2\"") && !contains(json, "\"valid\":false"),
+          "validate the group: %s", json);
+    osu_string_free(json);
+    status = osu_distribution_point_group_get(site, "G1", &json);
+    CHECK(status == OSU_OK && contains(json, "\"members\":[\"GP1\",\"GP2\"]") &&
+              contains(json, "\"packageIds\":[\"OSU00001\"]"),
+          "get: %s", json);
+    osu_string_free(json);
+
+    CHECK(osu_content_remove_from_group(site, "OSU00001", "G1") == OSU_OK, "remove from G1: %s",
+          osu_last_error_message());
+    status = osu_distribution_status_list(site, "OSU00001", NULL, &json);
+    CHECK(status == OSU_OK && !contains(json, "\"GP1\"") && contains(json, "\"GP2\""),
+          "GP2 keeps it for G2: %s", json);
+    osu_string_free(json);
+    CHECK(osu_content_remove_from_group(site, "OSU00001", "G1") == OSU_NOT_FOUND, "G1 no longer carries it");
+
+    status = osu_distribution_point_group_remove_points(site, "G2", "[\"GP1\"]", &json);
+    CHECK(status == OSU_NOT_FOUND && contains(osu_last_error_message(), "GP1"), "not a member gives %s",
+          osu_status_name(status));
+    status = osu_distribution_point_group_set(site, "G2", "Offices", "all offices", &json);
+    CHECK(status == OSU_OK && contains(json, "\"name\":\"Offices\""), "rename: %s", json);
+    osu_string_free(json);
+    status = osu_distribution_point_group_list(site, &json);
+    CHECK(status == OSU_OK && contains(json, "\"name\":\"G1\"") && contains(json, "\"name\":\"Offices\""),
+          "list: %s", json);
+    osu_string_free(json);
+    for (int i = 0; i < 2; i++) {
+        const char *group = i == 0 ? names[0] : "Offices";
+        CHECK(osu_distribution_point_group_remove(site, group) == OSU_OK, "remove %s", group);
+    }
+    CHECK(osu_distribution_point_group_remove(site, "G1") == OSU_NOT_FOUND, "removed twice");
+    status = osu_distribution_status_list(site, "OSU00001", "GP2", &json);
+    CHECK(status == OSU_OK && contains(json, "Installed"), "a removed group's point keeps its content: %s", json);
+    osu_string_free(json);
+    osu_site_close(site);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s SCRATCH_DIR\n", argv[0]);
@@ -639,6 +733,7 @@ int main(int argc, char **argv) {
     test_two_processes_at_once();
     test_callback_calling_back();
     test_distribution();
+    test_point_groups();
     test_servicing();
     test_log();
     printf("c: %d passed, %d failed\n", passed, failed);
