@@ -92,6 +92,39 @@ namespace OSUpgrade
             out IntPtr statusesJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OSUpgradeStatus osu_distribution_point_group_create(SiteHandle site, byte[] name, byte[]? description, out IntPtr groupJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OSUpgradeStatus osu_distribution_point_group_get(SiteHandle site, byte[] name, out IntPtr groupJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OSUpgradeStatus osu_distribution_point_group_list(SiteHandle site, out IntPtr groupsJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OSUpgradeStatus osu_distribution_point_group_set(SiteHandle site, byte[] name, byte[]? newName, byte[]? description, out IntPtr groupJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OSUpgradeStatus osu_distribution_point_group_remove(SiteHandle site, byte[] name);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OSUpgradeStatus osu_distribution_point_group_add_points(
+            SiteHandle site, byte[] name, byte[] distributionPointsJson, byte[]? optionsJson, ProgressCallback? progress, IntPtr userData, out IntPtr statusesJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OSUpgradeStatus osu_distribution_point_group_remove_points(SiteHandle site, byte[] name, byte[] distributionPointsJson, out IntPtr groupJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OSUpgradeStatus osu_content_distribute_to_group(
+            SiteHandle site, byte[] packageIdsJson, byte[] group, byte[]? optionsJson, ProgressCallback? progress, IntPtr userData, out IntPtr statusesJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OSUpgradeStatus osu_content_validate_on_group(
+            SiteHandle site, byte[] group, byte[]? packageId, ProgressCallback? progress, IntPtr userData, out IntPtr reportsJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OSUpgradeStatus osu_content_remove_from_group(SiteHandle site, byte[] packageId, byte[] group);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern OSUpgradeStatus osu_content_redistribute(
             SiteHandle site, byte[] packageId, byte[]? optionsJson, ProgressCallback? progress, IntPtr userData, out IntPtr statusesJson);
 

@@ -12,7 +12,7 @@ namespace OSUpgrade
     /// An open OSUpgrade site: its database and content library. Every operation on packages goes
     /// through a site. Dispose it to close it; calls on one site from several threads take turns.
     /// </summary>
-    public sealed class Site : IDisposable
+    public sealed partial class Site : IDisposable
     {
         private readonly SiteHandle handle;
         private NativeMethods.LogCallback? logCallback;
