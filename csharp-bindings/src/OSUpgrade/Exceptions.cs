@@ -131,11 +131,45 @@ namespace OSUpgrade
         /// <inheritdoc/>
         public OSUpgradeStatus Status { get; }
 
-        /// <summary>The library's messages start with the argument: <c>source_path: …</c>.</summary>
+        /// <summary>
+        /// The library's messages start with its argument (<c>source_path: …</c>,
+        /// <c>package_ids_json: …</c>, <c>options.workers: …</c>); a .NET caller knows it by the
+        /// parameter's .NET name (<c>sourcePath</c>, <c>packageIds</c>, <c>options</c>).
+        /// </summary>
         private static string? ArgumentOf(string message)
         {
             var colon = message.IndexOf(':');
-            return colon > 0 && message.IndexOf(' ', 0, colon) < 0 ? message.Substring(0, colon) : null;
+            if (colon <= 0 || message.IndexOf(' ', 0, colon) >= 0)
+            {
+                return null;
+            }
+
+            var argument = message.Substring(0, colon).Split('.')[0];
+            if (argument.EndsWith("_json", StringComparison.Ordinal))
+            {
+                argument = argument.Substring(0, argument.Length - "_json".Length);
+            }
+
+            return NetNames.TryGetValue(argument, out var net) ? net : CamelCase(argument);
+        }
+
+        /// <summary>Where the .NET parameter is not the C name in camel case.</summary>
+        private static readonly System.Collections.Generic.Dictionary<string, string> NetNames = new System.Collections.Generic.Dictionary<string, string>
+        {
+            ["distribution_points"] = "distributionPointNames",
+            ["distribution_point"] = "distributionPointName",
+            ["group"] = "groupName",
+        };
+
+        private static string CamelCase(string snake)
+        {
+            var parts = snake.Split('_');
+            for (var i = 1; i < parts.Length; i++)
+            {
+                parts[i] = parts[i].Length == 0 ? parts[i] : char.ToUpperInvariant(parts[i][0]) + parts[i].Substring(1);
+            }
+
+            return string.Concat(parts);
         }
 
         /// <summary>The library's message, which names the argument already (not repeated after it).</summary>

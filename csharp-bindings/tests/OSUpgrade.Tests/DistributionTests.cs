@@ -54,8 +54,12 @@ namespace OSUpgrade.Tests
             Point("DP1");
             Assert.Throws<OSUpgradeConflictException>(() => site.AddDistributionPoint("dp1", scratch["other"]));
             Assert.Throws<OSUpgradeNotFoundException>(() => site.DistributeContent(new[] { package.Id }, new[] { "DP9" }));
-            Assert.Throws<OSUpgradeInvalidArgumentException>(
+            var workers = Assert.Throws<OSUpgradeInvalidArgumentException>(
                 () => site.DistributeContent(new[] { package.Id }, new[] { "DP1" }, new DistributeOptions { Workers = 0 }));
+            Assert.Equal("options", workers.ParamName);
+            var empty = Assert.Throws<OSUpgradeInvalidArgumentException>(() => site.DistributeContent(Array.Empty<string>(), new[] { "DP1" }));
+            Assert.Equal("packageIds", empty.ParamName);
+            Assert.StartsWith("package_ids", empty.Message, StringComparison.Ordinal);
         }
 
         [Fact]

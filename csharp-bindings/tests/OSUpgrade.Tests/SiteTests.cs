@@ -59,7 +59,7 @@ namespace OSUpgrade.Tests
             Assert.Equal(OSUpgradeStatus.NotFound, ((IOSUpgradeException)missing).Status);
             var refused = Assert.Throws<OSUpgradeInvalidArgumentException>(() => site.AddPackage(scratch.Path, "No source"));
             Assert.IsAssignableFrom<ArgumentException>(refused);
-            Assert.Equal("source_path", refused.ParamName);
+            Assert.Equal("sourcePath", refused.ParamName);
             Assert.StartsWith("source_path: ", refused.Message);
             Assert.DoesNotContain("(Parameter", refused.Message);
             site.AddPackage(sources.Good, "Windows 10", "1");
