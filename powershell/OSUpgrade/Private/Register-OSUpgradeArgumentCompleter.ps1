@@ -1,7 +1,7 @@
 function Register-OSUpgradeArgumentCompleter {
     <#
     .SYNOPSIS
-        Registers tab completion of package IDs and names and of distribution point names.
+        Registers tab completion of package IDs and names, distribution point names and group names.
     .DESCRIPTION
         Completion reads the site named by -SitePath on the command line, else the embedded default.
     #>
@@ -30,6 +30,15 @@ function Register-OSUpgradeArgumentCompleter {
             }
         }
     }
+    $completeGroups = {
+        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+        Get-OSUpgradeCompletion -BoundParameters $fakeBoundParameters -WordToComplete $wordToComplete -Candidate {
+            param($site)
+            foreach ($group in $site.GetDistributionPointGroups()) {
+                New-Object -TypeName PSObject -Property @{ Value = $group.Name; Tip = $group.Members -join ', ' }
+            }
+        }
+    }
     $packageCommands = 'Get-OSUpgradePackage', 'Set-OSUpgradePackage', 'Remove-OSUpgradePackage'
     Register-ArgumentCompleter -CommandName $packageCommands -ParameterName 'Id' -ScriptBlock $completePackages
     Register-ArgumentCompleter -CommandName 'Get-OSUpgradePackage' -ParameterName 'Name' -ScriptBlock $completePackages
@@ -39,4 +48,10 @@ function Register-OSUpgradeArgumentCompleter {
     Register-ArgumentCompleter -CommandName $contentCommands -ParameterName 'DistributionPointName' -ScriptBlock $completePoints
     $pointCommands = 'Get-OSUpgradeDistributionPoint', 'Set-OSUpgradeDistributionPoint', 'Remove-OSUpgradeDistributionPoint'
     Register-ArgumentCompleter -CommandName $pointCommands -ParameterName 'Name' -ScriptBlock $completePoints
+    $membershipCommands = 'Add-OSUpgradeDistributionPointToGroup', 'Remove-OSUpgradeDistributionPointFromGroup'
+    Register-ArgumentCompleter -CommandName $membershipCommands -ParameterName 'DistributionPointName' -ScriptBlock $completePoints
+    $groupCommands = $membershipCommands + 'Start-OSUpgradeContentDistribution', 'Test-OSUpgradeContent', 'Remove-OSUpgradeContentDistribution'
+    Register-ArgumentCompleter -CommandName $groupCommands -ParameterName 'DistributionPointGroupName' -ScriptBlock $completeGroups
+    $groupRecordCommands = 'Get-OSUpgradeDistributionPointGroup', 'Set-OSUpgradeDistributionPointGroup', 'Remove-OSUpgradeDistributionPointGroup'
+    Register-ArgumentCompleter -CommandName $groupRecordCommands -ParameterName 'Name' -ScriptBlock $completeGroups
 }

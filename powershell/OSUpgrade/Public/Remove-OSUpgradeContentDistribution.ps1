@@ -1,7 +1,7 @@
 function Remove-OSUpgradeContentDistribution {
     <#
     .SYNOPSIS
-        Removes packages' content from distribution points.
+        Removes packages' content from distribution points or from the points of a group.
     .DESCRIPTION
         Deletes the package's folder and manifest from each point and forgets its status there. The
         package stays in the site. Asks for confirmation unless -Force or -Confirm:$false is given.
@@ -9,6 +9,9 @@ function Remove-OSUpgradeContentDistribution {
         The package ID. Takes values from the pipeline by the property names Id and PackageId.
     .PARAMETER DistributionPointName
         The points. Takes values from the pipeline by the property name DistributionPoint.
+    .PARAMETER DistributionPointGroupName
+        A distribution point group: the package leaves each of its points (except a point where
+        another of its groups still carries it), and the group no longer carries it.
     .PARAMETER Force
         Removes without asking.
     .PARAMETER SitePath
@@ -25,6 +28,10 @@ function Remove-OSUpgradeContentDistribution {
         Get-OSUpgradeDistributionStatus -DistributionPointName Lab | Remove-OSUpgradeContentDistribution -WhatIf
 
         Shows what would be removed from the Lab point.
+    .EXAMPLE
+        Remove-OSUpgradeContentDistribution -PackageId OSU00001 -DistributionPointGroupName Branches -Force
+
+        Takes a package off every point of a group.
     .INPUTS
         System.String. Package IDs and point names, by property name.
     .OUTPUTS
@@ -34,16 +41,19 @@ function Remove-OSUpgradeContentDistribution {
     .LINK
         about_OSUpgrade
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', DefaultParameterSetName = 'ByPoint')]
     [OutputType([void])]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string] $PackageId,
 
-        [Parameter(Mandatory, Position = 1, ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, Position = 1, ParameterSetName = 'ByPoint', ValueFromPipelineByPropertyName)]
         [Alias('DistributionPoint')]
         [string[]] $DistributionPointName,
+
+        [Parameter(Mandatory, ParameterSetName = 'ByGroup')]
+        [string] $DistributionPointGroupName,
 
         [Parameter()]
         [switch] $Force,
@@ -61,6 +71,15 @@ function Remove-OSUpgradeContentDistribution {
         $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
         if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) {
             $ConfirmPreference = 'None'
+        }
+        if ($DistributionPointGroupName) {
+            if ($PSCmdlet.ShouldProcess("$PackageId on distribution point group '$DistributionPointGroupName'", 'Remove content from distribution point group')) {
+                Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $PackageId -Call {
+                    param($site, $package)
+                    $site.RemoveContentFromGroup($package, $DistributionPointGroupName)
+                }
+            }
+            return
         }
         foreach ($point in $DistributionPointName) {
             if (-not $PSCmdlet.ShouldProcess("$PackageId on $point", 'Remove content from distribution point')) {

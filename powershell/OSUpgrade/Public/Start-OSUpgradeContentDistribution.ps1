@@ -16,6 +16,9 @@ function Start-OSUpgradeContentDistribution {
     .PARAMETER DistributionPoint
         The points to distribute to, as Get-OSUpgradeDistributionPoint outputs them: piped in,
         with the packages named by -PackageId.
+    .PARAMETER DistributionPointGroupName
+        A distribution point group: the packages go to each of its points, and the group carries
+        them from then on, so that a point added to it later is given them too.
     .PARAMETER ThrottleLimit
         How many jobs (package x point) run at once (alias -Workers). Default 4.
     .PARAMETER SitePath
@@ -36,6 +39,10 @@ function Start-OSUpgradeContentDistribution {
         Start-OSUpgradeContentDistribution -PackageId OSU00001 -DistributionPointName (Get-OSUpgradeDistributionPoint).Name -ThrottleLimit 8
 
         Sends one package to every point, eight at a time.
+    .EXAMPLE
+        Get-OSUpgradePackage -Name 'Win11*' | Start-OSUpgradeContentDistribution -DistributionPointGroupName Branches
+
+        Sends the Windows 11 packages to every point of a group, and to the points that join it later.
     .INPUTS
         System.String. Package IDs, by the property name Id.
     .OUTPUTS
@@ -50,6 +57,7 @@ function Start-OSUpgradeContentDistribution {
     param(
         [Parameter(Mandatory, ParameterSetName = 'ByName', ValueFromPipelineByPropertyName)]
         [Parameter(Mandatory, ParameterSetName = 'ByPoint')]
+        [Parameter(Mandatory, ParameterSetName = 'ByGroup', ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string[]] $PackageId,
 
@@ -58,6 +66,9 @@ function Start-OSUpgradeContentDistribution {
 
         [Parameter(Mandatory, ParameterSetName = 'ByPoint', ValueFromPipeline)]
         [OSUpgrade.DistributionPoint[]] $DistributionPoint,
+
+        [Parameter(Mandatory, ParameterSetName = 'ByGroup')]
+        [string] $DistributionPointGroupName,
 
         [Parameter()]
         [ValidateRange(1, 64)]
@@ -104,12 +115,22 @@ function Start-OSUpgradeContentDistribution {
             if ($pointsBySite.Contains($entry.Key)) {
                 $points = [string[]] $pointsBySite[$entry.Key]
             }
-            if (-not $PSCmdlet.ShouldProcess("$($packages -join ', ') to $($points -join ', ')", 'Distribute content')) {
+            $destination = $points -join ', '
+            if ($DistributionPointGroupName) {
+                $destination = "distribution point group '$DistributionPointGroupName'"
+            }
+            if (-not $PSCmdlet.ShouldProcess("$($packages -join ', ') to $destination", 'Distribute content')) {
                 continue
             }
             $site = Open-OSUpgradeSite -SitePath $entry.Key -Cmdlet $PSCmdlet
             try {
-                $statuses = $site.DistributeContent($packages, $points, $options, $progress, [System.Threading.CancellationToken]::None)
+                $none = [System.Threading.CancellationToken]::None
+                if ($DistributionPointGroupName) {
+                    $statuses = $site.DistributeContentToGroup($packages, $DistributionPointGroupName, $options, $progress, $none)
+                }
+                else {
+                    $statuses = $site.DistributeContent($packages, $points, $options, $progress, $none)
+                }
             }
             catch {
                 $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject ($packages -join ', ')))

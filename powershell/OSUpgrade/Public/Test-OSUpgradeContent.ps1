@@ -7,12 +7,17 @@ function Test-OSUpgradeContent {
         package on the point against the manifest installed with it, and reports each missing,
         altered and unexpected file. A point that does not match is recorded as Failed (see
         Get-OSUpgradeDistributionStatus); distributing again repairs it, copying only what is wrong.
-        Without -DistributionPointName, every point that holds the package is checked.
+        Without -DistributionPointName, every point that holds the package is checked; with
+        -DistributionPointGroupName, the packages the group carries (or those of -PackageId) on each
+        point of the group.
     .PARAMETER PackageId
         The package IDs. Takes values from the pipeline by the property names Id and PackageId.
     .PARAMETER DistributionPointName
         The points; every point that holds the package when none is given. Takes values from
         the pipeline by the property name DistributionPoint.
+    .PARAMETER DistributionPointGroupName
+        A distribution point group: each of its points is checked for each package it carries, or
+        for the packages of -PackageId.
     .PARAMETER SitePath
         The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
     .EXAMPLE
@@ -23,6 +28,10 @@ function Test-OSUpgradeContent {
         Get-OSUpgradePackage | Test-OSUpgradeContent | Where-Object { -not $_.Valid }
 
         Validates every package on every point that holds it and shows what does not match.
+    .EXAMPLE
+        Test-OSUpgradeContent -DistributionPointGroupName Branches
+
+        Validates every package of a group on each of its points.
     .INPUTS
         System.String. Package IDs and point names, by property name.
     .OUTPUTS
@@ -32,16 +41,20 @@ function Test-OSUpgradeContent {
     .LINK
         about_OSUpgrade
     #>
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'ByPoint')]
     [OutputType([OSUpgrade.ValidationReport])]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'ByPoint', ValueFromPipelineByPropertyName)]
+        [Parameter(Position = 0, ParameterSetName = 'ByGroup', ValueFromPipelineByPropertyName)]
         [Alias('Id')]
         [string[]] $PackageId,
 
-        [Parameter(Position = 1, ValueFromPipelineByPropertyName)]
+        [Parameter(Position = 1, ParameterSetName = 'ByPoint', ValueFromPipelineByPropertyName)]
         [Alias('DistributionPoint')]
         [string[]] $DistributionPointName,
+
+        [Parameter(Mandatory, ParameterSetName = 'ByGroup')]
+        [string] $DistributionPointGroupName,
 
         [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
@@ -56,6 +69,17 @@ function Test-OSUpgradeContent {
 
     process {
         $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
+        if ($DistributionPointGroupName) {
+            $packages = @($PackageId)
+            if (-not $PackageId) {
+                $packages = @([NullString]::Value)
+            }
+            Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $packages -Call {
+                param($site, $package)
+                $site.ValidateContentOnGroup($DistributionPointGroupName, $package, $progress, [System.Threading.CancellationToken]::None)
+            }
+            return
+        }
         foreach ($package in $PackageId) {
             try {
                 $points = @($DistributionPointName)

@@ -1,0 +1,92 @@
+BeforeAll {
+    . (Join-Path -Path $PSScriptRoot -ChildPath TestHelpers.ps1)
+}
+
+Describe 'Distribution point groups' {
+    BeforeEach {
+        $sitePath = Join-Path -Path $TestDrive -ChildPath ('site-' + [guid]::NewGuid().ToString('N'))
+        New-OSUpgradeSite -Path $sitePath | Out-Null
+        $pointsPath = Join-Path -Path $TestDrive -ChildPath ('points-' + [guid]::NewGuid().ToString('N'))
+        $package = Add-OSUpgradePackage -SourcePath $source -Name 'Windows 10 22H2' -SitePath $sitePath
+        foreach ($name in 'Branch-01', 'Branch-02', 'Lab') {
+            Add-OSUpgradeDistributionPoint -Name $name -Path (Join-Path -Path $pointsPath -ChildPath $name) -SitePath $sitePath | Out-Null
+        }
+        $tree = { param($point) Join-Path -Path $pointsPath -ChildPath "$point/$($package.Id)/setup.exe" }
+    }
+
+    It 'creates, finds with wildcards, renames and removes groups' {
+        New-OSUpgradeDistributionPointGroup -Name Branches -Description 'Branch offices' -SitePath $sitePath | Out-Null
+        New-OSUpgradeDistributionPointGroup -Name Labs -SitePath $sitePath | Out-Null
+        (Get-OSUpgradeDistributionPointGroup -Name '[bl]*' -SitePath $sitePath).Name | Should -Be @('Branches', 'Labs')
+        Get-OSUpgradeDistributionPointGroup -Name Labs -SitePath $sitePath | Set-OSUpgradeDistributionPointGroup -NewName 'Test labs' -Description 'Lab'
+        (Get-OSUpgradeDistributionPointGroup -Name 'test LABS' -SitePath $sitePath).Description | Should -Be 'Lab'
+        Get-OSUpgradeDistributionPointGroup -Name 'Test*' -SitePath $sitePath | Remove-OSUpgradeDistributionPointGroup -Force
+        (Get-OSUpgradeDistributionPointGroup -SitePath $sitePath).Name | Should -Be 'Branches'
+
+        $failure = { New-OSUpgradeDistributionPointGroup -Name branches -SitePath $sitePath } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'ResourceExists'
+        $failure = { New-OSUpgradeDistributionPointGroup -Name 'Branch*' -SitePath $sitePath } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $missing = Get-WrittenError { Get-OSUpgradeDistributionPointGroup -Name Nope -SitePath $sitePath }
+        $missing.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'gives a group''s packages to its points and to points piped in later, then validates and removes them' {
+        New-OSUpgradeDistributionPointGroup -Name Branches -SitePath $sitePath | Out-Null
+        Add-OSUpgradeDistributionPointToGroup -DistributionPointGroupName Branches -DistributionPointName Branch-01 -SitePath $sitePath |
+            Should -BeNullOrEmpty
+        $statuses = Get-OSUpgradePackage -SitePath $sitePath | Start-OSUpgradeContentDistribution -DistributionPointGroupName Branches
+        $statuses.DistributionPoint | Should -Be 'Branch-01'
+        Test-Path -LiteralPath (& $tree 'Branch-01') | Should -BeTrue
+
+        $joined = Get-OSUpgradeDistributionPoint -Name 'Branch*' -SitePath $sitePath |
+            Add-OSUpgradeDistributionPointToGroup -DistributionPointGroupName Branches -ThrottleLimit 2
+        $joined.State | Sort-Object -Unique | Should -Be 'Installed'
+        Test-Path -LiteralPath (& $tree 'Branch-02') | Should -BeTrue
+        Test-Path -LiteralPath (& $tree 'Lab') | Should -BeFalse
+        $group = Get-OSUpgradeDistributionPointGroup -Name Branches -SitePath $sitePath
+        $group.Members | Should -Be @('Branch-01', 'Branch-02')
+        $group.PackageIds | Should -Be $package.Id
+
+        Set-Content -LiteralPath (& $tree 'Branch-02') -Value 'tampered'
+        $reports = Test-OSUpgradeContent -DistributionPointGroupName Branches -SitePath $sitePath
+        @($reports).Count | Should -Be 2
+        ($reports | Where-Object { -not $_.Valid }).DistributionPoint | Should -Be 'Branch-02'
+        Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointGroupName Branches -SitePath $sitePath | Out-Null
+        (Test-OSUpgradeContent -PackageId $package.Id -DistributionPointGroupName Branches -SitePath $sitePath).Valid |
+            Sort-Object -Unique | Should -BeTrue
+
+        Remove-OSUpgradeDistributionPointFromGroup Branches -DistributionPointName Branch-02 -SitePath $sitePath -PassThru |
+            ForEach-Object Members | Should -Be 'Branch-01'
+        Test-Path -LiteralPath (& $tree 'Branch-02') | Should -BeTrue
+        Remove-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointGroupName Branches -Force -SitePath $sitePath
+        Test-Path -LiteralPath (& $tree 'Branch-01') | Should -BeFalse
+        (Get-OSUpgradeDistributionStatus -SitePath $sitePath).DistributionPoint | Should -Be 'Branch-02'
+    }
+
+    It 'changes nothing with -WhatIf and names what is wrong' {
+        New-OSUpgradeDistributionPointGroup -Name Branches -SitePath $sitePath | Out-Null
+        Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointGroupName Branches -SitePath $sitePath | Out-Null
+        Add-OSUpgradeDistributionPointToGroup Branches Branch-01 -SitePath $sitePath -WhatIf
+        (Get-OSUpgradeDistributionPointGroup Branches -SitePath $sitePath).Members | Should -BeNullOrEmpty
+        Remove-OSUpgradeDistributionPointGroup Branches -SitePath $sitePath -WhatIf
+        Get-OSUpgradeDistributionPointGroup Branches -SitePath $sitePath | Should -Not -BeNullOrEmpty
+
+        $failure = { Add-OSUpgradeDistributionPointToGroup Branches DP9 -SitePath $sitePath } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failure.Exception.Message | Should -BeLike '*DP9*'
+        $notMember = Get-WrittenError { Remove-OSUpgradeDistributionPointFromGroup Branches Lab -SitePath $sitePath }
+        $notMember.Exception.Message | Should -BeLike "*Lab*Branches*"
+    }
+
+    It 'shows groups in a table that fits 120 columns, and completes group names' {
+        New-OSUpgradeDistributionPointGroup -Name 'Branch-Office-Group-0017' -SitePath $sitePath | Out-Null
+        Get-OSUpgradeDistributionPoint -SitePath $sitePath | Add-OSUpgradeDistributionPointToGroup 'Branch-Office-Group-0017' | Out-Null
+        $table = Get-OSUpgradeDistributionPointGroup -SitePath $sitePath | Format-Table | Out-String -Width 120
+        $table | Should -Match 'Branch-Office-Group-0017'
+        $table -split "`n" | Where-Object { $_.Length -gt 120 } | Should -BeNullOrEmpty
+        $line = "Get-OSUpgradeDistributionPointGroup -SitePath '$sitePath' -Name Branch-O"
+        $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $completion.CompletionMatches.CompletionText | Should -Be 'Branch-Office-Group-0017'
+    }
+}
