@@ -8,6 +8,7 @@
 #   ./build.sh pack    the NuGet package (Release), with the native library, into artifacts/
 #   ./build.sh module-package  the PowerShell module (Release) as a package in the local repository
 #                      artifacts/psrepo, which Install-PSResource / Install-Module install from
+#   ./build.sh windows build the Windows library into target/windows (libosupgrade.dll, e_sqlite3.dll)
 #   ./build.sh header  regenerate include/osupgrade.h
 #   ./build.sh install PREFIX  install the C library (cargo-c, release): PREFIX/include/osupgrade.h,
 #                      PREFIX/lib/libosupgrade.so.0 (with its soname), libosupgrade.a, and
@@ -97,6 +98,18 @@ run_tests() {
   echo "== PowerShell (Pester)"
   module
   dotnet pwsh -NoProfile -File powershell/tests/Invoke-Tests.ps1
+  windows_tests
+}
+
+# The Windows library (x86_64-pc-windows-gnu, built here with MinGW) under wine.
+windows_tests() {
+  echo "== Windows (the DLL under wine): C"
+  windows_library
+  tests/windows/run.sh
+}
+
+windows_library() {
+  scripts/windows/build-library.sh
 }
 
 install() {
@@ -129,10 +142,11 @@ case "${1:-}" in
   demo) demo ;;
   test) run_tests ;;
   header) header ;;
+  windows) windows_library ;;
   install) shift; install "$@" ;;
   module) module ;;
   pack) pack ;;
   module-package) module_package ;;
   bench) bench ;;
-  *) sed -n '2,15p' "$0"; exit 2 ;;
+  *) sed -n '2,16p' "$0"; exit 2 ;;
 esac

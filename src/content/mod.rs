@@ -259,13 +259,25 @@ pub(crate) fn flush_files(root: &Path, files: &[PathBuf]) -> Result<()> {
 pub(crate) fn flush_files(root: &Path, files: &[PathBuf]) -> Result<()> {
     let mut folders = BTreeSet::new();
     for file in files {
-        File::open(file).and_then(|f| f.sync_all()).at(file)?;
+        open_for_flush(file).and_then(|f| f.sync_all()).at(file)?;
         folders.extend(file.parent().map(Path::to_path_buf));
     }
     for folder in folders.iter().map(PathBuf::as_path).chain([root]) {
         flush_folder(folder)?;
     }
     Ok(())
+}
+
+/// Windows flushes a file (FlushFileBuffers) only through a handle that may write to it; a
+/// read-only handle is "Access denied". POSIX flushes through any.
+#[cfg(windows)]
+fn open_for_flush(file: &Path) -> io::Result<File> {
+    fs::OpenOptions::new().write(true).open(file)
+}
+
+#[cfg(all(not(windows), not(target_os = "linux")))]
+fn open_for_flush(file: &Path) -> io::Result<File> {
+    File::open(file)
 }
 
 /// Flushes a folder's entries, so that a rename into it survives a power loss.

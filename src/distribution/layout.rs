@@ -311,18 +311,50 @@ fn ensure_real_folder(folder: &Path) -> Result<()> {
 /// Removes a file, a link (not its target) or a folder with everything in it; gone already is
 /// fine.
 pub(super) fn remove_entry(path: &Path) -> Result<()> {
-    let Ok(metadata) = fs::symlink_metadata(path) else {
-        return Ok(());
-    };
-    let removed = if metadata.is_dir() && !is_link(&metadata) {
-        fs::remove_dir_all(path)
-    } else {
-        // A link to a folder is a folder entry on Windows, a file entry elsewhere.
-        fs::remove_file(path).or_else(|_| fs::remove_dir(path))
+    let removed = match remove_entry_once(path) {
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied && cfg!(windows) => {
+            clear_read_only(path);
+            remove_entry_once(path)
+        }
+        other => other,
     };
     match removed {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(Error::io(path, e)),
         _ => Ok(()),
+    }
+}
+
+fn remove_entry_once(path: &Path) -> io::Result<()> {
+    let Ok(metadata) = fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    if metadata.is_dir() && !is_link(&metadata) {
+        fs::remove_dir_all(path)
+    } else {
+        // A link to a folder is a folder entry on Windows, a file entry elsewhere.
+        fs::remove_file(path).or_else(|_| fs::remove_dir(path))
+    }
+}
+
+/// Windows deletes no read-only file (a copy from a DVD, a file an admin protected on the
+/// point): the attribute is cleared first, entry by entry, never through a link.
+fn clear_read_only(path: &Path) {
+    let Ok(metadata) = fs::symlink_metadata(path) else {
+        return;
+    };
+    if is_link(&metadata) {
+        return;
+    }
+    if metadata.is_dir() {
+        for entry in fs::read_dir(path).into_iter().flatten().flatten() {
+            clear_read_only(&entry.path());
+        }
+    }
+    let mut permissions = metadata.permissions();
+    if permissions.readonly() {
+        #[allow(clippy::permissions_set_readonly_false)] // Windows' attribute, not Unix modes
+        permissions.set_readonly(false);
+        let _ = fs::set_permissions(path, permissions);
     }
 }
 
