@@ -257,9 +257,9 @@ extern "C" {
 const char *osu_last_error_message(void);
 
 /*
- Adds a distribution point: `name` (unique in the site, any letter case, none of `* ? [ ]`)
- and `path`, an absolute folder (local, a mounted share, a UNC path on Windows), created if
- needed and proved writable. `description` may be NULL. On success `*out_point_json` receives
+ Adds a distribution point: `name` (unique in the site in any letter case, no space at either
+ end, none of `* ? [ ] \``) and `path`, an absolute folder (local, a mounted share, a UNC path
+ on Windows), created if needed and proved writable. `description` may be NULL. On success `*out_point_json` receives
  `{"name", "path", "description", "createdAt", "modifiedAt"}`.
 
  Errors: `OSU_INVALID_ARGUMENT` (relative path, a file), `OSU_IO` (cannot create or write),
@@ -436,7 +436,7 @@ osu_status osu_distribution_summary_list(osu_site *site,
 
 /*
  Creates a distribution point group (Configuration Manager's): `name` (unique in the site, any
- letter case, none of `* ? [ ]`), `description` NULL or text. On success `*out_group_json`
+ letter case, no space at either end, none of `* ? [ ] \``), `description` NULL or text. On success `*out_group_json`
  receives `{"name", "description", "members", "packageIds", "createdAt", "modifiedAt"}`:
  `members` the names of its points, `packageIds` the packages it carries.
 
@@ -538,8 +538,9 @@ osu_status osu_content_distribute_to_group(osu_site *site,
                                            char **out_statuses_json);
 
 /*
- Validates the packages a group carries (or only `package_id`, when not NULL) on each point of
- the group that holds them, as `osu_content_validate` does. `*out_reports_json` receives a
+ Validates the packages a group carries (or only `package_id`, when not NULL, which the group
+ must carry: else `OSU_NOT_FOUND`) on each point of the group that holds them, as
+ `osu_content_validate` does. `*out_reports_json` receives a
  JSON array of its reports, by package and point; the first call that cannot validate (a
  point busy, say) ends the call with its status.
 

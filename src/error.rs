@@ -10,12 +10,13 @@ pub enum Error {
         reason: String,
     },
 
-    /// `within` names where it was looked for, when that is narrower than the site.
-    #[error("{what} '{id}' does not exist{}", within.as_ref().map(|w| format!(" on {w}")).unwrap_or_default())]
+    /// `missing` says how it is missing when that is narrower than the site ("is not on
+    /// distribution point 'DP1'"); else it does not exist.
+    #[error("{what} '{id}' {}", missing.as_deref().unwrap_or("does not exist"))]
     NotFound {
         what: &'static str,
         id: String,
-        within: Option<String>,
+        missing: Option<String>,
     },
 
     #[error("{0}")]
@@ -109,7 +110,7 @@ impl Error {
         Error::NotFound {
             what,
             id: id.into(),
-            within: None,
+            missing: None,
         }
     }
 
@@ -117,12 +118,21 @@ impl Error {
     pub(crate) fn not_found_on(
         what: &'static str,
         id: impl Into<String>,
-        within: impl Into<String>,
+        place: impl std::fmt::Display,
+    ) -> Self {
+        Error::not_found_as(what, id, format!("is not on {place}"))
+    }
+
+    /// Missing in the way `missing` says ("is not a member of …").
+    pub(crate) fn not_found_as(
+        what: &'static str,
+        id: impl Into<String>,
+        missing: impl Into<String>,
     ) -> Self {
         Error::NotFound {
             what,
             id: id.into(),
-            within: Some(within.into()),
+            missing: Some(missing.into()),
         }
     }
 

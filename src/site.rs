@@ -58,7 +58,7 @@ impl Site {
             return Err(Error::NotFound {
                 what: "site",
                 id: database_path.display().to_string(),
-                within: None,
+                missing: None,
             });
         }
         Site::open_database(&database_path, site_code)

@@ -613,7 +613,7 @@ fn a_package_not_on_a_point_is_named_plainly() {
     assert_eq!(
         error.to_string(),
         format!(
-            "package '{}' does not exist on distribution point 'C1'",
+            "package '{}' is not on distribution point 'C1'",
             s.package.id
         )
     );

@@ -23,9 +23,10 @@ fn a_group_is_created_renamed_described_and_removed_with_its_points_keeping_cont
     );
     assert!(group.members.is_empty() && group.package_ids.is_empty());
 
+    // The conflict names the stored spelling.
     let error = distribution::create_group(&s.site, "BRANCHES", "").unwrap_err();
     assert!(
-        matches!(error, Error::Conflict(_)) && error.to_string().contains("'BRANCHES'"),
+        matches!(error, Error::Conflict(_)) && error.to_string().contains("'Branches'"),
         "{error}"
     );
     for bad in ["", "  ", "Branch*", "B?", "[ab]"] {
@@ -267,4 +268,141 @@ fn removed_and_renamed_points_leave_and_follow_their_groups() {
     let error = distribution::add_point(&s.site, "DP*", "/tmp/never-made", "").unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidArgument, "{error}");
     assert!(!std::path::Path::new("/tmp/never-made").exists());
+}
+
+#[test]
+fn names_are_one_in_any_letter_case_and_never_look_alike() {
+    let s = setup("groups-names", &["--small-files", "2"]);
+    distribution::create_group(&s.site, "Zürich", "").unwrap();
+    let error = distribution::create_group(&s.site, "ZÜRICH", "").unwrap_err();
+    assert!(
+        matches!(error, Error::Conflict(_)) && error.to_string().contains("'Zürich'"),
+        "{error}"
+    );
+    assert_eq!(
+        distribution::get_group(&s.site, "zürich").unwrap().name,
+        "Zürich"
+    );
+    distribution::set_group(&s.site, "ZÜRICH", None, Some("found in another case")).unwrap();
+    distribution::create_group(&s.site, "Bern", "").unwrap();
+    let error = distribution::set_group(&s.site, "Bern", Some("zÜrich"), None).unwrap_err();
+    assert!(matches!(error, Error::Conflict(_)), "{error}");
+    for bad in [" Lab", "Lab ", "a`b"] {
+        let error = distribution::create_group(&s.site, bad, "").unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidArgument, "{bad:?}: {error}");
+    }
+
+    s.point("Genève");
+    let error = distribution::add_point(
+        &s.site,
+        "GENÈVE",
+        s.scratch.join("points/other").to_str().unwrap(),
+        "",
+    )
+    .unwrap_err();
+    assert!(matches!(error, Error::Conflict(_)), "{error}");
+    distribution::add_points_to_group(
+        &s.site,
+        "zürich",
+        &["genève"],
+        &options(),
+        &mut ignore_progress,
+    )
+    .unwrap();
+    distribution::distribute(
+        &s.site,
+        &[&s.package.id],
+        &["GENÈVE"],
+        &options(),
+        &mut ignore_progress,
+    )
+    .unwrap();
+    assert_eq!(
+        distribution::status(&s.site, None, Some("genève")).unwrap()[0].distribution_point,
+        "Genève"
+    );
+    let group = distribution::remove_points_from_group(&s.site, "Zürich", &["GENÈVE"]).unwrap();
+    assert!(group.members.is_empty());
+}
+
+#[test]
+fn a_group_names_what_it_does_not_carry_or_hold() {
+    let s = setup("groups-missing", &["--small-files", "2"]);
+    s.point("DP1");
+    distribution::create_group(&s.site, "G", "").unwrap();
+    let error =
+        distribution::validate_on_group(&s.site, "G", Some(&s.package.id), &mut ignore_progress)
+            .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NotFound);
+    assert!(
+        error
+            .to_string()
+            .contains("is not distributed to distribution point group 'G'"),
+        "{error}"
+    );
+    let error = distribution::remove_points_from_group(&s.site, "G", &["DP1"]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "distribution point 'DP1' is not a member of distribution point group 'G'"
+    );
+}
+
+/// Removing a package from a group while points join it: whichever comes first, no point is
+/// left holding the package unless a group of it carries it.
+#[test]
+fn points_joining_while_a_package_leaves_the_group_do_not_keep_it() {
+    let s = setup("groups-race", &["--small-files", "40"]);
+    let names: Vec<String> = (1..=6).map(|i| format!("DP{i}")).collect();
+    for name in &names {
+        s.point(name);
+    }
+    let site_path = s.site.info().unwrap().database_path;
+    for round in 0..3 {
+        let group = format!("G{round}");
+        distribution::create_group(&s.site, &group, "").unwrap();
+        distribution::add_points_to_group(
+            &s.site,
+            &group,
+            &["DP1", "DP2", "DP3"],
+            &options(),
+            &mut ignore_progress,
+        )
+        .unwrap();
+        distribution::distribute_to_group(
+            &s.site,
+            &[&s.package.id],
+            &group,
+            &options(),
+            &mut ignore_progress,
+        )
+        .unwrap();
+        let joiner = {
+            let (site_path, group) = (site_path.clone(), group.clone());
+            std::thread::spawn(move || {
+                let site =
+                    osupgrade::Site::open(Some(std::path::Path::new(&site_path)), None).unwrap();
+                for point in ["DP4", "DP5", "DP6"] {
+                    let joined = distribution::add_points_to_group(
+                        &site,
+                        &group,
+                        &[point],
+                        &DistributeOptions::default(),
+                        &mut ignore_progress,
+                    );
+                    if let Err(error) = joined {
+                        assert!(error.is_busy(), "{error}");
+                    }
+                }
+            })
+        };
+        let removed = distribution::remove_from_group(&s.site, &s.package.id, &group);
+        joiner.join().unwrap();
+        if let Err(error) = removed {
+            assert!(error.is_busy(), "{error}");
+            distribution::remove_from_group(&s.site, &s.package.id, &group).unwrap();
+        }
+        let holders = distribution::status(&s.site, Some(&s.package.id), None).unwrap();
+        assert!(holders.is_empty(), "round {round}: {holders:?}");
+        distribution::remove_group(&s.site, &group).unwrap();
+    }
 }

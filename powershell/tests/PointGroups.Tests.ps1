@@ -66,7 +66,7 @@ Describe 'Distribution point groups' {
 
     It 'changes nothing with -WhatIf and names what is wrong' {
         New-OSUpgradeDistributionPointGroup -Name Branches -SitePath $sitePath | Out-Null
-        Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointGroupName Branches -SitePath $sitePath | Out-Null
+        Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointGroupName Branches -SitePath $sitePath 3>$null | Out-Null
         Add-OSUpgradeDistributionPointToGroup Branches Branch-01 -SitePath $sitePath -WhatIf
         (Get-OSUpgradeDistributionPointGroup Branches -SitePath $sitePath).Members | Should -BeNullOrEmpty
         Remove-OSUpgradeDistributionPointGroup Branches -SitePath $sitePath -WhatIf
@@ -79,6 +79,20 @@ Describe 'Distribution point groups' {
         $notMember.Exception.Message | Should -BeLike "*Lab*Branches*"
     }
 
+    It 'warns of an empty group, of a point that lost a package, and names a package the group does not carry' {
+        New-OSUpgradeDistributionPointGroup -Name Branches -SitePath $sitePath | Out-Null
+        $output = Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointGroupName Branches -SitePath $sitePath 3>&1
+        "$output" | Should -BeLike '*has no points yet*'
+        Add-OSUpgradeDistributionPointToGroup Branches Branch-01, Branch-02 -SitePath $sitePath | Out-Null
+        Remove-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName Branch-02 -Force -SitePath $sitePath
+        $output = @(Test-OSUpgradeContent -DistributionPointGroupName Branches -SitePath $sitePath 3>&1)
+        ($output | Where-Object { $_ -is [OSUpgrade.ValidationReport] }).DistributionPoint | Should -Be 'Branch-01'
+        "$($output | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })" | Should -BeLike "*Branch-02*does not hold $($package.Id)*"
+        $other = Add-OSUpgradePackage -SourcePath $otherSource -Name 'Other' -SitePath $sitePath
+        $notCarried = Get-WrittenError { Test-OSUpgradeContent -PackageId $other.Id -DistributionPointGroupName Branches -SitePath $sitePath }
+        $notCarried.Exception.Message | Should -BeLike "*$($other.Id)*is not distributed to distribution point group 'Branches'*"
+    }
+
     It 'shows groups in a table that fits 120 columns, and completes group names' {
         New-OSUpgradeDistributionPointGroup -Name 'Branch-Office-Group-0017' -SitePath $sitePath | Out-Null
         Get-OSUpgradeDistributionPoint -SitePath $sitePath | Add-OSUpgradeDistributionPointToGroup 'Branch-Office-Group-0017' | Out-Null
@@ -88,5 +102,10 @@ Describe 'Distribution point groups' {
         $line = "Get-OSUpgradeDistributionPointGroup -SitePath '$sitePath' -Name Branch-O"
         $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
         $completion.CompletionMatches.CompletionText | Should -Be 'Branch-Office-Group-0017'
+        # A group without points, and a name that must be quoted to bind.
+        New-OSUpgradeDistributionPointGroup -Name 'R&D (1)' -SitePath $sitePath | Out-Null
+        $line = "Test-OSUpgradeContent -SitePath '$sitePath' -DistributionPointGroupName R"
+        $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $completion.CompletionMatches.CompletionText | Should -Be "'R&D (1)'"
     }
 }

@@ -5,8 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use super::point::validate_name;
+use super::point::{same_name, validate_name};
 use super::{DistributeOptions, DistributionStatus, ValidationReport};
+use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::DistributionPointGroup;
 use crate::progress::ProgressFn;
@@ -14,7 +15,10 @@ use crate::site::Site;
 
 pub fn create_group(site: &Site, name: &str, description: &str) -> Result<DistributionPointGroup> {
     validate_name("distribution point group", name)?;
-    site.db().write(|db| db.insert_group(name, description))?;
+    site.db().write(|db| {
+        refuse_taken_name(&db.groups()?, name)?;
+        db.insert_group(name, description)
+    })?;
     let _log = site.log_scope();
     log::info!(target: "distribution", "created distribution point group '{name}'");
     get_group(site, name)
@@ -27,9 +31,7 @@ pub fn get_group(site: &Site, name: &str) -> Result<DistributionPointGroup> {
             "is empty: name a distribution point group",
         ));
     }
-    site.db()
-        .group(name)?
-        .ok_or_else(|| Error::not_found("distribution point group", name))
+    require_group(find_group(site.db(), name)?, name)
 }
 
 pub fn list_groups(site: &Site) -> Result<Vec<DistributionPointGroup>> {
@@ -46,11 +48,20 @@ pub fn set_group(
     if let Some(new_name) = new_name {
         validate_name("distribution point group", new_name)?;
     }
-    site.db().write(|db| {
-        require_group(db.group(name)?, name)?;
-        db.update_group(name, new_name, description)
+    let stored = site.db().write(|db| {
+        let group = require_group(find_group(db, name)?, name)?;
+        if let Some(new_name) = new_name {
+            let others: Vec<DistributionPointGroup> = db
+                .groups()?
+                .into_iter()
+                .filter(|g| g.name != group.name)
+                .collect();
+            refuse_taken_name(&others, new_name)?;
+        }
+        db.update_group(&group.name, new_name, description)?;
+        Ok(group.name)
     })?;
-    get_group(site, new_name.unwrap_or(name))
+    get_group(site, new_name.unwrap_or(&stored))
 }
 
 /// Removes a group. Its points keep the content they hold, as in Configuration Manager.
@@ -73,7 +84,7 @@ pub fn add_points_to_group(
 ) -> Result<Vec<DistributionStatus>> {
     let points = resolve_points(site, points)?;
     let group = site.db().write(|db| {
-        let group = require_group(db.group(name)?, name)?;
+        let group = require_group(find_group(db, name)?, name)?;
         db.insert_group_members(&group.name, &as_strs(&points))?;
         Ok(group)
     })?;
@@ -82,13 +93,19 @@ pub fn add_points_to_group(
     if group.package_ids.is_empty() {
         return Ok(Vec::new());
     }
-    super::distribute(
+    let statuses = super::distribute(
         site,
         &as_strs(&group.package_ids),
         &as_strs(&points),
         options,
         progress,
-    )
+    )?;
+    // A package the group let go of while these points were given it leaves them again.
+    let carried = get_group(site, &group.name)?.package_ids;
+    for package in group.package_ids.iter().filter(|p| !carried.contains(p)) {
+        remove_unless_carried_elsewhere(site, package, &group.name, &points)?;
+    }
+    Ok(statuses)
 }
 
 /// Takes points out of a group. They keep the content they hold.
@@ -98,7 +115,7 @@ pub fn remove_points_from_group(
     points: &[&str],
 ) -> Result<DistributionPointGroup> {
     let group = site.db().write(|db| {
-        let group = require_group(db.group(name)?, name)?;
+        let group = require_group(find_group(db, name)?, name)?;
         let members = points
             .iter()
             .map(|point| member_named(&group, point))
@@ -129,7 +146,7 @@ pub fn distribute_to_group(
         .collect::<Result<BTreeSet<String>>>()?;
     let packages: Vec<String> = packages.into_iter().collect();
     let group = site.db().write(|db| {
-        let group = require_group(db.group(name)?, name)?;
+        let group = require_group(find_group(db, name)?, name)?;
         db.insert_group_packages(&group.name, &as_strs(&packages))?;
         Ok(group)
     })?;
@@ -157,7 +174,7 @@ pub fn validate_on_group(
 ) -> Result<Vec<ValidationReport>> {
     let group = get_group(site, name)?;
     let packages = match package_id {
-        Some(id) => vec![site.db().require_package(id)?.id],
+        Some(id) => vec![require_carried(site, &group, id)?],
         None => group.package_ids.clone(),
     };
     let mut reports = Vec::new();
@@ -180,35 +197,85 @@ pub fn validate_on_group(
 /// A point keeps the package where another group it belongs to still carries it.
 pub fn remove_from_group(site: &Site, package_id: &str, name: &str) -> Result<()> {
     let group = get_group(site, name)?;
-    let package = site.db().require_package(package_id)?;
-    if !group.package_ids.contains(&package.id) {
-        return Err(Error::not_found_on(
-            "package",
-            &package.id,
-            format!("distribution point group '{}'", group.name),
-        ));
-    }
+    let package = require_carried(site, &group, package_id)?;
+    remove_unless_carried_elsewhere(site, &package, &group.name, &group.members)?;
+    // Forgotten once the points are cleared: a removal cut short is finished by running it again.
+    site.db()
+        .write(|db| db.delete_group_package(&group.name, &package))?;
+    // A point that joined while this ran was given the package before the group let it go.
+    let joined: Vec<String> = get_group(site, &group.name)?
+        .members
+        .into_iter()
+        .filter(|m| !group.members.contains(m))
+        .collect();
+    remove_unless_carried_elsewhere(site, &package, &group.name, &joined)?;
+    let _log = site.log_scope();
+    log::info!(target: "distribution", "removed {package} from distribution point group '{}'", group.name);
+    Ok(())
+}
+
+/// Removes a package from those of `points` that hold it, except where a group other than
+/// `group` that the point belongs to carries it.
+fn remove_unless_carried_elsewhere(
+    site: &Site,
+    package_id: &str,
+    group: &str,
+    points: &[String],
+) -> Result<()> {
     let others: Vec<DistributionPointGroup> = list_groups(site)?
         .into_iter()
-        .filter(|g| g.name != group.name && g.package_ids.contains(&package.id))
+        .filter(|g| g.name != group && g.package_ids.iter().any(|p| p == package_id))
         .collect();
-    for point in &group.members {
+    for point in points {
         let kept = others.iter().any(|g| g.members.contains(point));
         if !kept
             && !site
                 .db()
-                .distributions(Some(&package.id), Some(point))?
+                .distributions(Some(package_id), Some(point))?
                 .is_empty()
         {
-            super::remove_content(site, &package.id, point)?;
+            super::remove_content(site, package_id, point)?;
         }
     }
-    // Forgotten last: a removal cut short is finished by running it again.
-    site.db()
-        .write(|db| db.delete_group_package(&group.name, &package.id))?;
-    let _log = site.log_scope();
-    log::info!(target: "distribution", "removed {} from distribution point group '{}'", package.id, group.name);
     Ok(())
+}
+
+/// The stored ID of a package the group carries.
+fn require_carried(
+    site: &Site,
+    group: &DistributionPointGroup,
+    package_id: &str,
+) -> Result<String> {
+    let package = site.db().require_package(package_id)?;
+    if !group.package_ids.contains(&package.id) {
+        return Err(Error::not_found_as(
+            "package",
+            &package.id,
+            format!(
+                "is not distributed to distribution point group '{}'",
+                group.name
+            ),
+        ));
+    }
+    Ok(package.id)
+}
+
+/// The group of that name in any letter case (see `same_name`).
+fn find_group(db: &Db, name: &str) -> Result<Option<DistributionPointGroup>> {
+    if let Some(group) = db.group(name)? {
+        return Ok(Some(group));
+    }
+    Ok(db.groups()?.into_iter().find(|g| same_name(&g.name, name)))
+}
+
+fn refuse_taken_name(groups: &[DistributionPointGroup], name: &str) -> Result<()> {
+    match groups.iter().find(|g| same_name(&g.name, name)) {
+        Some(taken) => Err(Error::Conflict(format!(
+            "a distribution point group named '{}' already exists",
+            taken.name
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn require_group(
@@ -240,13 +307,16 @@ fn member_named<'a>(group: &'a DistributionPointGroup, point: &str) -> Result<&'
     group
         .members
         .iter()
-        .find(|m| m.eq_ignore_ascii_case(point))
+        .find(|m| same_name(m, point))
         .map(String::as_str)
         .ok_or_else(|| {
-            Error::not_found_on(
+            Error::not_found_as(
                 "distribution point",
                 point,
-                format!("distribution point group '{}'", group.name),
+                format!(
+                    "is not a member of distribution point group '{}'",
+                    group.name
+                ),
             )
         })
 }

@@ -54,10 +54,8 @@ pub fn status(
     if let Some(id) = package_id {
         site.db().require_package(id)?;
     }
-    if let Some(name) = point_name {
-        get_point(site, name)?;
-    }
-    run::statuses(site, package_id, point_name)
+    let point = point_name.map(|name| get_point(site, name)).transpose()?;
+    run::statuses(site, package_id, point.as_ref().map(|p| p.name.as_str()))
 }
 
 /// Per package: how many points it targets, holds its current version, are busy or failed.

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::layout::PointPackage;
 use super::DistributionPoint;
+use crate::db::Db;
 use crate::error::{Error, IoContext, Result};
 use crate::site::Site;
 
@@ -31,7 +32,9 @@ pub fn add_point(
     refuse_overlap(folder, &site.db().distribution_points()?)?;
     let created = prove_writable(folder)?;
     let recorded = site.db().write(|db| {
-        refuse_overlap(folder, &db.distribution_points()?)?;
+        let points = db.distribution_points()?;
+        refuse_taken_name(&points, name)?;
+        refuse_overlap(folder, &points)?;
         db.insert_distribution_point(name, path, description)
     });
     if let Err(error) = recorded {
@@ -45,7 +48,7 @@ pub fn add_point(
 }
 
 fn refuse_taken_name(points: &[DistributionPoint], name: &str) -> Result<()> {
-    match points.iter().find(|p| p.name.eq_ignore_ascii_case(name)) {
+    match points.iter().find(|p| same_name(&p.name, name)) {
         Some(taken) => Err(Error::Conflict(format!(
             "a distribution point named '{}' already exists",
             taken.name
@@ -83,9 +86,24 @@ pub fn get_point(site: &Site, name: &str) -> Result<DistributionPoint> {
             "is empty: name a distribution point",
         ));
     }
-    site.db()
-        .distribution_point(name)?
-        .ok_or_else(|| Error::not_found("distribution point", name))
+    find_point(site.db(), name)?.ok_or_else(|| Error::not_found("distribution point", name))
+}
+
+/// The point of that name in any letter case: SQLite's NOCASE folds ASCII only, so other
+/// letters (Zürich, ZÜRICH) are compared here.
+fn find_point(db: &Db, name: &str) -> Result<Option<DistributionPoint>> {
+    if let Some(point) = db.distribution_point(name)? {
+        return Ok(Some(point));
+    }
+    Ok(db
+        .distribution_points()?
+        .into_iter()
+        .find(|p| same_name(&p.name, name)))
+}
+
+/// Names of points and groups are the same in any letter case, as Windows file names are.
+pub(super) fn same_name(a: &str, b: &str) -> bool {
+    a.to_lowercase() == b.to_lowercase()
 }
 
 pub fn list_points(site: &Site) -> Result<Vec<DistributionPoint>> {
@@ -102,18 +120,28 @@ pub fn set_point(
     if let Some(new_name) = new_name {
         validate_name("distribution point", new_name)?;
     }
-    site.db().write(|db| {
-        db.distribution_point(name)?
-            .ok_or_else(|| Error::not_found("distribution point", name))?;
-        db.update_distribution_point(name, new_name, description)
+    let stored = site.db().write(|db| {
+        let point =
+            find_point(db, name)?.ok_or_else(|| Error::not_found("distribution point", name))?;
+        if let Some(new_name) = new_name {
+            let others: Vec<DistributionPoint> = db
+                .distribution_points()?
+                .into_iter()
+                .filter(|p| p.name != point.name)
+                .collect();
+            refuse_taken_name(&others, new_name)?;
+        }
+        db.update_distribution_point(&point.name, new_name, description)?;
+        Ok(point.name)
     })?;
-    get_point(site, new_name.unwrap_or(name))
+    get_point(site, new_name.unwrap_or(&stored))
 }
 
 /// Removes a distribution point. One that holds packages is refused unless `force`, which
 /// first removes their content from it.
 pub fn remove_point(site: &Site, name: &str, force: bool) -> Result<()> {
     let point = get_point(site, name)?;
+    let name = point.name.as_str();
     let held = site.db().distributions(None, Some(name))?;
     if !held.is_empty() && !force {
         let packages: Vec<&str> = held.iter().map(|d| d.package_id.as_str()).collect();
@@ -172,8 +200,9 @@ fn canonical(path: &Path) -> PathBuf {
     }
 }
 
-/// A name a point or group can have. Wildcard characters are refused: a name that holds them
-/// could not be told apart from a pattern by the wildcard look-ups (`Get-… 'DP*'`).
+/// A name a point or group can have. Wildcard characters (and PowerShell's escape, the
+/// backtick) are refused: a name that holds them could not be told apart from a pattern by the
+/// wildcard look-ups (`Get-… 'DP*'`). Spaces at either end would make two names look alike.
 pub(super) fn validate_name(what: &str, name: &str) -> Result<()> {
     if name.trim().is_empty() {
         return Err(Error::invalid_argument(
@@ -182,14 +211,15 @@ pub(super) fn validate_name(what: &str, name: &str) -> Result<()> {
         ));
     }
     if name.chars().count() > 255
+        || name.trim() != name
         || name
             .chars()
-            .any(|c| c.is_control() || matches!(c, '*' | '?' | '[' | ']'))
+            .any(|c| c.is_control() || matches!(c, '*' | '?' | '[' | ']' | '`'))
     {
         return Err(Error::invalid_argument(
             "name",
             format!(
-                "'{name}' is not a usable {what} name (at most 255 characters, no control characters, none of * ? [ ])"
+                "'{name}' is not a usable {what} name (at most 255 characters, no space at either end, no control characters, none of * ? [ ] `)"
             ),
         ));
     }

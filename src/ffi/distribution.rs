@@ -12,9 +12,9 @@ use crate::distribution::{self, DistributeOptions};
 use crate::Error;
 use crate::Progress;
 
-/// Adds a distribution point: `name` (unique in the site, any letter case, none of `* ? [ ]`)
-/// and `path`, an absolute folder (local, a mounted share, a UNC path on Windows), created if
-/// needed and proved writable. `description` may be NULL. On success `*out_point_json` receives
+/// Adds a distribution point: `name` (unique in the site in any letter case, no space at either
+/// end, none of `* ? [ ] \``) and `path`, an absolute folder (local, a mounted share, a UNC path
+/// on Windows), created if needed and proved writable. `description` may be NULL. On success `*out_point_json` receives
 /// `{"name", "path", "description", "createdAt", "modifiedAt"}`.
 ///
 /// Errors: `OSU_INVALID_ARGUMENT` (relative path, a file), `OSU_IO` (cannot create or write),

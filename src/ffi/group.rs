@@ -12,7 +12,7 @@ use crate::distribution;
 use crate::Progress;
 
 /// Creates a distribution point group (Configuration Manager's): `name` (unique in the site, any
-/// letter case, none of `* ? [ ]`), `description` NULL or text. On success `*out_group_json`
+/// letter case, no space at either end, none of `* ? [ ] \``), `description` NULL or text. On success `*out_group_json`
 /// receives `{"name", "description", "members", "packageIds", "createdAt", "modifiedAt"}`:
 /// `members` the names of its points, `packageIds` the packages it carries.
 ///
@@ -226,8 +226,9 @@ pub unsafe extern "C" fn osu_content_distribute_to_group(
     })
 }
 
-/// Validates the packages a group carries (or only `package_id`, when not NULL) on each point of
-/// the group that holds them, as `osu_content_validate` does. `*out_reports_json` receives a
+/// Validates the packages a group carries (or only `package_id`, when not NULL, which the group
+/// must carry: else `OSU_NOT_FOUND`) on each point of the group that holds them, as
+/// `osu_content_validate` does. `*out_reports_json` receives a
 /// JSON array of its reports, by package and point; the first call that cannot validate (a
 /// point busy, say) ends the call with its status.
 ///

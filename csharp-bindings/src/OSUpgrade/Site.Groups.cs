@@ -9,7 +9,7 @@ namespace OSUpgrade
     public sealed partial class Site
     {
         /// <summary>Creates a distribution point group (Configuration Manager's New-CMDistributionPointGroup).</summary>
-        /// <param name="name">The group's name, unique in the site; none of <c>* ? [ ]</c>.</param>
+        /// <param name="name">The group's name, unique in the site in any letter case; no space at either end, none of <c>* ? [ ] `</c>.</param>
         /// <param name="description">A description.</param>
         /// <returns>The new group, with no points and no packages.</returns>
         /// <exception cref="OSUpgradeInvalidArgumentException">The name is empty or unusable.</exception>
@@ -141,11 +141,11 @@ namespace OSUpgrade
         /// holds them, as <see cref="ValidateContent"/> does.
         /// </summary>
         /// <param name="groupName">The group.</param>
-        /// <param name="packageId">One package, or null for every package the group carries.</param>
+        /// <param name="packageId">One package the group carries, or null for every package it carries.</param>
         /// <param name="progress">Receives progress on the calling thread.</param>
         /// <param name="cancellationToken">Cancels the validation.</param>
         /// <returns>A report per package and point.</returns>
-        /// <exception cref="OSUpgradeNotFoundException">The group or package does not exist.</exception>
+        /// <exception cref="OSUpgradeNotFoundException">The group does not exist, or does not carry the package.</exception>
         /// <exception cref="OSUpgradeBusyException">Another process is changing one of the points.</exception>
         public IReadOnlyList<ValidationReport> ValidateContentOnGroup(
             string groupName,

@@ -74,6 +74,8 @@ namespace OSUpgrade.Tests
             Assert.Contains("G*", wildcard.Message);
             Assert.Throws<OSUpgradeNotFoundException>(() => site.AddDistributionPointsToGroup("G1", new[] { "DP9" }));
             Assert.Throws<OSUpgradeNotFoundException>(() => site.RemoveContentFromGroup(package.Id, "G1"));
+            var notCarried = Assert.Throws<OSUpgradeNotFoundException>(() => site.ValidateContentOnGroup("g1", package.Id));
+            Assert.Contains("is not distributed to distribution point group 'G1'", notCarried.Message);
             Assert.Throws<ArgumentNullException>(() => site.DistributeContentToGroup(null!, "G1"));
 
             Assert.Empty(site.AddDistributionPointsToGroup("G1", new[] { "DP1" }));

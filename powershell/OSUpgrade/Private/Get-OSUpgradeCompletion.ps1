@@ -5,7 +5,7 @@ function Get-OSUpgradeCompletion {
     .DESCRIPTION
         Opens the site the command line names with -SitePath (else the embedded default), asks
         -Candidate for values and tooltips, and outputs those that start with the word typed so far,
-        quoted where they hold spaces. A site that cannot be opened completes nothing: completion
+        quoted where they hold anything but letters, digits and . - \ / :. A site that cannot be opened completes nothing: completion
         never fails while someone types.
     .PARAMETER BoundParameters
         The parameters bound so far on the command line.
@@ -38,11 +38,17 @@ function Get-OSUpgradeCompletion {
         $site = [OSUpgrade.Site]::Open($path)
         foreach ($item in & $Candidate $site) {
             if ($item.Value -like "$prefix*") {
+                # Quoted unless it holds only what a bare word may (R&D or Ops(1) would not bind).
                 $text = $item.Value
-                if ($text -match '\s') {
-                    $text = "'" + $text.Replace("'", "''") + "'"
+                if ($text -notmatch '^[\w.\-\\/:]+$') {
+                    $text = "'" + [System.Management.Automation.Language.CodeGeneration]::EscapeSingleQuotedStringContent($text) + "'"
                 }
-                New-Object -TypeName System.Management.Automation.CompletionResult -ArgumentList $text, $item.Value, 'ParameterValue', $item.Tip
+                # A CompletionResult refuses an empty tooltip (a group without points has one).
+                $tip = $item.Tip
+                if ([string]::IsNullOrEmpty($tip)) {
+                    $tip = $item.Value
+                }
+                New-Object -TypeName System.Management.Automation.CompletionResult -ArgumentList $text, $item.Value, 'ParameterValue', $tip
             }
         }
     }

@@ -74,9 +74,9 @@ function Remove-OSUpgradeContentDistribution {
         }
         if ($DistributionPointGroupName) {
             if ($PSCmdlet.ShouldProcess("$PackageId on distribution point group '$DistributionPointGroupName'", 'Remove content from distribution point group')) {
-                Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $PackageId -Call {
-                    param($site, $package)
-                    $site.RemoveContentFromGroup($package, $DistributionPointGroupName)
+                Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $DistributionPointGroupName -Call {
+                    param($site, $group)
+                    $site.RemoveContentFromGroup($PackageId, $group)
                 }
             }
             return

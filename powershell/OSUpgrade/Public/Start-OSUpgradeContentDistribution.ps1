@@ -133,11 +133,18 @@ function Start-OSUpgradeContentDistribution {
                 }
             }
             catch {
-                $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject ($packages -join ', ')))
+                $target = $packages -join ', '
+                if ($DistributionPointGroupName) {
+                    $target = $DistributionPointGroupName
+                }
+                $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $target))
             }
             finally {
                 Write-Progress -Id 1 -Activity $activity -Completed
                 $site.Dispose()
+            }
+            if ($DistributionPointGroupName -and @($statuses).Count -eq 0) {
+                $PSCmdlet.WriteWarning("distribution point group '$DistributionPointGroupName' has no points yet: it carries $($packages -join ', ') from now on, and the points that join it are given them")
             }
             Write-OSUpgradeDistributionResult -Status $statuses -Cmdlet $PSCmdlet
         }

@@ -17,7 +17,9 @@ function Test-OSUpgradeContent {
         the pipeline by the property name DistributionPoint.
     .PARAMETER DistributionPointGroupName
         A distribution point group: each of its points is checked for each package it carries, or
-        for the packages of -PackageId.
+        for the packages of -PackageId (which the group must carry). A point that is busy or
+        cannot be read is an error of its own while the others are checked; a point of the group
+        that does not hold a package the group carries is a warning.
     .PARAMETER SitePath
         The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
     .EXAMPLE
@@ -70,14 +72,7 @@ function Test-OSUpgradeContent {
     process {
         $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
         if ($DistributionPointGroupName) {
-            $packages = @($PackageId)
-            if (-not $PackageId) {
-                $packages = @([NullString]::Value)
-            }
-            Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $packages -Call {
-                param($site, $package)
-                $site.ValidateContentOnGroup($DistributionPointGroupName, $package, $progress, [System.Threading.CancellationToken]::None)
-            }
+            Test-OSUpgradeGroupContent -Site $site -GroupName $DistributionPointGroupName -PackageId $PackageId -Progress $progress -Cmdlet $PSCmdlet
             return
         }
         foreach ($package in $PackageId) {
