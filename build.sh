@@ -64,6 +64,7 @@ module_package() {
 
 pack() {
   $cargo build --release
+  windows_library
   dotnet pack csharp-bindings/src/OSUpgrade -c Release -o artifacts --nologo
 }
 
@@ -75,15 +76,39 @@ check_pack_layout() {
   local listing symbols
   listing=$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$out"/OSUpgrade.*[0-9].nupkg)
   symbols=$(ls "$out"/OSUpgrade.*.snupkg 2>/dev/null || true)
-  rm -rf "$out"
   [ -n "$symbols" ] || { echo "no symbols package (.snupkg)"; return 1; }
   local expected count=0
   for expected in lib/net8.0/OSUpgrade.dll lib/netstandard2.0/OSUpgrade.dll README.md LICENSE \
-                  "runtimes/$(dotnet --info | awk '/RID:/ {print $2; exit}')/native/libosupgrade.so"; do
+                  "runtimes/$(dotnet --info | awk '/RID:/ {print $2; exit}')/native/libosupgrade.so" \
+                  runtimes/win-x64/native/libosupgrade.dll runtimes/win-x64/native/e_sqlite3.dll \
+                  buildTransitive/OSUpgrade.targets; do
     grep -qx "$expected" <<<"$listing" || { echo "nupkg lacks $expected"; return 1; }
     count=$((count + 1))
   done
-  echo "nupkg: $((count + 1)) passed, 0 failed"
+  check_unsupported_runtime "$out"
+  rm -rf "$out"
+  echo "nupkg: $((count + 3)) passed, 0 failed"
+}
+
+# A project that uses the package builds for a runtime the package carries, and fails with
+# OSU0001 for one it does not carry, before anything runs.
+check_unsupported_runtime() {
+  local feed=$1 consumer
+  consumer=$(mktemp -d)
+  cat > "$consumer/Consumer.csproj" <<'PROJECT'
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+  <ItemGroup><PackageReference Include="OSUpgrade" Version="*" /></ItemGroup>
+</Project>
+PROJECT
+  local packages="$consumer/packages" log="$consumer/build.log"
+  dotnet build "$consumer" -r win-x64 --source "$feed" --packages "$packages" --nologo -v quiet > "$log" 2>&1 \
+    || { cat "$log"; echo "a win-x64 build of a consumer failed"; return 1; }
+  if dotnet build "$consumer" -r osx-arm64 --source "$feed" --packages "$packages" --nologo -v quiet > "$log" 2>&1 \
+     || ! grep -q "OSU0001" "$log"; then
+    cat "$log"; echo "an osx-arm64 build of a consumer did not fail with OSU0001"; return 1
+  fi
+  rm -rf "$consumer"
 }
 
 run_tests() {
@@ -92,6 +117,8 @@ run_tests() {
   echo "== C"
   $cargo build  # cargo test leaves no cdylib behind
   tests/c/run.sh
+  echo "== The Windows library (for the NuGet package, the module and the runs under wine)"
+  windows_library
   echo "== C# (xunit, NuGet package layout)"
   dotnet test csharp-bindings/tests/OSUpgrade.Tests --nologo
   check_pack_layout
@@ -104,8 +131,9 @@ run_tests() {
 # The Windows library (x86_64-pc-windows-gnu, built here with MinGW) under wine.
 windows_tests() {
   echo "== Windows (the DLL under wine): C"
-  windows_library
   tests/windows/run.sh
+  echo "== Windows: C# (xunit.v3, self-contained win-x64)"
+  tests/windows/run-dotnet.sh
 }
 
 windows_library() {

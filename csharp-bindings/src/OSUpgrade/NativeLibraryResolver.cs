@@ -23,9 +23,11 @@ namespace OSUpgrade
         {
             get
             {
+                // Not osupgrade.dll: Windows file names ignore case, and that would be this
+                // assembly's (OSUpgrade.dll) namesake in one folder.
                 if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
                 {
-                    return "osupgrade.dll";
+                    return "libosupgrade.dll";
                 }
 
                 return RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "libosupgrade.dylib" : "libosupgrade.so";
@@ -93,11 +95,12 @@ namespace OSUpgrade
             {
                 if (File.Exists(candidate))
                 {
+                    LoadSqliteBeside(candidate);
                     return NativeLibrary.Load(candidate);
                 }
             }
 
-            if (NativeLibrary.TryLoad(libraryName, assembly, searchPath, out var handle))
+            if (NativeLibrary.TryLoad(FileName, assembly, searchPath, out var handle))
             {
                 return handle;
             }
@@ -119,12 +122,39 @@ namespace OSUpgrade
 
             foreach (var candidate in CandidatePaths())
             {
-                if (File.Exists(candidate) && LoadLibraryW(candidate) != IntPtr.Zero)
+                if (File.Exists(candidate))
                 {
-                    return;
+                    LoadSqliteBeside(candidate);
+                    if (LoadLibraryW(candidate) != IntPtr.Zero)
+                    {
+                        return;
+                    }
                 }
             }
         }
 #endif
+
+        /// <summary>
+        /// On Windows the library links e_sqlite3.dll, shipped beside it; Windows looks for a
+        /// library's dependencies beside the program, not beside the library, so it is loaded
+        /// from there first (a library already loaded by that name is the one the link binds to).
+        /// </summary>
+        private static void LoadSqliteBeside(string library)
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            {
+                return;
+            }
+
+            var sqlite = Path.Combine(Path.GetDirectoryName(library) ?? string.Empty, "e_sqlite3.dll");
+            if (File.Exists(sqlite))
+            {
+#if NET
+                NativeLibrary.TryLoad(sqlite, out _);
+#else
+                LoadLibraryW(sqlite);
+#endif
+            }
+        }
     }
 }

@@ -52,15 +52,29 @@ namespace OSUpgrade.Tests
             typeof(SourceFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
                 .Single(a => a.Key == "RepositoryRoot").Value!;
 
+        /// <summary>
+        /// Names a folder of sources made beforehand, one per set of options
+        /// (<c>small-files-120</c>), for runs where bash cannot be started (Windows, wine).
+        /// </summary>
+        public const string TemplatesVariable = "OSUPGRADE_TEST_SOURCE_TEMPLATES";
+
         /// <summary>Makes a small source that a test may then break.</summary>
         public string MakeSource(string name, params string[] options)
         {
             var destination = scratch[name];
+            options = options.Length == 0 ? new[] { "--small-files", "5" } : options;
+            var templates = Environment.GetEnvironmentVariable(TemplatesVariable);
+            if (!string.IsNullOrEmpty(templates))
+            {
+                CopyTree(System.IO.Path.Combine(templates, string.Join("-", options.Select(o => o.TrimStart('-')))), destination);
+                return destination;
+            }
+
             var script = System.IO.Path.Combine(RepositoryRoot, "tests", "fixtures", "make-source.sh");
             var start = new ProcessStartInfo("bash") { UseShellExecute = false };
             start.ArgumentList.Add(script);
             start.ArgumentList.Add(destination);
-            foreach (var option in options.Length == 0 ? new[] { "--small-files", "5" } : options)
+            foreach (var option in options)
             {
                 start.ArgumentList.Add(option);
             }
@@ -76,6 +90,25 @@ namespace OSUpgrade.Tests
         }
 
         public void Dispose() => scratch.Dispose();
+
+        private static void CopyTree(string from, string to)
+        {
+            if (!Directory.Exists(from))
+            {
+                throw new DirectoryNotFoundException($"no source template at {from} (see {TemplatesVariable})");
+            }
+
+            foreach (var folder in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            {
+                Directory.CreateDirectory(folder.Replace(from, to));
+            }
+
+            Directory.CreateDirectory(to);
+            foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            {
+                File.Copy(file, file.Replace(from, to));
+            }
+        }
     }
 
     /// <summary>Records every report with the thread it came on.</summary>

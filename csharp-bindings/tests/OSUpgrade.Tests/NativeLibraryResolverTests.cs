@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using Xunit;
 
 namespace OSUpgrade.Tests
@@ -9,8 +10,10 @@ namespace OSUpgrade.Tests
         public void The_library_is_looked_for_beside_the_assembly_then_under_runtimes()
         {
             var candidates = NativeLibraryResolver.CandidatePaths();
-            Assert.EndsWith("libosupgrade.so", candidates[0]);
-            Assert.Contains("runtimes", candidates[1]);
+            // On Windows not osupgrade.dll, the namesake of the assembly OSUpgrade.dll there.
+            var expected = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "libosupgrade.dll" : "libosupgrade.so";
+            Assert.EndsWith(expected, candidates[0]);
+            Assert.EndsWith(System.IO.Path.Combine("runtimes", expected.EndsWith(".dll") ? "win-x64" : "linux-x64", "native", expected), candidates[1]);
         }
 
         [Fact]

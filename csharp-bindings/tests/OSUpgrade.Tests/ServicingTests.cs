@@ -7,6 +7,8 @@ using Xunit;
 namespace OSUpgrade.Tests
 {
     /// <summary>The third job through the .NET face: the catalog, schedules, runs, history.</summary>
+    /// <remarks>Its update files and test engine are bash scripts: not run under wine.</remarks>
+    [Trait("Requires", "Posix")]
     public sealed class ServicingTests : IClassFixture<SourceFixture>, IDisposable
     {
         private readonly Scratch scratch = new Scratch();

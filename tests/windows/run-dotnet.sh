@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the C# tests (xunit.v3, a program of their own) as a self-contained win-x64 build under
+# wine, against the Windows library (target/windows) that the OSUpgrade project carries under
+# runtimes/win-x64/native/. Their setup sources are made here beforehand (wine cannot start
+# bash); the tests that need bash (servicing's update files and engine) or real reparse points
+# (symbolic links) carry the trait Requires=Posix and run on Linux only.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+out="$repo/target/windows/dotnet-tests"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+export WINEPREFIX="$repo/target/wine-prefix" WINEDEBUG=-all
+
+dotnet publish "$repo/csharp-bindings/tests/OSUpgrade.Tests" -c Debug -r win-x64 --self-contained \
+  -o "$out" --nologo -v quiet
+x86_64-w64-mingw32-gcc -shared -O2 "$repo/tests/windows/bcryptprimitives.c" -ladvapi32 -o "$out/bcryptprimitives.dll"
+for files in 5 120; do
+  "$repo/tests/fixtures/make-source.sh" "$scratch/templates/small-files-$files" --small-files "$files" >/dev/null
+done
+
+windows_path() { printf 'Z:%s' "${1//\//\\}"; }
+wine_program() { command -v wine64 || echo /usr/lib/wine/wine64; }
+# Under wine a failed test can leave the runner waiting after it reports (seen with wine 8.0):
+# the timeout turns that into a failure rather than a stalled test command.
+log="$scratch/xunit.log"
+status=0
+OSUPGRADE_TEST_SOURCE_TEMPLATES=$(windows_path "$scratch/templates") timeout 600 \
+  "$(wine_program)" "$out/OSUpgrade.Tests.exe" -trait- Requires=Posix -parallelMode none 2>&1 | tee "$log" || status=$?
+summary=$(grep -E 'Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+' "$log" | tail -1 || true)
+[ -n "$summary" ] || { echo "windows dotnet: the runner ended without a summary (exit $status)"; exit 1; }
+read -r total errors failed < <(sed -E 's/.*Total: ([0-9]+), Errors: ([0-9]+), Failed: ([0-9]+).*/\1 \2 \3/' <<<"$summary")
+echo "windows dotnet: $((total - errors - failed)) passed, $((errors + failed)) failed"
+[ "$status" -eq 0 ] && [ $((errors + failed)) -eq 0 ]
