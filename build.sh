@@ -134,6 +134,8 @@ windows_tests() {
   tests/windows/run.sh
   echo "== Windows: C# (xunit.v3, self-contained win-x64)"
   tests/windows/run-dotnet.sh
+  echo "== Windows: PowerShell (Pester in a win-x64 PowerShell 7.6.9 host)"
+  tests/windows/run-powershell.sh
 }
 
 windows_library() {

@@ -69,7 +69,8 @@ Describe 'Distribution points and content distribution' {
         (Test-OSUpgradeContent -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath).Valid | Should -BeTrue
     }
 
-    It 'writes a non-terminating error for each failed job, with its class, and goes on' {
+    # chattr is Linux's.
+    It 'writes a non-terminating error for each failed job, with its class, and goes on' -Tag Posix {
         # DP1's control folder made immutable (even root cannot add the lock file there): that
         # job fails with an I/O error. A link or folder planted there would be replaced instead.
         $control = Join-Path -Path $pointsPath -ChildPath 'DP1/.osupgrade'

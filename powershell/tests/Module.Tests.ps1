@@ -43,7 +43,8 @@ Describe 'The module' {
         $repo = Join-Path -Path $TestDrive -ChildPath 'repository'
         $modules = Join-Path -Path $TestDrive -ChildPath 'modules'
         & (Join-Path -Path $repository -ChildPath 'scripts/publish-module.ps1') -ModulePath (Join-Path -Path $repository -ChildPath 'powershell/OSUpgrade') -RepositoryPath $repo -InstallTo $modules
-        (Get-ChildItem -LiteralPath $repo -Filter 'OSUpgrade.*.nupkg').Name | Should -Be 'OSUpgrade.0.1.0.nupkg'
+        # By name, not -Filter: wine's FindFirstFile does not match that pattern.
+        Get-ChildItem -LiteralPath $repo -Name | Should -Be 'OSUpgrade.0.1.0.nupkg'
         $site = Join-Path -Path $TestDrive -ChildPath 'installed-site'
         $script = "Import-Module '$modules/OSUpgrade'; (New-OSUpgradeSite -Path '$site').SiteCode; (Get-Module OSUpgrade).ModuleBase"
         $shell = [Environment]::ProcessPath

@@ -2,7 +2,9 @@ BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath TestHelpers.ps1)
 }
 
-Describe 'Software updates and servicing schedules' {
+# Its update files and test engine are bash scripts, and runners are systemd and cron: not
+# under wine (Invoke-Tests.ps1 -ExcludeTag Posix).
+Describe 'Software updates and servicing schedules' -Tag Posix {
     BeforeAll {
         $makeUpdate = Join-Path -Path $repository -ChildPath 'tests/fixtures/make-update.sh'
         $testEngine = Join-Path -Path $repository -ChildPath 'tests/fixtures/test-engine.sh'

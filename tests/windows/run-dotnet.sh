@@ -9,17 +9,14 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 out="$repo/target/windows/dotnet-tests"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-export WINEPREFIX="$repo/target/wine-prefix" WINEDEBUG=-all
+source "$repo/tests/windows/wine-env.sh"
 
 dotnet publish "$repo/csharp-bindings/tests/OSUpgrade.Tests" -c Debug -r win-x64 --self-contained \
   -o "$out" --nologo -v quiet
-x86_64-w64-mingw32-gcc -shared -O2 "$repo/tests/windows/bcryptprimitives.c" -ladvapi32 -o "$out/bcryptprimitives.dll"
 for files in 5 120; do
   "$repo/tests/fixtures/make-source.sh" "$scratch/templates/small-files-$files" --small-files "$files" >/dev/null
 done
 
-windows_path() { printf 'Z:%s' "${1//\//\\}"; }
-wine_program() { command -v wine64 || echo /usr/lib/wine/wine64; }
 # Under wine a failed test can leave the runner waiting after it reports (seen with wine 8.0):
 # the timeout turns that into a failure rather than a stalled test command.
 log="$scratch/xunit.log"
