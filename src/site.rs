@@ -54,6 +54,11 @@ impl Site {
     /// given, must match the site's (and is the code of the embedded default when it is made).
     pub fn open(path: Option<&Path>, site_code: Option<&str>) -> Result<Site> {
         let database_path = resolve_database_path(path)?;
+        if path.is_none() && env::var_os(SITE_ENVIRONMENT_VARIABLE).is_none_or(|p| p.is_empty()) {
+            if let Some(folder) = database_path.parent() {
+                platform::make_private_folder(folder)?;
+            }
+        }
         if path.is_some() && !database_path.is_file() {
             return Err(Error::NotFound {
                 what: "site",
@@ -318,4 +323,99 @@ fn platform_data_folder() -> Option<PathBuf> {
         .map(PathBuf::from)
         .or_else(|| env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")));
     data_home.map(|folder| folder.join("osupgrade"))
+}
+
+/// The embedded default's folder holds every package's content and the database that says where
+/// it goes: on Windows it is made for SYSTEM and Administrators only (a protected DACL that its
+/// files inherit), as Configuration Manager keeps its content library.
+#[cfg(windows)]
+mod platform {
+    use std::ffi::c_void;
+    use std::io;
+    use std::os::windows::ffi::OsStrExt;
+    use std::path::Path;
+
+    use crate::error::{IoContext, Result};
+
+    /// Protected (P): nothing inherited from ProgramData; full access (FA) for SYSTEM (SY) and
+    /// Administrators (BA), inherited by files and folders below (OICI).
+    const PRIVATE_FOLDER_SDDL: &str = "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
+    const SDDL_REVISION_1: u32 = 1;
+    const ERROR_ALREADY_EXISTS: i32 = 183;
+
+    #[repr(C)]
+    struct SecurityAttributes {
+        length: u32,
+        descriptor: *mut c_void,
+        inherit_handle: i32,
+    }
+
+    #[link(name = "advapi32")]
+    extern "system" {
+        fn ConvertStringSecurityDescriptorToSecurityDescriptorW(
+            sddl: *const u16,
+            revision: u32,
+            descriptor: *mut *mut c_void,
+            size: *mut u32,
+        ) -> i32;
+    }
+
+    #[link(name = "kernel32")]
+    extern "system" {
+        fn CreateDirectoryW(path: *const u16, attributes: *const SecurityAttributes) -> i32;
+        fn LocalFree(memory: *mut c_void) -> *mut c_void;
+    }
+
+    /// Makes the folder (its parents as usual) with the private DACL; one that exists is left as
+    /// it is.
+    pub(super) fn make_private_folder(folder: &Path) -> Result<()> {
+        if folder.is_dir() {
+            return Ok(());
+        }
+        if let Some(parent) = folder.parent() {
+            std::fs::create_dir_all(parent).at(parent)?;
+        }
+        create_private(folder).at(folder)
+    }
+
+    fn create_private(folder: &Path) -> io::Result<()> {
+        let wide = |text: &std::ffi::OsStr| text.encode_wide().chain([0]).collect::<Vec<u16>>();
+        let sddl = wide(PRIVATE_FOLDER_SDDL.as_ref());
+        let path = wide(folder.as_os_str());
+        let mut descriptor = std::ptr::null_mut();
+        // SAFETY: both strings are NUL-terminated and outlive the calls; the descriptor the
+        // first call allocates is freed with LocalFree, as it documents.
+        unsafe {
+            if ConvertStringSecurityDescriptorToSecurityDescriptorW(
+                sddl.as_ptr(),
+                SDDL_REVISION_1,
+                &mut descriptor,
+                std::ptr::null_mut(),
+            ) == 0
+            {
+                return Err(io::Error::last_os_error());
+            }
+            let attributes = SecurityAttributes {
+                length: std::mem::size_of::<SecurityAttributes>() as u32,
+                descriptor,
+                inherit_handle: 0,
+            };
+            let created = CreateDirectoryW(path.as_ptr(), &attributes);
+            let error = io::Error::last_os_error();
+            LocalFree(descriptor);
+            match created {
+                0 if error.raw_os_error() == Some(ERROR_ALREADY_EXISTS) => Ok(()),
+                0 => Err(error),
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+#[cfg(not(windows))]
+mod platform {
+    /// Elsewhere the default lives in the user's own data folder, private by its place.
+    pub(super) fn make_private_folder(_folder: &std::path::Path) -> crate::error::Result<()> {
+        Ok(())
+    }
 }

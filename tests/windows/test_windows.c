@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <windows.h>
+#include <aclapi.h>
+#include <sddl.h>
 
 #include "osupgrade.h"
 
@@ -167,6 +169,39 @@ static void test_read_only_and_open_files(osu_site *site) {
     expect_installed(site, "DP1", "\"installedContentVersion\":3", "once closed, version 3 lands");
 }
 
+/* The embedded default (no path, no OSUPGRADE_SITE) is made in %ProgramData%\OSUpgrade, for
+   SYSTEM and Administrators only: a protected DACL its files inherit. Wine keeps no DACLs of
+   its own, so under wine run.sh checks the Unix mode it maps them to. */
+static void test_default_site(void) {
+    char program_data[1024], folder[1100];
+    snprintf(program_data, sizeof program_data, "%s", in_scratch("programdata"));
+    CreateDirectoryA(program_data, NULL);
+    SetEnvironmentVariableA("ProgramData", program_data);
+    SetEnvironmentVariableA("OSUPGRADE_SITE", NULL);
+    osu_site *site = NULL;
+    osu_status status = osu_site_open(NULL, NULL, &site);
+    CHECK(status == OSU_OK, "open the embedded default: %s", osu_status_name(status));
+    osu_site_close(site);
+    snprintf(folder, sizeof folder, "%s\\OSUpgrade", program_data);
+    CHECK(GetFileAttributesA(folder) & FILE_ATTRIBUTE_DIRECTORY, "%s was made", folder);
+
+    PSECURITY_DESCRIPTOR descriptor = NULL;
+    char *sddl = NULL;
+    if (GetNamedSecurityInfoA(folder, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL, NULL, NULL, NULL,
+                              &descriptor) == ERROR_SUCCESS &&
+        ConvertSecurityDescriptorToStringSecurityDescriptorA(descriptor, SDDL_REVISION_1, DACL_SECURITY_INFORMATION,
+                                                             &sddl, NULL)) {
+        printf("windows c: the default site's folder has %s\n", sddl);
+        if (GetProcAddress(GetModuleHandleA("ntdll.dll"), "wine_get_version") == NULL) {
+            CHECK(contains(sddl, "D:P") && contains(sddl, "(A;OICI;FA;;;SY)") && contains(sddl, "(A;OICI;FA;;;BA)") &&
+                      !contains(sddl, ";;;WD)") && !contains(sddl, ";;;BU)"),
+                  "the default site's folder is for SYSTEM and Administrators only: %s", sddl);
+        }
+        LocalFree(sddl);
+    }
+    LocalFree(descriptor);
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: %s SCRATCH SOURCE\n", argv[0]);
@@ -183,6 +218,7 @@ int main(int argc, char **argv) {
     test_read_only_and_open_files(site);
     CHECK(osu_package_remove(site, "OSU00001") == OSU_OK, "remove the package from every point");
     osu_site_close(site);
+    test_default_site();
     printf("windows c: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
