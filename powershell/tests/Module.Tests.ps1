@@ -53,6 +53,40 @@ Describe 'The module' {
         $output[1] | Should -BeLike "$modules*"
     }
 
+    # Windows PowerShell 5.1 cannot run here: what can be checked is that every assembly of the
+    # netstandard2.0 set asks for a shipped one at a version the module's resolver may answer
+    # (the same key, not newer than shipped; see ShippedAssemblies.cs).
+    It 'ships, for Windows PowerShell 5.1, every assembly the netstandard2.0 set asks for, at least as new' {
+        $bin = Join-Path -Path $repository -ChildPath 'powershell/OSUpgrade/bin/netstandard2.0'
+        $shipped = @{}
+        foreach ($file in Get-ChildItem -LiteralPath $bin -Name | Where-Object { $_ -like '*.dll' -and $_ -ne 'libosupgrade.dll' }) {
+            $name = [Reflection.AssemblyName]::GetAssemblyName((Join-Path $bin $file))
+            $shipped[$name.Name] = $name
+        }
+        $shipped.Keys | Should -Contain 'System.Memory'
+        $checked = 0
+        foreach ($name in @($shipped.Values)) {
+            $stream = [IO.File]::OpenRead((Join-Path $bin "$($name.Name).dll"))
+            try {
+                $metadata = [Reflection.Metadata.PEReaderExtensions]::GetMetadataReader([Reflection.PortableExecutable.PEReader]::new($stream))
+                foreach ($handle in $metadata.AssemblyReferences) {
+                    $reference = $metadata.GetAssemblyReference($handle)
+                    $target = $shipped[$metadata.GetString($reference.Name)]
+                    if ($null -eq $target) { continue }
+                    $because = "$($name.Name) asks for $($target.Name) $($reference.Version)"
+                    $reference.Version | Should -BeLessOrEqual $target.Version -Because $because
+                    $token = $metadata.GetBlobBytes($reference.PublicKeyOrToken)
+                    [Convert]::ToBase64String($token) | Should -Be ([Convert]::ToBase64String($target.GetPublicKeyToken())) -Because $because
+                    $checked++
+                }
+            }
+            finally {
+                $stream.Dispose()
+            }
+        }
+        $checked | Should -BeGreaterThan 10
+    }
+
     It 'ships the about_OSUpgrade topic' {
         Get-Help -Name about_OSUpgrade | Out-String | Should -Match 'single-instance|content library'
     }
