@@ -47,8 +47,14 @@ module() {
   done
 }
 
-module_package() {
+# A release build of the library, stripped, its symbols kept apart (libosupgrade.so.debug).
+release_library() {
   $cargo build --release
+  scripts/split-debug.sh target/release/libosupgrade.so
+}
+
+module_package() {
+  release_library
   local module=artifacts/module/OSUpgrade framework
   rm -rf artifacts/module
   mkdir -p artifacts/module
@@ -63,7 +69,7 @@ module_package() {
 }
 
 pack() {
-  $cargo build --release
+  release_library
   windows_library
   dotnet pack csharp-bindings/src/OSUpgrade -c Release -o artifacts --nologo
 }
@@ -145,6 +151,11 @@ windows_library() {
 install() {
   local prefix=${1:?usage: ./build.sh install PREFIX}
   $cargo cinstall --release --prefix "$prefix" --libdir "$prefix/lib"
+  # Stripped, with the symbols under lib/debug/ where gdb looks for them by the debug link.
+  local library
+  library=$(find "$prefix/lib" -maxdepth 1 -type f -name 'libosupgrade.so.*')
+  mkdir -p "$prefix/lib/debug"
+  scripts/split-debug.sh "$library" "$prefix/lib/debug/$(basename "$library").debug"
 }
 
 header() {

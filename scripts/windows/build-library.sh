@@ -70,10 +70,8 @@ export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 export SQLITE3_NO_PKG_CONFIG=1 SQLITE3_INCLUDE_DIR=/usr/include SQLITE3_LIB_DIR="$out/sqlite"
 "$repo/scripts/cargo" build --release --lib --target "$target" --target-dir "$out/cargo" "${extra[@]}"
 
-built="$out/cargo/$target/release"
-x86_64-w64-mingw32-objcopy --only-keep-debug "$built/osupgrade.dll" "$out/libosupgrade.dll.debug"
-x86_64-w64-mingw32-objcopy --strip-debug --add-gnu-debuglink="$out/libosupgrade.dll.debug" \
-  "$built/osupgrade.dll" "$out/libosupgrade.dll"
+cp "$out/cargo/$target/release/osupgrade.dll" "$out/libosupgrade.dll"
+"$repo/scripts/split-debug.sh" "$out/libosupgrade.dll"
 # The import library names the DLL it was linked as; C programs link the renamed one.
 { echo "LIBRARY libosupgrade.dll"; echo "EXPORTS"
   x86_64-w64-mingw32-objdump -p "$out/libosupgrade.dll" | exports
