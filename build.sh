@@ -3,7 +3,8 @@
 #   ./build.sh demo    build, then on the embedded default site from PowerShell (examples/quickstart.ps1):
 #                      add a sample package, distribute it, import updates, schedule and run them
 #                      (test engine), and show the new version on the point and the history
-#   ./build.sh test    every test: Rust (with the header check), C, C# (xunit), PowerShell (Pester)
+#   ./build.sh test    every test: Rust (with the header check), C, C# (xunit), PowerShell (Pester),
+#                      and the Windows DLL's C, C# and Pester tests under wine
 #   ./build.sh module  build the PowerShell module (powershell/OSUpgrade) with its assemblies
 #   ./build.sh pack    the NuGet package (Release), with the native library, into artifacts/
 #   ./build.sh module-package  the PowerShell module (Release) as a package in the local repository
