@@ -190,5 +190,5 @@ case "${1:-}" in
   pack) pack ;;
   module-package) module_package ;;
   bench) bench ;;
-  *) sed -n '2,16p' "$0"; exit 2 ;;
+  *) sed -n '2,18p' "$0"; exit 2 ;;
 esac
