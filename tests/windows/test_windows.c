@@ -1,6 +1,7 @@
 /* The Windows build of the library as a Windows C program calls it (MinGW; run under wine by
    tests/windows/run.sh): Windows paths (drive letters, backslashes, another letter case, over
-   260 characters), read-only files, and a point file held open by another handle.
+   260 characters, the \\?\ form), read-only files, and a point file held open by another
+   handle.
    usage: test_windows.exe SCRATCH SOURCE   (Windows paths; SOURCE is a setup source to add) */
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,7 +134,16 @@ static void test_points(osu_site *site) {
     CHECK(status == OSU_OK, "add a point %zu characters deep: %s", strlen(deep), osu_status_name(status));
     osu_string_free(json);
 
+    /* The extended-length form, \\?\Z:\..., as UNC-style tools write it (real shares do not
+       exist under wine). */
+    char extended[1200];
+    snprintf(extended, sizeof extended, "\\\\?\\%s", in_scratch("points\\Extended"));
+    status = osu_distribution_point_add(site, "Extended", extended, NULL, &json);
+    CHECK(status == OSU_OK, "add a point at %s: %s", extended, osu_status_name(status));
+    osu_string_free(json);
+
     expect_installed(site, "DP1", "\"installedContentVersion\":1", "distribute to DP1");
+    expect_installed(site, "Extended", "\"installedContentVersion\":1", "distribute to an extended-length path");
     expect_installed(site, "Deep", "\"installedContentVersion\":1", "distribute to a long path");
     char setup[2048];
     snprintf(setup, sizeof setup, "%s\\OSU00001\\SETUP.EXE", dp1);
