@@ -40,7 +40,7 @@ function Get-OSUpgradeDistributionPoint {
 
     $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
     try {
-        $points = @($site.GetDistributionPoints() | Where-Object { $_.Name -like $Name })
+        $points = $site.GetDistributionPoints()
     }
     catch {
         $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Name))
@@ -48,9 +48,5 @@ function Get-OSUpgradeDistributionPoint {
     finally {
         $site.Dispose()
     }
-    if ($points.Count -eq 0 -and -not [WildcardPattern]::ContainsWildcardCharacters($Name)) {
-        $missing = New-Object -TypeName OSUpgrade.OSUpgradeNotFoundException -ArgumentList "distribution point '$Name' does not exist"
-        $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $missing -TargetObject $Name))
-    }
-    $points
+    Select-OSUpgradeRecordByName -Record $points -Name $Name -What 'distribution point' -Cmdlet $PSCmdlet
 }

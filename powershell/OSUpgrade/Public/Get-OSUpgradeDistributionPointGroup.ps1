@@ -40,7 +40,7 @@ function Get-OSUpgradeDistributionPointGroup {
 
     $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
     try {
-        $groups = @($site.GetDistributionPointGroups() | Where-Object { $_.Name -like $Name })
+        $groups = $site.GetDistributionPointGroups()
     }
     catch {
         $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Name))
@@ -48,9 +48,5 @@ function Get-OSUpgradeDistributionPointGroup {
     finally {
         $site.Dispose()
     }
-    if ($groups.Count -eq 0 -and -not [WildcardPattern]::ContainsWildcardCharacters($Name)) {
-        $missing = New-Object -TypeName OSUpgrade.OSUpgradeNotFoundException -ArgumentList "distribution point group '$Name' does not exist"
-        $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $missing -TargetObject $Name))
-    }
-    $groups
+    Select-OSUpgradeRecordByName -Record $groups -Name $Name -What 'distribution point group' -Cmdlet $PSCmdlet
 }
