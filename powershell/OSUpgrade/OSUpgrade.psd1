@@ -53,7 +53,7 @@
         PSData = @{
             Tags         = @('Windows', 'Upgrade', 'ConfigMgr', 'SCCM', 'WIM', 'Deployment', 'OSD')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = '0.1.0: upgrade packages, distribution points, software updates and scheduled servicing of their images.'
+            ReleaseNotes = '0.1.0: upgrade packages, distribution points and point groups, software updates and scheduled servicing of their images; on Linux and Windows (x64).'
         }
     }
 }
