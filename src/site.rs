@@ -311,9 +311,14 @@ fn validate_site_code(code: &str) -> Result<String> {
     Ok(code.to_ascii_uppercase())
 }
 
+/// `%ProgramData%` only when it names an absolute folder: an empty or relative one would put the
+/// default site wherever the caller happens to be.
 #[cfg(windows)]
 fn platform_data_folder() -> Option<PathBuf> {
-    env::var_os("ProgramData").map(|p| PathBuf::from(p).join("OSUpgrade"))
+    env::var_os("ProgramData")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .map(|p| p.join("OSUpgrade"))
 }
 
 #[cfg(not(windows))]

@@ -96,11 +96,20 @@ impl ContentLibrary {
             return Ok(folder.clone());
         }
         static INSTANCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let folder = self.staging_dir().join(format!(
-            "{}-{}",
-            std::process::id(),
-            INSTANCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        ));
+        // A name still taken was left by an earlier process with the same ID (IDs are reused,
+        // under wine at once): the next collection removes that folder; this one takes another.
+        let folder = std::iter::repeat_with(|| {
+            self.staging_dir().join(format!(
+                "{}-{}",
+                std::process::id(),
+                INSTANCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            ))
+        })
+        .find(|candidate| {
+            fs::symlink_metadata(candidate).is_err()
+                && fs::symlink_metadata(candidate.with_extension("new")).is_err()
+        })
+        .expect("an endless run of names has a free one");
         // Made under a name that collection judges by age only, locked, then published: another
         // process never sees the folder with its lock not yet taken.
         let unpublished = folder.with_extension("new");
@@ -214,7 +223,9 @@ impl Drop for ContentLibrary {
             .own_staging
             .get_mut()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((folder, _lock)) = own.take() {
+        if let Some((folder, lock)) = own.take() {
+            // Closed first: Windows deletes no file that is open, and the folder would stay.
+            drop(lock);
             let _ = fs::remove_dir_all(folder);
         }
     }
@@ -259,7 +270,13 @@ pub(crate) fn flush_files(root: &Path, files: &[PathBuf]) -> Result<()> {
 pub(crate) fn flush_files(root: &Path, files: &[PathBuf]) -> Result<()> {
     let mut folders = BTreeSet::new();
     for file in files {
-        open_for_flush(file).and_then(|f| f.sync_all()).at(file)?;
+        match open_for_flush(file) {
+            Ok(opened) => opened.sync_all().at(file)?,
+            // Read-only: not a file this run wrote (a copy it wrote is never read-only) but an
+            // unchanged one linked from the live version, flushed when it was written.
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied && is_read_only(file) => {}
+            Err(e) => return Err(crate::Error::io(file, e)),
+        }
         folders.extend(file.parent().map(Path::to_path_buf));
     }
     for folder in folders.iter().map(PathBuf::as_path).chain([root]) {
@@ -278,6 +295,11 @@ fn open_for_flush(file: &Path) -> io::Result<File> {
 #[cfg(all(not(windows), not(target_os = "linux")))]
 fn open_for_flush(file: &Path) -> io::Result<File> {
     File::open(file)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn is_read_only(file: &Path) -> bool {
+    fs::symlink_metadata(file).is_ok_and(|m| m.permissions().readonly())
 }
 
 /// Flushes a folder's entries, so that a rename into it survives a power loss.

@@ -243,7 +243,10 @@ impl PointPackage {
             fs::rename(&journal, &manifest).at(&manifest)?;
             flush_folder(&self.control_folder())?;
             kill_point::reached("switch: manifest committed");
-            return remove_entry(&self.staging());
+            // Committed: what staging still holds (the previous tree, where a client keeps one
+            // of its files open) is cleared by the next run, and fails nothing now.
+            let _ = remove_entry(&self.staging());
+            return Ok(());
         }
         remove_entry(&self.next_tree())?;
         remove_entry(&self.previous_tree())?;

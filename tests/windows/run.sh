@@ -13,7 +13,7 @@ source "$repo/tests/windows/wine-env.sh"
 bin="$scratch/bin"
 mkdir -p "$bin"
 x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -I"$repo/include" "$repo/tests/windows/test_windows.c" \
-  "$out/libosupgrade.dll.a" -ladvapi32 -o "$bin/test_windows.exe"
+  "$out/libosupgrade.dll.a" -ladvapi32 -lshell32 -o "$bin/test_windows.exe"
 cp "$out/libosupgrade.dll" "$out/e_sqlite3.dll" "$bin/"
 "$repo/tests/fixtures/make-source.sh" "$scratch/source" --small-files 20 >/dev/null
 

@@ -9,6 +9,7 @@
 #include <windows.h>
 #include <aclapi.h>
 #include <sddl.h>
+#include <shlobj.h>
 
 #include "osupgrade.h"
 
@@ -219,6 +220,15 @@ int main(int argc, char **argv) {
     }
     snprintf(scratch, sizeof scratch, "%s", argv[1]);
     snprintf(source, sizeof source, "%s", argv[2]);
+    /* An earlier process with this process's ID (Windows reuses them; wine's first process is
+       always the same one) left its staging folder behind: this one must take another. */
+    char left_behind[2048], lock[2100];
+    snprintf(left_behind, sizeof left_behind, "%s\\files\\.staging\\%lu-0", in_scratch("site"),
+             (unsigned long)GetCurrentProcessId());
+    SHCreateDirectoryExA(NULL, left_behind, NULL);
+    snprintf(lock, sizeof lock, "%s\\owner.lock", left_behind);
+    write_text(lock, "");
+
     osu_site *site = NULL;
     osu_status status = osu_site_create(in_scratch("site"), NULL, &site);
     CHECK(status == OSU_OK, "create a site in %s: %s", scratch, osu_status_name(status));
@@ -228,6 +238,9 @@ int main(int argc, char **argv) {
     test_read_only_and_open_files(site);
     CHECK(osu_package_remove(site, "OSU00001") == OSU_OK, "remove the package from every point");
     osu_site_close(site);
+    char ours[2048];
+    snprintf(ours, sizeof ours, "%s\\files\\.staging\\%lu-1", in_scratch("site"), (unsigned long)GetCurrentProcessId());
+    CHECK(GetFileAttributesA(ours) == INVALID_FILE_ATTRIBUTES, "closing the site removed its staging folder %s", ours);
     test_default_site();
     printf("windows c: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -112,7 +112,7 @@ namespace OSUpgrade
         private static extern IntPtr LoadLibraryW(string path);
 
         // .NET Framework has no resolver hook; a library loaded by full path first is the one
-        // DllImport("osupgrade") then binds to.
+        // DllImport("libosupgrade") then binds to.
         private static void PreloadOnWindows()
         {
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))

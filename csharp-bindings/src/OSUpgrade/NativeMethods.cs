@@ -9,7 +9,12 @@ namespace OSUpgrade
     /// <summary>Every function of <c>osupgrade.h</c>, as the runtime calls it.</summary>
     internal static class NativeMethods
     {
-        internal const string LibraryName = "osupgrade";
+        /// <summary>
+        /// Not "osupgrade": on Windows that is osupgrade.dll, which Windows' loader (case-blind) takes
+        /// for this managed assembly, OSUpgrade.dll, beside it, and .NET Framework has no resolver
+        /// to say otherwise. A library preloaded as libosupgrade.dll is the one this name binds to.
+        /// </summary>
+        internal const string LibraryName = "libosupgrade";
 
         /// <summary><c>osu_progress_callback</c>: non-zero cancels.</summary>
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
