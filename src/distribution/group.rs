@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use super::point::{same_name, validate_name};
+use super::names::{refuse_taken_name, same_name, validate_name};
 use super::{DistributeOptions, DistributionStatus, ValidationReport};
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -16,7 +16,7 @@ use crate::site::Site;
 pub fn create_group(site: &Site, name: &str, description: &str) -> Result<DistributionPointGroup> {
     validate_name("distribution point group", name)?;
     site.db().write(|db| {
-        refuse_taken_name(&db.groups()?, name)?;
+        refuse_group_name(&db.groups()?, name, None)?;
         db.insert_group(name, description)
     })?;
     let _log = site.log_scope();
@@ -51,12 +51,7 @@ pub fn set_group(
     let stored = site.db().write(|db| {
         let group = require_group(find_group(db, name)?, name)?;
         if let Some(new_name) = new_name {
-            let others: Vec<DistributionPointGroup> = db
-                .groups()?
-                .into_iter()
-                .filter(|g| g.name != group.name)
-                .collect();
-            refuse_taken_name(&others, new_name)?;
+            refuse_group_name(&db.groups()?, new_name, Some(&group.name))?;
         }
         db.update_group(&group.name, new_name, description)?;
         Ok(group.name)
@@ -268,14 +263,13 @@ fn find_group(db: &Db, name: &str) -> Result<Option<DistributionPointGroup>> {
     Ok(db.groups()?.into_iter().find(|g| same_name(&g.name, name)))
 }
 
-fn refuse_taken_name(groups: &[DistributionPointGroup], name: &str) -> Result<()> {
-    match groups.iter().find(|g| same_name(&g.name, name)) {
-        Some(taken) => Err(Error::Conflict(format!(
-            "a distribution point group named '{}' already exists",
-            taken.name
-        ))),
-        None => Ok(()),
-    }
+fn refuse_group_name(
+    groups: &[DistributionPointGroup],
+    name: &str,
+    renamed: Option<&str>,
+) -> Result<()> {
+    let names = groups.iter().map(|g| g.name.as_str());
+    refuse_taken_name("distribution point group", names, name, renamed)
 }
 
 fn require_group(

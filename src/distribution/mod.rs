@@ -11,6 +11,7 @@
 
 mod group;
 mod layout;
+mod names;
 mod point;
 mod run;
 mod transfer;

@@ -4,6 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::layout::PointPackage;
+use super::names::{refuse_taken_name, same_name, validate_name};
 use super::DistributionPoint;
 use crate::db::Db;
 use crate::error::{Error, IoContext, Result};
@@ -27,13 +28,13 @@ pub fn add_point(
     }
     // Checked before the probe writes anything there, and again under the write lock, where
     // another process may have added a point meanwhile.
-    refuse_taken_name(&site.db().distribution_points()?, name)?;
+    refuse_point_name(&site.db().distribution_points()?, name, None)?;
     refuse_site_folders(site, folder)?;
     refuse_overlap(folder, &site.db().distribution_points()?)?;
     let created = prove_writable(folder)?;
     let recorded = site.db().write(|db| {
         let points = db.distribution_points()?;
-        refuse_taken_name(&points, name)?;
+        refuse_point_name(&points, name, None)?;
         refuse_overlap(folder, &points)?;
         db.insert_distribution_point(name, path, description)
     });
@@ -45,16 +46,6 @@ pub fn add_point(
         return Err(error);
     }
     get_point(site, name)
-}
-
-fn refuse_taken_name(points: &[DistributionPoint], name: &str) -> Result<()> {
-    match points.iter().find(|p| same_name(&p.name, name)) {
-        Some(taken) => Err(Error::Conflict(format!(
-            "a distribution point named '{}' already exists",
-            taken.name
-        ))),
-        None => Ok(()),
-    }
 }
 
 /// A point in the site's own folders would mix clients' copies with the library they come from.
@@ -89,6 +80,15 @@ pub fn get_point(site: &Site, name: &str) -> Result<DistributionPoint> {
     find_point(site.db(), name)?.ok_or_else(|| Error::not_found("distribution point", name))
 }
 
+fn refuse_point_name(
+    points: &[DistributionPoint],
+    name: &str,
+    renamed: Option<&str>,
+) -> Result<()> {
+    let names = points.iter().map(|p| p.name.as_str());
+    refuse_taken_name("distribution point", names, name, renamed)
+}
+
 /// The point of that name in any letter case: SQLite's NOCASE folds ASCII only, so other
 /// letters (Zürich, ZÜRICH) are compared here.
 fn find_point(db: &Db, name: &str) -> Result<Option<DistributionPoint>> {
@@ -99,11 +99,6 @@ fn find_point(db: &Db, name: &str) -> Result<Option<DistributionPoint>> {
         .distribution_points()?
         .into_iter()
         .find(|p| same_name(&p.name, name)))
-}
-
-/// Names of points and groups are the same in any letter case, as Windows file names are.
-pub(super) fn same_name(a: &str, b: &str) -> bool {
-    a.to_lowercase() == b.to_lowercase()
 }
 
 pub fn list_points(site: &Site) -> Result<Vec<DistributionPoint>> {
@@ -124,12 +119,7 @@ pub fn set_point(
         let point =
             find_point(db, name)?.ok_or_else(|| Error::not_found("distribution point", name))?;
         if let Some(new_name) = new_name {
-            let others: Vec<DistributionPoint> = db
-                .distribution_points()?
-                .into_iter()
-                .filter(|p| p.name != point.name)
-                .collect();
-            refuse_taken_name(&others, new_name)?;
+            refuse_point_name(&db.distribution_points()?, new_name, Some(&point.name))?;
         }
         db.update_distribution_point(&point.name, new_name, description)?;
         Ok(point.name)
@@ -198,32 +188,6 @@ fn canonical(path: &Path) -> PathBuf {
             _ => return path.to_path_buf(),
         }
     }
-}
-
-/// A name a point or group can have. Wildcard characters (and PowerShell's escape, the
-/// backtick) are refused: a name that holds them could not be told apart from a pattern by the
-/// wildcard look-ups (`Get-… 'DP*'`). Spaces at either end would make two names look alike.
-pub(super) fn validate_name(what: &str, name: &str) -> Result<()> {
-    if name.trim().is_empty() {
-        return Err(Error::invalid_argument(
-            "name",
-            format!("a {what} needs a name"),
-        ));
-    }
-    if name.chars().count() > 255
-        || name.trim() != name
-        || name
-            .chars()
-            .any(|c| c.is_control() || matches!(c, '*' | '?' | '[' | ']' | '`'))
-    {
-        return Err(Error::invalid_argument(
-            "name",
-            format!(
-                "'{name}' is not a usable {what} name (at most 255 characters, no space at either end, no control characters, none of * ? [ ] `)"
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// Creates the folder and its control folder, then writes and deletes a probe file there.
