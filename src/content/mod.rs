@@ -2,6 +2,7 @@
 //! named by its SHA-256. A blob exists whole or not at all: it is written to a staging file,
 //! flushed, and renamed into place.
 
+mod copy;
 mod export;
 mod scan;
 mod stage;

@@ -1,18 +1,18 @@
 //! Hashing source files into the library's staging area on worker threads. Each file is read
-//! once while it is copied; a file whose size matches a blob already present is hashed first,
-//! and not written at all when the library holds its hash.
+//! once, each chunk hashed then written; a file whose size matches a blob already present is
+//! hashed first, and not written at all when the library holds its hash.
 
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::thread;
 
 use sha2::{Digest, Sha256};
 
-use super::{hex, start_writeback, ContentLibrary, SourceEntry};
+use super::copy::{copy_hashing, CopyEnds};
+use super::{hex, ContentLibrary, SourceEntry};
 use crate::error::{Error, IoContext, Result};
 use crate::jobs::{self, FirstFailure, Heard};
 
@@ -20,8 +20,6 @@ use crate::jobs::{self, FirstFailure, Heard};
 pub(super) const CHUNK: usize = 1 << 20;
 /// Files up to this size are read into memory once, hashed, then written.
 pub(super) const SMALL_FILE: u64 = 4 << 20;
-/// The kernel copy of a large file runs in steps of this size, to notice cancellation.
-const COPY_STEP: u64 = 64 << 20;
 
 static STAGING_COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -133,7 +131,7 @@ impl ContentLibrary {
             "{}.tmp",
             STAGING_COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
-        let mut input = File::open(source).at(source)?;
+        let input = File::open(source).at(source)?;
         let size = input.metadata().at(source)?.len();
         let output = OpenOptions::new()
             .write(true)
@@ -146,79 +144,18 @@ impl ContentLibrary {
             size,
             temp: Some(temp.clone()),
         };
-        staged.sha256 = if size <= SMALL_FILE {
-            copy_small(&mut input, &output, source, &temp, report)?
-        } else {
-            copy_large(source, &output, &temp, report, cancel)?
+        let ends = CopyEnds {
+            source,
+            input: &input,
+            target: &temp,
+            output: &output,
         };
-        Ok(staged)
-    }
-}
-
-fn copy_small(
-    input: &mut File,
-    mut output: &File,
-    source: &Path,
-    temp: &Path,
-    report: &(dyn Fn(u64) + Sync),
-) -> Result<String> {
-    let mut content = Vec::new();
-    input.read_to_end(&mut content).at(source)?;
-    output.write_all(&content).at(temp)?;
-    start_writeback(output, 0, content.len() as u64);
-    report(content.len() as u64);
-    Ok(hex(&Sha256::digest(&content)))
-}
-
-/// The kernel copies the file (copy_file_range, a reflink where the file system has them)
-/// on one thread while this one reads it through the page cache and hashes it.
-fn copy_large(
-    source: &Path,
-    output: &File,
-    temp: &Path,
-    report: &(dyn Fn(u64) + Sync),
-    cancel: &Cancel,
-) -> Result<String> {
-    let copy_input = File::open(source).at(source)?;
-    thread::scope(|scope| {
-        let copier = scope.spawn(|| kernel_copy(&copy_input, output, cancel, COPY_STEP, &|_| {}));
-        let hashed = hash_file(source, report, cancel);
-        if hashed.is_err() {
-            cancel.store(true, Ordering::Relaxed);
-        }
-        let copied = copier
-            .join()
-            .unwrap_or_else(|_| Err(io::Error::other("the copying thread panicked")));
-        let (sha256, hashed_bytes) = hashed?;
-        if copied.at(temp)? != hashed_bytes {
+        let (sha256, copied) = copy_hashing(&ends, size, report, cancel)?;
+        if copied != size {
             return Err(changed_while_imported(source));
         }
-        Ok(sha256)
-    })
-}
-
-/// Copies `input` to `output` in the kernel (copy_file_range where there is one, no trip through
-/// this process's memory), `step` bytes at a time so that a cancel is heard and `copied` hears
-/// the running total after each step.
-pub(super) fn kernel_copy(
-    input: &File,
-    mut output: &File,
-    cancel: &Cancel,
-    step: u64,
-    copied: &dyn Fn(u64),
-) -> io::Result<u64> {
-    let mut total = 0;
-    loop {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(io::Error::new(io::ErrorKind::Interrupted, "cancelled"));
-        }
-        let done = io::copy(&mut input.take(step), &mut output)?;
-        if done == 0 {
-            return Ok(total);
-        }
-        start_writeback(output, total, done);
-        total += done;
-        copied(total);
+        staged.sha256 = sha256;
+        Ok(staged)
     }
 }
 

@@ -1,0 +1,302 @@
+//! The one hashed copy of the library, used by adds (source to library) and by distribution
+//! (library to point): every chunk is hashed, then written from the same buffer, so what a
+//! copy writes is exactly what its hash covers, and no byte is read twice.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
+use std::thread;
+
+use sha2::{Digest, Sha256};
+
+use super::stage::{Cancel, CHUNK, SMALL_FILE};
+use super::{hex, start_writeback};
+use crate::error::{Error, IoContext, Result};
+
+/// Chunks in flight between the reading thread and the writing one: enough that neither waits
+/// on the other's passing stalls.
+const CHUNKS_IN_FLIGHT: usize = 4;
+/// The writing thread asks the kernel to start writing back this often, so that the flush
+/// before a commit does not find a whole file of dirty pages.
+const WRITEBACK_STEP: u64 = 8 << 20;
+
+/// Ends of a copy, each named in the errors that happen there.
+pub(crate) struct CopyEnds<'a> {
+    pub source: &'a Path,
+    pub input: &'a File,
+    pub target: &'a Path,
+    pub output: &'a File,
+}
+
+/// Copies `ends.input` to `ends.output`, hashing every chunk before it is written. A file of
+/// up to `SMALL_FILE` bytes is read, hashed and written whole on this thread; a larger one is
+/// read and hashed here while another thread writes what has been hashed. Returns the hash and
+/// the length of what was written.
+pub(crate) fn copy_hashing(
+    ends: &CopyEnds<'_>,
+    size: u64,
+    report: &(dyn Fn(u64) + Sync),
+    cancel: &Cancel,
+) -> Result<(String, u64)> {
+    if size <= SMALL_FILE {
+        copy_whole(ends, size, report)
+    } else {
+        copy_in_chunks(ends, report, cancel)
+    }
+}
+
+/// Reads one byte past `size`, so that a file longer than expected shows as such without
+/// being read into memory whole.
+fn copy_whole(
+    ends: &CopyEnds<'_>,
+    size: u64,
+    report: &(dyn Fn(u64) + Sync),
+) -> Result<(String, u64)> {
+    let mut content = Vec::with_capacity(size as usize + 1);
+    ends.input
+        .take(size + 1)
+        .read_to_end(&mut content)
+        .at(ends.source)?;
+    let sha256 = hex(&Sha256::digest(&content));
+    let mut output = ends.output;
+    output.write_all(&content).at(ends.target)?;
+    start_writeback(ends.output, 0, content.len() as u64);
+    report(content.len() as u64);
+    Ok((sha256, content.len() as u64))
+}
+
+/// A buffer and how much of it holds file content.
+type Chunk = (Vec<u8>, usize);
+
+/// A second thread reads chunks ahead and writes each once this one has hashed it: this thread
+/// only hashes, so that the longest chain of work in a large copy is its hashing, as it is in
+/// validation, and the two cores share the rest.
+fn copy_in_chunks(
+    ends: &CopyEnds<'_>,
+    report: &(dyn Fn(u64) + Sync),
+    cancel: &Cancel,
+) -> Result<(String, u64)> {
+    let (to_hash_sender, to_hash) = mpsc::sync_channel::<Chunk>(CHUNKS_IN_FLIGHT);
+    let (hashed_sender, hashed) = mpsc::channel::<Chunk>();
+    thread::scope(|scope| {
+        let copier = scope.spawn(move || read_and_write(ends, to_hash_sender, hashed));
+        let hashing = hash_chunks(&to_hash, hashed_sender, report, cancel);
+        // A hasher that stopped early stops the copier too.
+        drop(to_hash);
+        let written = copier.join().unwrap_or_else(|_| {
+            Err(Error::io(
+                ends.target,
+                io::Error::other("the copying thread panicked"),
+            ))
+        })?;
+        let (sha256, length) = hashing?;
+        if length != written {
+            return Err(Error::io(
+                ends.target,
+                io::Error::other("fewer bytes were written than read"),
+            ));
+        }
+        Ok((sha256, length))
+    })
+}
+
+fn hash_chunks(
+    to_hash: &mpsc::Receiver<Chunk>,
+    hashed: mpsc::Sender<Chunk>,
+    report: &(dyn Fn(u64) + Sync),
+    cancel: &Cancel,
+) -> Result<(String, u64)> {
+    let mut hasher = Sha256::new();
+    let mut total = 0u64;
+    for (buffer, length) in to_hash.iter() {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        hasher.update(&buffer[..length]);
+        total += length as u64;
+        report(length as u64);
+        // A closed channel means the copier stopped on an error, which the caller reports.
+        if hashed.send((buffer, length)).is_err() {
+            break;
+        }
+    }
+    Ok((hex(&hasher.finalize()), total))
+}
+
+/// Keeps `CHUNKS_IN_FLIGHT` chunks read ahead and writes each as it comes back hashed.
+fn read_and_write(
+    ends: &CopyEnds<'_>,
+    to_hash: mpsc::SyncSender<Chunk>,
+    hashed: mpsc::Receiver<Chunk>,
+) -> Result<u64> {
+    let mut to_hash = Some(to_hash);
+    let mut in_flight = 0;
+    for _ in 0..CHUNKS_IN_FLIGHT {
+        if !send_next(ends, vec![0u8; CHUNK], &mut to_hash)? {
+            break;
+        }
+        in_flight += 1;
+    }
+    let mut output = ends.output;
+    let (mut written, mut unflushed) = (0u64, 0u64);
+    while in_flight > 0 {
+        // A closed channel means the hasher stopped (cancelled), which the caller reports.
+        let Ok((buffer, length)) = hashed.recv() else {
+            break;
+        };
+        in_flight -= 1;
+        output.write_all(&buffer[..length]).at(ends.target)?;
+        written += length as u64;
+        unflushed += length as u64;
+        if unflushed >= WRITEBACK_STEP {
+            start_writeback(output, written - unflushed, unflushed);
+            unflushed = 0;
+        }
+        if send_next(ends, buffer, &mut to_hash)? {
+            in_flight += 1;
+        }
+    }
+    start_writeback(output, written - unflushed, unflushed);
+    Ok(written)
+}
+
+/// Reads the next chunk into `buffer` and sends it to be hashed. At the end of the file it
+/// closes the channel, which ends the hashing; false then, or when the hasher has stopped.
+fn send_next(
+    ends: &CopyEnds<'_>,
+    mut buffer: Vec<u8>,
+    to_hash: &mut Option<mpsc::SyncSender<Chunk>>,
+) -> Result<bool> {
+    let Some(sender) = to_hash else {
+        return Ok(false);
+    };
+    let mut input = ends.input;
+    let length = read_chunk(&mut input, &mut buffer).at(ends.source)?;
+    if length == 0 {
+        *to_hash = None;
+        return Ok(false);
+    }
+    Ok(sender.send((buffer, length)).is_ok())
+}
+
+/// Fills `buffer` as far as the file goes, so that only the last chunk is short.
+fn read_chunk(input: &mut &File, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match input.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs::{self, OpenOptions};
+    use std::path::PathBuf;
+    use std::sync::atomic::AtomicU64;
+
+    fn folder(name: &str) -> PathBuf {
+        let folder = std::env::temp_dir().join(format!("osu-copy-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&folder);
+        fs::create_dir_all(&folder).unwrap();
+        folder
+    }
+
+    /// Bytes that differ from chunk to chunk, so that a chunk written twice or out of order shows.
+    fn content(length: usize) -> Vec<u8> {
+        (0..length).map(|i| (i * 7 + i / 4093) as u8).collect()
+    }
+
+    /// Copies `source` to `target` and returns the hash, the length written and the bytes reported.
+    fn copy(
+        source: &Path,
+        target: &Path,
+        size: u64,
+        cancel: &Cancel,
+    ) -> Result<(String, u64, u64)> {
+        let input = File::open(source).unwrap();
+        let output = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(target)
+            .unwrap();
+        let ends = CopyEnds {
+            source,
+            input: &input,
+            target,
+            output: &output,
+        };
+        let reported = AtomicU64::new(0);
+        let report = |n| {
+            reported.fetch_add(n, Ordering::Relaxed);
+        };
+        let (sha256, copied) = copy_hashing(&ends, size, &report, cancel)?;
+        Ok((sha256, copied, reported.into_inner()))
+    }
+
+    #[test]
+    fn writes_exactly_what_it_hashed_whatever_the_size() {
+        let folder = folder("sizes");
+        let (source, target) = (folder.join("source"), folder.join("target"));
+        for length in [0, 1, CHUNK + 1, SMALL_FILE as usize + 1, 3 * CHUNK + 4095] {
+            let bytes = content(length);
+            fs::write(&source, &bytes).unwrap();
+            let (sha256, copied, reported) =
+                copy(&source, &target, length as u64, &Cancel::new(false)).unwrap();
+            assert_eq!(sha256, hex(&Sha256::digest(&bytes)), "{length} bytes");
+            assert_eq!((copied, reported), (length as u64, length as u64));
+            assert!(fs::read(&target).unwrap() == bytes, "{length} bytes");
+        }
+        fs::remove_dir_all(folder).unwrap();
+    }
+
+    #[test]
+    fn a_small_file_longer_than_expected_is_read_one_byte_past_its_size() {
+        let folder = folder("longer");
+        let source = folder.join("source");
+        fs::write(&source, content(3 * CHUNK)).unwrap();
+        let (_, copied, _) =
+            copy(&source, &folder.join("target"), 10, &Cancel::new(false)).unwrap();
+        assert_eq!(copied, 11);
+        fs::remove_dir_all(folder).unwrap();
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_failed_write_ends_the_copy_with_an_error_at_the_target() {
+        let folder = folder("full");
+        let source = folder.join("source");
+        fs::write(&source, content(SMALL_FILE as usize + 3 * CHUNK)).unwrap();
+        for size in [10, SMALL_FILE + 3 * CHUNK as u64] {
+            let error = copy(&source, Path::new("/dev/full"), size, &Cancel::new(false))
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("/dev/full"), "{error}");
+        }
+        fs::remove_dir_all(folder).unwrap();
+    }
+
+    #[test]
+    fn a_cancel_stops_a_large_copy() {
+        let folder = folder("cancel");
+        let source = folder.join("source");
+        fs::write(&source, content(SMALL_FILE as usize + 1)).unwrap();
+        let error = copy(
+            &source,
+            &folder.join("target"),
+            SMALL_FILE + 1,
+            &Cancel::new(true),
+        )
+        .unwrap_err();
+        assert!(matches!(error, Error::Cancelled), "{error}");
+        fs::remove_dir_all(folder).unwrap();
+    }
+}
