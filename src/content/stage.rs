@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use super::copy::{copy_hashing, CopyEnds};
 use super::{hex, ContentLibrary, SourceEntry};
 use crate::error::{Error, IoContext, Result};
-use crate::jobs::{self, FirstFailure, Heard};
+use crate::jobs::{self, ByteTally, FirstFailure, Heard};
 
 /// Reads of this size keep the hasher's memory flat whatever the file size.
 pub(super) const CHUNK: usize = 1 << 20;
@@ -66,6 +66,14 @@ impl ContentLibrary {
         order.sort_by_key(|&i| std::cmp::Reverse(files[i].size));
         let cancel = Cancel::new(false);
         let mut outcome = FirstFailure::new(&cancel);
+        let untold = ByteTally::default();
+        let mut deliver = |event: Result<StageEvent>, outcome: &mut FirstFailure<Error>| match event
+            .and_then(&mut *on_event)
+        {
+            Ok(ControlFlow::Continue(())) => {}
+            Ok(ControlFlow::Break(())) => outcome.record(Error::Cancelled),
+            Err(error) => outcome.record(error),
+        };
         jobs::run(
             &order,
             jobs::cores(),
@@ -75,7 +83,8 @@ impl ContentLibrary {
                     return Err(Error::Cancelled);
                 }
                 let file = files[index];
-                self.stage_file(file, present_sizes.contains(&file.size), tell, &cancel)
+                let report = |bytes| untold.add(bytes, tell);
+                self.stage_file(file, present_sizes.contains(&file.size), &report, &cancel)
                     .map(|blob| StageEvent::Staged(index, blob))
             },
             |heard| {
@@ -87,13 +96,12 @@ impl ContentLibrary {
                     Heard::Finished(_, staged) => staged,
                     Heard::Quiet => return,
                 };
-                match event.and_then(&mut *on_event) {
-                    Ok(ControlFlow::Continue(())) => {}
-                    Ok(ControlFlow::Break(())) => outcome.record(Error::Cancelled),
-                    Err(error) => outcome.record(error),
-                }
+                deliver(event, &mut outcome);
             },
         );
+        if !outcome.failed() {
+            deliver(Ok(StageEvent::Bytes(untold.rest())), &mut outcome);
+        }
         outcome.into_result()
     }
 

@@ -388,9 +388,10 @@ fn record_event(site: &Site, job: &Job<'_>, tally: &mut Tally, event: JobEvent) 
             tally.bytes_done += bytes;
             Ok(())
         }
-        JobEvent::File(path) => {
-            tally.files_done += 1;
-            tally.current_file = path;
+        JobEvent::Files { done, current } => {
+            // Two copies that end together may tell their counts out of order.
+            tally.files_done = tally.files_done.max(done);
+            tally.current_file = current;
             Ok(())
         }
     }

@@ -6,6 +6,7 @@ use std::fs;
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
 
 use super::layout::{
     modified_ns, remove_entry, walk, InstalledFile, InstalledManifest, PointPackage,
@@ -15,12 +16,20 @@ use crate::error::{Error, IoContext, Result};
 use crate::jobs;
 use crate::kill_point;
 use crate::model::FileRecord;
+use crate::progress::Throttle;
 
 /// What a job tells the calling thread while it works.
 pub(super) enum JobEvent {
-    Planned { bytes: u64, files: u64 },
+    Planned {
+        bytes: u64,
+        files: u64,
+    },
     Bytes(u64),
-    File(String),
+    /// `done` files are copied, `current` among the latest.
+    Files {
+        done: u64,
+        current: String,
+    },
 }
 
 pub(super) struct Job<'a> {
@@ -212,6 +221,10 @@ fn copy_into_staging(
 ) -> Result<()> {
     // A failed copy stops this job's other copies, not the other jobs of the distribution.
     let stop = AtomicBool::new(false);
+    // Waking the calling thread for each of a thousand small files would cost more than
+    // copying some of them: the count goes out at the pace progress is shown.
+    let files_done = AtomicU64::new(0);
+    let pace = Mutex::new(Throttle::default());
     jobs::for_each(
         copies,
         jobs::cores(),
@@ -227,7 +240,14 @@ fn copy_into_staging(
                 .map_err(|e| name_the_file(e, job, &copy.path))?;
             let done = staging.join(&copy.sha256);
             fs::rename(&temp, &done).at(&done)?;
-            events(JobEvent::File(copy.path.clone()));
+            let done = files_done.fetch_add(1, Ordering::Relaxed) + 1;
+            let last = done == copies.len() as u64;
+            if pace.lock().is_ok_and(|mut pace| pace.due(last)) {
+                events(JobEvent::Files {
+                    done,
+                    current: copy.path.clone(),
+                });
+            }
             Ok(())
         },
         &mut |n| {
