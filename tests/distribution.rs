@@ -299,7 +299,7 @@ fn four_points_are_served_at_once_with_progress_on_the_calling_thread() {
     let points: Vec<PathBuf> = (1..=4).map(|i| s.point(&format!("DP{i}"))).collect();
     let caller = std::thread::current().id();
     let mut reports = 0;
-    let mut points_reported = std::collections::HashSet::new();
+    let mut last_of_point = std::collections::HashMap::new();
     let statuses = distribution::distribute(
         &s.site,
         &[&s.package.id],
@@ -308,7 +308,8 @@ fn four_points_are_served_at_once_with_progress_on_the_calling_thread() {
         &mut |p: &osupgrade::Progress<'_>| {
             assert_eq!(std::thread::current().id(), caller);
             reports += 1;
-            points_reported.insert(p.distribution_point.to_string());
+            let counts = (p.files_done, p.files_total, p.bytes_done, p.bytes_total);
+            last_of_point.insert(p.distribution_point.to_string(), counts);
             ControlFlow::Continue(())
         },
     )
@@ -316,7 +317,12 @@ fn four_points_are_served_at_once_with_progress_on_the_calling_thread() {
     assert!(statuses
         .iter()
         .all(|d| d.state == DistributionState::Installed));
-    assert!(reports >= 4 && points_reported.len() == 4);
+    assert!(reports >= 4 && last_of_point.len() == 4);
+    // Counts go out in steps, but each point's last report is whole.
+    for (files_done, files_total, bytes_done, bytes_total) in last_of_point.values() {
+        assert!(*files_total > 0 && files_done == files_total);
+        assert!(*bytes_total > 0 && bytes_done == bytes_total);
+    }
     for point in &points {
         assert_tree_matches(&s.tree(point), &s.source);
     }
