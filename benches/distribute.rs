@@ -91,7 +91,10 @@ fn main() {
             .collect();
         let mut arguments = vec!["distribute", package_id.as_str()];
         arguments.extend(points.iter().map(String::as_str));
-        Series::push(&mut four, settled(|| run_child(&arguments)));
+        Series::push(
+            &mut four,
+            settled_writing(4 * bytes + (1 << 29), || run_child(&arguments)),
+        );
         // Four fresh gigabytes cost what they cost on this machine whoever writes them (a VM
         // first touching memory makes a tmpfs slow past a few GiB): cp -r to four folders is
         // the yardstick.
@@ -99,7 +102,10 @@ fn main() {
             .map(|i| copy("cp -r", &folder.join(format!("cp-four-{i}"))))
             .collect::<Vec<_>>()
             .join(" && ");
-        Series::push(&mut cp_four, settled(|| measure_shell(&cp_to_four)));
+        Series::push(
+            &mut cp_four,
+            settled_writing(4 * bytes + (1 << 29), || measure_shell(&cp_to_four)),
+        );
 
         let tree = folder.join("full").join(&package_id);
         let hash_tree = format!(
