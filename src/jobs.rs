@@ -6,8 +6,11 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
+use std::sync::Mutex;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use crate::progress::REPORT_INTERVAL;
 
 /// What the calling thread hears from the workers.
 pub(crate) enum Heard<E, R> {
@@ -108,26 +111,45 @@ impl<'a, Error> FirstFailure<'a, Error> {
     }
 }
 
-/// Adds up the bytes that workers report and tells them on in steps of at least `BYTES_STEP`:
-/// waking the calling thread for every chunk costs a fast copy a tenth of a core.
-#[derive(Default)]
-pub(crate) struct ByteTally(AtomicU64);
+/// Adds up the bytes that workers report and tells them on once `BYTES_STEP` have gathered or
+/// the progress interval has passed: waking the calling thread for every chunk costs a fast copy
+/// a tenth of a core, while a slow share still reports, and hears a cancel, as often as ever.
+pub(crate) struct ByteTally {
+    untold: AtomicU64,
+    last_told: Mutex<Instant>,
+}
 
 const BYTES_STEP: u64 = 16 << 20;
 
 impl ByteTally {
-    pub(crate) fn add(&self, bytes: u64, tell: &dyn Fn(u64)) {
-        if self.0.fetch_add(bytes, Ordering::Relaxed) + bytes >= BYTES_STEP {
-            let all = self.0.swap(0, Ordering::Relaxed);
-            if all > 0 {
-                tell(all);
-            }
+    pub(crate) fn new() -> Self {
+        ByteTally {
+            untold: AtomicU64::new(0),
+            last_told: Mutex::new(Instant::now()),
         }
     }
 
-    /// What is left to tell once the workers are done.
-    pub(crate) fn rest(self) -> u64 {
-        self.0.into_inner()
+    pub(crate) fn add(&self, bytes: u64, tell: &dyn Fn(u64)) {
+        let gathered = self.untold.fetch_add(bytes, Ordering::Relaxed) + bytes >= BYTES_STEP;
+        let mut last_told = self.last_told.lock().unwrap_or_else(|e| e.into_inner());
+        if !gathered && last_told.elapsed() < REPORT_INTERVAL {
+            return;
+        }
+        *last_told = Instant::now();
+        drop(last_told);
+        // Two workers may both get here; the second then tells what came since, if anything.
+        match self.untold.swap(0, Ordering::Relaxed) {
+            0 => {}
+            all => tell(all),
+        }
+    }
+
+    /// Tells what is left once the workers are done, if anything.
+    pub(crate) fn tell_rest(self, tell: impl FnOnce(u64)) {
+        match self.untold.into_inner() {
+            0 => {}
+            rest => tell(rest),
+        }
     }
 }
 
@@ -145,7 +167,7 @@ pub(crate) fn for_each<T: Sync>(
     on_bytes: &mut dyn FnMut(u64) -> std::ops::ControlFlow<()>,
 ) -> crate::Result<()> {
     let mut outcome = FirstFailure::new(stop);
-    let untold = ByteTally::default();
+    let untold = ByteTally::new();
     let mut take_bytes = |bytes, outcome: &mut FirstFailure<crate::Error>| {
         if on_bytes(bytes).is_break() {
             outcome.record(crate::Error::Cancelled);
@@ -167,9 +189,28 @@ pub(crate) fn for_each<T: Sync>(
             Heard::Finished(_, Ok(())) | Heard::Quiet => {}
         },
     );
-    match untold.rest() {
-        0 => {}
-        rest => take_bytes(rest, &mut outcome),
-    }
+    untold.tell_rest(|rest| take_bytes(rest, &mut outcome));
     outcome.into_result()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_are_told_in_steps_or_when_the_interval_has_passed() {
+        let told = Mutex::new(Vec::new());
+        let tell = |bytes| told.lock().unwrap().push(bytes);
+        let tally = ByteTally::new();
+        tally.add(1000, &tell);
+        tally.add(BYTES_STEP, &tell);
+        tally.add(7, &tell);
+        assert_eq!(*told.lock().unwrap(), [BYTES_STEP + 1000]);
+        // A slow copy still reports at the pace of progress, so that a cancel is heard.
+        thread::sleep(REPORT_INTERVAL);
+        tally.add(5, &tell);
+        tally.add(3, &tell);
+        tally.tell_rest(tell);
+        assert_eq!(*told.lock().unwrap(), [BYTES_STEP + 1000, 12, 3]);
+    }
 }

@@ -91,7 +91,7 @@ pub fn ignore_progress(_: &Progress<'_>) -> ControlFlow<()> {
 
 /// Reports are passed on at most this often, so that a front end that draws them (PowerShell's
 /// Write-Progress) does not slow the work down.
-const REPORT_INTERVAL: Duration = Duration::from_millis(100);
+pub(crate) const REPORT_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Decides which reports go out: the first, then one per interval; a caller forces the ones
 /// that must not be lost (a finished job, the last bytes).

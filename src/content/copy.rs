@@ -1,9 +1,9 @@
 //! The one hashed copy of the library, used by adds (source to library) and by distribution
 //! (library to point): every chunk is hashed, then written from the same buffer, so what a
-//! copy writes is exactly what its hash covers, and no byte is read twice.
+//! copy writes is exactly what its hash covers, and what it writes is never read back.
 
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Take, Write};
 use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
@@ -11,14 +11,18 @@ use std::thread;
 
 use sha2::{Digest, Sha256};
 
-use super::stage::{Cancel, CHUNK, SMALL_FILE};
+use super::stage::Cancel;
 use super::{hex, start_writeback};
 use crate::error::{Error, IoContext, Result};
 
-/// Chunks in flight between the reading thread and the writing one: enough that neither waits
+/// Reads of this size keep the memory of a copy or a hash flat whatever the file size.
+pub(super) const CHUNK: usize = 1 << 20;
+/// Files up to this size are read into memory once, hashed, then written.
+pub(super) const SMALL_FILE: u64 = 4 << 20;
+/// Chunks in flight between the copying thread and the hashing one: enough that neither waits
 /// on the other's passing stalls.
 const CHUNKS_IN_FLIGHT: usize = 4;
-/// The writing thread asks the kernel to start writing back this often, so that the flush
+/// The copying thread asks the kernel to start writing back this often, so that the flush
 /// before a commit does not find a whole file of dirty pages.
 const WRITEBACK_STEP: u64 = 8 << 20;
 
@@ -30,35 +34,33 @@ pub(crate) struct CopyEnds<'a> {
     pub output: &'a File,
 }
 
-/// Copies `ends.input` to `ends.output`, hashing every chunk before it is written. A file of
-/// up to `SMALL_FILE` bytes is read, hashed and written whole on this thread; a larger one is
-/// read and hashed here while another thread writes what has been hashed. Returns the hash and
-/// the length of what was written.
+/// Copies `ends.input`, expected to hold `size` bytes, to `ends.output`, hashing every chunk
+/// before it is written. A file of up to `SMALL_FILE` bytes is read, hashed and written whole on
+/// this thread; for a larger one another thread reads and writes while this one hashes. At most
+/// one byte past `size` is read, so that a file longer than expected shows as such without
+/// being copied whole. Returns the hash and the length of what was written.
 pub(crate) fn copy_hashing(
     ends: &CopyEnds<'_>,
     size: u64,
     report: &(dyn Fn(u64) + Sync),
     cancel: &Cancel,
 ) -> Result<(String, u64)> {
+    let input = ends.input.take(size + 1);
     if size <= SMALL_FILE {
-        copy_whole(ends, size, report)
+        copy_whole(ends, input, size, report)
     } else {
-        copy_in_chunks(ends, report, cancel)
+        copy_in_chunks(ends, input, report, cancel)
     }
 }
 
-/// Reads one byte past `size`, so that a file longer than expected shows as such without
-/// being read into memory whole.
 fn copy_whole(
     ends: &CopyEnds<'_>,
+    mut input: Take<&File>,
     size: u64,
     report: &(dyn Fn(u64) + Sync),
 ) -> Result<(String, u64)> {
     let mut content = Vec::with_capacity(size as usize + 1);
-    ends.input
-        .take(size + 1)
-        .read_to_end(&mut content)
-        .at(ends.source)?;
+    input.read_to_end(&mut content).at(ends.source)?;
     let sha256 = hex(&Sha256::digest(&content));
     let mut output = ends.output;
     output.write_all(&content).at(ends.target)?;
@@ -75,13 +77,14 @@ type Chunk = (Vec<u8>, usize);
 /// validation, and the two cores share the rest.
 fn copy_in_chunks(
     ends: &CopyEnds<'_>,
+    input: Take<&File>,
     report: &(dyn Fn(u64) + Sync),
     cancel: &Cancel,
 ) -> Result<(String, u64)> {
     let (to_hash_sender, to_hash) = mpsc::sync_channel::<Chunk>(CHUNKS_IN_FLIGHT);
     let (hashed_sender, hashed) = mpsc::channel::<Chunk>();
     thread::scope(|scope| {
-        let copier = scope.spawn(move || read_and_write(ends, to_hash_sender, hashed));
+        let copier = scope.spawn(move || read_and_write(ends, input, to_hash_sender, hashed));
         let hashing = hash_chunks(&to_hash, hashed_sender, report, cancel);
         // A hasher that stopped early stops the copier too.
         drop(to_hash);
@@ -90,18 +93,19 @@ fn copy_in_chunks(
                 ends.target,
                 io::Error::other("the copying thread panicked"),
             ))
-        })?;
-        let (sha256, length) = hashing?;
-        if length != written {
-            return Err(Error::io(
-                ends.target,
-                io::Error::other("fewer bytes were written than read"),
-            ));
+        });
+        // Asked to stop, the caller hears that, not what stopping did to the copier.
+        if matches!(hashing, Err(Error::Cancelled)) {
+            return Err(Error::Cancelled);
         }
-        Ok((sha256, length))
+        let written = written?;
+        let (sha256, hashed) = hashing?;
+        debug_assert_eq!(hashed, written, "every chunk hashed is written");
+        Ok((sha256, written))
     })
 }
 
+/// Hashes the chunks as they come and hands each back to be written.
 fn hash_chunks(
     to_hash: &mpsc::Receiver<Chunk>,
     hashed: mpsc::Sender<Chunk>,
@@ -128,13 +132,14 @@ fn hash_chunks(
 /// Keeps `CHUNKS_IN_FLIGHT` chunks read ahead and writes each as it comes back hashed.
 fn read_and_write(
     ends: &CopyEnds<'_>,
+    mut input: Take<&File>,
     to_hash: mpsc::SyncSender<Chunk>,
     hashed: mpsc::Receiver<Chunk>,
 ) -> Result<u64> {
     let mut to_hash = Some(to_hash);
     let mut in_flight = 0;
     for _ in 0..CHUNKS_IN_FLIGHT {
-        if !send_next(ends, vec![0u8; CHUNK], &mut to_hash)? {
+        if !send_next(ends, &mut input, vec![0u8; CHUNK], &mut to_hash)? {
             break;
         }
         in_flight += 1;
@@ -154,7 +159,7 @@ fn read_and_write(
             start_writeback(output, written - unflushed, unflushed);
             unflushed = 0;
         }
-        if send_next(ends, buffer, &mut to_hash)? {
+        if send_next(ends, &mut input, buffer, &mut to_hash)? {
             in_flight += 1;
         }
     }
@@ -166,14 +171,14 @@ fn read_and_write(
 /// closes the channel, which ends the hashing; false then, or when the hasher has stopped.
 fn send_next(
     ends: &CopyEnds<'_>,
+    input: &mut Take<&File>,
     mut buffer: Vec<u8>,
     to_hash: &mut Option<mpsc::SyncSender<Chunk>>,
 ) -> Result<bool> {
     let Some(sender) = to_hash else {
         return Ok(false);
     };
-    let mut input = ends.input;
-    let length = read_chunk(&mut input, &mut buffer).at(ends.source)?;
+    let length = read_chunk(input, &mut buffer).at(ends.source)?;
     if length == 0 {
         *to_hash = None;
         return Ok(false);
@@ -182,7 +187,7 @@ fn send_next(
 }
 
 /// Fills `buffer` as far as the file goes, so that only the last chunk is short.
-fn read_chunk(input: &mut &File, buffer: &mut [u8]) -> io::Result<usize> {
+fn read_chunk(input: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buffer.len() {
         match input.read(&mut buffer[filled..]) {
@@ -259,13 +264,42 @@ mod tests {
     }
 
     #[test]
-    fn a_small_file_longer_than_expected_is_read_one_byte_past_its_size() {
+    fn a_file_longer_than_expected_is_read_one_byte_past_its_size() {
         let folder = folder("longer");
         let source = folder.join("source");
-        fs::write(&source, content(3 * CHUNK)).unwrap();
-        let (_, copied, _) =
-            copy(&source, &folder.join("target"), 10, &Cancel::new(false)).unwrap();
-        assert_eq!(copied, 11);
+        fs::write(&source, content(SMALL_FILE as usize + 3 * CHUNK)).unwrap();
+        for size in [10, SMALL_FILE + 10] {
+            let (_, copied, _) =
+                copy(&source, &folder.join("target"), size, &Cancel::new(false)).unwrap();
+            assert_eq!(copied, size + 1);
+        }
+        fs::remove_dir_all(folder).unwrap();
+    }
+
+    #[test]
+    fn a_file_shorter_than_expected_is_copied_as_it_is() {
+        let folder = folder("shorter");
+        let (source, target) = (folder.join("source"), folder.join("target"));
+        let bytes = content(SMALL_FILE as usize + CHUNK / 2);
+        fs::write(&source, &bytes).unwrap();
+        let (sha256, copied, _) =
+            copy(&source, &target, 2 * SMALL_FILE, &Cancel::new(false)).unwrap();
+        assert_eq!(sha256, hex(&Sha256::digest(&bytes)));
+        assert_eq!(copied, bytes.len() as u64);
+        fs::remove_dir_all(folder).unwrap();
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_failed_read_ends_the_copy_with_an_error_at_the_source() {
+        let folder = folder("unreadable");
+        // A folder opens like a file on Linux, and fails at the first read.
+        for size in [10, SMALL_FILE + 1] {
+            let error = copy(&folder, &folder.join("target"), size, &Cancel::new(false))
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(&*folder.to_string_lossy()), "{error}");
+        }
         fs::remove_dir_all(folder).unwrap();
     }
 

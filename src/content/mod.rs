@@ -320,6 +320,10 @@ pub(crate) fn flush_folder(_folder: &Path) -> Result<()> {
 #[cfg(target_os = "linux")]
 pub(crate) fn start_writeback(file: &File, offset: u64, length: u64) {
     use std::os::unix::io::AsRawFd;
+    // A length of 0 would mean "to the end of the file".
+    if length == 0 {
+        return;
+    }
     // SAFETY: only reads the descriptor, which `file` keeps open. A failure only means the
     // final flush does all the work.
     unsafe {

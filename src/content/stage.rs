@@ -11,15 +11,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 
-use super::copy::{copy_hashing, CopyEnds};
+use super::copy::{copy_hashing, CopyEnds, CHUNK};
 use super::{hex, ContentLibrary, SourceEntry};
 use crate::error::{Error, IoContext, Result};
 use crate::jobs::{self, ByteTally, FirstFailure, Heard};
-
-/// Reads of this size keep the hasher's memory flat whatever the file size.
-pub(super) const CHUNK: usize = 1 << 20;
-/// Files up to this size are read into memory once, hashed, then written.
-pub(super) const SMALL_FILE: u64 = 4 << 20;
 
 static STAGING_COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -66,7 +61,7 @@ impl ContentLibrary {
         order.sort_by_key(|&i| std::cmp::Reverse(files[i].size));
         let cancel = Cancel::new(false);
         let mut outcome = FirstFailure::new(&cancel);
-        let untold = ByteTally::default();
+        let untold = ByteTally::new();
         let mut deliver = |event: Result<StageEvent>, outcome: &mut FirstFailure<Error>| match event
             .and_then(&mut *on_event)
         {
@@ -100,7 +95,7 @@ impl ContentLibrary {
             },
         );
         if !outcome.failed() {
-            deliver(Ok(StageEvent::Bytes(untold.rest())), &mut outcome);
+            untold.tell_rest(|rest| deliver(Ok(StageEvent::Bytes(rest)), &mut outcome));
         }
         outcome.into_result()
     }

@@ -238,8 +238,8 @@ fn copy_into_staging(
             job.library
                 .export_blob(&copy.sha256, copy.size, &temp, report, &stop)
                 .map_err(|e| name_the_file(e, job, &copy.path))?;
-            let done = staging.join(&copy.sha256);
-            fs::rename(&temp, &done).at(&done)?;
+            let staged = staging.join(&copy.sha256);
+            fs::rename(&temp, &staged).at(&staged)?;
             let done = files_done.fetch_add(1, Ordering::Relaxed) + 1;
             let last = done == copies.len() as u64;
             if pace.lock().is_ok_and(|mut pace| pace.due(last)) {
