@@ -106,8 +106,8 @@ pub fn settled(once: impl FnOnce() -> (Duration, u64)) -> (Duration, u64) {
 
 /// `settled` for a measurement that writes up to `bytes` (several copies at once).
 pub fn settled_writing(bytes: u64, once: impl FnOnce() -> (Duration, u64)) -> (Duration, u64) {
-    warm_memory(bytes);
     run(&mut Command::new("sync"));
+    warm_memory(bytes);
     once()
 }
 
@@ -135,6 +135,12 @@ fn warm_memory(bytes: u64) {
     std::fs::remove_file(&path).expect("remove the warm-up file");
 }
 
+#[cfg(not(target_os = "linux"))]
+fn on_tmpfs(_path: &Path) -> bool {
+    false
+}
+
+#[cfg(target_os = "linux")]
 fn on_tmpfs(path: &Path) -> bool {
     use std::os::unix::ffi::OsStrExt;
     let Ok(name) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
