@@ -50,6 +50,28 @@ fn main() {
         std::fs::create_dir_all(&folder).expect("round folder");
         let copy =
             |tool: &str, to: &Path| format!("{tool} '{}/' '{}'", source.display(), to.display());
+        // A package per round: redistribution goes to every point that holds the package, so a
+        // package shared by the rounds would be redistributed to every earlier round's points.
+        let package_id = add_package(&site_path, &source, round);
+        let full_point = add_point(&site_path, &format!("full-{round}"), &folder.join("full"));
+        Series::push(
+            &mut full,
+            settled(|| run_child(&["distribute", &package_id, &full_point])),
+        );
+        // Validation of the point just written, and the copies by other tools after it: on
+        // this VM the fresh gigabytes that cp -r and rsync write make the next writer's memory
+        // slow for a while, which would fall on the distribution.
+        let tree = folder.join("full").join(&package_id);
+        let hash_tree = format!(
+            "find '{}' -type f -print0 | xargs -0 openssl dgst -sha256 > /dev/null",
+            tree.display()
+        );
+        Series::push(&mut openssl, settled(|| measure_shell(&hash_tree)));
+        Series::push(
+            &mut validation,
+            settled(|| run_child(&["validate", &package_id, &full_point])),
+        );
+
         Series::push(
             &mut cp,
             settled(|| measure_shell(&copy("cp -r", &folder.join("cp")))),
@@ -58,15 +80,6 @@ fn main() {
         Series::push(
             &mut rsync,
             settled(|| measure_shell(&copy("rsync -a", &rsync_target))),
-        );
-
-        // A package per round: redistribution goes to every point that holds the package, so a
-        // package shared by the rounds would be redistributed to every earlier round's points.
-        let package_id = add_package(&site_path, &source, round);
-        let full_point = add_point(&site_path, &format!("full-{round}"), &folder.join("full"));
-        Series::push(
-            &mut full,
-            settled(|| run_child(&["distribute", &package_id, &full_point])),
         );
 
         rewrite_changed_file(&source, round + 1);
@@ -107,16 +120,6 @@ fn main() {
             settled_writing(4 * bytes + (1 << 29), || measure_shell(&cp_to_four)),
         );
 
-        let tree = folder.join("full").join(&package_id);
-        let hash_tree = format!(
-            "find '{}' -type f -print0 | xargs -0 openssl dgst -sha256 > /dev/null",
-            tree.display()
-        );
-        Series::push(&mut openssl, settled(|| measure_shell(&hash_tree)));
-        Series::push(
-            &mut validation,
-            settled(|| run_child(&["validate", &package_id, &full_point])),
-        );
         // A round's copies go before the next round: on a tmpfs they would fill the memory.
         let _ = std::fs::remove_dir_all(&folder);
     }
