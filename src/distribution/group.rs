@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use super::names::{refuse_taken_name, same_name, validate_name};
+use super::names::{find_named, refuse_taken_name, same_name, validate_name};
 use super::{DistributeOptions, DistributionStatus, ValidationReport};
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -255,12 +255,9 @@ fn require_carried(
     Ok(package.id)
 }
 
-/// The group of that name in any letter case (see `same_name`).
+/// The group of that name in any letter case (see `find_named`).
 fn find_group(db: &Db, name: &str) -> Result<Option<DistributionPointGroup>> {
-    if let Some(group) = db.group(name)? {
-        return Ok(Some(group));
-    }
-    Ok(db.groups()?.into_iter().find(|g| same_name(&g.name, name)))
+    find_named(db.group(name)?, || db.groups(), |g| &g.name, name)
 }
 
 fn refuse_group_name(

@@ -52,3 +52,17 @@ pub(super) fn refuse_taken_name<'a>(
         None => Ok(()),
     }
 }
+
+/// The record of that name in any letter case: SQLite's NOCASE folds ASCII only, so when the
+/// exact look-up finds nothing, other letters (Zürich, ZÜRICH) are compared here.
+pub(super) fn find_named<T>(
+    exact: Option<T>,
+    all: impl FnOnce() -> Result<Vec<T>>,
+    name_of: impl Fn(&T) -> &str,
+    name: &str,
+) -> Result<Option<T>> {
+    if exact.is_some() {
+        return Ok(exact);
+    }
+    Ok(all()?.into_iter().find(|r| same_name(name_of(r), name)))
+}

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::layout::PointPackage;
-use super::names::{refuse_taken_name, same_name, validate_name};
+use super::names::{find_named, refuse_taken_name, validate_name};
 use super::DistributionPoint;
 use crate::db::Db;
 use crate::error::{Error, IoContext, Result};
@@ -89,16 +89,14 @@ fn refuse_point_name(
     refuse_taken_name("distribution point", names, name, renamed)
 }
 
-/// The point of that name in any letter case: SQLite's NOCASE folds ASCII only, so other
-/// letters (Zürich, ZÜRICH) are compared here.
+/// The point of that name in any letter case (see `find_named`).
 fn find_point(db: &Db, name: &str) -> Result<Option<DistributionPoint>> {
-    if let Some(point) = db.distribution_point(name)? {
-        return Ok(Some(point));
-    }
-    Ok(db
-        .distribution_points()?
-        .into_iter()
-        .find(|p| same_name(&p.name, name)))
+    find_named(
+        db.distribution_point(name)?,
+        || db.distribution_points(),
+        |p| &p.name,
+        name,
+    )
 }
 
 pub fn list_points(site: &Site) -> Result<Vec<DistributionPoint>> {
