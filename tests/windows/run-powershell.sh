@@ -15,10 +15,6 @@ for files in 3 20; do
   "$repo/tests/fixtures/make-source.sh" "$scratch/templates/small-files-$files" --small-files "$files" >/dev/null
 done
 
-# Wine 8.0 runs .NET's W^X double mapping of code badly: once the GC frees a dynamic method
-# (PowerShell compiles scripts into them), the CLR dies ("Internal CLR error 0x80131506" in
-# DynamicResolver.DestroyScout.Finalize). Without W^X it does not.
-export DOTNET_EnableWriteXorExecute=0
 packages=${NUGET_PACKAGES:-$HOME/.nuget/packages}
 export OSUPGRADE_TEST_SOURCE_TEMPLATES NUGET_PACKAGES PSModulePath
 OSUPGRADE_TEST_SOURCE_TEMPLATES=$(windows_path "$scratch/templates")
