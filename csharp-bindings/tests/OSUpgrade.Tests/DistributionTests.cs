@@ -150,16 +150,10 @@ namespace OSUpgrade.Tests
         [Fact]
         public void Validating_while_another_process_changes_the_package_there_is_busy()
         {
-            if (OperatingSystem.IsMacOS())
-            {
-                return; // .NET cannot lock a file range there to stand in for the other process
-            }
-
             var path = Point("DP1");
             site.DistributeContent(new[] { package.Id }, new[] { "DP1" });
-            using (var lockFile = new FileStream(Path.Combine(path, ".osupgrade", package.Id + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite))
+            using (new OtherProcessLock(Path.Combine(path, ".osupgrade", package.Id + ".lock")))
             {
-                lockFile.Lock(0, 0);
                 var error = Assert.Throws<OSUpgradeBusyException>(() => site.ValidateContent(package.Id, "DP1"));
                 Assert.Equal(OSUpgradeStatus.Busy, error.Status);
                 Assert.Contains("another process", error.Message);
@@ -187,17 +181,11 @@ namespace OSUpgrade.Tests
         [Fact]
         public void Distributing_while_another_process_changes_the_package_there_is_refused_and_its_status_kept()
         {
-            if (OperatingSystem.IsMacOS())
-            {
-                return; // .NET cannot lock a file range there to stand in for the other process
-            }
-
             var path = Point("DP1");
             var before = Assert.Single(site.DistributeContent(new[] { package.Id }, new[] { "DP1" }));
             Assert.Null(before.GetLastErrorException());
-            using (var lockFile = new FileStream(Path.Combine(path, ".osupgrade", package.Id + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite))
+            using (new OtherProcessLock(Path.Combine(path, ".osupgrade", package.Id + ".lock")))
             {
-                lockFile.Lock(0, 0);
                 var error = Assert.Throws<OSUpgradeBusyException>(() => site.DistributeContent(new[] { package.Id }, new[] { "DP1" }));
                 Assert.Contains("another process", error.Message);
             }
