@@ -1,3 +1,5 @@
+//! The core's errors: one enum of failures, each naming what failed and why, and their classes.
+
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -57,11 +59,31 @@ pub enum Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// The class of an error, kept beside a failure's message where the site database records one
-/// (a failed distribution), so that every floor above can tell a busy point from a damaged blob
-/// from a full disk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
+/// Declares `ErrorKind` from one list: the enum, every kind, and the name each is stored by.
+macro_rules! error_kinds {
+    ($($kind:ident,)*) => {
+        /// The class of an error, kept beside a failure's message where the site database records
+        /// one (a failed distribution), so that every floor above can tell a busy point from a
+        /// damaged blob from a full disk. The C face gives each the status of its name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ErrorKind {
+            $($kind,)*
+        }
+
+        impl ErrorKind {
+            pub const ALL: &'static [ErrorKind] = &[$(ErrorKind::$kind,)*];
+
+            /// The name the site database stores.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(ErrorKind::$kind => stringify!($kind),)*
+                }
+            }
+        }
+    };
+}
+
+error_kinds! {
     InvalidArgument,
     NotFound,
     Conflict,
@@ -75,26 +97,11 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    const ALL: [ErrorKind; 10] = [
-        ErrorKind::InvalidArgument,
-        ErrorKind::NotFound,
-        ErrorKind::Conflict,
-        ErrorKind::Io,
-        ErrorKind::InvalidImage,
-        ErrorKind::Cancelled,
-        ErrorKind::Busy,
-        ErrorKind::DamagedContent,
-        ErrorKind::Database,
-        ErrorKind::ServicingFailed,
-    ];
-
-    /// The name the site database stores.
-    pub fn name(self) -> String {
-        format!("{self:?}")
-    }
-
     pub fn parse(name: &str) -> Option<ErrorKind> {
-        ErrorKind::ALL.into_iter().find(|kind| kind.name() == name)
+        ErrorKind::ALL
+            .iter()
+            .copied()
+            .find(|kind| kind.name() == name)
     }
 }
 

@@ -21,6 +21,19 @@ Describe 'The module' {
         }
     }
 
+    It 'gives every status of the library an error category, the one its error records carry' {
+        $statuses = [System.Enum]::GetNames([OSUpgrade.OSUpgradeStatus])
+        $categories = InModuleScope OSUpgrade { $script:OSUpgradeErrorCategory }
+        @($categories.Keys | Sort-Object) | Should -Be @($statuses | Sort-Object)
+        foreach ($status in $statuses) {
+            [System.Management.Automation.ErrorCategory] $categories[$status] | Should -BeOfType ([System.Management.Automation.ErrorCategory])
+        }
+        $failure = [OSUpgrade.OSUpgradeException]::new([OSUpgrade.OSUpgradeStatus]::ServicingFailed, 'the engine failed')
+        $record = InModuleScope OSUpgrade -Parameters @{ Exception = $failure } { param($Exception) New-OSUpgradeErrorRecord -Exception $Exception -TargetObject 'OSU00001' }
+        $record.CategoryInfo.Category | Should -Be 'InvalidResult'
+        $record.FullyQualifiedErrorId | Should -Be 'OSUpgradeServicingFailed'
+    }
+
     It 'has a valid manifest for Windows PowerShell 5.1 and PowerShell 7' {
         $manifest = Test-ModuleManifest -Path (Join-Path -Path $repository -ChildPath 'powershell/OSUpgrade/OSUpgrade.psd1')
         $manifest.PowerShellVersion | Should -Be ([version] '5.1')

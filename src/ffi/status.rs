@@ -1,3 +1,5 @@
+//! The status every `osu_` function returns: the one table of codes, and their names.
+
 use std::ffi::c_char;
 
 use crate::error::ErrorKind;
@@ -42,65 +44,33 @@ pub enum osu_status {
     OSU_SERVICING_FAILED = 13,
 }
 
+// ALL and name(), generated from the enum above by build.rs.
+include!(concat!(env!("OUT_DIR"), "/status_table.rs"));
+
 impl osu_status {
     pub(crate) fn of(error: &Error) -> osu_status {
         osu_status::of_kind(error.kind())
     }
 
+    /// The status named after the kind (`NotFound` is `OSU_NOT_FOUND`).
     pub(crate) fn of_kind(kind: ErrorKind) -> osu_status {
-        match kind {
-            ErrorKind::InvalidArgument => osu_status::OSU_INVALID_ARGUMENT,
-            ErrorKind::NotFound => osu_status::OSU_NOT_FOUND,
-            ErrorKind::Conflict => osu_status::OSU_CONFLICT,
-            ErrorKind::Io => osu_status::OSU_IO,
-            ErrorKind::InvalidImage => osu_status::OSU_INVALID_IMAGE,
-            ErrorKind::Cancelled => osu_status::OSU_CANCELLED,
-            ErrorKind::Busy => osu_status::OSU_BUSY,
-            ErrorKind::DamagedContent => osu_status::OSU_DAMAGED_CONTENT,
-            ErrorKind::Database => osu_status::OSU_DATABASE,
-            ErrorKind::ServicingFailed => osu_status::OSU_SERVICING_FAILED,
-        }
+        osu_status::ALL
+            .into_iter()
+            .find(|status| status.is_named_for(kind))
+            .unwrap_or(osu_status::OSU_INTERNAL)
     }
 
-    /// The name, NUL-terminated.
-    fn name(self) -> &'static [u8] {
-        match self {
-            osu_status::OSU_OK => b"OSU_OK\0",
-            osu_status::OSU_NULL_ARGUMENT => b"OSU_NULL_ARGUMENT\0",
-            osu_status::OSU_INVALID_ARGUMENT => b"OSU_INVALID_ARGUMENT\0",
-            osu_status::OSU_INVALID_HANDLE => b"OSU_INVALID_HANDLE\0",
-            osu_status::OSU_NOT_FOUND => b"OSU_NOT_FOUND\0",
-            osu_status::OSU_CONFLICT => b"OSU_CONFLICT\0",
-            osu_status::OSU_IO => b"OSU_IO\0",
-            osu_status::OSU_INVALID_IMAGE => b"OSU_INVALID_IMAGE\0",
-            osu_status::OSU_CANCELLED => b"OSU_CANCELLED\0",
-            osu_status::OSU_SERVICING_FAILED => b"OSU_SERVICING_FAILED\0",
-            osu_status::OSU_BUSY => b"OSU_BUSY\0",
-            osu_status::OSU_DATABASE => b"OSU_DATABASE\0",
-            osu_status::OSU_INTERNAL => b"OSU_INTERNAL\0",
-            osu_status::OSU_DAMAGED_CONTENT => b"OSU_DAMAGED_CONTENT\0",
-        }
+    fn is_named_for(self, kind: ErrorKind) -> bool {
+        let words: Vec<u8> = self.name()[b"OSU_".len()..]
+            .iter()
+            .copied()
+            .filter(|&b| b != b'_' && b != 0)
+            .collect();
+        words.eq_ignore_ascii_case(kind.name().as_bytes())
     }
 
     fn from_code(code: i32) -> Option<osu_status> {
-        use osu_status::*;
-        [
-            OSU_OK,
-            OSU_NULL_ARGUMENT,
-            OSU_INVALID_ARGUMENT,
-            OSU_INVALID_HANDLE,
-            OSU_NOT_FOUND,
-            OSU_CONFLICT,
-            OSU_IO,
-            OSU_INVALID_IMAGE,
-            OSU_CANCELLED,
-            OSU_BUSY,
-            OSU_DATABASE,
-            OSU_INTERNAL,
-            OSU_DAMAGED_CONTENT,
-        ]
-        .into_iter()
-        .find(|s| *s as i32 == code)
+        osu_status::ALL.into_iter().find(|s| *s as i32 == code)
     }
 }
 
@@ -112,4 +82,34 @@ pub extern "C" fn osu_status_name(status: i32) -> *const c_char {
         .map_or(b"OSU_UNKNOWN\0".as_slice(), osu_status::name)
         .as_ptr()
         .cast()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    #[test]
+    fn every_status_has_its_name_and_its_code_comes_back() {
+        for status in osu_status::ALL {
+            let name = unsafe { CStr::from_ptr(osu_status_name(status as i32)) };
+            assert_eq!(name.to_str().unwrap(), format!("{status:?}"));
+            assert_eq!(osu_status::from_code(status as i32), Some(status));
+        }
+        let past_the_last = osu_status::ALL.into_iter().map(|s| s as i32).max().unwrap() + 1;
+        let unknown = unsafe { CStr::from_ptr(osu_status_name(past_the_last)) };
+        assert_eq!(unknown.to_str().unwrap(), "OSU_UNKNOWN");
+    }
+
+    #[test]
+    fn every_error_kind_has_the_status_of_its_name() {
+        for &kind in ErrorKind::ALL {
+            let status = osu_status::of_kind(kind);
+            let words: String = format!("{status:?}")["OSU_".len()..].replace('_', "");
+            assert!(
+                words.eq_ignore_ascii_case(kind.name()),
+                "{kind:?} is {status:?}"
+            );
+        }
+    }
 }

@@ -213,6 +213,9 @@ namespace OSUpgrade
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern IntPtr osu_version();
 
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr osu_status_name(int status);
+
         /// <summary>The progress report as C lays it out (<c>osu_progress</c>).</summary>
         [StructLayout(LayoutKind.Sequential)]
         internal struct Progress

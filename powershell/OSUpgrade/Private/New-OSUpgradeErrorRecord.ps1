@@ -1,3 +1,22 @@
+# The category of each status of the library (OSUpgrade.OSUpgradeStatus, the header's osu_status);
+# Pester checks that every status has one.
+$script:OSUpgradeErrorCategory = @{
+    Ok              = 'NotSpecified'
+    NullArgument    = 'InvalidArgument'
+    InvalidArgument = 'InvalidArgument'
+    InvalidHandle   = 'InvalidOperation'
+    NotFound        = 'ObjectNotFound'
+    Conflict        = 'ResourceExists'
+    IO              = 'WriteError'
+    InvalidImage    = 'InvalidData'
+    Cancelled       = 'OperationStopped'
+    Busy            = 'ResourceBusy'
+    Database        = 'ReadError'
+    Internal        = 'NotSpecified'
+    DamagedContent  = 'InvalidData'
+    ServicingFailed = 'InvalidResult'
+}
+
 function New-OSUpgradeErrorRecord {
     <#
     .SYNOPSIS
@@ -27,23 +46,11 @@ function New-OSUpgradeErrorRecord {
     while ($Exception -is [System.Management.Automation.MethodInvocationException] -and $Exception.InnerException) {
         $Exception = $Exception.InnerException
     }
-    $category = [System.Management.Automation.ErrorCategory]::NotSpecified
+    $category = 'NotSpecified'
     $defaultId = 'OSUpgradeError'
     if ($Exception -is [OSUpgrade.IOSUpgradeException]) {
         $defaultId = 'OSUpgrade' + $Exception.Status
-        $category = switch ($Exception.Status) {
-            'NotFound' { 'ObjectNotFound' }
-            'NullArgument' { 'InvalidArgument' }
-            'InvalidArgument' { 'InvalidArgument' }
-            'Conflict' { 'ResourceExists' }
-            'IO' { 'WriteError' }
-            'InvalidImage' { 'InvalidData' }
-            'DamagedContent' { 'InvalidData' }
-            'Busy' { 'ResourceBusy' }
-            'Database' { 'ReadError' }
-            'ServicingFailed' { 'InvalidResult' }
-            default { 'NotSpecified' }
-        }
+        $category = $script:OSUpgradeErrorCategory[$Exception.Status.ToString()]
         if ($Exception -is [System.UnauthorizedAccessException]) {
             $category = 'PermissionDenied'
         }
