@@ -17,6 +17,7 @@ pub mod progress;
 pub mod schedule;
 pub mod servicing;
 pub mod site;
+mod time;
 pub mod updates;
 
 pub use error::{Error, ErrorKind, Result};

@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::model::ServicingRun;
 use crate::progress::ProgressFn;
 use crate::site::Site;
+use crate::time::civil;
 use crate::{package, schedule, servicing};
 
 /// Removes a package: first its content from every distribution point that holds it (so no
@@ -48,7 +49,7 @@ pub fn run_due_schedules(site: &Site, progress: &mut ProgressFn<'_>) -> Result<V
             progress,
         )?);
     }
-    let now = schedule::civil::utc_text(schedule::civil::now());
+    let now = civil::utc_text(civil::now());
     for due in site.db().schedules(None, Some(&now))? {
         match servicing::service(site, &due, true, progress) {
             Ok(Some(run)) => runs.push(update_points(site, run, progress)?),

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Once};
 
-use crate::schedule::civil::{now, WallTime};
-use crate::schedule::zone::{Local, Zone};
+use crate::time::civil::{now, WallTime};
+use crate::time::zone::{Local, Zone};
 
 /// A component's log is rotated once it reaches this size.
 pub const MAX_LOG_BYTES: u64 = 2 << 20;

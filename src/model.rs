@@ -3,6 +3,7 @@
 //! (the C interface's JSON shapes live in `ffi`).
 
 use crate::error::ErrorKind;
+pub use crate::time::Recurrence;
 
 /// One image (index) of a WIM or ESD file, as its XML metadata describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,28 +250,6 @@ pub struct ApplicableUpdate {
     pub image_indexes: Vec<u32>,
     /// The images it is for: `install`, `winre`, `boot`, by its classification.
     pub targets: Vec<String>,
-}
-
-/// When a schedule runs. Times of day come from the schedule's start.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Recurrence {
-    /// Once, at the start.
-    Once,
-    /// Every N hours from the start.
-    Hours(u32),
-    /// Every N days at the start's time of day.
-    Days(u32),
-    /// Every week on these days (0 = Sunday … 6 = Saturday).
-    Weekly(Vec<u8>),
-    /// Every month on this day (1–31; a month without it runs on its last day).
-    MonthlyOnDay(u8),
-    /// Every month on the Nth (1–4, or 5 for the last) weekday (0 = Sunday), plus
-    /// `offset_days`: "second Tuesday + 7 days" follows Patch Tuesday by a week.
-    MonthlyOnWeekday {
-        week: u8,
-        weekday: u8,
-        offset_days: u8,
-    },
 }
 
 /// A servicing schedule of a package.

@@ -39,3 +39,169 @@ fn every_run_under_wine_starts_wine_through_wine_env() {
     }
     assert_eq!(runs, 3, "the C, C# and PowerShell runs under wine");
 }
+
+/// The floors of the house (shared/ARCHITECTURE.md), lowest first: a module may use its own
+/// floor's neighbours and what is below, never what is above. A module missing here fails the
+/// test, so that every new one is given its floor.
+const FLOORS: &[&[&str]] = &[
+    &["error", "kill_point", "progress"],
+    &["time"],
+    &["model", "logging"],
+    &["db", "jobs", "image"],
+    &["content"],
+    &["site"],
+    &["package", "distribution", "updates"],
+    &["schedule"],
+    &["servicing"],
+    &["lifecycle"],
+    &["ffi"],
+];
+
+#[test]
+fn no_module_uses_one_on_a_floor_above_it() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let reexports = crate_root_reexports(&source);
+    let floor = |module: &str| FLOORS.iter().position(|floor| floor.contains(&module));
+    let mut upward = Vec::new();
+    for (file, module) in module_files(&source) {
+        let own = floor(&module).unwrap_or_else(|| panic!("{module} (src/{file}) has no floor"));
+        let code = code_of(&fs::read_to_string(source.join(&file)).unwrap());
+        for used in crate_paths(&code) {
+            let used = reexports.get(used).map_or(used, String::as_str);
+            match floor(used) {
+                Some(theirs) if theirs > own => upward.push(format!("src/{file} uses {used}")),
+                Some(_) => {}
+                None => panic!("src/{file} uses crate::{used}, which has no floor"),
+            }
+        }
+    }
+    upward.dedup();
+    assert!(
+        upward.is_empty(),
+        "uses of a floor above:\n{}",
+        upward.join("\n")
+    );
+}
+
+#[test]
+fn no_two_files_of_a_module_use_each_other() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut circles = Vec::new();
+    for (file, module) in module_files(&source) {
+        let Some(name) = sibling_name(&file) else {
+            continue;
+        };
+        for other in siblings_used(&source, &file, &module) {
+            let back = format!("{module}/{other}.rs");
+            let used_back = siblings_used(&source, &back, &module).contains(&name.to_string());
+            if other.as_str() > name && used_back {
+                circles.push(format!("src/{file} and src/{back}"));
+            }
+        }
+    }
+    assert!(
+        circles.is_empty(),
+        "files that use each other:\n{}",
+        circles.join("\n")
+    );
+}
+
+/// Each source file (relative to src/) with the top module it belongs to; the crate root is
+/// left out.
+fn module_files(source: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(source).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            for inner in fs::read_dir(&path).unwrap() {
+                let inner = inner.unwrap().path();
+                if inner.extension().is_some_and(|e| e == "rs") {
+                    let file = inner.file_name().unwrap().to_string_lossy().into_owned();
+                    files.push((format!("{name}/{file}"), name.clone()));
+                }
+            }
+        } else if let Some(module) = name.strip_suffix(".rs").filter(|m| *m != "lib") {
+            files.push((name.clone(), module.to_string()));
+        }
+    }
+    files.sort();
+    files
+}
+
+/// `copy` for `content/copy.rs`; none for a module's own mod.rs or a one-file module.
+fn sibling_name(file: &str) -> Option<&str> {
+    let (_, name) = file.split_once('/')?;
+    name.strip_suffix(".rs").filter(|name| *name != "mod")
+}
+
+/// The other files of `module` that `file` names, through `super::` or `crate::module::`.
+fn siblings_used(source: &Path, file: &str, module: &str) -> Vec<String> {
+    let Ok(text) = fs::read_to_string(source.join(file)) else {
+        return Vec::new();
+    };
+    let code = code_of(&text);
+    let mut used: Vec<String> = Vec::new();
+    for prefix in ["super::".to_string(), format!("crate::{module}::")] {
+        for path in paths_after(&code, &prefix) {
+            if source.join(module).join(format!("{path}.rs")).is_file()
+                && !used.iter().any(|u| u == path)
+            {
+                used.push(path.to_string());
+            }
+        }
+    }
+    used
+}
+
+/// What the crate root re-exports, by name: `Site` is `site`'s.
+fn crate_root_reexports(source: &Path) -> std::collections::HashMap<&'static str, String> {
+    let root = fs::read_to_string(source.join("lib.rs")).unwrap();
+    let mut names = std::collections::HashMap::new();
+    for line in root.lines() {
+        let Some(rest) = line.strip_prefix("pub use ") else {
+            continue;
+        };
+        let (module, items) = rest.split_once("::").unwrap();
+        for item in items.trim_matches(|c| "{};".contains(c)).split(',') {
+            let item: &'static str = Box::leak(item.trim().to_string().into_boxed_str());
+            names.insert(item, module.to_string());
+        }
+    }
+    names
+}
+
+/// The source without comments and without its unit tests (which may set up with anything).
+fn code_of(text: &str) -> String {
+    let text = text.split("#[cfg(test)]").next().unwrap();
+    text.lines()
+        .map(|line| line.split("//").next().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The first names after each `crate::`, those of a `crate::{a, b::c}` group included.
+fn crate_paths(code: &str) -> Vec<&str> {
+    paths_after(code, "crate::")
+}
+
+fn paths_after<'a>(code: &'a str, prefix: &str) -> Vec<&'a str> {
+    let mut names = Vec::new();
+    for (at, _) in code.match_indices(prefix) {
+        let rest = &code[at + prefix.len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let group = &group[..group.find('}').unwrap_or(group.len())];
+            names.extend(group.split(',').filter_map(|item| first_name(item.trim())));
+        } else {
+            names.extend(first_name(rest));
+        }
+    }
+    names
+}
+
+fn first_name(path: &str) -> Option<&str> {
+    let end = path
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(path.len());
+    Some(&path[..end]).filter(|name| !name.is_empty())
+}

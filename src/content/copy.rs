@@ -5,13 +5,12 @@
 use std::fs::File;
 use std::io::{self, Read, Take, Write};
 use std::path::Path;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread;
 
 use sha2::{Digest, Sha256};
 
-use super::stage::Cancel;
 use super::{hex, start_writeback};
 use crate::error::{Error, IoContext, Result};
 
@@ -25,6 +24,10 @@ const CHUNKS_IN_FLIGHT: usize = 4;
 /// The copying thread asks the kernel to start writing back this often, so that the flush
 /// before a commit does not find a whole file of dirty pages.
 const WRITEBACK_STEP: u64 = 8 << 20;
+
+/// Set by whoever stops a copy (a cancelled operation, a failed worker); copies look at it
+/// between chunks.
+pub(super) type Cancel = AtomicBool;
 
 /// Ends of a copy, each named in the errors that happen there.
 pub(crate) struct CopyEnds<'a> {

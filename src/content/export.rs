@@ -5,8 +5,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::Path;
 
-use super::copy::{copy_hashing, CopyEnds};
-use super::stage::Cancel;
+use super::copy::{copy_hashing, Cancel, CopyEnds};
 use super::ContentLibrary;
 use crate::error::{Error, IoContext, Result};
 

@@ -7,11 +7,11 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 
-use super::copy::{copy_hashing, CopyEnds, CHUNK};
+use super::copy::{copy_hashing, Cancel, CopyEnds, CHUNK};
 use super::{hex, ContentLibrary, SourceEntry};
 use crate::error::{Error, IoContext, Result};
 use crate::jobs::{self, ByteTally, FirstFailure, Heard};
@@ -42,8 +42,6 @@ pub enum StageEvent {
     /// The file at this index of the list was hashed.
     Staged(usize, StagedBlob),
 }
-
-pub(super) type Cancel = AtomicBool;
 
 impl ContentLibrary {
     /// Stages `files` on worker threads and hands every event to `on_event` on the calling

@@ -3,16 +3,13 @@
 //! remove superseded components). Configuration Manager's
 //! `New-CMOperatingSystemUpgradeUpdateSchedule` is the model.
 
-pub(crate) mod civil;
-mod recurrence;
-pub(crate) mod zone;
-
 use crate::error::{Error, Result};
 pub use crate::model::{Recurrence, Schedule};
 use crate::site::Site;
+use crate::time::civil::{now, utc_text, WallTime};
+use crate::time::zone::{Local, Utc, Zone};
+use crate::time::{next_run, validate};
 use crate::updates;
-use civil::{now, utc_text, WallTime};
-use zone::{Local, Utc, Zone};
 
 /// A schedule's settings; `None` takes the default on `create` and leaves the field as it is
 /// on `set`.
@@ -164,7 +161,7 @@ fn selected_ids(
 /// Checks the recurrence and computes the next run; with `rearm`, a once schedule whose start
 /// has passed runs at the next runner call.
 fn settle(schedule: &mut Schedule, rearm: bool) -> Result<()> {
-    recurrence::validate(&schedule.recurrence)?;
+    validate(&schedule.recurrence)?;
     let next = next_run_after(schedule, now() - 1)
         .or_else(|| (rearm && schedule.recurrence == Recurrence::Once).then(now));
     schedule.next_run_at = next.map(utc_text);
@@ -174,7 +171,7 @@ fn settle(schedule: &mut Schedule, rearm: bool) -> Result<()> {
 /// The schedule's first run later than `after` (UTC seconds).
 pub(crate) fn next_run_after(schedule: &Schedule, after: i64) -> Option<i64> {
     let start = WallTime::parse(&schedule.start, "start").ok()?;
-    recurrence::next_run(&schedule.recurrence, &start, zone_of(schedule), after)
+    next_run(&schedule.recurrence, &start, zone_of(schedule), after)
 }
 
 fn zone_of(schedule: &Schedule) -> &'static dyn Zone {

@@ -3,10 +3,7 @@
 //! index itself (servicing stack, cumulative, others); then each boot.wim index (servicing
 //! stack, cumulative).
 
-use super::run::{Run, Target};
-use crate::error::Result;
-use crate::image;
-use crate::model::{Update, UpdateResult};
+use crate::model::{ImageInfo, Update, UpdateResult};
 use crate::updates::{self, Verdict};
 
 /// What one image index gets: updates for the WinRE inside it (install.wim only) and for itself.
@@ -24,56 +21,52 @@ impl IndexPlan<'_> {
     }
 }
 
-impl Run<'_, '_> {
-    /// The plans of every image index with something to do. An update that applies nowhere any
-    /// more (applied meanwhile, superseded) is recorded as not run, with the reason.
-    pub(super) fn plan<'u>(
-        &mut self,
-        verdicts: &'u [(Update, Verdict)],
-        held: &updates::Target,
-        targets: &[Target],
-    ) -> Result<Vec<IndexPlan<'u>>> {
-        let mut plans: Vec<IndexPlan<'u>> = Vec::new();
-        let boot_images = match targets.get(1) {
-            Some(boot) => image::read_images(&self.site.library().blob_path(&boot.sha256))?,
-            None => Vec::new(),
-        };
-        for (update, verdict) in verdicts {
-            let indexes = match verdict {
-                Ok(indexes) => indexes,
-                Err(reason) => {
-                    self.results.push(not_applied(update, reason));
-                    continue;
-                }
-            };
-            let goes_to = updates::targets(update.classification);
-            for &index in indexes {
-                let plan = plan_for(&mut plans, 0, index);
-                if goes_to.contains(&"install") {
-                    plan.updates.push(update);
-                }
-                let into_winre = self.schedule.service_winre
-                    && goes_to.contains(&"winre")
-                    && !held.holds("winre", index, &update.kb);
-                if into_winre {
-                    plan.winre.push(update);
-                }
-            }
-            if !goes_to.contains(&"boot") {
+/// The plans of every image index with something to do, in the order they are serviced, and a
+/// not-run result for each update that applies nowhere any more (applied meanwhile,
+/// superseded), with the reason. `boot_images` are the indexes of boot.wim, if it is serviced.
+pub(super) fn plan<'u>(
+    verdicts: &'u [(Update, Verdict)],
+    held: &updates::Target,
+    boot_images: &[ImageInfo],
+    service_winre: bool,
+) -> (Vec<IndexPlan<'u>>, Vec<UpdateResult>) {
+    let mut plans: Vec<IndexPlan<'u>> = Vec::new();
+    let mut not_run = Vec::new();
+    for (update, verdict) in verdicts {
+        let indexes = match verdict {
+            Ok(indexes) => indexes,
+            Err(reason) => {
+                not_run.push(not_applied(update, reason));
                 continue;
             }
-            for info in &boot_images {
-                let fits = info.architecture.eq_ignore_ascii_case(&update.architecture)
-                    && updates::fits_build(update, updates::build_number(&info.version));
-                if fits && !held.holds("boot", info.index, &update.kb) {
-                    plan_for(&mut plans, 1, info.index).updates.push(update);
-                }
+        };
+        let goes_to = updates::targets(update.classification);
+        for &index in indexes {
+            let plan = plan_for(&mut plans, 0, index);
+            if goes_to.contains(&"install") {
+                plan.updates.push(update);
+            }
+            let into_winre = service_winre
+                && goes_to.contains(&"winre")
+                && !held.holds("winre", index, &update.kb);
+            if into_winre {
+                plan.winre.push(update);
             }
         }
-        plans.retain(|plan| plan.steps() > 0);
-        plans.sort_by_key(|plan| (plan.target, plan.index));
-        Ok(plans)
+        if !goes_to.contains(&"boot") {
+            continue;
+        }
+        for info in boot_images {
+            let fits = info.architecture.eq_ignore_ascii_case(&update.architecture)
+                && updates::fits_build(update, updates::build_number(&info.version));
+            if fits && !held.holds("boot", info.index, &update.kb) {
+                plan_for(&mut plans, 1, info.index).updates.push(update);
+            }
+        }
     }
+    plans.retain(|plan| plan.steps() > 0);
+    plans.sort_by_key(|plan| (plan.target, plan.index));
+    (plans, not_run)
 }
 
 fn plan_for<'p, 'u>(

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::engine::{Engine, Step, Workplace};
-use super::plan::IndexPlan;
+use super::plan::{plan, IndexPlan};
 use crate::content::{copy_verified, SourceEntry};
 use crate::error::{Error, ErrorKind, IoContext, Result};
 use crate::kill_point;
@@ -12,8 +12,8 @@ use crate::model::{
     AppliedUpdate, Package, RunState, Schedule, ServicingRun, Update, UpdateResult,
 };
 use crate::progress::{Operation, Phase, Progress, ProgressFn};
-use crate::schedule::civil::now;
 use crate::site::Site;
+use crate::time::civil::{self, now};
 use crate::{image, package, schedule, updates};
 
 /// Runs a schedule: takes the package's lease, services, records. With `claim`, the run
@@ -233,7 +233,7 @@ fn close_interrupted(db: &crate::db::Db, id: i64, schedule: Option<i64>) -> Resu
     )?;
     if let Some(schedule) = schedule.map(|s| db.schedule(s)).transpose()?.flatten() {
         if schedule.enabled {
-            db.set_next_run(schedule.id, Some(&schedule::civil::utc_text(now())))?;
+            db.set_next_run(schedule.id, Some(&civil::utc_text(now())))?;
         }
     }
     Ok(())
@@ -256,7 +256,7 @@ fn take_lease(
                 s.enabled
                     && s.next_run_at
                         .as_deref()
-                        .and_then(schedule::civil::parse_utc_text)
+                        .and_then(civil::parse_utc_text)
                         .is_some_and(|at| at <= now())
             });
             if !due {
@@ -273,7 +273,7 @@ fn take_lease(
             close_interrupted(db, running.id, None)?;
         }
         if claim {
-            let next = schedule::next_run_after(schedule, now()).map(schedule::civil::utc_text);
+            let next = schedule::next_run_after(schedule, now()).map(civil::utc_text);
             db.set_next_run(schedule.id, next.as_deref())?;
         } else if schedule.recurrence == crate::model::Recurrence::Once {
             // Run now, a once schedule has had its run.
@@ -336,7 +336,12 @@ impl Run<'_, '_> {
         let (verdicts, held) =
             updates::still_applicable(self.site, &self.package.id, &self.schedule.update_ids)?;
         let targets = self.targets()?;
-        let plans = self.plan(&verdicts, &held, &targets)?;
+        let boot_images = match targets.get(1) {
+            Some(boot) => image::read_images(&self.site.library().blob_path(&boot.sha256))?,
+            None => Vec::new(),
+        };
+        let (plans, not_run) = plan(&verdicts, &held, &boot_images, self.schedule.service_winre);
+        self.results.extend(not_run);
         if plans.is_empty() {
             return self.finish_without_version();
         }

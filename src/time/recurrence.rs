@@ -6,7 +6,28 @@
 use super::civil::{days_in_month, weekday, WallTime};
 use super::zone::Zone;
 use crate::error::{Error, Result};
-use crate::model::Recurrence;
+
+/// When a schedule runs. Times of day come from the schedule's start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recurrence {
+    /// Once, at the start.
+    Once,
+    /// Every N hours from the start.
+    Hours(u32),
+    /// Every N days at the start's time of day.
+    Days(u32),
+    /// Every week on these days (0 = Sunday … 6 = Saturday).
+    Weekly(Vec<u8>),
+    /// Every month on this day (1–31; a month without it runs on its last day).
+    MonthlyOnDay(u8),
+    /// Every month on the Nth (1–4, or 5 for the last) weekday (0 = Sunday), plus
+    /// `offset_days`: "second Tuesday + 7 days" follows Patch Tuesday by a week.
+    MonthlyOnWeekday {
+        week: u8,
+        weekday: u8,
+        offset_days: u8,
+    },
+}
 
 /// Monthly recurrences look this many months ahead before deciding there is no next run.
 const MONTHS_AHEAD: i64 = 24;
