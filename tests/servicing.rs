@@ -1033,14 +1033,10 @@ fn a_runner_killed_while_it_updates_the_points_leaves_them_to_the_next_call() {
 
 /// Waits until a run of the package is recorded as running (a runner child has its lease).
 fn wait_for_running_run(l: &Lab) {
-    for _ in 0..300 {
+    wait_until("a run to start", || {
         let runs = servicing::runs(&l.s.site, None, Some(&l.s.package.id)).unwrap();
-        if runs.iter().any(|r| r.state == RunState::Running) {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("no run started");
+        runs.iter().any(|r| r.state == RunState::Running)
+    });
 }
 
 #[test]
@@ -1088,18 +1084,17 @@ fn what_a_killed_runners_engine_started_is_ended_before_its_work_is_cleared() {
     servicing::set_engine(&l.s.site, &Engine::Command(engine)).unwrap();
     schedule_of(&l, &["KB5034441-x64"], true);
     let mut child = runner(&l, None);
-    for _ in 0..300 {
-        if pid_file.exists() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(100));
-    let orphan: i32 = fs::read_to_string(&pid_file)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let written_pid = || {
+        fs::read_to_string(&pid_file)
+            .ok()?
+            .trim()
+            .parse::<i32>()
+            .ok()
+    };
+    wait_until("the engine to write its child's process ID", || {
+        written_pid().is_some()
+    });
+    let orphan = written_pid().unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
     let alive = |pid: i32| {
@@ -1115,11 +1110,7 @@ fn what_a_killed_runners_engine_started_is_ended_before_its_work_is_cleared() {
     servicing::set_engine(&l.s.site, &Engine::Command(test_engine())).unwrap();
     let runs = lifecycle::run_due_schedules(&l.s.site, &mut ignore_progress).unwrap();
     assert_eq!(runs.last().unwrap().state, RunState::Succeeded, "{runs:?}");
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    assert!(
-        !alive(orphan),
-        "the dead run's engine child is still running"
-    );
+    wait_until("the dead run's engine child to end", || !alive(orphan));
 }
 
 #[test]

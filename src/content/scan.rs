@@ -1,3 +1,5 @@
+//! Walking a setup source folder: every file and folder below it, links refused, never followed.
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;

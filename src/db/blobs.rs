@@ -1,3 +1,5 @@
+//! The statements of the content library's index of blobs.
+
 use std::collections::HashSet;
 
 use rusqlite::params;

@@ -1,3 +1,6 @@
+//! The statements of distribution points and of each package's distribution to them (state,
+//! figures, lease, last error).
+
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::Db;

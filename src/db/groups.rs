@@ -1,3 +1,5 @@
+//! The statements of distribution point groups, their members and the packages they carry.
+
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::Db;

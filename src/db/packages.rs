@@ -1,3 +1,5 @@
+//! The statements of packages: their IDs, records, files and images.
+
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::Db;

@@ -1,3 +1,5 @@
+//! The statements of the site's settings and of its summary figures.
+
 use rusqlite::{params, OptionalExtension};
 
 use super::Db;

@@ -1,3 +1,6 @@
+//! The C face of distribution: points, distributing content to them, its status, validation,
+//! redistribution and removal.
+
 use std::ffi::{c_char, c_void};
 
 use super::arguments::{

@@ -1,3 +1,6 @@
+//! The C face of distribution point groups: their records, their members, and content
+//! distributed to, validated on and removed from every point of a group.
+
 use std::ffi::{c_char, c_void};
 
 use super::arguments::{

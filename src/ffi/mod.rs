@@ -1,6 +1,8 @@
-//! The C face of OSUpgrade. Every entry point runs inside `ffi_boundary`, which catches panics,
-//! records the thread's last error and returns an `osu_status`. Records go out as JSON strings
-//! owned by the library and freed with `osu_string_free`.
+//! The C face of OSUpgrade. Every entry point that returns an `osu_status` runs inside
+//! `ffi_boundary`, which catches panics, records the thread's last error and returns the status.
+//! The four that return none (`osu_last_error_message`, `osu_string_free`, `osu_version`,
+//! `osu_status_name`) only read a static or thread-local string or free one, and cannot panic.
+//! Records go out as JSON strings owned by the caller and freed with `osu_string_free`.
 
 #![allow(non_camel_case_types)]
 

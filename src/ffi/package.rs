@@ -1,3 +1,5 @@
+//! The C face of packages: add, get, list, set, reload and remove.
+
 use std::ffi::{c_char, c_void};
 use std::path::Path;
 

@@ -1,3 +1,5 @@
+//! The C face of servicing schedules: create, get, list, set and remove.
+
 use std::ffi::c_char;
 
 use super::arguments::{optional_str, out_param, required_str, write_record, write_records};

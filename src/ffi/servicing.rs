@@ -1,3 +1,6 @@
+//! The C face of servicing: running schedules (now, or those due), the runs they recorded, and
+//! the site's servicing engine.
+
 use std::ffi::{c_char, c_void};
 use std::path::PathBuf;
 

@@ -1,3 +1,6 @@
+//! The C face of a site: opening, creating and closing it, what it holds, its settings, its log
+//! callback, and the strings the library hands out.
+
 use std::ffi::{c_char, c_void, CString};
 use std::path::Path;
 

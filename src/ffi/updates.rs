@@ -1,3 +1,6 @@
+//! The C face of the update catalog: importing update files, the catalog's records, and which
+//! updates apply to a package or were applied to it.
+
 use std::ffi::{c_char, c_void};
 use std::path::Path;
 

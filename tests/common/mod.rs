@@ -270,3 +270,16 @@ pub fn make_update(folder: &Path, file_name: &str, kb: &str, build: &str, broken
 pub fn test_engine() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/test-engine.sh")
 }
+
+/// Polls `done` until it holds, failing the test with `what` after a minute: what another
+/// process does takes as long as a busy machine makes it take, never a fixed time.
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited a minute for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
