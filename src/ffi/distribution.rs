@@ -3,17 +3,16 @@
 
 use std::ffi::{c_char, c_void};
 
-use super::arguments::{
-    optional_str, out_param, required_str, string_array, string_list, write_record, write_records,
-};
-use super::boundary::{ffi_boundary, CallError};
-use super::handles::{self, osu_site};
+use super::arguments::{optional_str, required_str, string_array, string_list};
+use super::boundary::{answer_record, answer_records, on_site, CallError};
+use super::handles::osu_site;
 use super::json::DistributeOptionsJson;
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
 use crate::distribution::{self, DistributeOptions};
-use crate::Error;
+use crate::model::DistributionStatus;
 use crate::Progress;
+use crate::{Error, Site};
 
 /// Adds a distribution point: `name` (unique in the site in any letter case, no space at either
 /// end, none of `* ? [ ] \``) and `path`, an absolute folder (local, a mounted share, a UNC path
@@ -33,17 +32,11 @@ pub unsafe extern "C" fn osu_distribution_point_add(
     description: *const c_char,
     out_point_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_point_json, "out_point_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_record(site, out_point_json, "out_point_json", |site| {
         let name = required_str(name, "name")?;
         let path = required_str(path, "path")?;
         let description = optional_str(description, "description")?.unwrap_or("");
-        let point = handles::with_site(site, |site| {
-            Ok(distribution::add_point(site, name, path, description)?)
-        })?;
-        write_record(out, &site_path, &point);
-        Ok(())
+        Ok(distribution::add_point(site, name, path, description)?)
     })
 }
 
@@ -57,13 +50,9 @@ pub unsafe extern "C" fn osu_distribution_point_get(
     name: *const c_char,
     out_point_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_point_json, "out_point_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_record(site, out_point_json, "out_point_json", |site| {
         let name = required_str(name, "name")?;
-        let point = handles::with_site(site, |site| Ok(distribution::get_point(site, name)?))?;
-        write_record(out, &site_path, &point);
-        Ok(())
+        Ok(distribution::get_point(site, name)?)
     })
 }
 
@@ -76,12 +65,8 @@ pub unsafe extern "C" fn osu_distribution_point_list(
     site: *mut osu_site,
     out_points_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_points_json, "out_points_json")?;
-        let site_path = handles::site_path(site)?;
-        let points = handles::with_site(site, |site| Ok(distribution::list_points(site)?))?;
-        write_records(out, &site_path, &points);
-        Ok(())
+    answer_records(site, out_points_json, "out_points_json", |site| {
+        Ok(distribution::list_points(site)?)
     })
 }
 
@@ -97,17 +82,11 @@ pub unsafe extern "C" fn osu_distribution_point_set(
     description: *const c_char,
     out_point_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_point_json, "out_point_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_record(site, out_point_json, "out_point_json", |site| {
         let name = required_str(name, "name")?;
         let new_name = optional_str(new_name, "new_name")?;
         let description = optional_str(description, "description")?;
-        let point = handles::with_site(site, |site| {
-            Ok(distribution::set_point(site, name, new_name, description)?)
-        })?;
-        write_record(out, &site_path, &point);
-        Ok(())
+        Ok(distribution::set_point(site, name, new_name, description)?)
     })
 }
 
@@ -122,11 +101,9 @@ pub unsafe extern "C" fn osu_distribution_point_remove(
     name: *const c_char,
     force: bool,
 ) -> osu_status {
-    ffi_boundary(|| {
+    on_site(site, |site| {
         let name = required_str(name, "name")?;
-        handles::with_site(site, |site| {
-            Ok(distribution::remove_point(site, name, force)?)
-        })
+        Ok(distribution::remove_point(site, name, force)?)
     })
 }
 
@@ -154,18 +131,10 @@ pub unsafe extern "C" fn osu_content_distribute(
     user_data: *mut c_void,
     out_statuses_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
+    answer_records(site, out_statuses_json, "out_statuses_json", |site| {
         let packages = string_list(package_ids_json, "package_ids_json")?;
         let points = string_list(distribution_points_json, "distribution_points_json")?;
-        distribute_to(
-            site,
-            &packages,
-            &points,
-            options_json,
-            progress,
-            user_data,
-            out_statuses_json,
-        )
+        distribute_to(site, &packages, &points, options_json, progress, user_data)
     })
 }
 
@@ -189,18 +158,10 @@ pub unsafe extern "C" fn osu_content_distribute_list(
     user_data: *mut c_void,
     out_statuses_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
+    answer_records(site, out_statuses_json, "out_statuses_json", |site| {
         let packages = string_array(package_ids, package_count, "package_ids")?;
         let points = string_array(distribution_points, point_count, "distribution_points")?;
-        distribute_to(
-            site,
-            &packages,
-            &points,
-            options_json,
-            progress,
-            user_data,
-            out_statuses_json,
-        )
+        distribute_to(site, &packages, &points, options_json, progress, user_data)
     })
 }
 
@@ -209,31 +170,24 @@ pub unsafe extern "C" fn osu_content_distribute_list(
 /// # Safety
 /// As for `osu_content_distribute`.
 unsafe fn distribute_to(
-    site: *mut osu_site,
+    site: &Site,
     packages: &[String],
     points: &[String],
     options_json: *const c_char,
     progress: osu_progress_callback,
     user_data: *mut c_void,
-    out_statuses_json: *mut *mut c_char,
-) -> Result<(), CallError> {
-    let out = out_param(out_statuses_json, "out_statuses_json")?;
-    let site_path = handles::site_path(site)?;
+) -> Result<Vec<DistributionStatus>, CallError> {
     let options = distribute_options(options_json)?;
     let packages: Vec<&str> = packages.iter().map(String::as_str).collect();
     let points: Vec<&str> = points.iter().map(String::as_str).collect();
     let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
-    let statuses = handles::with_site(site, |site| {
-        Ok(distribution::distribute(
-            site,
-            &packages,
-            &points,
-            &options,
-            &mut report,
-        )?)
-    })?;
-    write_records(out, &site_path, &statuses);
-    Ok(())
+    Ok(distribution::distribute(
+        site,
+        &packages,
+        &points,
+        &options,
+        &mut report,
+    )?)
 }
 
 /// Brings every distribution point that holds the package to its current content version
@@ -250,17 +204,11 @@ pub unsafe extern "C" fn osu_content_redistribute(
     user_data: *mut c_void,
     out_statuses_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_statuses_json, "out_statuses_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_records(site, out_statuses_json, "out_statuses_json", |site| {
         let id = required_str(package_id, "package_id")?;
         let options = distribute_options(options_json)?;
         let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
-        let statuses = handles::with_site(site, |site| {
-            Ok(distribution::redistribute(site, id, &options, &mut report)?)
-        })?;
-        write_records(out, &site_path, &statuses);
-        Ok(())
+        Ok(distribution::redistribute(site, id, &options, &mut report)?)
     })
 }
 
@@ -286,17 +234,11 @@ pub unsafe extern "C" fn osu_content_validate(
     user_data: *mut c_void,
     out_report_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_report_json, "out_report_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_record(site, out_report_json, "out_report_json", |site| {
         let id = required_str(package_id, "package_id")?;
         let point = required_str(distribution_point, "distribution_point")?;
         let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
-        let validation = handles::with_site(site, |site| {
-            Ok(distribution::validate(site, id, point, &mut report)?)
-        })?;
-        write_record(out, &site_path, &validation);
-        Ok(())
+        Ok(distribution::validate(site, id, point, &mut report)?)
     })
 }
 
@@ -311,12 +253,10 @@ pub unsafe extern "C" fn osu_content_remove(
     package_id: *const c_char,
     distribution_point: *const c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
+    on_site(site, |site| {
         let id = required_str(package_id, "package_id")?;
         let point = required_str(distribution_point, "distribution_point")?;
-        handles::with_site(site, |site| {
-            Ok(distribution::remove_content(site, id, point)?)
-        })
+        Ok(distribution::remove_content(site, id, point)?)
     })
 }
 
@@ -340,14 +280,10 @@ pub unsafe extern "C" fn osu_distribution_status_list(
     distribution_point: *const c_char,
     out_statuses_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_statuses_json, "out_statuses_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_records(site, out_statuses_json, "out_statuses_json", |site| {
         let id = optional_str(package_id, "package_id")?;
         let point = optional_str(distribution_point, "distribution_point")?;
-        let statuses = handles::with_site(site, |site| Ok(distribution::status(site, id, point)?))?;
-        write_records(out, &site_path, &statuses);
-        Ok(())
+        Ok(distribution::status(site, id, point)?)
     })
 }
 
@@ -363,13 +299,9 @@ pub unsafe extern "C" fn osu_distribution_summary_list(
     package_id: *const c_char,
     out_summaries_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_summaries_json, "out_summaries_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_records(site, out_summaries_json, "out_summaries_json", |site| {
         let id = optional_str(package_id, "package_id")?;
-        let summaries = handles::with_site(site, |site| Ok(distribution::summaries(site, id)?))?;
-        write_records(out, &site_path, &summaries);
-        Ok(())
+        Ok(distribution::summaries(site, id)?)
     })
 }
 

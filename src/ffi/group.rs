@@ -3,12 +3,10 @@
 
 use std::ffi::{c_char, c_void};
 
-use super::arguments::{
-    optional_str, out_param, required_str, string_list, write_record, write_records,
-};
-use super::boundary::ffi_boundary;
+use super::arguments::{optional_str, required_str, string_list};
+use super::boundary::{answer_record, answer_records, on_site};
 use super::distribution::distribute_options;
-use super::handles::{self, osu_site};
+use super::handles::osu_site;
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
 use crate::distribution;
@@ -30,16 +28,10 @@ pub unsafe extern "C" fn osu_distribution_point_group_create(
     description: *const c_char,
     out_group_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_group_json, "out_group_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_record(site, out_group_json, "out_group_json", |site| {
         let name = required_str(name, "name")?;
         let description = optional_str(description, "description")?.unwrap_or("");
-        let group = handles::with_site(site, |site| {
-            Ok(distribution::create_group(site, name, description)?)
-        })?;
-        write_record(out, &site_path, &group);
-        Ok(())
+        Ok(distribution::create_group(site, name, description)?)
     })
 }
 
@@ -54,13 +46,9 @@ pub unsafe extern "C" fn osu_distribution_point_group_get(
     name: *const c_char,
     out_group_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_group_json, "out_group_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_record(site, out_group_json, "out_group_json", |site| {
         let name = required_str(name, "name")?;
-        let group = handles::with_site(site, |site| Ok(distribution::get_group(site, name)?))?;
-        write_record(out, &site_path, &group);
-        Ok(())
+        Ok(distribution::get_group(site, name)?)
     })
 }
 
@@ -73,12 +61,8 @@ pub unsafe extern "C" fn osu_distribution_point_group_list(
     site: *mut osu_site,
     out_groups_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_groups_json, "out_groups_json")?;
-        let site_path = handles::site_path(site)?;
-        let groups = handles::with_site(site, |site| Ok(distribution::list_groups(site)?))?;
-        write_records(out, &site_path, &groups);
-        Ok(())
+    answer_records(site, out_groups_json, "out_groups_json", |site| {
+        Ok(distribution::list_groups(site)?)
     })
 }
 
@@ -94,17 +78,11 @@ pub unsafe extern "C" fn osu_distribution_point_group_set(
     description: *const c_char,
     out_group_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_group_json, "out_group_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_record(site, out_group_json, "out_group_json", |site| {
         let name = required_str(name, "name")?;
         let new_name = optional_str(new_name, "new_name")?;
         let description = optional_str(description, "description")?;
-        let group = handles::with_site(site, |site| {
-            Ok(distribution::set_group(site, name, new_name, description)?)
-        })?;
-        write_record(out, &site_path, &group);
-        Ok(())
+        Ok(distribution::set_group(site, name, new_name, description)?)
     })
 }
 
@@ -117,9 +95,9 @@ pub unsafe extern "C" fn osu_distribution_point_group_remove(
     site: *mut osu_site,
     name: *const c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
+    on_site(site, |site| {
         let name = required_str(name, "name")?;
-        handles::with_site(site, |site| Ok(distribution::remove_group(site, name)?))
+        Ok(distribution::remove_group(site, name)?)
     })
 }
 
@@ -141,25 +119,19 @@ pub unsafe extern "C" fn osu_distribution_point_group_add_points(
     user_data: *mut c_void,
     out_statuses_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_statuses_json, "out_statuses_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_records(site, out_statuses_json, "out_statuses_json", |site| {
         let name = required_str(name, "name")?;
         let points = string_list(distribution_points_json, "distribution_points_json")?;
         let points: Vec<&str> = points.iter().map(String::as_str).collect();
         let options = distribute_options(options_json)?;
         let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
-        let statuses = handles::with_site(site, |site| {
-            Ok(distribution::add_points_to_group(
-                site,
-                name,
-                &points,
-                &options,
-                &mut report,
-            )?)
-        })?;
-        write_records(out, &site_path, &statuses);
-        Ok(())
+        Ok(distribution::add_points_to_group(
+            site,
+            name,
+            &points,
+            &options,
+            &mut report,
+        )?)
     })
 }
 
@@ -176,17 +148,11 @@ pub unsafe extern "C" fn osu_distribution_point_group_remove_points(
     distribution_points_json: *const c_char,
     out_group_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_group_json, "out_group_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_record(site, out_group_json, "out_group_json", |site| {
         let name = required_str(name, "name")?;
         let points = string_list(distribution_points_json, "distribution_points_json")?;
         let points: Vec<&str> = points.iter().map(String::as_str).collect();
-        let group = handles::with_site(site, |site| {
-            Ok(distribution::remove_points_from_group(site, name, &points)?)
-        })?;
-        write_record(out, &site_path, &group);
-        Ok(())
+        Ok(distribution::remove_points_from_group(site, name, &points)?)
     })
 }
 
@@ -207,25 +173,19 @@ pub unsafe extern "C" fn osu_content_distribute_to_group(
     user_data: *mut c_void,
     out_statuses_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_statuses_json, "out_statuses_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_records(site, out_statuses_json, "out_statuses_json", |site| {
         let packages = string_list(package_ids_json, "package_ids_json")?;
         let packages: Vec<&str> = packages.iter().map(String::as_str).collect();
         let group = required_str(group, "group")?;
         let options = distribute_options(options_json)?;
         let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
-        let statuses = handles::with_site(site, |site| {
-            Ok(distribution::distribute_to_group(
-                site,
-                &packages,
-                group,
-                &options,
-                &mut report,
-            )?)
-        })?;
-        write_records(out, &site_path, &statuses);
-        Ok(())
+        Ok(distribution::distribute_to_group(
+            site,
+            &packages,
+            group,
+            &options,
+            &mut report,
+        )?)
     })
 }
 
@@ -246,22 +206,16 @@ pub unsafe extern "C" fn osu_content_validate_on_group(
     user_data: *mut c_void,
     out_reports_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_reports_json, "out_reports_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_records(site, out_reports_json, "out_reports_json", |site| {
         let group = required_str(group, "group")?;
         let id = optional_str(package_id, "package_id")?;
         let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
-        let reports = handles::with_site(site, |site| {
-            Ok(distribution::validate_on_group(
-                site,
-                group,
-                id,
-                &mut report,
-            )?)
-        })?;
-        write_records(out, &site_path, &reports);
-        Ok(())
+        Ok(distribution::validate_on_group(
+            site,
+            group,
+            id,
+            &mut report,
+        )?)
     })
 }
 
@@ -277,11 +231,9 @@ pub unsafe extern "C" fn osu_content_remove_from_group(
     package_id: *const c_char,
     group: *const c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
+    on_site(site, |site| {
         let id = required_str(package_id, "package_id")?;
         let group = required_str(group, "group")?;
-        handles::with_site(site, |site| {
-            Ok(distribution::remove_from_group(site, id, group)?)
-        })
+        Ok(distribution::remove_from_group(site, id, group)?)
     })
 }

@@ -3,9 +3,9 @@
 use std::ffi::{c_char, c_void};
 use std::path::Path;
 
-use super::arguments::{optional_str, out_param, required_str, write_record, write_records};
-use super::boundary::ffi_boundary;
-use super::handles::{self, osu_site};
+use super::arguments::{optional_str, required_str};
+use super::boundary::{answer_record, answer_records, on_site};
+use super::handles::osu_site;
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
 use crate::lifecycle;
@@ -43,9 +43,7 @@ pub unsafe extern "C" fn osu_package_add(
     user_data: *mut c_void,
     out_package_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_package_json, "out_package_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_record(site, out_package_json, "out_package_json", |site| {
         let new = NewPackage {
             source_path: Path::new(required_str(source_path, "source_path")?),
             name: required_str(name, "name")?,
@@ -53,9 +51,7 @@ pub unsafe extern "C" fn osu_package_add(
             comment: optional_str(comment, "comment")?.unwrap_or(""),
         };
         let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
-        let added = handles::with_site(site, |site| Ok(package::add(site, &new, &mut report)?))?;
-        write_record(out, &site_path, &added);
-        Ok(())
+        Ok(package::add(site, &new, &mut report)?)
     })
 }
 
@@ -73,13 +69,9 @@ pub unsafe extern "C" fn osu_package_get(
     package_id: *const c_char,
     out_package_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_package_json, "out_package_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_record(site, out_package_json, "out_package_json", |site| {
         let id = required_str(package_id, "package_id")?;
-        let found = handles::with_site(site, |site| Ok(package::get(site, id)?))?;
-        write_record(out, &site_path, &found);
-        Ok(())
+        Ok(package::get(site, id)?)
     })
 }
 
@@ -95,13 +87,9 @@ pub unsafe extern "C" fn osu_package_list(
     name_pattern: *const c_char,
     out_packages_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_packages_json, "out_packages_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_records(site, out_packages_json, "out_packages_json", |site| {
         let pattern = optional_str(name_pattern, "name_pattern")?;
-        let packages = handles::with_site(site, |site| Ok(package::list(site, pattern)?))?;
-        write_records(out, &site_path, &packages);
-        Ok(())
+        Ok(package::list(site, pattern)?)
     })
 }
 
@@ -120,18 +108,14 @@ pub unsafe extern "C" fn osu_package_set(
     comment: *const c_char,
     out_package_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_package_json, "out_package_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_record(site, out_package_json, "out_package_json", |site| {
         let id = required_str(package_id, "package_id")?;
         let changes = PackageChanges {
             name: optional_str(name, "name")?.map(str::to_owned),
             version: optional_str(version, "version")?.map(str::to_owned),
             comment: optional_str(comment, "comment")?.map(str::to_owned),
         };
-        let updated = handles::with_site(site, |site| Ok(package::set(site, id, &changes)?))?;
-        write_record(out, &site_path, &updated);
-        Ok(())
+        Ok(package::set(site, id, &changes)?)
     })
 }
 
@@ -147,9 +131,9 @@ pub unsafe extern "C" fn osu_package_remove(
     site: *mut osu_site,
     package_id: *const c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
+    on_site(site, |site| {
         let id = required_str(package_id, "package_id")?;
-        handles::with_site(site, |site| Ok(lifecycle::remove_package(site, id)?))
+        Ok(lifecycle::remove_package(site, id)?)
     })
 }
 
@@ -172,15 +156,9 @@ pub unsafe extern "C" fn osu_package_reload_content(
     user_data: *mut c_void,
     out_package_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_package_json, "out_package_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_record(site, out_package_json, "out_package_json", |site| {
         let id = required_str(package_id, "package_id")?;
         let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
-        let reloaded = handles::with_site(site, |site| {
-            Ok(package::reload_content(site, id, &mut report)?)
-        })?;
-        write_record(out, &site_path, &reloaded);
-        Ok(())
+        Ok(package::reload_content(site, id, &mut report)?)
     })
 }

@@ -2,9 +2,9 @@
 
 use std::ffi::c_char;
 
-use super::arguments::{optional_str, out_param, required_str, write_record, write_records};
-use super::boundary::{ffi_boundary, CallError};
-use super::handles::{self, osu_site};
+use super::arguments::{optional_str, required_str};
+use super::boundary::{answer_record, answer_records, on_site, CallError};
+use super::handles::osu_site;
 use super::json::ScheduleSettingsJson;
 use super::status::osu_status;
 use crate::schedule::{self, ScheduleSettings};
@@ -42,14 +42,10 @@ pub unsafe extern "C" fn osu_schedule_create(
     settings_json: *const c_char,
     out_schedule_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_schedule_json, "out_schedule_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_record(site, out_schedule_json, "out_schedule_json", |site| {
         let id = required_str(package_id, "package_id")?;
         let settings = schedule_settings(settings_json)?;
-        let made = handles::with_site(site, |site| Ok(schedule::create(site, id, &settings)?))?;
-        write_record(out, &site_path, &made);
-        Ok(())
+        Ok(schedule::create(site, id, &settings)?)
     })
 }
 
@@ -64,12 +60,8 @@ pub unsafe extern "C" fn osu_schedule_get(
     schedule_id: i64,
     out_schedule_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_schedule_json, "out_schedule_json")?;
-        let site_path = handles::site_path(site)?;
-        let found = handles::with_site(site, |site| Ok(schedule::get(site, schedule_id)?))?;
-        write_record(out, &site_path, &found);
-        Ok(())
+    answer_record(site, out_schedule_json, "out_schedule_json", |site| {
+        Ok(schedule::get(site, schedule_id)?)
     })
 }
 
@@ -84,13 +76,9 @@ pub unsafe extern "C" fn osu_schedule_list(
     package_id: *const c_char,
     out_schedules_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_schedules_json, "out_schedules_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_records(site, out_schedules_json, "out_schedules_json", |site| {
         let id = optional_str(package_id, "package_id")?;
-        let found = handles::with_site(site, |site| Ok(schedule::list(site, id)?))?;
-        write_records(out, &site_path, &found);
-        Ok(())
+        Ok(schedule::list(site, id)?)
     })
 }
 
@@ -107,23 +95,17 @@ pub unsafe extern "C" fn osu_schedule_set(
     settings_json: *const c_char,
     out_schedule_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_schedule_json, "out_schedule_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_record(site, out_schedule_json, "out_schedule_json", |site| {
         required_str(settings_json, "settings_json")?;
         let settings = schedule_settings(settings_json)?;
-        let changed = handles::with_site(site, |site| {
-            Ok(schedule::set(site, schedule_id, &settings)?)
-        })?;
-        write_record(out, &site_path, &changed);
-        Ok(())
+        Ok(schedule::set(site, schedule_id, &settings)?)
     })
 }
 
 /// Removes a schedule; its run history stays with the package.
 #[no_mangle]
 pub extern "C" fn osu_schedule_remove(site: *mut osu_site, schedule_id: i64) -> osu_status {
-    ffi_boundary(|| handles::with_site(site, |site| Ok(schedule::remove(site, schedule_id)?)))
+    on_site(site, |site| Ok(schedule::remove(site, schedule_id)?))
 }
 
 unsafe fn schedule_settings(value: *const c_char) -> Result<ScheduleSettings, CallError> {

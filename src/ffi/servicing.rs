@@ -4,9 +4,9 @@
 use std::ffi::{c_char, c_void};
 use std::path::PathBuf;
 
-use super::arguments::{optional_str, out_param, required_str, write_record, write_records};
-use super::boundary::ffi_boundary;
-use super::handles::{self, osu_site};
+use super::arguments::{optional_str, required_str};
+use super::boundary::{answer_record, answer_records, on_site};
+use super::handles::osu_site;
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
 use crate::servicing::{self, Engine};
@@ -45,15 +45,9 @@ pub unsafe extern "C" fn osu_servicing_run_schedule(
     user_data: *mut c_void,
     out_run_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_run_json, "out_run_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_record(site, out_run_json, "out_run_json", |site| {
         let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
-        let run = handles::with_site(site, |site| {
-            Ok(lifecycle::run_schedule(site, schedule_id, &mut report)?)
-        })?;
-        write_record(out, &site_path, &run);
-        Ok(())
+        Ok(lifecycle::run_schedule(site, schedule_id, &mut report)?)
     })
 }
 
@@ -74,15 +68,9 @@ pub unsafe extern "C" fn osu_servicing_run_due(
     user_data: *mut c_void,
     out_runs_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_runs_json, "out_runs_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_records(site, out_runs_json, "out_runs_json", |site| {
         let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
-        let runs = handles::with_site(site, |site| {
-            Ok(lifecycle::run_due_schedules(site, &mut report)?)
-        })?;
-        write_records(out, &site_path, &runs);
-        Ok(())
+        Ok(lifecycle::run_due_schedules(site, &mut report)?)
     })
 }
 
@@ -99,14 +87,10 @@ pub unsafe extern "C" fn osu_servicing_list_runs(
     package_id: *const c_char,
     out_runs_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_runs_json, "out_runs_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_records(site, out_runs_json, "out_runs_json", |site| {
         let package = optional_str(package_id, "package_id")?;
         let schedule = (schedule_id != 0).then_some(schedule_id);
-        let runs = handles::with_site(site, |site| Ok(servicing::runs(site, schedule, package)?))?;
-        write_records(out, &site_path, &runs);
-        Ok(())
+        Ok(servicing::runs(site, schedule, package)?)
     })
 }
 
@@ -123,7 +107,7 @@ pub unsafe extern "C" fn osu_servicing_set_engine(
     engine: *const c_char,
     command_path: *const c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
+    on_site(site, |site| {
         let name = required_str(engine, "engine")?;
         let command = optional_str(command_path, "command_path")?;
         let engine = match (name.to_ascii_lowercase().as_str(), command) {
@@ -151,7 +135,7 @@ pub unsafe extern "C" fn osu_servicing_set_engine(
                 .into())
             }
         };
-        handles::with_site(site, |site| Ok(servicing::set_engine(site, &engine)?))
+        Ok(servicing::set_engine(site, &engine)?)
     })
 }
 
@@ -166,11 +150,7 @@ pub unsafe extern "C" fn osu_servicing_get_engine(
     site: *mut osu_site,
     out_engine_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_engine_json, "out_engine_json")?;
-        let site_path = handles::site_path(site)?;
-        let engine = handles::with_site(site, |site| Ok(servicing::engine(site)?))?;
-        write_record(out, &site_path, &engine);
-        Ok(())
+    answer_record(site, out_engine_json, "out_engine_json", |site| {
+        Ok(servicing::engine(site)?)
     })
 }

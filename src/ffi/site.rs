@@ -4,8 +4,8 @@
 use std::ffi::{c_char, c_void, CString};
 use std::path::Path;
 
-use super::arguments::{optional_str, out_param, required_str, write_record};
-use super::boundary::ffi_boundary;
+use super::arguments::{optional_str, out_param, required_str};
+use super::boundary::{answer_record, ffi_boundary, on_site};
 use super::handles::{self, osu_site};
 use super::status::osu_status;
 use crate::Site;
@@ -94,13 +94,7 @@ pub unsafe extern "C" fn osu_site_info(
     site: *mut osu_site,
     out_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out_json = out_param(out_json, "out_json")?;
-        let site_path = handles::site_path(site)?;
-        let info = handles::with_site(site, |site| Ok(site.info()?))?;
-        write_record(out_json, &site_path, &info);
-        Ok(())
-    })
+    answer_record(site, out_json, "out_json", |site| Ok(site.info()?))
 }
 
 /// Sets how many retired content versions each package of the site keeps beside its current
@@ -115,7 +109,7 @@ pub unsafe extern "C" fn osu_site_set_retained_content_versions(
     site: *mut osu_site,
     count: u32,
 ) -> osu_status {
-    ffi_boundary(|| handles::with_site(site, |site| Ok(site.set_retained_content_versions(count)?)))
+    on_site(site, |site| Ok(site.set_retained_content_versions(count)?))
 }
 
 /// Frees a string the library returned. NULL is accepted and does nothing.
@@ -182,7 +176,7 @@ pub unsafe extern "C" fn osu_site_set_log_callback(
     callback: osu_log_callback,
     user_data: *mut c_void,
 ) -> osu_status {
-    ffi_boundary(|| {
+    on_site(site, |site| {
         let data = CallerData(user_data);
         let forwarded: Option<crate::logging::LogCallback> = callback.map(|callback| {
             let forward = move |entry: &crate::logging::LogEntry| {
@@ -199,9 +193,7 @@ pub unsafe extern "C" fn osu_site_set_log_callback(
             };
             std::sync::Arc::new(forward) as crate::logging::LogCallback
         });
-        handles::with_site(site, |site| {
-            site.set_log_callback(forwarded);
-            Ok(())
-        })
+        site.set_log_callback(forwarded);
+        Ok(())
     })
 }

@@ -4,16 +4,15 @@
 use std::ffi::{c_char, c_void};
 use std::path::Path;
 
-use super::arguments::{
-    optional_str, out_param, required_str, string_array, string_list, write_record, write_records,
-};
-use super::boundary::{ffi_boundary, CallError};
-use super::handles::{self, osu_site};
+use super::arguments::{optional_str, required_str, string_array, string_list};
+use super::boundary::{answer_record, answer_records, on_site, CallError};
+use super::handles::osu_site;
 use super::json::ToJson;
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
+use crate::model::Update;
 use crate::updates;
-use crate::Progress;
+use crate::{Progress, Site};
 
 /// Imports update files into the site's catalog. `paths_json` is a JSON array of paths, each an
 /// `.msu` or `.cab` file or a folder whose `.msu` and `.cab` files (at any depth) are taken.
@@ -43,16 +42,9 @@ pub unsafe extern "C" fn osu_update_import(
     user_data: *mut c_void,
     out_updates_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
+    answer_records(site, out_updates_json, "out_updates_json", |site| {
         let paths = string_list(paths_json, "paths_json")?;
-        import_paths(
-            site,
-            &paths,
-            catalog_path,
-            progress,
-            user_data,
-            out_updates_json,
-        )
+        import_paths(site, &paths, catalog_path, progress, user_data)
     })
 }
 
@@ -71,16 +63,9 @@ pub unsafe extern "C" fn osu_update_import_list(
     user_data: *mut c_void,
     out_updates_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
+    answer_records(site, out_updates_json, "out_updates_json", |site| {
         let paths = string_array(paths, path_count, "paths")?;
-        import_paths(
-            site,
-            &paths,
-            catalog_path,
-            progress,
-            user_data,
-            out_updates_json,
-        )
+        import_paths(site, &paths, catalog_path, progress, user_data)
     })
 }
 
@@ -89,23 +74,16 @@ pub unsafe extern "C" fn osu_update_import_list(
 /// # Safety
 /// As for `osu_update_import`.
 unsafe fn import_paths(
-    site: *mut osu_site,
+    site: &Site,
     paths: &[String],
     catalog_path: *const c_char,
     progress: osu_progress_callback,
     user_data: *mut c_void,
-    out_updates_json: *mut *mut c_char,
-) -> Result<(), CallError> {
-    let out = out_param(out_updates_json, "out_updates_json")?;
-    let site_path = handles::site_path(site)?;
+) -> Result<Vec<Update>, CallError> {
     let paths: Vec<&Path> = paths.iter().map(Path::new).collect();
     let catalog = optional_str(catalog_path, "catalog_path")?.map(Path::new);
     let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
-    let imported = handles::with_site(site, |site| {
-        Ok(updates::import(site, &paths, catalog, &mut report)?)
-    })?;
-    write_records(out, &site_path, &imported);
-    Ok(())
+    Ok(updates::import(site, &paths, catalog, &mut report)?)
 }
 
 /// Writes the update with this ID (`KB5034441-x64`, any letter case) to `*out_update_json`
@@ -119,13 +97,9 @@ pub unsafe extern "C" fn osu_update_get(
     update_id: *const c_char,
     out_update_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_update_json, "out_update_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_record(site, out_update_json, "out_update_json", |site| {
         let id = required_str(update_id, "update_id")?;
-        let update = handles::with_site(site, |site| Ok(updates::get(site, id)?))?;
-        write_record(out, &site_path, &update);
-        Ok(())
+        Ok(updates::get(site, id)?)
     })
 }
 
@@ -140,13 +114,9 @@ pub unsafe extern "C" fn osu_update_list(
     pattern: *const c_char,
     out_updates_json: *mut *mut c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_updates_json, "out_updates_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_records(site, out_updates_json, "out_updates_json", |site| {
         let pattern = optional_str(pattern, "pattern")?;
-        let found = handles::with_site(site, |site| Ok(updates::list(site, pattern)?))?;
-        write_records(out, &site_path, &found);
-        Ok(())
+        Ok(updates::list(site, pattern)?)
     })
 }
 
@@ -161,9 +131,9 @@ pub unsafe extern "C" fn osu_update_remove(
     site: *mut osu_site,
     update_id: *const c_char,
 ) -> osu_status {
-    ffi_boundary(|| {
+    on_site(site, |site| {
         let id = required_str(update_id, "update_id")?;
-        handles::with_site(site, |site| Ok(updates::remove(site, id)?))
+        Ok(updates::remove(site, id)?)
     })
 }
 
@@ -214,12 +184,8 @@ unsafe fn package_records<T: ToJson>(
     out_json: *mut *mut c_char,
     fetch: impl FnOnce(&crate::Site, &str) -> crate::Result<Vec<T>>,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out_json, "out_updates_json")?;
-        let site_path = handles::site_path(site)?;
+    answer_records(site, out_json, "out_updates_json", |site| {
         let id = required_str(package_id, "package_id")?;
-        let found = handles::with_site(site, |site| Ok(fetch(site, id)?))?;
-        write_records(out, &site_path, &found);
-        Ok(())
+        Ok(fetch(site, id)?)
     })
 }
