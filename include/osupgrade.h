@@ -74,7 +74,7 @@ enum osu_operation
    */
   OSU_OPERATION_IMPORT_UPDATES = 4,
   /*
-   `osu_servicing_run_schedule`, `osu_servicing_run_due`.
+   `osu_schedule_run`, `osu_schedule_run_due`.
    */
   OSU_OPERATION_SERVICE = 5,
 };
@@ -345,15 +345,15 @@ osu_status osu_content_distribute(osu_site *site,
  `options_json` is NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable
  storage.
  */
-osu_status osu_content_distribute_list(osu_site *site,
-                                       const char *const *package_ids,
-                                       size_t package_count,
-                                       const char *const *distribution_points,
-                                       size_t point_count,
-                                       const char *options_json,
-                                       osu_progress_callback progress,
-                                       void *user_data,
-                                       char **out_statuses_json);
+osu_status osu_content_distribute_array(osu_site *site,
+                                        const char *const *package_ids,
+                                        size_t package_count,
+                                        const char *const *distribution_points,
+                                        size_t point_count,
+                                        const char *options_json,
+                                        osu_progress_callback progress,
+                                        void *user_data,
+                                        char **out_statuses_json);
 
 /*
  Brings every distribution point that holds the package to its current content version
@@ -746,7 +746,7 @@ osu_status osu_schedule_remove(osu_site *site, int64_t schedule_id);
  "contentVersionTo", "error", "errorStatus", "logPath", "startedAt", "finishedAt",
  "pointsPending", "pointsError", "results": [{"updateId", "image", "imageIndex", "state",
  "exitCode", "message"}]}`, where `pointsPending` says the points holding the package have
- yet to get the version the run made (`pointsError` says why; `osu_servicing_run_due` tries
+ yet to get the version the run made (`pointsError` says why; `osu_schedule_run_due` tries
  again at each call), and
  `state` is `Succeeded`, `PartiallySucceeded` (continue-on-error let some fail) or `Failed`,
  `errorStatus` the `osu_status` of its error (0 when none), and each result's `state`
@@ -757,14 +757,14 @@ osu_status osu_schedule_remove(osu_site *site, int64_t schedule_id);
  # Safety
  `out_run_json` points to writable storage.
  */
-osu_status osu_servicing_run_schedule(osu_site *site,
-                                      int64_t schedule_id,
-                                      osu_progress_callback progress,
-                                      void *user_data,
-                                      char **out_run_json);
+osu_status osu_schedule_run(osu_site *site,
+                            int64_t schedule_id,
+                            osu_progress_callback progress,
+                            void *user_data,
+                            char **out_run_json);
 
 /*
- Runs every enabled schedule that is due, one after another, as `osu_servicing_run_schedule`
+ Runs every enabled schedule that is due, one after another, as `osu_schedule_run`
  does; each moves on to its next run as it is taken, and a schedule another runner took
  meanwhile is left to it. First it takes up what earlier runs left undone: a run whose runner
  died is closed as interrupted and its schedule runs again; points that did not get a
@@ -775,23 +775,23 @@ osu_status osu_servicing_run_schedule(osu_site *site,
  # Safety
  `out_runs_json` points to writable storage.
  */
-osu_status osu_servicing_run_due(osu_site *site,
-                                 osu_progress_callback progress,
-                                 void *user_data,
-                                 char **out_runs_json);
+osu_status osu_schedule_run_due(osu_site *site,
+                                osu_progress_callback progress,
+                                void *user_data,
+                                char **out_runs_json);
 
 /*
  Writes a JSON array of servicing runs, newest first, to `*out_runs_json`: of the schedule
  `schedule_id` (0: of any) and of the package `package_id` (NULL: of any). See
- `osu_servicing_run_schedule` for a run's fields.
+ `osu_schedule_run` for a run's fields.
 
  # Safety
  `package_id` is NULL or NUL-terminated UTF-8; `out_runs_json` points to writable storage.
  */
-osu_status osu_servicing_list_runs(osu_site *site,
-                                   int64_t schedule_id,
-                                   const char *package_id,
-                                   char **out_runs_json);
+osu_status osu_servicing_run_list(osu_site *site,
+                                  int64_t schedule_id,
+                                  const char *package_id,
+                                  char **out_runs_json);
 
 /*
  Sets the engine the site services with: `engine` is `dism` (Windows' DISM; the default) or
@@ -802,7 +802,7 @@ osu_status osu_servicing_list_runs(osu_site *site,
  # Safety
  Strings are NULL or NUL-terminated UTF-8.
  */
-osu_status osu_servicing_set_engine(osu_site *site, const char *engine, const char *command_path);
+osu_status osu_servicing_engine_set(osu_site *site, const char *engine, const char *command_path);
 
 /*
  Writes the site's servicing engine to `*out_engine_json`: `{"engine": "dism" | "command",
@@ -812,7 +812,7 @@ osu_status osu_servicing_set_engine(osu_site *site, const char *engine, const ch
  # Safety
  `out_engine_json` points to writable storage.
  */
-osu_status osu_servicing_get_engine(osu_site *site, char **out_engine_json);
+osu_status osu_servicing_engine_get(osu_site *site, char **out_engine_json);
 
 /*
  Opens the site whose database is at `path` (a `site.db` file, or a folder that holds one).
@@ -942,13 +942,13 @@ osu_status osu_update_import(osu_site *site,
  `paths` points to `path_count` NUL-terminated UTF-8 strings; `catalog_path` is NULL or
  NUL-terminated UTF-8; `out_updates_json` points to writable storage.
  */
-osu_status osu_update_import_list(osu_site *site,
-                                  const char *const *paths,
-                                  size_t path_count,
-                                  const char *catalog_path,
-                                  osu_progress_callback progress,
-                                  void *user_data,
-                                  char **out_updates_json);
+osu_status osu_update_import_array(osu_site *site,
+                                   const char *const *paths,
+                                   size_t path_count,
+                                   const char *catalog_path,
+                                   osu_progress_callback progress,
+                                   void *user_data,
+                                   char **out_updates_json);
 
 /*
  Writes the update with this ID (`KB5034441-x64`, any letter case) to `*out_update_json`

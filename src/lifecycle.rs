@@ -17,7 +17,7 @@ pub fn remove_package(site: &Site, id: &str) -> Result<()> {
     let removed = package::get(site, id)
         .and_then(|_| site.refuse_while_serviced(id, "remove"))
         .and_then(|()| distribution::remove_package_everywhere(site, id))
-        .and_then(|()| package::remove(site, id));
+        .and_then(|()| package::remove_records(site, id));
     crate::logging::failure("package", &format!("removing {id}"), removed)?;
     log::info!(target: "package", "removed {id}, its content on every point, and the content only it used");
     Ok(())

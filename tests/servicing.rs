@@ -428,10 +428,10 @@ fn a_scheduled_run_services_the_image_records_every_update_and_updates_the_point
         .unwrap()
         .is_empty());
     assert_eq!(
-        servicing::runs(site, Some(schedule.id), None).unwrap(),
+        servicing::list_runs(site, Some(schedule.id), None).unwrap(),
         runs
     );
-    assert_eq!(servicing::runs(site, None, Some(id)).unwrap().len(), 1);
+    assert_eq!(servicing::list_runs(site, None, Some(id)).unwrap().len(), 1);
     // An update a schedule uses is not removed.
     let error = updates::remove(site, "KB5034441-x64").unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Conflict, "{error}");
@@ -538,7 +538,7 @@ fn with_no_engine_a_run_fails_before_anything_is_touched() {
     let schedule = schedule_of(&l, &["KB5034441-x64"], true);
     let error = lifecycle::run_schedule(&l.s.site, schedule.id, &mut ignore_progress).unwrap_err();
     assert!(error.to_string().contains("only Windows has"), "{error}");
-    assert!(servicing::runs(&l.s.site, Some(schedule.id), None)
+    assert!(servicing::list_runs(&l.s.site, Some(schedule.id), None)
         .unwrap()
         .is_empty());
     let error = servicing::set_engine(&l.s.site, &Engine::Command("engine.sh".into())).unwrap_err();
@@ -659,7 +659,7 @@ fn two_runners_at_once_service_a_package_once() {
             .sum::<usize>();
     }
     assert_eq!(made, 1);
-    let runs = servicing::runs(&l.s.site, None, Some(&l.s.package.id)).unwrap();
+    let runs = servicing::list_runs(&l.s.site, None, Some(&l.s.package.id)).unwrap();
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].state, RunState::Succeeded);
     assert_eq!(
@@ -727,7 +727,7 @@ fn a_run_killed_at_any_point_leaves_the_package_as_it_was() {
     // The next runner closes the dead run, clears the work and services the package.
     let runs = lifecycle::run_due_schedules(&l.s.site, &mut ignore_progress).unwrap();
     assert_eq!(runs[0].state, RunState::Succeeded, "{:?}", runs[0]);
-    let history = servicing::runs(&l.s.site, Some(schedule.id), None).unwrap();
+    let history = servicing::list_runs(&l.s.site, Some(schedule.id), None).unwrap();
     assert_eq!(history.len(), 4);
     assert!(
         history[1..]
@@ -963,7 +963,7 @@ fn runs_killed_at_random_moments_leave_the_package_and_its_points_whole() {
     );
     distribution::redistribute(&l.s.site, &id, &Default::default(), &mut ignore_progress).unwrap();
     assert_point_valid(&l.s, "DP1");
-    let history = servicing::runs(&l.s.site, Some(schedule.id), None).unwrap();
+    let history = servicing::list_runs(&l.s.site, Some(schedule.id), None).unwrap();
     assert!(
         history.iter().all(|r| r.state != RunState::Running),
         "{history:?}"
@@ -1034,7 +1034,7 @@ fn a_runner_killed_while_it_updates_the_points_leaves_them_to_the_next_call() {
 /// Waits until a run of the package is recorded as running (a runner child has its lease).
 fn wait_for_running_run(l: &Lab) {
     wait_until("a run to start", || {
-        let runs = servicing::runs(&l.s.site, None, Some(&l.s.package.id)).unwrap();
+        let runs = servicing::list_runs(&l.s.site, None, Some(&l.s.package.id)).unwrap();
         runs.iter().any(|r| r.state == RunState::Running)
     });
 }

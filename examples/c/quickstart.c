@@ -53,7 +53,7 @@ int main(int argc, char **argv) {
     status = osu_distribution_point_add(site, "DP1", argv[3], "made by examples/c/quickstart.c", &statuses);
     if (status != OSU_OK && status != OSU_CONFLICT) return fail("add the point", status);
     osu_string_free(statuses);
-    status = osu_content_distribute_list(site, ids, 1, points, 1, NULL, show_progress, NULL, &statuses);
+    status = osu_content_distribute_array(site, ids, 1, points, 1, NULL, show_progress, NULL, &statuses);
     if (status != OSU_OK) return fail("distribute", status);
     printf("\n%s\n", statuses);
     osu_string_free(statuses);

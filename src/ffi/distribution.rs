@@ -147,7 +147,7 @@ pub unsafe extern "C" fn osu_content_distribute(
 /// `options_json` is NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable
 /// storage.
 #[no_mangle]
-pub unsafe extern "C" fn osu_content_distribute_list(
+pub unsafe extern "C" fn osu_content_distribute_array(
     site: *mut osu_site,
     package_ids: *const *const c_char,
     package_count: usize,

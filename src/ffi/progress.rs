@@ -20,7 +20,7 @@ pub enum osu_operation {
     OSU_OPERATION_VALIDATE = 3,
     /// `osu_update_import`.
     OSU_OPERATION_IMPORT_UPDATES = 4,
-    /// `osu_servicing_run_schedule`, `osu_servicing_run_due`.
+    /// `osu_schedule_run`, `osu_schedule_run_due`.
     OSU_OPERATION_SERVICE = 5,
 }
 

@@ -54,7 +54,7 @@ pub unsafe extern "C" fn osu_update_import(
 /// `paths` points to `path_count` NUL-terminated UTF-8 strings; `catalog_path` is NULL or
 /// NUL-terminated UTF-8; `out_updates_json` points to writable storage.
 #[no_mangle]
-pub unsafe extern "C" fn osu_update_import_list(
+pub unsafe extern "C" fn osu_update_import_array(
     site: *mut osu_site,
     paths: *const *const c_char,
     path_count: usize,

@@ -186,7 +186,7 @@ pub fn set(site: &Site, id: &str, changes: &PackageChanges) -> Result<Package> {
 
 /// Removes a package's records, then the blobs no other package uses. Its content on
 /// distribution points goes first: `lifecycle::remove_package` is the whole operation.
-pub(crate) fn remove(site: &Site, id: &str) -> Result<()> {
+pub(crate) fn remove_records(site: &Site, id: &str) -> Result<()> {
     site.db()
         .write(|db| db.require_package(id).and_then(|_| db.delete_package(id)))?;
     site.collect_garbage().map(drop)

@@ -18,7 +18,7 @@ pub(crate) use run::{recover_dead_runs, service};
 const ENGINE_SETTING: &str = "servicing_engine";
 
 /// The engine the site services with (default: dism).
-pub fn engine(site: &Site) -> Result<Engine> {
+pub fn get_engine(site: &Site) -> Result<Engine> {
     Ok(site
         .db()
         .setting(ENGINE_SETTING)?
@@ -45,7 +45,7 @@ pub fn set_engine(site: &Site, engine: &Engine) -> Result<()> {
 }
 
 /// Runs of a schedule and/or a package, newest first, with each update's result per image.
-pub fn runs(
+pub fn list_runs(
     site: &Site,
     schedule_id: Option<i64>,
     package_id: Option<&str>,

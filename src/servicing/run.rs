@@ -73,7 +73,7 @@ fn service_logged(
     claim: bool,
     progress: &mut ProgressFn<'_>,
 ) -> Result<Option<ServicingRun>> {
-    let engine = super::engine(site)?;
+    let engine = super::get_engine(site)?;
     engine.check_available()?;
     let package = site.db().require_package(&schedule.package_id)?;
     updates::read_held_updates(site, &package)?;

@@ -144,10 +144,10 @@ static void test_null_and_malformed_arguments(void) {
     status = osu_schedule_get(site, 424242, &json);
     CHECK(status == OSU_NOT_FOUND && contains(osu_last_error_message(), "424242"), "unknown schedule gives %s",
           osu_status_name(status));
-    status = osu_servicing_run_schedule(site, 1, NULL, NULL, NULL);
+    status = osu_schedule_run(site, 1, NULL, NULL, NULL);
     CHECK(status == OSU_NULL_ARGUMENT && contains(osu_last_error_message(), "out_run_json"), "NULL out gives %s",
           osu_status_name(status));
-    status = osu_servicing_set_engine(site, "command", "relative/engine.sh");
+    status = osu_servicing_engine_set(site, "command", "relative/engine.sh");
     CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "absolute"), "relative engine gives %s",
           osu_status_name(status));
 
@@ -339,14 +339,14 @@ static void test_distribution(void) {
     /* The same with C arrays: distributing again copies nothing. */
     const char *ids[] = {"OSU00001"};
     const char *points[] = {"DP1"};
-    status = osu_content_distribute_list(site, ids, 1, points, 1, NULL, NULL, NULL, &json);
+    status = osu_content_distribute_array(site, ids, 1, points, 1, NULL, NULL, NULL, &json);
     CHECK(status == OSU_OK && contains(json, "\"state\":\"Installed\"") && contains(json, "\"filesCopied\":0"),
           "distribute from arrays: %s", json);
     osu_string_free(json);
-    status = osu_content_distribute_list(site, NULL, 1, points, 1, NULL, NULL, NULL, &json);
+    status = osu_content_distribute_array(site, NULL, 1, points, 1, NULL, NULL, NULL, &json);
     CHECK(status == OSU_NULL_ARGUMENT && contains(osu_last_error_message(), "package_ids"), "a NULL array gives %s",
           osu_status_name(status));
-    status = osu_content_distribute_list(site, NULL, 0, points, 1, NULL, NULL, NULL, &json);
+    status = osu_content_distribute_array(site, NULL, 0, points, 1, NULL, NULL, NULL, &json);
     CHECK(status == OSU_INVALID_ARGUMENT, "an empty array gives %s", osu_status_name(status));
 
     char altered[4096];
@@ -519,7 +519,7 @@ static void test_log(void) {
     osu_string_free(json);
     const char *ids[] = {"OSU00001"};
     const char *points[] = {"DP1"};
-    status = osu_content_distribute_list(site, ids, 1, points, 1, "{\"workers\": 2}", NULL, NULL, &json);
+    status = osu_content_distribute_array(site, ids, 1, points, 1, "{\"workers\": 2}", NULL, NULL, &json);
     osu_string_free(json);
     CHECK(log.added == 1 && log.distribution >= 2 && log.other_thread == 0,
           "%d records, %d added, %d distribution, %d on other threads", log.records, log.added, log.distribution,
@@ -558,7 +558,7 @@ static void test_servicing(void) {
     CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "paths_json"), "bad list gives %s",
           osu_status_name(status));
     const char *folders[] = {path_in_scratch("updates")};
-    status = osu_update_import_list(site, folders, 1, path_in_scratch("catalog.json"), NULL, NULL, &json);
+    status = osu_update_import_array(site, folders, 1, path_in_scratch("catalog.json"), NULL, NULL, &json);
     CHECK(status == OSU_OK && contains(json, "\"id\":\"KB5034441-x64\"") && contains(json, "\"classification\":\"Cumulative\"") &&
               contains(json, "\"id\":\"KB5035001-x64\""),
           "import: %s", json);
@@ -587,19 +587,19 @@ static void test_servicing(void) {
           "create: %s", json);
     osu_string_free(json);
 
-    status = osu_servicing_run_schedule(site, 1, NULL, NULL, &json);
+    status = osu_schedule_run(site, 1, NULL, NULL, &json);
     CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "only Windows has"),
           "no engine gives %s", osu_status_name(status));
-    status = osu_servicing_set_engine(site, "magic", NULL);
+    status = osu_servicing_engine_set(site, "magic", NULL);
     CHECK(status == OSU_INVALID_ARGUMENT, "an unknown engine gives %s", osu_status_name(status));
-    status = osu_servicing_set_engine(site, "command", path_in_scratch("test-engine.sh"));
+    status = osu_servicing_engine_set(site, "command", path_in_scratch("test-engine.sh"));
     CHECK(status == OSU_OK, "set engine: %s", osu_status_name(status));
-    status = osu_servicing_get_engine(site, &json);
+    status = osu_servicing_engine_get(site, &json);
     CHECK(status == OSU_OK && contains(json, "\"engine\":\"command\"") && contains(json, "\"available\":true"), "engine: %s", json);
     osu_string_free(json);
 
     struct servicing_log log = {.caller = pthread_self()};
-    status = osu_servicing_run_schedule(site, 1, on_servicing_progress, &log, &json);
+    status = osu_schedule_run(site, 1, on_servicing_progress, &log, &json);
     CHECK(status == OSU_OK && contains(json, "\"state\":\"Succeeded\"") && contains(json, "\"contentVersionTo\":2"),
           "run: %s", json);
     CHECK(log.reports > 0 && log.other_thread == 0 && log.servicing_phase >= 2 && log.wrong_operation == 0,
@@ -609,10 +609,10 @@ static void test_servicing(void) {
     status = osu_package_get(site, "OSU00001", &json);
     CHECK(status == OSU_OK && contains(json, "\"contentVersion\":2") && contains(json, "10.0.19045.3930"), "package: %s", json);
     osu_string_free(json);
-    status = osu_servicing_list_runs(site, 1, NULL, &json);
+    status = osu_servicing_run_list(site, 1, NULL, &json);
     CHECK(status == OSU_OK && contains(json, "\"results\":[{\"updateId\":\"KB5034441-x64\""), "runs: %s", json);
     osu_string_free(json);
-    status = osu_servicing_run_due(site, NULL, NULL, &json);
+    status = osu_schedule_run_due(site, NULL, NULL, &json);
     CHECK(status == OSU_OK && strcmp(json, "[]") == 0, "nothing due: %s", json);
     osu_string_free(json);
     status = osu_distribution_status_list(site, "OSU00001", "DP1", &json);

@@ -182,20 +182,20 @@ namespace OSUpgrade
         internal static extern OSUpgradeStatus osu_schedule_remove(SiteHandle site, long scheduleId);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OSUpgradeStatus osu_servicing_run_schedule(
+        internal static extern OSUpgradeStatus osu_schedule_run(
             SiteHandle site, long scheduleId, ProgressCallback? progress, IntPtr userData, out IntPtr runJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OSUpgradeStatus osu_servicing_run_due(SiteHandle site, ProgressCallback? progress, IntPtr userData, out IntPtr runsJson);
+        internal static extern OSUpgradeStatus osu_schedule_run_due(SiteHandle site, ProgressCallback? progress, IntPtr userData, out IntPtr runsJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OSUpgradeStatus osu_servicing_list_runs(SiteHandle site, long scheduleId, byte[]? packageId, out IntPtr runsJson);
+        internal static extern OSUpgradeStatus osu_servicing_run_list(SiteHandle site, long scheduleId, byte[]? packageId, out IntPtr runsJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OSUpgradeStatus osu_servicing_set_engine(SiteHandle site, byte[] engine, byte[]? commandPath);
+        internal static extern OSUpgradeStatus osu_servicing_engine_set(SiteHandle site, byte[] engine, byte[]? commandPath);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern OSUpgradeStatus osu_servicing_get_engine(SiteHandle site, out IntPtr engineJson);
+        internal static extern OSUpgradeStatus osu_servicing_engine_get(SiteHandle site, out IntPtr engineJson);
 
         /// <summary><c>osu_log_callback</c>.</summary>
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]

@@ -576,7 +576,7 @@ namespace OSUpgrade
             var site = Handle;
             var json = WithProgress(progress, cancellationToken, callback =>
             {
-                var status = NativeMethods.osu_servicing_run_schedule(site, id, callback, IntPtr.Zero, out var result);
+                var status = NativeMethods.osu_schedule_run(site, id, callback, IntPtr.Zero, out var result);
                 return (status, result);
             });
             return Json.Read(json, RecordContext.Default.ServicingRun);
@@ -591,7 +591,7 @@ namespace OSUpgrade
             var site = Handle;
             var json = WithProgress(progress, cancellationToken, callback =>
             {
-                var status = NativeMethods.osu_servicing_run_due(site, callback, IntPtr.Zero, out var result);
+                var status = NativeMethods.osu_schedule_run_due(site, callback, IntPtr.Zero, out var result);
                 return (status, result);
             });
             return Json.Read(json, RecordContext.Default.ListServicingRun);
@@ -603,7 +603,7 @@ namespace OSUpgrade
         /// <returns>The runs, each with its results.</returns>
         public IReadOnlyList<ServicingRun> GetServicingRuns(long? scheduleId = null, string? packageId = null)
         {
-            var status = NativeMethods.osu_servicing_list_runs(Handle, scheduleId ?? 0, Utf8.ToNative(packageId), out var json);
+            var status = NativeMethods.osu_servicing_run_list(Handle, scheduleId ?? 0, Utf8.ToNative(packageId), out var json);
             return Json.Read(Native.TakeJson(status, json), RecordContext.Default.ListServicingRun);
         }
 
@@ -614,14 +614,14 @@ namespace OSUpgrade
         {
             var name = engine == ServicingEngineKind.Dism ? "dism" : "command";
             var program = string.IsNullOrEmpty(commandPath) ? null : commandPath;
-            Native.ThrowIfFailed(NativeMethods.osu_servicing_set_engine(Handle, Utf8.ToNative(name)!, Utf8.ToNative(program)));
+            Native.ThrowIfFailed(NativeMethods.osu_servicing_engine_set(Handle, Utf8.ToNative(name)!, Utf8.ToNative(program)));
         }
 
         /// <summary>The engine the site services with, and whether this machine has it.</summary>
         /// <returns>The engine.</returns>
         public ServicingEngine GetServicingEngine()
         {
-            var status = NativeMethods.osu_servicing_get_engine(Handle, out var json);
+            var status = NativeMethods.osu_servicing_engine_get(Handle, out var json);
             return Json.Read(Native.TakeJson(status, json), RecordContext.Default.ServicingEngine);
         }
 
