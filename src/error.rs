@@ -59,49 +59,21 @@ pub enum Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// Declares `ErrorKind` from one list: the enum, every kind, and the name each is stored by.
-macro_rules! error_kinds {
-    ($($kind:ident,)*) => {
-        /// The class of an error, kept beside a failure's message where the site database records
-        /// one (a failed distribution), so that every floor above can tell a busy point from a
-        /// damaged blob from a full disk. The C face gives each the status of its name.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum ErrorKind {
-            $($kind,)*
-        }
-
-        impl ErrorKind {
-            pub const ALL: &'static [ErrorKind] = &[$(ErrorKind::$kind,)*];
-
-            /// The name the site database stores.
-            pub fn name(self) -> &'static str {
-                match self {
-                    $(ErrorKind::$kind => stringify!($kind),)*
-                }
-            }
-        }
-    };
-}
-
-error_kinds! {
-    InvalidArgument,
-    NotFound,
-    Conflict,
-    Io,
-    InvalidImage,
-    Cancelled,
-    Busy,
-    DamagedContent,
-    Database,
-    ServicingFailed,
-}
-
-impl ErrorKind {
-    pub fn parse(name: &str) -> Option<ErrorKind> {
-        ErrorKind::ALL
-            .iter()
-            .copied()
-            .find(|kind| kind.name() == name)
+stored_enum! {
+    /// The class of an error, kept beside a failure's message where the site database records
+    /// one (a failed distribution), so that every floor above can tell a busy point from a
+    /// damaged blob from a full disk. The C face gives each the status of its name.
+    pub enum ErrorKind {
+        InvalidArgument,
+        NotFound,
+        Conflict,
+        Io,
+        InvalidImage,
+        Cancelled,
+        Busy,
+        DamagedContent,
+        Database,
+        ServicingFailed,
     }
 }
 

@@ -1,6 +1,9 @@
 //! OSUpgrade: Windows operating-system upgrade packages managed outside a Configuration Manager
 //! site. The core is plain Rust; `ffi` is its C face.
 
+#[macro_use]
+mod stored_enum;
+
 pub mod content;
 mod db;
 pub mod distribution;

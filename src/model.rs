@@ -71,14 +71,15 @@ pub struct DistributionPointGroup {
     pub modified_at: String,
 }
 
-/// The state of a package on a distribution point, in Configuration Manager's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DistributionState {
-    Waiting,
-    InProgress,
-    Installed,
-    Failed,
-    Retrying,
+stored_enum! {
+    /// The state of a package on a distribution point, in Configuration Manager's words.
+    pub enum DistributionState {
+        Waiting,
+        InProgress,
+        Installed,
+        Failed,
+        Retrying,
+    }
 }
 
 impl DistributionState {
@@ -90,18 +91,6 @@ impl DistributionState {
                 | DistributionState::InProgress
                 | DistributionState::Retrying
         )
-    }
-
-    pub(crate) fn parse(text: &str) -> Option<DistributionState> {
-        [
-            DistributionState::Waiting,
-            DistributionState::InProgress,
-            DistributionState::Installed,
-            DistributionState::Failed,
-            DistributionState::Retrying,
-        ]
-        .into_iter()
-        .find(|state| format!("{state:?}") == text)
     }
 }
 
@@ -277,26 +266,24 @@ pub struct Schedule {
     pub modified_at: String,
 }
 
-/// A servicing run's outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunState {
-    Running,
-    Succeeded,
-    /// Continue-on-error let some updates fail; the rest were applied.
-    PartiallySucceeded,
-    Failed,
+stored_enum! {
+    /// A servicing run's outcome.
+    pub enum RunState {
+        Running,
+        Succeeded,
+        /// Continue-on-error let some updates fail; the rest were applied.
+        PartiallySucceeded,
+        Failed,
+    }
 }
 
-impl RunState {
-    pub(crate) fn parse(text: &str) -> Option<RunState> {
-        [
-            RunState::Running,
-            RunState::Succeeded,
-            RunState::PartiallySucceeded,
-            RunState::Failed,
-        ]
-        .into_iter()
-        .find(|state| format!("{state:?}") == text)
+stored_enum! {
+    /// What became of one update on one image in a run.
+    pub enum UpdateState {
+        Installed,
+        Failed,
+        /// The run stopped before it, or it applied nowhere any more.
+        NotRun,
     }
 }
 
@@ -306,8 +293,7 @@ pub struct UpdateResult {
     pub update_id: String,
     pub image: String,
     pub image_index: u32,
-    /// `Installed`, `Failed`, or `NotRun` (a run that stopped before it).
-    pub state: String,
+    pub state: UpdateState,
     pub exit_code: Option<i64>,
     pub message: String,
 }

@@ -458,7 +458,7 @@ fn continue_on_error_records_the_broken_update_and_applies_the_rest() {
     assert!(
         broken
             .iter()
-            .all(|r| r.state == "Failed" && r.exit_code == Some(87)),
+            .all(|r| r.state.name() == "Failed" && r.exit_code == Some(87)),
         "{broken:?}"
     );
     let applied = updates::applied(&l.s.site, &l.s.package.id).unwrap();
@@ -689,7 +689,15 @@ fn slow_engine(l: &Lab) {
 fn results(run: &osupgrade::model::ServicingRun) -> Vec<String> {
     run.results
         .iter()
-        .map(|r| format!("{}:{} {} {}", r.image, r.image_index, r.update_id, r.state))
+        .map(|r| {
+            format!(
+                "{}:{} {} {}",
+                r.image,
+                r.image_index,
+                r.update_id,
+                r.state.name()
+            )
+        })
         .collect()
 }
 
@@ -824,7 +832,7 @@ fn the_whole_medium_is_serviced_winre_first_then_each_index_then_boot_wim() {
             "boot:2 KB5034441-x64 Installed",
         ]
     );
-    assert!(run.results.iter().all(|r| r.state == "Installed"));
+    assert!(run.results.iter().all(|r| r.state.name() == "Installed"));
     // The serviced WinRE went back into install.wim: read from version 2, it holds the Safe OS
     // update, with the build it brought.
     let applied = updates::applied(&l.s.site, &l.s.package.id).unwrap();

@@ -4,7 +4,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use super::Db;
 use crate::error::{ErrorKind, Result};
-use crate::model::{Recurrence, RunState, Schedule, ServicingRun, UpdateResult};
+use crate::model::{Recurrence, RunState, Schedule, ServicingRun, UpdateResult, UpdateState};
 
 const SCHEDULE_COLUMNS: &str = "id, package_id, recurrence, start, utc, continue_on_error,
      update_distribution_points, remove_superseded, service_winre, service_boot_image, enabled,
@@ -281,7 +281,7 @@ impl Db {
                     result.update_id,
                     result.image,
                     result.image_index,
-                    result.state,
+                    result.state.name(),
                     result.exit_code,
                     result.message
                 ])
@@ -338,7 +338,8 @@ impl Db {
                     update_id: row.get(0)?,
                     image: row.get(1)?,
                     image_index: row.get(2)?,
-                    state: row.get(3)?,
+                    state: UpdateState::parse(&row.get::<_, String>(3)?)
+                        .unwrap_or(UpdateState::Failed),
                     exit_code: row.get(4)?,
                     message: row.get(5)?,
                 })

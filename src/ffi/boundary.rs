@@ -5,11 +5,8 @@ use std::cell::RefCell;
 use std::ffi::{c_char, CString};
 use std::panic::{self, AssertUnwindSafe};
 
-use super::arguments::{out_param, write_record, write_records};
-use super::handles::{self, osu_site};
-use super::json::ToJson;
 use super::status::osu_status;
-use crate::{Error, Site};
+use crate::Error;
 
 /// Why a call failed before or inside the core.
 pub(crate) enum CallError {
@@ -61,63 +58,6 @@ pub(crate) fn ffi_boundary(body: impl FnOnce() -> Result<(), CallError>) -> osu_
     };
     set_last_error(message);
     status
-}
-
-/// The shape of an entry point that answers with a record: inside the boundary, the
-/// out-parameter is cleared, `call` reads the arguments and makes its one core call on the open
-/// site, and the record goes back stamped with the site's path.
-///
-/// # Safety
-/// `out` is NULL or points to writable storage for a pointer.
-pub(crate) unsafe fn answer_record<T: ToJson>(
-    site: *mut osu_site,
-    out: *mut *mut c_char,
-    out_name: &'static str,
-    call: impl FnOnce(&Site) -> Result<T, CallError>,
-) -> osu_status {
-    answer(site, out, out_name, call, |out, site_path, record| {
-        write_record(out, site_path, record)
-    })
-}
-
-/// As `answer_record`, for an entry point that answers with a JSON array of records.
-///
-/// # Safety
-/// As for `answer_record`.
-pub(crate) unsafe fn answer_records<T: ToJson>(
-    site: *mut osu_site,
-    out: *mut *mut c_char,
-    out_name: &'static str,
-    call: impl FnOnce(&Site) -> Result<Vec<T>, CallError>,
-) -> osu_status {
-    answer(site, out, out_name, call, |out, site_path, records| {
-        write_records(out, site_path, records)
-    })
-}
-
-/// The shape of an entry point that answers with its status alone: inside the boundary, `call`
-/// reads the arguments and makes its one core call on the open site.
-pub(crate) fn on_site(
-    site: *mut osu_site,
-    call: impl FnOnce(&Site) -> Result<(), CallError>,
-) -> osu_status {
-    ffi_boundary(|| handles::with_site(site, call))
-}
-
-unsafe fn answer<T>(
-    site: *mut osu_site,
-    out: *mut *mut c_char,
-    out_name: &'static str,
-    call: impl FnOnce(&Site) -> Result<T, CallError>,
-    write: impl FnOnce(&mut *mut c_char, &str, &T),
-) -> osu_status {
-    ffi_boundary(|| {
-        let out = out_param(out, out_name)?;
-        let site_path = handles::site_path(site)?;
-        let answer = handles::with_site(site, call)?;
-        write(out, &site_path, &answer);
-        Ok(())
-    })
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

@@ -4,7 +4,8 @@
 use std::ffi::{c_char, c_void};
 
 use super::arguments::{optional_str, required_str, string_array, string_list};
-use super::boundary::{answer_record, answer_records, on_site, CallError};
+use super::boundary::CallError;
+use super::entry::{answer_record, answer_records, on_site};
 use super::handles::osu_site;
 use super::json::DistributeOptionsJson;
 use super::progress::{forward_progress, osu_progress_callback};

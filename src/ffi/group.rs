@@ -4,8 +4,8 @@
 use std::ffi::{c_char, c_void};
 
 use super::arguments::{optional_str, required_str, string_list};
-use super::boundary::{answer_record, answer_records, on_site};
 use super::distribution::distribute_options;
+use super::entry::{answer_record, answer_records, on_site};
 use super::handles::osu_site;
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;

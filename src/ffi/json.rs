@@ -574,7 +574,7 @@ impl<'a> From<&'a UpdateResult> for ResultJson<'a> {
             update_id: &r.update_id,
             image: &r.image,
             image_index: r.image_index,
-            state: &r.state,
+            state: r.state.name(),
             exit_code: r.exit_code,
             message: &r.message,
         }

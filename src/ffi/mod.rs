@@ -9,6 +9,7 @@
 mod arguments;
 mod boundary;
 mod distribution;
+mod entry;
 mod group;
 mod handles;
 mod json;

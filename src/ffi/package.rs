@@ -4,7 +4,7 @@ use std::ffi::{c_char, c_void};
 use std::path::Path;
 
 use super::arguments::{optional_str, required_str};
-use super::boundary::{answer_record, answer_records, on_site};
+use super::entry::{answer_record, answer_records, on_site};
 use super::handles::osu_site;
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;

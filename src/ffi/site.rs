@@ -5,7 +5,8 @@ use std::ffi::{c_char, c_void, CString};
 use std::path::Path;
 
 use super::arguments::{optional_str, out_param, required_str};
-use super::boundary::{answer_record, ffi_boundary, on_site};
+use super::boundary::ffi_boundary;
+use super::entry::{answer_record, on_site};
 use super::handles::{self, osu_site};
 use super::status::osu_status;
 use crate::Site;

@@ -8,7 +8,7 @@ use super::engine::{Step, Workplace};
 use super::plan::IndexPlan;
 use super::run::{engine_failure, Run, Target};
 use crate::error::{IoContext, Result};
-use crate::model::{AppliedUpdate, Update, UpdateResult};
+use crate::model::{AppliedUpdate, Update, UpdateResult, UpdateState};
 use crate::progress::Phase;
 use crate::updates::held_in_image;
 use crate::updates::image::{find_winre, read_package_manifests, WINRE_FOLDER};
@@ -109,7 +109,7 @@ impl Run<'_, '_> {
                     update_id: update.id.clone(),
                     image: "winre".into(),
                     image_index: plan.index,
-                    state: "NotRun".into(),
+                    state: UpdateState::NotRun,
                     exit_code: None,
                     message: format!("image {} has no {WINRE_FOLDER}/Winre.wim", plan.index),
                 });
@@ -274,9 +274,9 @@ impl Run<'_, '_> {
         outcome: std::result::Result<(), (i64, String)>,
     ) {
         let (state, exit_code, message) = match outcome {
-            Ok(()) => ("Installed", None, String::new()),
+            Ok(()) => (UpdateState::Installed, None, String::new()),
             Err((code, message)) => (
-                "Failed",
+                UpdateState::Failed,
                 Some(code),
                 format!("{message} (exit code {code}; see the run's log)"),
             ),
@@ -285,7 +285,7 @@ impl Run<'_, '_> {
             update_id: update.id.clone(),
             image: image.to_string(),
             image_index: index,
-            state: state.into(),
+            state,
             exit_code,
             message,
         });
@@ -312,7 +312,7 @@ impl Run<'_, '_> {
                     update_id: update.id.clone(),
                     image: image.into(),
                     image_index: plan.index,
-                    state: "NotRun".into(),
+                    state: UpdateState::NotRun,
                     exit_code: None,
                     message: "not run: an earlier update failed and the schedule does not continue on error".into(),
                 });

@@ -3,7 +3,7 @@
 //! index itself (servicing stack, cumulative, others); then each boot.wim index (servicing
 //! stack, cumulative).
 
-use crate::model::{ImageInfo, Update, UpdateResult};
+use crate::model::{ImageInfo, Update, UpdateResult, UpdateState};
 use crate::updates::{self, Verdict};
 
 /// What one image index gets: updates for the WinRE inside it (install.wim only) and for itself.
@@ -101,7 +101,7 @@ fn not_applied(update: &Update, reason: &str) -> UpdateResult {
             .unwrap_or("install")
             .into(),
         image_index: 0,
-        state: "NotRun".into(),
+        state: UpdateState::NotRun,
         exit_code: None,
         message: format!("not applied: {reason}"),
     }

@@ -9,7 +9,7 @@ use crate::content::{copy_verified, SourceEntry};
 use crate::error::{Error, ErrorKind, IoContext, Result};
 use crate::kill_point;
 use crate::model::{
-    AppliedUpdate, Package, RunState, Schedule, ServicingRun, Update, UpdateResult,
+    AppliedUpdate, Package, RunState, Schedule, ServicingRun, Update, UpdateResult, UpdateState,
 };
 use crate::progress::{Operation, Phase, Progress, ProgressFn};
 use crate::site::Site;
@@ -62,7 +62,11 @@ fn log_outcome(run: &ServicingRun) {
             log::info!(target: "servicing", "run {} of package {}: {:?}, {versions}; log {}", run.id, run.package_id, run.state, run.log_path)
         }
     }
-    for result in run.results.iter().filter(|r| r.state == "Failed") {
+    for result in run
+        .results
+        .iter()
+        .filter(|r| r.state == UpdateState::Failed)
+    {
         log::warn!(target: "servicing", "run {}: {} on {}:{}: {}", run.id, result.update_id, result.image, result.image_index, result.message);
     }
 }
@@ -148,7 +152,11 @@ fn log_summary(log: &Path, run: &ServicingRun) {
     for result in &run.results {
         text.push_str(&format!(
             "    {} on {}:{}: {} {}\n",
-            result.update_id, result.image, result.image_index, result.state, result.message
+            result.update_id,
+            result.image,
+            result.image_index,
+            result.state.name(),
+            result.message
         ));
     }
     let appended = fs::OpenOptions::new()
@@ -352,7 +360,11 @@ impl Run<'_, '_> {
         if failed && !self.schedule.continue_on_error {
             return self.finish_without_version();
         }
-        if !self.results.iter().any(|r| r.state == "Installed") {
+        if !self
+            .results
+            .iter()
+            .any(|r| r.state == UpdateState::Installed)
+        {
             return self.finish_without_version();
         }
         self.record_version(&targets)
@@ -441,12 +453,16 @@ impl Run<'_, '_> {
     /// Closes a run that made no content version: failed if an update failed, else succeeded
     /// (there was nothing left to apply).
     fn finish_without_version(&mut self) -> Result<()> {
-        let failure = self.results.iter().find(|r| r.state == "Failed").map(|r| {
-            format!(
-                "{} failed on {}:{}: {}",
-                r.update_id, r.image, r.image_index, r.message
-            )
-        });
+        let failure = self
+            .results
+            .iter()
+            .find(|r| r.state == UpdateState::Failed)
+            .map(|r| {
+                format!(
+                    "{} failed on {}:{}: {}",
+                    r.update_id, r.image, r.image_index, r.message
+                )
+            });
         let state = if failure.is_some() {
             RunState::Failed
         } else {
@@ -471,7 +487,7 @@ impl Run<'_, '_> {
             .filter(|t| {
                 self.results
                     .iter()
-                    .any(|r| r.image == t.image && r.state == "Installed")
+                    .any(|r| r.image == t.image && r.state == UpdateState::Installed)
             })
             .collect();
         let mut replaced = Vec::new();
@@ -489,14 +505,16 @@ impl Run<'_, '_> {
             Some(install) => image::read_images(&install.work_file)?,
             None => self.package.images.clone(),
         };
-        let failed = self.updates_in_state(&["Failed"]);
+        let failed = self.updates_in_state(&[UpdateState::Failed]);
         let state = if failed.is_empty() {
             RunState::Succeeded
         } else {
             RunState::PartiallySucceeded
         };
         let error = (!failed.is_empty()).then(|| {
-            let tried = self.updates_in_state(&["Installed", "Failed"]).len();
+            let tried = self
+                .updates_in_state(&[UpdateState::Installed, UpdateState::Failed])
+                .len();
             format!(
                 "{} of {tried} updates failed ({}); the others were applied",
                 failed.len(),
@@ -509,7 +527,7 @@ impl Run<'_, '_> {
         let (id, run_id) = (self.package.id.clone(), self.id);
         let applied: Vec<AppliedUpdate> = results
             .iter()
-            .filter(|r| r.state == "Installed")
+            .filter(|r| r.state == UpdateState::Installed)
             .map(|r| AppliedUpdate {
                 package_id: id.clone(),
                 image: r.image.clone(),
@@ -569,13 +587,9 @@ impl Run<'_, '_> {
     }
 
     /// The updates with a result in one of `states` on some image, each once, in run order.
-    fn updates_in_state(&self, states: &[&str]) -> Vec<String> {
+    fn updates_in_state(&self, states: &[UpdateState]) -> Vec<String> {
         let mut found: Vec<String> = Vec::new();
-        for result in self
-            .results
-            .iter()
-            .filter(|r| states.contains(&r.state.as_str()))
-        {
+        for result in self.results.iter().filter(|r| states.contains(&r.state)) {
             if !found.contains(&result.update_id) {
                 found.push(result.update_id.clone());
             }
