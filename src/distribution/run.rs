@@ -1,6 +1,7 @@
 //! Running jobs (package x point) on a bounded number of threads while the calling thread
 //! reports progress, records status in the site database and hears cancellation.
 
+use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -72,6 +73,40 @@ fn distribute_logged(
     options: &DistributeOptions,
     progress: &mut ProgressFn<'_>,
 ) -> Result<Vec<DistributionStatus>> {
+    check_arguments(package_ids, points, options)?;
+    let targets = resolve_targets(site, package_ids, points)?;
+    let (held, runnable) = lock_and_queue(site, &targets)?;
+    let jobs: Vec<Job<'_>> = runnable.iter().map(|t| t.job(site)).collect();
+    let outcome = run_jobs(
+        site,
+        &jobs,
+        options.workers,
+        progress,
+        |job, events, cancel| {
+            let plan = plan_distribution(job, cancel)?;
+            events(JobEvent::Planned {
+                bytes: plan.bytes_to_copy(),
+                files: plan.files_to_copy(),
+            });
+            apply_distribution_plan(job, plan, events, cancel)
+        },
+    );
+    drop(held);
+    let statuses = targets
+        .iter()
+        .map(|t| statuses(site, Some(&t.package_id), Some(&t.point_name)))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    outcome.map(|_| statuses)
+}
+
+fn check_arguments(
+    package_ids: &[&str],
+    points: &[&str],
+    options: &DistributeOptions,
+) -> Result<()> {
     if options.workers == 0 || options.workers > MOST_WORKERS {
         return Err(Error::invalid_argument(
             "options.workers",
@@ -88,9 +123,14 @@ fn distribute_logged(
             "name at least one",
         ));
     }
-    let targets = resolve_targets(site, package_ids, points)?;
-    // Every lock is taken before any status changes: a point another process is changing
-    // refuses the whole call, and that process's status stays as it records it.
+    Ok(())
+}
+
+/// Takes every target's lock, then queues every target in one transaction: those whose lock
+/// could not be had (other than busy) are recorded as failed, the others are returned with the
+/// locks they hold. Every lock is taken before any status changes: a point another process is
+/// changing refuses the whole call, and that process's status stays as it records it.
+fn lock_and_queue<'t>(site: &Site, targets: &'t [Target]) -> Result<(Vec<File>, Vec<&'t Target>)> {
     let locks = targets
         .iter()
         .map(|t| t.place().lock(&t.point_name))
@@ -123,30 +163,7 @@ fn distribute_logged(
         }
         Ok(())
     })?;
-    let jobs: Vec<Job<'_>> = runnable.iter().map(|t| t.job(site)).collect();
-    let outcome = run_jobs(
-        site,
-        &jobs,
-        options.workers,
-        progress,
-        |job, events, cancel| {
-            let plan = plan_distribution(job, cancel)?;
-            events(JobEvent::Planned {
-                bytes: plan.bytes_to_copy(),
-                files: plan.files_to_copy(),
-            });
-            apply_distribution_plan(job, plan, events, cancel)
-        },
-    );
-    drop(held);
-    let statuses = targets
-        .iter()
-        .map(|t| statuses(site, Some(&t.package_id), Some(&t.point_name)))
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .flatten()
-        .collect();
-    outcome.map(|_| statuses)
+    Ok((held, runnable))
 }
 
 /// Brings every distribution point that holds a package to its current content version

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Mutex;
 
-use super::layout::{walk, InstalledManifest, PointPackage};
+use super::layout::{walk, InstalledManifest, PointPackage, TreeListing};
 use super::ValidationReport;
 use crate::content;
 use crate::error::{Error, ErrorKind, Result};
@@ -98,7 +98,7 @@ fn validate_logged(
 
 fn check(
     place: &PointPackage,
-    installed: &super::layout::InstalledManifest,
+    installed: &InstalledManifest,
     point_name: &str,
     progress: &mut ProgressFn<'_>,
 ) -> Result<ValidationReport> {
@@ -124,13 +124,45 @@ fn check(
         return Err(Error::Cancelled);
     }
     let listing = walk(&tree)?;
+    let (mut missing, mut altered) = compare_files(&tree, &listing, installed, &mut |bytes| {
+        report(bytes, progress)
+    })?;
+    let mut unexpected = unexpected_entries(&listing, installed);
+    let mut links = listing.links;
+    for list in [&mut missing, &mut altered, &mut unexpected, &mut links] {
+        list.sort();
+    }
+    let valid =
+        missing.is_empty() && altered.is_empty() && unexpected.is_empty() && links.is_empty();
+    Ok(ValidationReport {
+        package_id: place.package_id.clone(),
+        distribution_point: point_name.to_string(),
+        content_version: installed.content_version,
+        files_checked: installed.files.len() as u64,
+        missing,
+        altered,
+        unexpected,
+        links,
+        valid,
+    })
+}
+
+/// Hashes every file of the manifest on the point, largest first, on every core: the files that
+/// are missing (or not regular files reached through real folders), and those whose content
+/// differs.
+fn compare_files(
+    tree: &Path,
+    listing: &TreeListing,
+    installed: &InstalledManifest,
+    on_bytes: &mut dyn FnMut(u64) -> ControlFlow<()>,
+) -> Result<(Vec<String>, Vec<String>)> {
     let regular: HashSet<&str> = listing.files.iter().map(String::as_str).collect();
     let missing = Mutex::new(Vec::new());
     let altered = Mutex::new(Vec::new());
     let mut files: Vec<_> = installed.files.iter().collect();
     files.sort_by_key(|f| std::cmp::Reverse(f.size));
     let cancel = AtomicBool::new(false);
-    let checked = jobs::for_each(
+    jobs::for_each(
         &files,
         jobs::cores(),
         &cancel,
@@ -148,42 +180,29 @@ fn check(
             }
             Ok(())
         },
-        &mut |bytes| report(bytes, progress),
-    );
-    checked?;
+        on_bytes,
+    )?;
+    Ok((
+        missing.into_inner().unwrap_or_default(),
+        altered.into_inner().unwrap_or_default(),
+    ))
+}
+
+/// The files and folders on the point that the manifest does not have.
+fn unexpected_entries(listing: &TreeListing, installed: &InstalledManifest) -> Vec<String> {
     let expected: HashSet<&str> = installed
         .files
         .iter()
         .map(|f| f.path.as_str())
         .chain(installed.folders.iter().map(String::as_str))
         .collect();
-    let mut unexpected: Vec<String> = listing
+    listing
         .files
-        .into_iter()
-        .chain(listing.folders)
+        .iter()
+        .chain(&listing.folders)
         .filter(|p| !expected.contains(p.as_str()))
-        .collect();
-    let mut links = listing.links;
-    let (mut missing, mut altered) = (
-        missing.into_inner().unwrap_or_default(),
-        altered.into_inner().unwrap_or_default(),
-    );
-    for list in [&mut missing, &mut altered, &mut unexpected, &mut links] {
-        list.sort();
-    }
-    let valid =
-        missing.is_empty() && altered.is_empty() && unexpected.is_empty() && links.is_empty();
-    Ok(ValidationReport {
-        package_id: place.package_id.clone(),
-        distribution_point: point_name.to_string(),
-        content_version: installed.content_version,
-        files_checked: installed.files.len() as u64,
-        missing,
-        altered,
-        unexpected,
-        links,
-        valid,
-    })
+        .cloned()
+        .collect()
 }
 
 /// Files found altered lose their quick check on the point, so that the next distribution hashes

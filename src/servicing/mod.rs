@@ -6,6 +6,7 @@
 
 mod apply;
 mod engine;
+mod lease;
 mod plan;
 mod run;
 
@@ -13,7 +14,8 @@ use crate::error::{Error, Result};
 pub use crate::model::{RunState, ServicingRun, UpdateResult};
 use crate::site::Site;
 pub use engine::Engine;
-pub(crate) use run::{recover_dead_runs, service};
+pub(crate) use lease::recover_dead_runs;
+pub(crate) use run::service;
 
 const ENGINE_SETTING: &str = "servicing_engine";
 

@@ -3,7 +3,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::engine::{Engine, Step, Workplace};
+use super::engine::Engine;
+use super::lease::{clear_dead_runs_work, take_lease};
 use super::plan::{plan, IndexPlan};
 use crate::content::{copy_verified, SourceEntry};
 use crate::error::{Error, ErrorKind, IoContext, Result};
@@ -13,8 +14,7 @@ use crate::model::{
 };
 use crate::progress::{Operation, Phase, Progress, ProgressFn};
 use crate::site::Site;
-use crate::time::civil::{self, now};
-use crate::{image, package, schedule, updates};
+use crate::{image, package, updates};
 
 /// Runs a schedule: takes the package's lease, services, records. With `claim`, the run
 /// happens only if the schedule is still due (another runner may have taken it), and the
@@ -167,137 +167,6 @@ fn log_summary(log: &Path, run: &ServicingRun) {
     drop(appended);
 }
 
-/// Removes what runs that are no longer running left in the servicing folder (a killed run's
-/// image copy; a DISM mount of one is discarded first, as DISM needs).
-fn clear_dead_runs_work(site: &Site, engine: &Engine) -> Result<()> {
-    let folder = site.folder().join("servicing");
-    let Ok(entries) = fs::read_dir(&folder) else {
-        return Ok(());
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(id) = name
-            .strip_prefix("run-")
-            .and_then(|n| n.parse::<i64>().ok())
-        else {
-            continue;
-        };
-        let running = site
-            .db()
-            .run(id)?
-            .is_some_and(|run| run.state == RunState::Running);
-        if running {
-            continue;
-        }
-        let work = entry.path();
-        super::engine::end_engine_of(&work);
-        let mount = work.join("mount");
-        if *engine == Engine::Dism && mount.is_dir() {
-            let log = work.join("discard.log");
-            let place = Workplace {
-                image: "install",
-                image_file: &mount,
-                index: 0,
-                mount: &mount,
-                log: &log,
-                work: &work,
-            };
-            let _ = engine.run(&Step::Discard, &place);
-        }
-        fs::remove_dir_all(&work).at(&work)?;
-    }
-    Ok(())
-}
-
-/// Closes the runs whose runner died (its owner lock is free) as interrupted, and makes their
-/// schedules due again: the next runner call services the package after all.
-pub(crate) fn recover_dead_runs(site: &Site) -> Result<()> {
-    let running = site.db().all_running_runs()?;
-    let dead: Vec<_> = running
-        .into_iter()
-        .filter(|(run, _)| !site.library().importer_is_alive(&run.owner))
-        .collect();
-    if dead.is_empty() {
-        return Ok(());
-    }
-    site.db().write(|db| {
-        for (run, schedule) in &dead {
-            close_interrupted(db, run.id, *schedule)?;
-        }
-        Ok(())
-    })
-}
-
-/// Closes a run whose runner died; with its schedule, that schedule is due again if enabled.
-fn close_interrupted(db: &crate::db::Db, id: i64, schedule: Option<i64>) -> Result<()> {
-    db.finish_run(
-        id,
-        RunState::Failed,
-        None,
-        Some((
-            "interrupted: the runner stopped before it finished; the package kept its content",
-            ErrorKind::Cancelled,
-        )),
-    )?;
-    if let Some(schedule) = schedule.map(|s| db.schedule(s)).transpose()?.flatten() {
-        if schedule.enabled {
-            db.set_next_run(schedule.id, Some(&civil::utc_text(now())))?;
-        }
-    }
-    Ok(())
-}
-
-/// Records the run as running, owned by this library instance; refused (busy) while another
-/// live runner services the package. A dead runner's run is closed as interrupted.
-fn take_lease(
-    site: &Site,
-    schedule: &Schedule,
-    claim: bool,
-    engine: &Engine,
-    package: &Package,
-) -> Result<Option<i64>> {
-    let owner = site.library().importer()?;
-    site.db().write(|db| {
-        if claim {
-            let current = db.schedule(schedule.id)?;
-            let due = current.as_ref().is_some_and(|s| {
-                s.enabled
-                    && s.next_run_at
-                        .as_deref()
-                        .and_then(civil::parse_utc_text)
-                        .is_some_and(|at| at <= now())
-            });
-            if !due {
-                return Ok(None);
-            }
-        }
-        for running in db.running_runs(&package.id)? {
-            if site.library().importer_is_alive(&running.owner) {
-                return Err(Error::Busy(format!(
-                    "package {} is being serviced by another runner (run {})",
-                    package.id, running.id
-                )));
-            }
-            close_interrupted(db, running.id, None)?;
-        }
-        if claim {
-            let next = schedule::next_run_after(schedule, now()).map(civil::utc_text);
-            db.set_next_run(schedule.id, next.as_deref())?;
-        } else if schedule.recurrence == crate::model::Recurrence::Once {
-            // Run now, a once schedule has had its run.
-            db.set_next_run(schedule.id, None)?;
-        }
-        db.insert_run(
-            Some(schedule.id),
-            &package.id,
-            &owner,
-            engine.name(),
-            package.content_version,
-        )
-        .map(Some)
-    })
-}
-
 /// An image file of the package to service: install.wim, or boot.wim.
 pub(super) struct Target {
     pub image: &'static str,
@@ -307,6 +176,31 @@ pub(super) struct Target {
     pub size: u64,
     /// Where it is serviced.
     pub work_file: PathBuf,
+}
+
+impl Target {
+    /// The serviced image as a file to import in place of the package's.
+    fn source_entry(&self) -> Result<SourceEntry> {
+        let metadata = fs::metadata(&self.work_file).at(&self.work_file)?;
+        Ok(SourceEntry {
+            relative: self.relative.clone(),
+            path: self.work_file.clone(),
+            is_folder: false,
+            size: metadata.len(),
+            modified: metadata.modified().ok(),
+        })
+    }
+}
+
+/// The applied updates as first held by content version `version`.
+fn in_version(applied: &[AppliedUpdate], version: i64) -> Vec<AppliedUpdate> {
+    applied
+        .iter()
+        .map(|a| AppliedUpdate {
+            content_version: version,
+            ..a.clone()
+        })
+        .collect()
 }
 
 pub(super) struct Run<'a, 'p> {
@@ -490,46 +384,72 @@ impl Run<'_, '_> {
                     .any(|r| r.image == t.image && r.state == UpdateState::Installed)
             })
             .collect();
-        let mut replaced = Vec::new();
-        for target in &serviced {
-            let metadata = fs::metadata(&target.work_file).at(&target.work_file)?;
-            replaced.push(SourceEntry {
-                relative: target.relative.clone(),
-                path: target.work_file.clone(),
-                is_folder: false,
-                size: metadata.len(),
-                modified: metadata.modified().ok(),
-            });
-        }
+        let replaced: Vec<SourceEntry> = serviced
+            .iter()
+            .map(|t| t.source_entry())
+            .collect::<Result<_>>()?;
         let install_images = match serviced.iter().find(|t| t.image == "install") {
             Some(install) => image::read_images(&install.work_file)?,
             None => self.package.images.clone(),
         };
-        let failed = self.updates_in_state(&[UpdateState::Failed]);
-        let state = if failed.is_empty() {
-            RunState::Succeeded
-        } else {
-            RunState::PartiallySucceeded
-        };
-        let error = (!failed.is_empty()).then(|| {
-            let tried = self
-                .updates_in_state(&[UpdateState::Installed, UpdateState::Failed])
-                .len();
-            format!(
-                "{} of {tried} updates failed ({}); the others were applied",
-                failed.len(),
-                failed.join(", ")
-            )
-        });
-        let points_pending = self.schedule.update_distribution_points;
+        let (state, error) = self.outcome();
+        let applied = self.applied_updates();
         let results = self.results.clone();
-        let base = self.package.content_version;
-        let (id, run_id) = (self.package.id.clone(), self.id);
-        let applied: Vec<AppliedUpdate> = results
+        let points_pending = self.schedule.update_distribution_points;
+        let (id, run_id, base) = (&self.package.id, self.id, self.package.content_version);
+        let mut progress = |p: &Progress<'_>| (self.progress)(p);
+        package::record_serviced_version(
+            self.site,
+            id,
+            base,
+            &replaced,
+            &mut progress,
+            |db, next| {
+                // Read again when next asked for: the serviced image's packages give the
+                // builds the updates brought.
+                db.set_image_updates_state(id, next, "unread")?;
+                db.insert_images(id, next, &install_images)?;
+                db.insert_applied_updates(&in_version(&applied, next))?;
+                db.insert_results(run_id, &results)?;
+                let waiting = if points_pending {
+                    "the distribution points have not been updated yet"
+                } else {
+                    ""
+                };
+                db.set_points_pending(run_id, points_pending, waiting)?;
+                let error = error.as_deref().map(|e| (e, ErrorKind::ServicingFailed));
+                db.finish_run(run_id, state, Some(next), error)
+            },
+        )?;
+        kill_point::reached("servicing: recorded");
+        Ok(())
+    }
+
+    /// Succeeded; or, where continue-on-error let updates fail, partially, with the failed
+    /// updates named.
+    fn outcome(&self) -> (RunState, Option<String>) {
+        let failed = self.updates_in_state(&[UpdateState::Failed]);
+        if failed.is_empty() {
+            return (RunState::Succeeded, None);
+        }
+        let tried = self
+            .updates_in_state(&[UpdateState::Installed, UpdateState::Failed])
+            .len();
+        let error = format!(
+            "{} of {tried} updates failed ({}); the others were applied",
+            failed.len(),
+            failed.join(", ")
+        );
+        (RunState::PartiallySucceeded, Some(error))
+    }
+
+    /// What the run installed, image by image, as the package's applied updates.
+    fn applied_updates(&self) -> Vec<AppliedUpdate> {
+        self.results
             .iter()
             .filter(|r| r.state == UpdateState::Installed)
             .map(|r| AppliedUpdate {
-                package_id: id.clone(),
+                package_id: self.package.id.clone(),
                 image: r.image.clone(),
                 image_index: r.image_index,
                 kb: r
@@ -541,49 +461,11 @@ impl Run<'_, '_> {
                 build: String::new(),
                 update_id: Some(r.update_id.clone()),
                 origin: "serviced".into(),
-                run_id: Some(run_id),
+                run_id: Some(self.id),
                 content_version: 0,
                 applied_at: String::new(),
             })
-            .collect();
-        let mut progress = |p: &Progress<'_>| (self.progress)(p);
-        package::record_serviced_version(
-            self.site,
-            &id,
-            base,
-            &replaced,
-            &mut progress,
-            |db, next| {
-                // Read again when next asked for: the serviced image's packages give the
-                // builds the updates brought.
-                db.set_image_updates_state(&id, next, "unread")?;
-                db.insert_images(&id, next, &install_images)?;
-                let applied: Vec<AppliedUpdate> = applied
-                    .iter()
-                    .cloned()
-                    .map(|a| AppliedUpdate {
-                        content_version: next,
-                        ..a
-                    })
-                    .collect();
-                db.insert_applied_updates(&applied)?;
-                db.insert_results(run_id, &results)?;
-                let waiting = if points_pending {
-                    "the distribution points have not been updated yet"
-                } else {
-                    ""
-                };
-                db.set_points_pending(run_id, points_pending, waiting)?;
-                db.finish_run(
-                    run_id,
-                    state,
-                    Some(next),
-                    error.as_deref().map(|e| (e, ErrorKind::ServicingFailed)),
-                )
-            },
-        )?;
-        kill_point::reached("servicing: recorded");
-        Ok(())
+            .collect()
     }
 
     /// The updates with a result in one of `states` on some image, each once, in run order.

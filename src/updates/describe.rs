@@ -68,77 +68,25 @@ pub(super) fn describe(path: &Path, entry: Option<&CatalogEntry>) -> Result<Desc
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    let refuse = |reason: String| {
-        Err(Error::invalid_argument(
-            "paths",
-            format!("{}: {reason}", path.display()),
-        ))
-    };
     let entry = entry.cloned().unwrap_or_default();
-    let kb = match entry.kb.as_deref().map(normalize_kb) {
-        Some(Some(kb)) => kb,
-        Some(None) => return refuse("its catalog entry gives no KB number like KB5034441".into()),
-        None => match kb_in_name(&name) {
-            Some(kb) => kb,
-            None => {
-                return refuse(
-                    "no KB number in its name (windows10.0-kb5034441-x64_….msu) and no catalog entry for it".into(),
-                )
-            }
-        },
-    };
-    let architecture = match entry.architecture.as_deref() {
-        Some(a) if ARCHITECTURES.contains(&a.to_lowercase().as_str()) => a.to_lowercase(),
-        Some(a) => {
-            return refuse(format!(
-                "its catalog entry's architecture '{a}' is none of x86, x64, arm64, arm"
-            ))
-        }
-        None => match architecture_in_name(&name) {
-            Some(a) => a.to_string(),
-            None => {
-                return refuse(
-                    "no architecture (x86, x64, arm64) in its name and no catalog entry for it"
-                        .into(),
-                )
-            }
-        },
-    };
+    describe_from(&name, &entry)
+        .map_err(|reason| Error::invalid_argument("paths", format!("{}: {reason}", path.display())))
+}
+
+/// What the catalog entry says of the update, or else its file name; the reason it is refused
+/// when neither tells, or the entry is malformed.
+fn describe_from(name: &str, entry: &CatalogEntry) -> std::result::Result<Description, String> {
+    let kb = kb_of(name, entry)?;
+    let architecture = architecture_of(name, entry)?;
     let product = entry
         .product
         .clone()
-        .unwrap_or_else(|| product_in_name(&name).to_string());
+        .unwrap_or_else(|| product_in_name(name).to_string());
     let builds = entry.builds.clone().unwrap_or_default();
     if builds.is_empty() && product.is_empty() {
-        return refuse(
+        return Err(
             "which Windows it is for is unknown: its name does not start with windows10.0- or windows11.0- and no catalog entry gives its builds".into(),
         );
-    }
-    let classification = match entry.classification.as_deref() {
-        None => UpdateClassification::Other,
-        Some(text) => match UpdateClassification::parse(text) {
-            Some(c) => c,
-            None => return refuse(format!(
-                "its catalog entry's classification '{text}' is none of ServicingStack, Cumulative, SafeOs, Setup, Other"
-            )),
-        },
-    };
-    let release_date = entry.release_date.clone().unwrap_or_default();
-    if !release_date.is_empty() && !is_date(&release_date) {
-        return refuse(format!(
-            "its catalog entry's releaseDate '{release_date}' is not YYYY-MM-DD"
-        ));
-    }
-    let mut supersedes = Vec::new();
-    for superseded in entry.supersedes.iter().flatten() {
-        match normalize_kb(superseded) {
-            Some(kb) => supersedes.push(kb),
-            None => {
-                return refuse(format!(
-                    "its catalog entry supersedes '{superseded}', which is not a KB number"
-                ))
-            }
-        }
     }
     let title = entry
         .title
@@ -147,13 +95,71 @@ pub(super) fn describe(path: &Path, entry: Option<&CatalogEntry>) -> Result<Desc
     Ok(Description {
         kb,
         title,
-        classification,
+        classification: classification_of(entry)?,
         architecture,
         product,
         builds,
-        release_date,
-        supersedes,
+        release_date: release_date_of(entry)?,
+        supersedes: supersedes_of(entry)?,
     })
+}
+
+fn kb_of(name: &str, entry: &CatalogEntry) -> std::result::Result<String, String> {
+    match entry.kb.as_deref().map(normalize_kb) {
+        Some(Some(kb)) => Ok(kb),
+        Some(None) => Err("its catalog entry gives no KB number like KB5034441".into()),
+        None => kb_in_name(name).ok_or_else(|| {
+            "no KB number in its name (windows10.0-kb5034441-x64_….msu) and no catalog entry for it".into()
+        }),
+    }
+}
+
+fn architecture_of(name: &str, entry: &CatalogEntry) -> std::result::Result<String, String> {
+    match entry.architecture.as_deref() {
+        Some(a) if ARCHITECTURES.contains(&a.to_lowercase().as_str()) => Ok(a.to_lowercase()),
+        Some(a) => Err(format!(
+            "its catalog entry's architecture '{a}' is none of x86, x64, arm64, arm"
+        )),
+        None => architecture_in_name(name)
+            .map(str::to_string)
+            .ok_or_else(|| {
+                "no architecture (x86, x64, arm64) in its name and no catalog entry for it".into()
+            }),
+    }
+}
+
+fn classification_of(entry: &CatalogEntry) -> std::result::Result<UpdateClassification, String> {
+    let Some(text) = entry.classification.as_deref() else {
+        return Ok(UpdateClassification::Other);
+    };
+    UpdateClassification::parse(text).ok_or_else(|| {
+        format!(
+            "its catalog entry's classification '{text}' is none of ServicingStack, Cumulative, SafeOs, Setup, Other"
+        )
+    })
+}
+
+fn release_date_of(entry: &CatalogEntry) -> std::result::Result<String, String> {
+    let release_date = entry.release_date.clone().unwrap_or_default();
+    if !release_date.is_empty() && !is_date(&release_date) {
+        return Err(format!(
+            "its catalog entry's releaseDate '{release_date}' is not YYYY-MM-DD"
+        ));
+    }
+    Ok(release_date)
+}
+
+fn supersedes_of(entry: &CatalogEntry) -> std::result::Result<Vec<String>, String> {
+    entry
+        .supersedes
+        .iter()
+        .flatten()
+        .map(|superseded| {
+            normalize_kb(superseded).ok_or_else(|| {
+                format!("its catalog entry supersedes '{superseded}', which is not a KB number")
+            })
+        })
+        .collect()
 }
 
 fn or_windows(product: &str) -> &str {
