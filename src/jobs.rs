@@ -35,11 +35,14 @@ pub(crate) fn cores() -> usize {
 /// Runs `work(index, item, tell)` for every item on up to `threads` threads and hands what they
 /// tell, and each result, to `hear` on this thread. `work` sees `stop` (through its own
 /// capture) and should give up early once it is set; every item still gets its `Finished`.
-/// `hear` gets `Quiet` after `quiet` without a word.
-pub(crate) fn run<T, E, R>(
+/// `hear` gets `Quiet` after `quiet` without a word. Each worker thread holds what
+/// `worker_scope` gives it while it works (the log of the operation that started the pool:
+/// `logging::for_workers`).
+pub(crate) fn run<T, E, R, S>(
     items: &[T],
     threads: usize,
     quiet: Duration,
+    worker_scope: &(impl Fn() -> S + Sync),
     work: impl Fn(usize, &T, &(dyn Fn(E) + Sync)) -> R + Sync,
     mut hear: impl FnMut(Heard<E, R>),
 ) where
@@ -50,15 +53,12 @@ pub(crate) fn run<T, E, R>(
     let next = AtomicUsize::new(0);
     let (sender, receiver) = mpsc::channel::<Heard<E, R>>();
     let work = &work;
-    // The workers log where the operation that started them does.
-    let log = crate::logging::current();
     thread::scope(|scope| {
         for _ in 0..threads_for(items.len(), threads) {
             let sender = sender.clone();
             let next = &next;
-            let log = log.clone();
             scope.spawn(move || {
-                let _log = crate::logging::adopt(log);
+                let _scope = worker_scope();
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(item) = items.get(index) else {
@@ -159,10 +159,11 @@ pub(crate) const NO_QUIET: Duration = Duration::from_secs(3600);
 /// Runs `work` on every item, up to `threads` at once, largest work first as the caller orders
 /// it. The bytes the workers report reach `on_bytes` on this thread, which breaks to stop them.
 /// The first failure stops the rest and is returned; stopped, the call returns `Cancelled`.
-pub(crate) fn for_each<T: Sync>(
+pub(crate) fn for_each<T: Sync, S>(
     items: &[T],
     threads: usize,
     stop: &AtomicBool,
+    worker_scope: &(impl Fn() -> S + Sync),
     work: impl Fn(&T, &(dyn Fn(u64) + Sync)) -> crate::Result<()> + Sync,
     on_bytes: &mut dyn FnMut(u64) -> std::ops::ControlFlow<()>,
 ) -> crate::Result<()> {
@@ -177,6 +178,7 @@ pub(crate) fn for_each<T: Sync>(
         items,
         threads,
         NO_QUIET,
+        worker_scope,
         |_, item, tell| {
             if stop.load(Ordering::Relaxed) {
                 return Err(crate::Error::Cancelled);

@@ -92,6 +92,13 @@ pub(crate) fn current() -> Option<Arc<Destination>> {
     CURRENT.with(|current| current.borrow().clone())
 }
 
+/// What a pool's worker threads enter (`jobs::run`), so that what they log goes where the
+/// operation that started them, on this thread, logs.
+pub(crate) fn for_workers() -> impl Fn() -> Scope + Sync {
+    let destination = current();
+    move || adopt(destination.clone())
+}
+
 /// Sends this thread's records where another thread's go (a worker of its operation).
 pub(crate) fn adopt(destination: Option<Arc<Destination>>) -> Scope {
     let previous = CURRENT.with(|current| current.replace(destination));

@@ -45,9 +45,9 @@ fn every_run_under_wine_starts_wine_through_wine_env() {
 /// test, so that every new one is given its floor.
 const FLOORS: &[&[&str]] = &[
     &["stored_enum", "error", "kill_point", "progress"],
-    &["time"],
+    &["time", "jobs"],
     &["model", "logging"],
-    &["db", "jobs", "image"],
+    &["db", "image"],
     &["content"],
     &["site"],
     &["package", "distribution", "updates"],

@@ -15,6 +15,7 @@ use super::copy::{copy_hashing, Cancel, CopyEnds, CHUNK};
 use super::{hex, ContentLibrary, SourceEntry};
 use crate::error::{Error, IoContext, Result};
 use crate::jobs::{self, ByteTally, FirstFailure, Heard};
+use crate::logging;
 
 static STAGING_COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -71,6 +72,7 @@ impl ContentLibrary {
             &order,
             jobs::cores(),
             jobs::NO_QUIET,
+            &logging::for_workers(),
             |_, &index, tell| {
                 if cancel.load(Ordering::Relaxed) {
                     return Err(Error::Cancelled);

@@ -11,6 +11,7 @@ use super::transfer::{apply_distribution_plan, plan_distribution, Job, JobEvent,
 use super::{DistributeOptions, DistributionStatus};
 use crate::error::{Error, ErrorKind, Result};
 use crate::jobs::{self, FirstFailure, Heard};
+use crate::logging;
 use crate::model::{DistributionState, FileRecord};
 use crate::progress::{Operation, Phase, Progress, ProgressFn, Throttle};
 use crate::site::Site;
@@ -340,6 +341,7 @@ fn run_jobs(
         jobs,
         workers,
         LEASE_RENEWAL,
+        &logging::for_workers(),
         |_, job, tell| {
             if cancel.load(Ordering::Relaxed) {
                 return Err(Error::Cancelled);

@@ -15,6 +15,7 @@ use crate::content::{self, ContentLibrary};
 use crate::error::{Error, IoContext, Result};
 use crate::jobs;
 use crate::kill_point;
+use crate::logging;
 use crate::model::FileRecord;
 use crate::progress::Throttle;
 
@@ -229,6 +230,7 @@ fn copy_into_staging(
         copies,
         jobs::cores(),
         &stop,
+        &logging::for_workers(),
         |copy, report| {
             if cancel.load(Ordering::Relaxed) {
                 return Err(Error::Cancelled);

@@ -13,6 +13,7 @@ use super::ValidationReport;
 use crate::content;
 use crate::error::{Error, ErrorKind, Result};
 use crate::jobs;
+use crate::logging;
 use crate::progress::{Operation, Phase, Progress, ProgressFn, Throttle};
 use crate::site::Site;
 
@@ -166,6 +167,7 @@ fn compare_files(
         &files,
         jobs::cores(),
         &cancel,
+        &logging::for_workers(),
         |file, report_bytes| {
             // Only a regular file reached through real folders is the file: no link is followed.
             if !regular.contains(file.path.as_str()) {
