@@ -5,7 +5,6 @@ using System.Threading.Tasks;
 
 namespace OSUpgrade
 {
-    /// <summary>Distribution point groups: points that are given the same packages.</summary>
     public sealed partial class Site
     {
         /// <summary>Creates a distribution point group (Configuration Manager's New-CMDistributionPointGroup).</summary>
@@ -17,8 +16,7 @@ namespace OSUpgrade
         public DistributionPointGroup CreateDistributionPointGroup(string name, string? description = null)
         {
             RequireArgument(name, nameof(name));
-            var status = NativeMethods.osu_distribution_point_group_create(Handle, Utf8.ToNative(name)!, Utf8.ToNative(description), out var json);
-            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.DistributionPointGroup);
+            return Proxy.osu_distribution_point_group_create(Handle, name, description);
         }
 
         /// <summary>Gets a distribution point group by name.</summary>
@@ -28,16 +26,14 @@ namespace OSUpgrade
         public DistributionPointGroup GetDistributionPointGroup(string name)
         {
             RequireArgument(name, nameof(name));
-            var status = NativeMethods.osu_distribution_point_group_get(Handle, Utf8.ToNative(name)!, out var json);
-            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.DistributionPointGroup);
+            return Proxy.osu_distribution_point_group_get(Handle, name);
         }
 
         /// <summary>Lists every distribution point group, by name.</summary>
         /// <returns>The groups.</returns>
         public IReadOnlyList<DistributionPointGroup> GetDistributionPointGroups()
         {
-            var status = NativeMethods.osu_distribution_point_group_list(Handle, out var json);
-            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.ListDistributionPointGroup);
+            return Proxy.osu_distribution_point_group_list(Handle);
         }
 
         /// <summary>Renames a group or changes its description; null leaves a field as it is.</summary>
@@ -50,8 +46,7 @@ namespace OSUpgrade
         public DistributionPointGroup SetDistributionPointGroup(string name, string? newName = null, string? description = null)
         {
             RequireArgument(name, nameof(name));
-            var status = NativeMethods.osu_distribution_point_group_set(Handle, Utf8.ToNative(name)!, Utf8.ToNative(newName), Utf8.ToNative(description), out var json);
-            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.DistributionPointGroup);
+            return Proxy.osu_distribution_point_group_set(Handle, name, newName, description);
         }
 
         /// <summary>Removes a group. Its points keep the content they hold.</summary>
@@ -60,7 +55,7 @@ namespace OSUpgrade
         public void RemoveDistributionPointGroup(string name)
         {
             RequireArgument(name, nameof(name));
-            Native.ThrowIfFailed(NativeMethods.osu_distribution_point_group_remove(Handle, Utf8.ToNative(name)!));
+            Proxy.osu_distribution_point_group_remove(Handle, name);
         }
 
         /// <summary>
@@ -82,15 +77,8 @@ namespace OSUpgrade
             CancellationToken cancellationToken = default)
         {
             RequireArgument(groupName, nameof(groupName));
-            var points = NamesJson(distributionPointNames, nameof(distributionPointNames));
-            var optionsJson = OptionsJson(options);
-            var site = Handle;
-            var json = WithProgress(progress, cancellationToken, callback =>
-            {
-                var status = NativeMethods.osu_distribution_point_group_add_points(site, Utf8.ToNative(groupName)!, points, optionsJson, callback, IntPtr.Zero, out var result);
-                return (status, result);
-            });
-            return Json.Read(json, RecordContext.Default.ListDistributionStatus);
+            RequireArgument(distributionPointNames, nameof(distributionPointNames));
+            return Proxy.osu_distribution_point_group_add_points(Handle, groupName, distributionPointNames, options, new Reporting(progress, cancellationToken));
         }
 
         /// <summary>Takes distribution points out of a group. They keep the content they hold.</summary>
@@ -101,9 +89,8 @@ namespace OSUpgrade
         public DistributionPointGroup RemoveDistributionPointsFromGroup(string groupName, IEnumerable<string> distributionPointNames)
         {
             RequireArgument(groupName, nameof(groupName));
-            var points = NamesJson(distributionPointNames, nameof(distributionPointNames));
-            var status = NativeMethods.osu_distribution_point_group_remove_points(Handle, Utf8.ToNative(groupName)!, points, out var json);
-            return Json.Read(Native.TakeJson(status, json), RecordContext.Default.DistributionPointGroup);
+            RequireArgument(distributionPointNames, nameof(distributionPointNames));
+            return Proxy.osu_distribution_point_group_remove_points(Handle, groupName, distributionPointNames);
         }
 
         /// <summary>
@@ -124,16 +111,9 @@ namespace OSUpgrade
             IProgress<OSUpgradeProgress>? progress = null,
             CancellationToken cancellationToken = default)
         {
-            var packages = NamesJson(packageIds, nameof(packageIds));
+            RequireArgument(packageIds, nameof(packageIds));
             RequireArgument(groupName, nameof(groupName));
-            var optionsJson = OptionsJson(options);
-            var site = Handle;
-            var json = WithProgress(progress, cancellationToken, callback =>
-            {
-                var status = NativeMethods.osu_content_distribute_to_group(site, packages, Utf8.ToNative(groupName)!, optionsJson, callback, IntPtr.Zero, out var result);
-                return (status, result);
-            });
-            return Json.Read(json, RecordContext.Default.ListDistributionStatus);
+            return Proxy.osu_content_distribute_to_group(Handle, packageIds, groupName, options, new Reporting(progress, cancellationToken));
         }
 
         /// <summary>
@@ -154,13 +134,7 @@ namespace OSUpgrade
             CancellationToken cancellationToken = default)
         {
             RequireArgument(groupName, nameof(groupName));
-            var site = Handle;
-            var json = WithProgress(progress, cancellationToken, callback =>
-            {
-                var status = NativeMethods.osu_content_validate_on_group(site, Utf8.ToNative(groupName)!, Utf8.ToNative(packageId), callback, IntPtr.Zero, out var result);
-                return (status, result);
-            });
-            return Json.Read(json, RecordContext.Default.ListValidationReport);
+            return Proxy.osu_content_validate_on_group(Handle, groupName, packageId, new Reporting(progress, cancellationToken));
         }
 
         /// <summary>
@@ -174,7 +148,7 @@ namespace OSUpgrade
         {
             RequireArgument(packageId, nameof(packageId));
             RequireArgument(groupName, nameof(groupName));
-            Native.ThrowIfFailed(NativeMethods.osu_content_remove_from_group(Handle, Utf8.ToNative(packageId)!, Utf8.ToNative(groupName)!));
+            Proxy.osu_content_remove_from_group(Handle, packageId, groupName);
         }
 
         /// <summary><see cref="AddDistributionPointsToGroup"/> on a thread-pool thread.</summary>
