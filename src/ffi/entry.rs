@@ -43,6 +43,22 @@ pub(crate) unsafe fn answer_records<T: ToJson>(
     })
 }
 
+/// The shape of an entry point that opens a site: inside the boundary, the out-parameter is
+/// cleared, `open` reads the arguments and opens the site, and the caller gets its handle.
+///
+/// # Safety
+/// `out_site` is NULL or points to writable storage for a pointer.
+pub(crate) unsafe fn answer_handle(
+    out_site: *mut *mut osu_site,
+    open: impl FnOnce() -> Result<Site, CallError>,
+) -> osu_status {
+    ffi_boundary(|| {
+        let out_site = out_param(out_site, "out_site")?;
+        *out_site = handles::register(open()?);
+        Ok(())
+    })
+}
+
 /// The shape of an entry point that answers with its status alone: inside the boundary, `call`
 /// reads the arguments and makes its one core call on the open site.
 pub(crate) fn on_site(

@@ -4,9 +4,9 @@
 use std::ffi::{c_char, c_void, CString};
 use std::path::Path;
 
-use super::arguments::{optional_str, out_param, required_str};
+use super::arguments::{optional_str, required_str};
 use super::boundary::ffi_boundary;
-use super::entry::{answer_record, on_site};
+use super::entry::{answer_handle, answer_record, on_site};
 use super::handles::{self, osu_site};
 use super::status::osu_status;
 use crate::Site;
@@ -31,13 +31,10 @@ pub unsafe extern "C" fn osu_site_open(
     site_code: *const c_char,
     out_site: *mut *mut osu_site,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out_site = out_param(out_site, "out_site")?;
+    answer_handle(out_site, || {
         let path = optional_str(path, "path")?;
         let site_code = optional_str(site_code, "site_code")?;
-        let site = Site::open(path.map(Path::new), site_code)?;
-        *out_site = handles::register(site);
-        Ok(())
+        Ok(Site::open(path.map(Path::new), site_code)?)
     })
 }
 
@@ -57,13 +54,10 @@ pub unsafe extern "C" fn osu_site_create(
     site_code: *const c_char,
     out_site: *mut *mut osu_site,
 ) -> osu_status {
-    ffi_boundary(|| {
-        let out_site = out_param(out_site, "out_site")?;
+    answer_handle(out_site, || {
         let path = required_str(path, "path")?;
         let site_code = optional_str(site_code, "site_code")?;
-        let site = Site::create(Path::new(path), site_code)?;
-        *out_site = handles::register(site);
-        Ok(())
+        Ok(Site::create(Path::new(path), site_code)?)
     })
 }
 
