@@ -7,13 +7,15 @@ use super::arguments::{optional_str, required_str, string_array, string_list};
 use super::boundary::CallError;
 use super::entry::{answer_record, answer_records, on_site};
 use super::handles::osu_site;
-use super::json::DistributeOptionsJson;
+use super::json::{json_shape, ToJson};
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
 use crate::distribution::{self, DistributeOptions};
 use crate::model::DistributionStatus;
+use crate::model::{DistributionPoint, DistributionSummary, ValidationReport};
 use crate::Progress;
 use crate::{Error, Site};
+use serde::{Deserialize, Serialize};
 
 /// Adds a distribution point: `name` (unique in the site in any letter case, no space at either
 /// end, none of `* ? [ ] \``) and `path`, an absolute folder (local, a mounted share, a UNC path
@@ -320,4 +322,148 @@ pub(super) unsafe fn distribute_options(
                 ))
             }),
     }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PointJson<'a> {
+    name: &'a str,
+    path: &'a str,
+    description: &'a str,
+    created_at: &'a str,
+    modified_at: &'a str,
+}
+
+impl<'a> From<&'a DistributionPoint> for PointJson<'a> {
+    fn from(p: &'a DistributionPoint) -> Self {
+        PointJson {
+            name: &p.name,
+            path: &p.path,
+            description: &p.description,
+            created_at: &p.created_at,
+            modified_at: &p.modified_at,
+        }
+    }
+}
+
+/// A status with its failure's class as an `osu_status` (0 when there is none).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StatusJson<'a> {
+    package_id: &'a str,
+    distribution_point: &'a str,
+    target_content_version: i64,
+    installed_content_version: Option<i64>,
+    /// Configuration Manager's word: "Waiting", "InProgress", "Installed", "Failed", "Retrying".
+    state: String,
+    bytes_total: u64,
+    bytes_copied: u64,
+    files_copied: u64,
+    last_error: &'a str,
+    last_error_status: i32,
+    started_at: Option<&'a str>,
+    finished_at: Option<&'a str>,
+    modified_at: &'a str,
+}
+
+impl<'a> From<&'a DistributionStatus> for StatusJson<'a> {
+    fn from(s: &'a DistributionStatus) -> Self {
+        StatusJson {
+            package_id: &s.package_id,
+            distribution_point: &s.distribution_point,
+            target_content_version: s.target_content_version,
+            installed_content_version: s.installed_content_version,
+            state: format!("{:?}", s.state),
+            bytes_total: s.bytes_total,
+            bytes_copied: s.bytes_copied,
+            files_copied: s.files_copied,
+            last_error: &s.last_error,
+            last_error_status: s
+                .last_error_kind
+                .map_or(osu_status::OSU_OK, osu_status::of_kind)
+                as i32,
+            started_at: s.started_at.as_deref(),
+            finished_at: s.finished_at.as_deref(),
+            modified_at: &s.modified_at,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SummaryJson<'a> {
+    package_id: &'a str,
+    package_name: &'a str,
+    content_version: i64,
+    targeted: u64,
+    installed: u64,
+    in_progress: u64,
+    failed: u64,
+}
+
+impl<'a> From<&'a DistributionSummary> for SummaryJson<'a> {
+    fn from(s: &'a DistributionSummary) -> Self {
+        SummaryJson {
+            package_id: &s.package_id,
+            package_name: &s.package_name,
+            content_version: s.content_version,
+            targeted: s.targeted,
+            installed: s.installed,
+            in_progress: s.in_progress,
+            failed: s.failed,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ReportJson<'a> {
+    package_id: &'a str,
+    distribution_point: &'a str,
+    content_version: i64,
+    files_checked: u64,
+    missing: &'a [String],
+    altered: &'a [String],
+    unexpected: &'a [String],
+    links: &'a [String],
+    valid: bool,
+}
+
+impl<'a> From<&'a ValidationReport> for ReportJson<'a> {
+    fn from(r: &'a ValidationReport) -> Self {
+        ReportJson {
+            package_id: &r.package_id,
+            distribution_point: &r.distribution_point,
+            content_version: r.content_version,
+            files_checked: r.files_checked,
+            missing: &r.missing,
+            altered: &r.altered,
+            unexpected: &r.unexpected,
+            links: &r.links,
+            valid: r.valid,
+        }
+    }
+}
+
+/// `{"workers": N}`: how a distribution runs; a field not given keeps its default.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct DistributeOptionsJson {
+    workers: Option<usize>,
+}
+
+impl From<DistributeOptionsJson> for DistributeOptions {
+    fn from(json: DistributeOptionsJson) -> Self {
+        let defaults = DistributeOptions::default();
+        DistributeOptions {
+            workers: json.workers.unwrap_or(defaults.workers),
+        }
+    }
+}
+
+json_shape! {
+    DistributionPoint => PointJson,
+    DistributionStatus => StatusJson,
+    DistributionSummary => SummaryJson,
+    ValidationReport => ReportJson,
 }

@@ -7,10 +7,13 @@ use super::arguments::{optional_str, required_str, string_list};
 use super::distribution::distribute_options;
 use super::entry::{answer_record, answer_records, on_site};
 use super::handles::osu_site;
+use super::json::{json_shape, ToJson};
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
 use crate::distribution;
+use crate::model::DistributionPointGroup;
 use crate::Progress;
+use serde::Serialize;
 
 /// Creates a distribution point group (Configuration Manager's): `name` (unique in the site, any
 /// letter case, no space at either end, none of `* ? [ ] \``), `description` NULL or text. On success `*out_group_json`
@@ -236,4 +239,32 @@ pub unsafe extern "C" fn osu_content_remove_from_group(
         let group = required_str(group, "group")?;
         Ok(distribution::remove_from_group(site, id, group)?)
     })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct GroupJson<'a> {
+    name: &'a str,
+    description: &'a str,
+    members: &'a [String],
+    package_ids: &'a [String],
+    created_at: &'a str,
+    modified_at: &'a str,
+}
+
+impl<'a> From<&'a DistributionPointGroup> for GroupJson<'a> {
+    fn from(g: &'a DistributionPointGroup) -> Self {
+        GroupJson {
+            name: &g.name,
+            description: &g.description,
+            members: &g.members,
+            package_ids: &g.package_ids,
+            created_at: &g.created_at,
+            modified_at: &g.modified_at,
+        }
+    }
+}
+
+json_shape! {
+    DistributionPointGroup => GroupJson,
 }

@@ -6,11 +6,14 @@ use std::path::Path;
 use super::arguments::{optional_str, required_str};
 use super::entry::{answer_record, answer_records, on_site};
 use super::handles::osu_site;
+use super::json::{json_shape, ToJson};
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
 use crate::lifecycle;
+use crate::model::{ImageInfo, Package};
 use crate::package::{self, NewPackage, PackageChanges};
 use crate::Progress;
+use serde::Serialize;
 
 /// Adds an upgrade package from a Windows setup source folder (`setup.exe` at its root,
 /// `sources/install.wim` or `sources/install.esd`): every file goes into the site's content
@@ -161,4 +164,72 @@ pub unsafe extern "C" fn osu_package_reload_content(
         let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
         Ok(package::reload_content(site, id, &mut report)?)
     })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PackageJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    version: &'a str,
+    comment: &'a str,
+    source_path: &'a str,
+    content_version: i64,
+    size: u64,
+    file_count: u64,
+    created_at: &'a str,
+    modified_at: &'a str,
+    images: Vec<ImageJson<'a>>,
+}
+
+impl<'a> From<&'a Package> for PackageJson<'a> {
+    fn from(p: &'a Package) -> Self {
+        PackageJson {
+            id: &p.id,
+            name: &p.name,
+            version: &p.version,
+            comment: &p.comment,
+            source_path: &p.source_path,
+            content_version: p.content_version,
+            size: p.size,
+            file_count: p.file_count,
+            created_at: &p.created_at,
+            modified_at: &p.modified_at,
+            images: p.images.iter().map(ImageJson::from).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ImageJson<'a> {
+    index: u32,
+    name: &'a str,
+    description: &'a str,
+    edition_id: &'a str,
+    architecture: &'a str,
+    version: &'a str,
+    languages: &'a [String],
+    default_language: &'a str,
+    size: u64,
+}
+
+impl<'a> From<&'a ImageInfo> for ImageJson<'a> {
+    fn from(i: &'a ImageInfo) -> Self {
+        ImageJson {
+            index: i.index,
+            name: &i.name,
+            description: &i.description,
+            edition_id: &i.edition_id,
+            architecture: &i.architecture,
+            version: &i.version,
+            languages: &i.languages,
+            default_language: &i.default_language,
+            size: i.size,
+        }
+    }
+}
+
+json_shape! {
+    Package => PackageJson,
 }

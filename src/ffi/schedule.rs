@@ -7,11 +7,13 @@ use super::arguments::{optional_str, required_str};
 use super::boundary::CallError;
 use super::entry::{answer_record, answer_records, on_site};
 use super::handles::osu_site;
-use super::json::ScheduleSettingsJson;
+use super::json::{json_shape, ToJson};
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
+use crate::model::{Recurrence, Schedule};
 use crate::schedule::{self, ScheduleSettings};
 use crate::{lifecycle, Error, Progress};
+use serde::{Deserialize, Serialize};
 
 /// Creates a servicing schedule for a package. `settings_json` (may be NULL for all defaults
 /// but the updates, which are required) is `{"updateIds": ["KB5034441-x64", …], "recurrence":
@@ -186,4 +188,202 @@ pub unsafe extern "C" fn osu_schedule_run_due(
         let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
         Ok(lifecycle::run_due_schedules(site, &mut report)?)
     })
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
+
+/// A recurrence as the C interface spells it: `{"kind": "once"}`, `{"kind": "hours",
+/// "interval": 6}`, `{"kind": "days", "interval": 1}`, `{"kind": "weekly", "days":
+/// ["Tuesday"]}`, `{"kind": "monthlyOnDay", "day": 31}`, `{"kind": "monthlyOnWeekday",
+/// "week": 2, "weekday": "Tuesday", "offsetDays": 7}` (week 5 = the last); kinds and days in
+/// any letter case.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct RecurrenceJson {
+    kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interval: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    days: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    day: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    week: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weekday: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offset_days: Option<u8>,
+}
+
+impl From<&Recurrence> for RecurrenceJson {
+    fn from(r: &Recurrence) -> Self {
+        let name = |d: u8| {
+            WEEKDAYS
+                .get(usize::from(d))
+                .copied()
+                .unwrap_or("?")
+                .to_string()
+        };
+        let kind = |k: &str| RecurrenceJson {
+            kind: k.into(),
+            ..Default::default()
+        };
+        match r {
+            Recurrence::Once => kind("once"),
+            Recurrence::Hours(n) => RecurrenceJson {
+                interval: Some(*n),
+                ..kind("hours")
+            },
+            Recurrence::Days(n) => RecurrenceJson {
+                interval: Some(*n),
+                ..kind("days")
+            },
+            Recurrence::Weekly(days) => RecurrenceJson {
+                days: Some(days.iter().map(|d| name(*d)).collect()),
+                ..kind("weekly")
+            },
+            Recurrence::MonthlyOnDay(day) => RecurrenceJson {
+                day: Some(*day),
+                ..kind("monthlyOnDay")
+            },
+            Recurrence::MonthlyOnWeekday {
+                week,
+                weekday,
+                offset_days,
+            } => RecurrenceJson {
+                week: Some(*week),
+                weekday: Some(name(*weekday)),
+                offset_days: Some(*offset_days),
+                ..kind("monthlyOnWeekday")
+            },
+        }
+    }
+}
+
+impl RecurrenceJson {
+    pub(crate) fn into_recurrence(self) -> Result<Recurrence, String> {
+        let day_number = |name: &str| {
+            WEEKDAYS
+                .iter()
+                .position(|d| d.eq_ignore_ascii_case(name))
+                .map(|d| d as u8)
+                .ok_or_else(|| format!("'{name}' is not a day of the week (Sunday … Saturday)"))
+        };
+        let need = |what: &str| format!("a {} recurrence needs \"{what}\"", self.kind);
+        Ok(match self.kind.to_ascii_lowercase().as_str() {
+            "once" => Recurrence::Once,
+            "hours" => Recurrence::Hours(self.interval.ok_or_else(|| need("interval"))?),
+            "days" => Recurrence::Days(self.interval.ok_or_else(|| need("interval"))?),
+            "weekly" => Recurrence::Weekly(
+                self.days
+                    .as_deref()
+                    .ok_or_else(|| need("days"))?
+                    .iter()
+                    .map(|d| day_number(d))
+                    .collect::<Result<_, _>>()?,
+            ),
+            "monthlyonday" => Recurrence::MonthlyOnDay(self.day.ok_or_else(|| need("day"))?),
+            "monthlyonweekday" => Recurrence::MonthlyOnWeekday {
+                week: self.week.ok_or_else(|| need("week"))?,
+                weekday: day_number(self.weekday.as_deref().ok_or_else(|| need("weekday"))?)?,
+                offset_days: self.offset_days.unwrap_or(0),
+            },
+            other => {
+                return Err(format!(
+                    "'{other}' is not a recurrence kind (once, hours, days, weekly, monthlyOnDay, monthlyOnWeekday)"
+                ))
+            }
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ScheduleJson<'a> {
+    id: i64,
+    package_id: &'a str,
+    update_ids: &'a [String],
+    recurrence: RecurrenceJson,
+    start: &'a str,
+    utc: bool,
+    continue_on_error: bool,
+    update_distribution_points: bool,
+    remove_superseded: bool,
+    service_win_re: bool,
+    service_boot_image: bool,
+    enabled: bool,
+    next_run_at: Option<&'a str>,
+    created_at: &'a str,
+    modified_at: &'a str,
+}
+
+impl<'a> From<&'a Schedule> for ScheduleJson<'a> {
+    fn from(s: &'a Schedule) -> Self {
+        ScheduleJson {
+            id: s.id,
+            package_id: &s.package_id,
+            update_ids: &s.update_ids,
+            recurrence: (&s.recurrence).into(),
+            start: &s.start,
+            utc: s.utc,
+            continue_on_error: s.continue_on_error,
+            update_distribution_points: s.update_distribution_points,
+            remove_superseded: s.remove_superseded,
+            service_win_re: s.service_winre,
+            service_boot_image: s.service_boot_image,
+            enabled: s.enabled,
+            next_run_at: s.next_run_at.as_deref(),
+            created_at: &s.created_at,
+            modified_at: &s.modified_at,
+        }
+    }
+}
+
+/// A schedule's settings as `osu_schedule_create` and `osu_schedule_set` take them; a field
+/// not given takes its default (create) or stays as it is (set).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ScheduleSettingsJson {
+    update_ids: Option<Vec<String>>,
+    recurrence: Option<RecurrenceJson>,
+    start: Option<String>,
+    utc: Option<bool>,
+    continue_on_error: Option<bool>,
+    update_distribution_points: Option<bool>,
+    remove_superseded: Option<bool>,
+    service_win_re: Option<bool>,
+    service_boot_image: Option<bool>,
+    enabled: Option<bool>,
+}
+
+impl ScheduleSettingsJson {
+    pub(crate) fn into_settings(self) -> Result<ScheduleSettings, String> {
+        Ok(ScheduleSettings {
+            update_ids: self.update_ids,
+            recurrence: self
+                .recurrence
+                .map(RecurrenceJson::into_recurrence)
+                .transpose()?,
+            start: self.start,
+            utc: self.utc,
+            continue_on_error: self.continue_on_error,
+            update_distribution_points: self.update_distribution_points,
+            remove_superseded: self.remove_superseded,
+            service_winre: self.service_win_re,
+            service_boot_image: self.service_boot_image,
+            enabled: self.enabled,
+        })
+    }
+}
+
+json_shape! {
+    Schedule => ScheduleJson,
 }

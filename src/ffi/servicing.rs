@@ -6,9 +6,12 @@ use std::path::PathBuf;
 use super::arguments::{optional_str, required_str};
 use super::entry::{answer_record, answer_records, on_site};
 use super::handles::osu_site;
+use super::json::{json_shape, ToJson};
 use super::status::osu_status;
+use crate::model::{ServicingRun, UpdateResult};
 use crate::servicing::{self, Engine};
 use crate::Error;
+use serde::Serialize;
 
 /// Writes a JSON array of servicing runs, newest first, to `*out_runs_json`: of the schedule
 /// `schedule_id` (0: of any) and of the package `package_id` (NULL: of any). See
@@ -89,4 +92,101 @@ pub unsafe extern "C" fn osu_servicing_engine_get(
     answer_record(site, out_engine_json, "out_engine_json", |site| {
         Ok(servicing::get_engine(site)?)
     })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ResultJson<'a> {
+    update_id: &'a str,
+    image: &'a str,
+    image_index: u32,
+    state: &'a str,
+    exit_code: Option<i64>,
+    message: &'a str,
+}
+
+impl<'a> From<&'a UpdateResult> for ResultJson<'a> {
+    fn from(r: &'a UpdateResult) -> Self {
+        ResultJson {
+            update_id: &r.update_id,
+            image: &r.image,
+            image_index: r.image_index,
+            state: r.state.name(),
+            exit_code: r.exit_code,
+            message: &r.message,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RunJson<'a> {
+    id: i64,
+    schedule_id: Option<i64>,
+    package_id: &'a str,
+    state: String,
+    engine: &'a str,
+    content_version_from: i64,
+    content_version_to: Option<i64>,
+    error: &'a str,
+    error_status: i32,
+    log_path: &'a str,
+    started_at: &'a str,
+    finished_at: Option<&'a str>,
+    points_pending: bool,
+    points_error: &'a str,
+    results: Vec<ResultJson<'a>>,
+}
+
+impl<'a> From<&'a ServicingRun> for RunJson<'a> {
+    fn from(r: &'a ServicingRun) -> Self {
+        RunJson {
+            id: r.id,
+            schedule_id: r.schedule_id,
+            package_id: &r.package_id,
+            state: format!("{:?}", r.state),
+            engine: &r.engine,
+            content_version_from: r.content_version_from,
+            content_version_to: r.content_version_to,
+            error: &r.error,
+            error_status: r
+                .error_kind
+                .map_or(0, |kind| osu_status::of_kind(kind) as i32),
+            log_path: &r.log_path,
+            started_at: &r.started_at,
+            finished_at: r.finished_at.as_deref(),
+            points_pending: r.points_pending,
+            points_error: &r.points_error,
+            results: r.results.iter().map(ResultJson::from).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct EngineJson<'a> {
+    engine: &'a str,
+    command_path: Option<String>,
+    available: bool,
+    reason: String,
+}
+
+impl<'a> From<&'a Engine> for EngineJson<'a> {
+    fn from(e: &'a Engine) -> Self {
+        let check = e.check_available();
+        EngineJson {
+            engine: e.name(),
+            command_path: match e {
+                Engine::Command(program) => Some(program.display().to_string()),
+                Engine::Dism => None,
+            },
+            available: check.is_ok(),
+            reason: check.err().map(|e| e.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+json_shape! {
+    ServicingRun => RunJson,
+    Engine => EngineJson,
 }

@@ -8,8 +8,11 @@ use super::arguments::{optional_str, required_str};
 use super::boundary::ffi_boundary;
 use super::entry::{answer_handle, answer_record, on_site};
 use super::handles::{self, osu_site};
+use super::json::{json_shape, ToJson};
 use super::status::osu_status;
+use crate::site::SiteInfo;
 use crate::Site;
+use serde::Serialize;
 
 /// Opens the site whose database is at `path` (a `site.db` file, or a folder that holds one).
 /// Opening never creates: a path that holds no site is `OSU_NOT_FOUND` (create one with
@@ -191,4 +194,40 @@ pub unsafe extern "C" fn osu_site_set_log_callback(
         site.set_log_callback(forwarded);
         Ok(())
     })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SiteInfoJson<'a> {
+    database_path: &'a str,
+    library_path: &'a str,
+    site_code: &'a str,
+    schema_version: i64,
+    package_count: u64,
+    blob_count: u64,
+    library_size: u64,
+    content_size: u64,
+    bytes_saved: u64,
+    retained_content_versions: u32,
+}
+
+impl<'a> From<&'a SiteInfo> for SiteInfoJson<'a> {
+    fn from(i: &'a SiteInfo) -> Self {
+        SiteInfoJson {
+            database_path: &i.database_path,
+            library_path: &i.library_path,
+            site_code: &i.site_code,
+            schema_version: i.schema_version,
+            package_count: i.package_count,
+            blob_count: i.blob_count,
+            library_size: i.library_size,
+            content_size: i.content_size,
+            bytes_saved: i.bytes_saved,
+            retained_content_versions: i.retained_content_versions,
+        }
+    }
+}
+
+json_shape! {
+    SiteInfo => SiteInfoJson,
 }

@@ -8,12 +8,15 @@ use super::arguments::{optional_str, required_str, string_array, string_list};
 use super::boundary::CallError;
 use super::entry::{answer_record, answer_records, on_site};
 use super::handles::osu_site;
+use super::json::json_shape;
 use super::json::ToJson;
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
 use crate::model::Update;
+use crate::model::{ApplicableUpdate, AppliedUpdate};
 use crate::updates;
 use crate::{Progress, Site};
+use serde::Serialize;
 
 /// Imports update files into the site's catalog. `paths_json` is a JSON array of paths, each an
 /// `.msu` or `.cab` file or a folder whose `.msu` and `.cab` files (at any depth) are taken.
@@ -189,4 +192,101 @@ unsafe fn package_records<T: ToJson>(
         let id = required_str(package_id, "package_id")?;
         Ok(fetch(site, id)?)
     })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UpdateJson<'a> {
+    id: &'a str,
+    kb: &'a str,
+    title: &'a str,
+    classification: String,
+    architecture: &'a str,
+    product: &'a str,
+    builds: &'a [u32],
+    release_date: &'a str,
+    supersedes: &'a [String],
+    file_name: &'a str,
+    sha256: &'a str,
+    size: u64,
+    imported_at: &'a str,
+}
+
+impl<'a> From<&'a Update> for UpdateJson<'a> {
+    fn from(u: &'a Update) -> Self {
+        UpdateJson {
+            id: &u.id,
+            kb: &u.kb,
+            title: &u.title,
+            classification: u.classification.name(),
+            architecture: &u.architecture,
+            product: &u.product,
+            builds: &u.builds,
+            release_date: &u.release_date,
+            supersedes: &u.supersedes,
+            file_name: &u.file_name,
+            sha256: &u.sha256,
+            size: u.size,
+            imported_at: &u.imported_at,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ApplicableJson<'a> {
+    #[serde(flatten)]
+    update: UpdateJson<'a>,
+    package_id: &'a str,
+    image_indexes: &'a [u32],
+    targets: &'a [String],
+}
+
+impl<'a> From<&'a ApplicableUpdate> for ApplicableJson<'a> {
+    fn from(a: &'a ApplicableUpdate) -> Self {
+        ApplicableJson {
+            update: (&a.update).into(),
+            package_id: &a.package_id,
+            image_indexes: &a.image_indexes,
+            targets: &a.targets,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AppliedJson<'a> {
+    package_id: &'a str,
+    image: &'a str,
+    image_index: u32,
+    kb: &'a str,
+    build: &'a str,
+    update_id: Option<&'a str>,
+    origin: &'a str,
+    run_id: Option<i64>,
+    content_version: i64,
+    applied_at: &'a str,
+}
+
+impl<'a> From<&'a AppliedUpdate> for AppliedJson<'a> {
+    fn from(a: &'a AppliedUpdate) -> Self {
+        AppliedJson {
+            package_id: &a.package_id,
+            image: &a.image,
+            image_index: a.image_index,
+            kb: &a.kb,
+            build: &a.build,
+            update_id: a.update_id.as_deref(),
+            origin: &a.origin,
+            run_id: a.run_id,
+            content_version: a.content_version,
+            applied_at: &a.applied_at,
+        }
+    }
+}
+
+json_shape! {
+    Update => UpdateJson,
+    ApplicableUpdate => ApplicableJson,
+    AppliedUpdate => AppliedJson,
 }
