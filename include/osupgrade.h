@@ -4,6 +4,9 @@
  * Conventions:
  *   - Every function returns an osu_status (OSU_OK = 0) and writes results through
  *     out-parameters, which are set to NULL when a call fails.
+ *   - A call on a site checks, in this order: its out-parameter, the site handle (NULL,
+ *     not open, or OSU_BUSY when used from inside a callback of a call still running on it),
+ *     then its other arguments.
  *   - Strings are UTF-8 and NUL-terminated, in and out. Records come back as JSON strings
  *     owned by the caller, freed with osu_string_free. Every record also carries "sitePath",
  *     the database path of the site it came from, beside the fields each function lists.

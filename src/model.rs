@@ -150,7 +150,8 @@ pub struct FileRecord {
     pub size: u64,
 }
 
-/// What kind of update a file is; servicing installs them in this order.
+/// What kind of update a file is; servicing installs them in this order. Not a `stored_enum!`:
+/// it is ordered, and catalogs and front ends name it in any letter case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum UpdateClassification {
     /// A servicing stack update (SSU): goes first, the others need it.

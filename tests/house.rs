@@ -40,7 +40,7 @@ fn every_run_under_wine_starts_wine_through_wine_env() {
     assert_eq!(runs, 3, "the C, C# and PowerShell runs under wine");
 }
 
-/// The floors of the house (shared/ARCHITECTURE.md), lowest first: a module may use its own
+/// The floors of the house (the README's layout table), lowest first: a module may use its own
 /// floor's neighbours and what is below, never what is above. A module missing here fails the
 /// test, so that every new one is given its floor.
 const FLOORS: &[&[&str]] = &[
@@ -116,6 +116,16 @@ fn module_files(source: &Path) -> Vec<(String, String)> {
         if path.is_dir() {
             for inner in fs::read_dir(&path).unwrap() {
                 let inner = inner.unwrap().path();
+                let nested = inner.is_dir()
+                    && fs::read_dir(&inner)
+                        .unwrap()
+                        .flatten()
+                        .any(|e| e.path().extension().is_some_and(|e| e == "rs"));
+                assert!(
+                    !nested,
+                    "{}: the house test reads one folder level",
+                    inner.display()
+                );
                 if inner.extension().is_some_and(|e| e == "rs") {
                     let file = inner.file_name().unwrap().to_string_lossy().into_owned();
                     files.push((format!("{name}/{file}"), name.clone()));
@@ -190,13 +200,33 @@ fn paths_after<'a>(code: &'a str, prefix: &str) -> Vec<&'a str> {
     for (at, _) in code.match_indices(prefix) {
         let rest = &code[at + prefix.len()..];
         if let Some(group) = rest.strip_prefix('{') {
-            let group = &group[..group.find('}').unwrap_or(group.len())];
-            names.extend(group.split(',').filter_map(|item| first_name(item.trim())));
+            names.extend(group_items(group).into_iter().filter_map(first_name));
         } else {
             names.extend(first_name(rest));
         }
     }
     names
+}
+
+/// The items of a `{a, b::{c, d}}` group (given after its `{`), nested groups kept whole.
+fn group_items(group: &str) -> Vec<&str> {
+    let (mut items, mut depth, mut start) = (Vec::new(), 0, 0);
+    for (at, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => {
+                items.push(group[start..at].trim());
+                break;
+            }
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(group[start..at].trim());
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    items
 }
 
 fn first_name(path: &str) -> Option<&str> {

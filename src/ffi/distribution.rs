@@ -11,10 +11,8 @@ use super::json::{json_shape, ToJson};
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
 use crate::distribution::{self, DistributeOptions};
-use crate::model::DistributionStatus;
-use crate::model::{DistributionPoint, DistributionSummary, ValidationReport};
-use crate::Progress;
-use crate::{Error, Site};
+use crate::model::{DistributionPoint, DistributionStatus, DistributionSummary, ValidationReport};
+use crate::{Error, Progress, Site};
 use serde::{Deserialize, Serialize};
 
 /// Adds a distribution point: `name` (unique in the site in any letter case, no space at either
@@ -355,7 +353,7 @@ pub(crate) struct StatusJson<'a> {
     target_content_version: i64,
     installed_content_version: Option<i64>,
     /// Configuration Manager's word: "Waiting", "InProgress", "Installed", "Failed", "Retrying".
-    state: String,
+    state: &'static str,
     bytes_total: u64,
     bytes_copied: u64,
     files_copied: u64,
@@ -373,7 +371,7 @@ impl<'a> From<&'a DistributionStatus> for StatusJson<'a> {
             distribution_point: &s.distribution_point,
             target_content_version: s.target_content_version,
             installed_content_version: s.installed_content_version,
-            state: format!("{:?}", s.state),
+            state: s.state.name(),
             bytes_total: s.bytes_total,
             bytes_copied: s.bytes_copied,
             files_copied: s.files_copied,

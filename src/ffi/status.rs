@@ -61,12 +61,11 @@ impl osu_status {
     }
 
     fn is_named_for(self, kind: ErrorKind) -> bool {
-        let words: Vec<u8> = self.name()[b"OSU_".len()..]
+        self.name()[b"OSU_".len()..]
             .iter()
-            .copied()
-            .filter(|&b| b != b'_' && b != 0)
-            .collect();
-        words.eq_ignore_ascii_case(kind.name().as_bytes())
+            .filter(|&&b| b != b'_' && b != 0)
+            .map(u8::to_ascii_lowercase)
+            .eq(kind.name().bytes().map(|b| b.to_ascii_lowercase()))
     }
 
     fn from_code(code: i32) -> Option<osu_status> {

@@ -8,12 +8,10 @@ use super::arguments::{optional_str, required_str, string_array, string_list};
 use super::boundary::CallError;
 use super::entry::{answer_record, answer_records, on_site};
 use super::handles::osu_site;
-use super::json::json_shape;
-use super::json::ToJson;
+use super::json::{json_shape, ToJson};
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
-use crate::model::Update;
-use crate::model::{ApplicableUpdate, AppliedUpdate};
+use crate::model::{ApplicableUpdate, AppliedUpdate, Update};
 use crate::updates;
 use crate::{Progress, Site};
 use serde::Serialize;
@@ -186,7 +184,7 @@ unsafe fn package_records<T: ToJson>(
     site: *mut osu_site,
     package_id: *const c_char,
     out_json: *mut *mut c_char,
-    fetch: impl FnOnce(&crate::Site, &str) -> crate::Result<Vec<T>>,
+    fetch: impl FnOnce(&Site, &str) -> crate::Result<Vec<T>>,
 ) -> osu_status {
     answer_records(site, out_json, "out_updates_json", |site| {
         let id = required_str(package_id, "package_id")?;

@@ -276,7 +276,16 @@ namespace OSUpgrade
 
             var (status, json) = call(callback);
             GC.KeepAlive(callback);
-            receiverFailure?.Throw();
+            if (receiverFailure != null)
+            {
+                if (status == OSUpgradeStatus.Ok)
+                {
+                    NativeMethods.osu_string_free(json);
+                }
+
+                receiverFailure.Throw();
+            }
+
             if (status == OSUpgradeStatus.Cancelled)
             {
                 throw new OperationCanceledException(Utf8.FromNative(NativeMethods.osu_last_error_message()), token);

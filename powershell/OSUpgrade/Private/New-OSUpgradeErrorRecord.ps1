@@ -51,6 +51,9 @@ function New-OSUpgradeErrorRecord {
     if ($Exception -is [OSUpgrade.IOSUpgradeException]) {
         $defaultId = 'OSUpgrade' + $Exception.Status
         $category = $script:OSUpgradeErrorCategory[$Exception.Status.ToString()]
+        if (-not $category) {
+            $category = 'NotSpecified' # a status of a newer library than this module knows
+        }
         if ($Exception -is [System.UnauthorizedAccessException]) {
             $category = 'PermissionDenied'
         }
