@@ -88,6 +88,13 @@ Describe 'Software updates and servicing schedules' -Tag Posix {
         Get-OSUpgradeSchedule -SitePath $sitePath | Should -BeNullOrEmpty
     }
 
+    It 'runs "last Tuesday + 27 days" first on the run the month before its start anchors' {
+        Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
+        # The last Tuesday of December 2029 is the 25th: 27 days later is 21 January 2030.
+        $schedule = New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034441-x64 -WeekOrder Last -DayOfWeek Tuesday -OffsetDays 27 -Start '2030-01-01 22:00' -Utc -SitePath $sitePath
+        $schedule.NextRunAt.UtcDateTime | Should -Be ([datetime]::new(2030, 1, 21, 22, 0, 0, [DateTimeKind]::Utc))
+    }
+
     It 'leaves a piped Safe OS update out of a schedule without -ServiceWinRe, with a warning' {
         $safeOs = Join-Path -Path $TestDrive -ChildPath 'safe-os'
         $null = New-Item -ItemType Directory -Path $safeOs -Force

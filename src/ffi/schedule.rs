@@ -2,6 +2,7 @@
 //! now, or those due).
 
 use std::ffi::{c_char, c_void};
+use std::ops::RangeInclusive;
 
 use super::arguments::{optional_str, required_str};
 use super::boundary::CallError;
@@ -12,6 +13,7 @@ use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
 use crate::model::{Recurrence, Schedule};
 use crate::schedule::{self, ScheduleSettings};
+use crate::time::{DAYS, DAYS_OF_MONTH, HOURS, OFFSET_DAYS, WEEKS};
 use crate::{lifecycle, Error, Progress};
 use serde::{Deserialize, Serialize};
 
@@ -210,17 +212,17 @@ const WEEKDAYS: [&str; 7] = [
 pub(crate) struct RecurrenceJson {
     kind: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    interval: Option<u32>,
+    interval: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     days: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    day: Option<u8>,
+    day: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    week: Option<u8>,
+    week: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     weekday: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    offset_days: Option<u8>,
+    offset_days: Option<i64>,
 }
 
 impl From<&Recurrence> for RecurrenceJson {
@@ -239,11 +241,11 @@ impl From<&Recurrence> for RecurrenceJson {
         match r {
             Recurrence::Once => kind("once"),
             Recurrence::Hours(n) => RecurrenceJson {
-                interval: Some(*n),
+                interval: Some(i64::from(*n)),
                 ..kind("hours")
             },
             Recurrence::Days(n) => RecurrenceJson {
-                interval: Some(*n),
+                interval: Some(i64::from(*n)),
                 ..kind("days")
             },
             Recurrence::Weekly(days) => RecurrenceJson {
@@ -251,7 +253,7 @@ impl From<&Recurrence> for RecurrenceJson {
                 ..kind("weekly")
             },
             Recurrence::MonthlyOnDay(day) => RecurrenceJson {
-                day: Some(*day),
+                day: Some(i64::from(*day)),
                 ..kind("monthlyOnDay")
             },
             Recurrence::MonthlyOnWeekday {
@@ -259,13 +261,34 @@ impl From<&Recurrence> for RecurrenceJson {
                 weekday,
                 offset_days,
             } => RecurrenceJson {
-                week: Some(*week),
+                week: Some(i64::from(*week)),
                 weekday: Some(name(*weekday)),
-                offset_days: Some(*offset_days),
+                offset_days: Some(i64::from(*offset_days)),
                 ..kind("monthlyOnWeekday")
             },
         }
     }
+}
+
+/// A number field of a recurrence, when given: within `range`, or the reason, naming the field
+/// and its bounds.
+fn within<T>(
+    value: Option<i64>,
+    field: &str,
+    range: &RangeInclusive<T>,
+) -> Option<Result<T, String>>
+where
+    T: TryFrom<i64> + Into<i64> + PartialOrd + Copy,
+{
+    value.map(|value| {
+        T::try_from(value)
+            .ok()
+            .filter(|v| range.contains(v))
+            .ok_or_else(|| {
+                let (low, high): (i64, i64) = ((*range.start()).into(), (*range.end()).into());
+                format!("{field}: {value} is not between {low} and {high}")
+            })
+    })
 }
 
 impl RecurrenceJson {
@@ -280,8 +303,8 @@ impl RecurrenceJson {
         let need = |what: &str| format!("a {} recurrence needs \"{what}\"", self.kind);
         Ok(match self.kind.to_ascii_lowercase().as_str() {
             "once" => Recurrence::Once,
-            "hours" => Recurrence::Hours(self.interval.ok_or_else(|| need("interval"))?),
-            "days" => Recurrence::Days(self.interval.ok_or_else(|| need("interval"))?),
+            "hours" => Recurrence::Hours(within(self.interval, "interval", &HOURS).ok_or_else(|| need("interval"))??),
+            "days" => Recurrence::Days(within(self.interval, "interval", &DAYS).ok_or_else(|| need("interval"))??),
             "weekly" => Recurrence::Weekly(
                 self.days
                     .as_deref()
@@ -290,11 +313,13 @@ impl RecurrenceJson {
                     .map(|d| day_number(d))
                     .collect::<Result<_, _>>()?,
             ),
-            "monthlyonday" => Recurrence::MonthlyOnDay(self.day.ok_or_else(|| need("day"))?),
+            "monthlyonday" => Recurrence::MonthlyOnDay(
+                within(self.day, "day", &DAYS_OF_MONTH).ok_or_else(|| need("day"))??,
+            ),
             "monthlyonweekday" => Recurrence::MonthlyOnWeekday {
-                week: self.week.ok_or_else(|| need("week"))?,
+                week: within(self.week, "week", &WEEKS).ok_or_else(|| need("week"))??,
                 weekday: day_number(self.weekday.as_deref().ok_or_else(|| need("weekday"))?)?,
-                offset_days: self.offset_days.unwrap_or(0),
+                offset_days: within(self.offset_days, "offsetDays", &OFFSET_DAYS).unwrap_or(Ok(0))?,
             },
             other => {
                 return Err(format!(

@@ -6,4 +6,4 @@ mod recurrence;
 pub(crate) mod zone;
 
 pub use recurrence::Recurrence;
-pub(crate) use recurrence::{next_run, validate};
+pub(crate) use recurrence::{next_run, validate, DAYS, DAYS_OF_MONTH, HOURS, OFFSET_DAYS, WEEKS};

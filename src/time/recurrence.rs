@@ -3,6 +3,8 @@
 //! (a daily run at 22:00 stays at 22:00 across daylight saving changes); hours are counted in
 //! elapsed time.
 
+use std::ops::RangeInclusive;
+
 use super::civil::{days_in_month, weekday, WallTime};
 use super::zone::Zone;
 use crate::error::{Error, Result};
@@ -29,6 +31,13 @@ pub enum Recurrence {
     },
 }
 
+/// The numbers each kind of recurrence may take; front ends name the same bounds.
+pub(crate) const HOURS: RangeInclusive<u32> = 1..=8760;
+pub(crate) const DAYS: RangeInclusive<u32> = 1..=365;
+pub(crate) const DAYS_OF_MONTH: RangeInclusive<u8> = 1..=31;
+pub(crate) const WEEKS: RangeInclusive<u8> = 1..=5;
+pub(crate) const OFFSET_DAYS: RangeInclusive<u8> = 0..=27;
+
 /// Monthly recurrences look this many months ahead before deciding there is no next run.
 const MONTHS_AHEAD: i64 = 24;
 
@@ -37,23 +46,23 @@ pub(crate) fn validate(recurrence: &Recurrence) -> Result<()> {
     let refuse = |what: String| Err(Error::invalid_argument("recurrence", what));
     match recurrence {
         Recurrence::Once => Ok(()),
-        Recurrence::Hours(n) if !(1..=8760).contains(n) => {
+        Recurrence::Hours(n) if !HOURS.contains(n) => {
             refuse(format!("every {n} hours: hours go from 1 to 8760"))
         }
-        Recurrence::Days(n) if !(1..=365).contains(n) => {
+        Recurrence::Days(n) if !DAYS.contains(n) => {
             refuse(format!("every {n} days: days go from 1 to 365"))
         }
         Recurrence::Weekly(days) if days.is_empty() || days.iter().any(|d| *d > 6) => refuse(
             "weekly needs one or more days, 0 (Sunday) to 6 (Saturday)".into(),
         ),
-        Recurrence::MonthlyOnDay(day) if !(1..=31).contains(day) => {
+        Recurrence::MonthlyOnDay(day) if !DAYS_OF_MONTH.contains(day) => {
             refuse(format!("day {day} of the month: days go from 1 to 31"))
         }
         Recurrence::MonthlyOnWeekday {
             week,
             weekday,
             offset_days,
-        } if !(1..=5).contains(week) || *weekday > 6 || *offset_days > 27 => refuse(format!(
+        } if !WEEKS.contains(week) || *weekday > 6 || !OFFSET_DAYS.contains(offset_days) => refuse(format!(
             "week {week}, weekday {weekday}, offset {offset_days}: weeks go from 1 to 5 (5 = last), weekdays from 0 (Sunday) to 6, offsets from 0 to 27 days"
         )),
         _ => Ok(()),
@@ -97,7 +106,8 @@ pub(crate) fn next_run(
         }
         Recurrence::MonthlyOnDay(_) | Recurrence::MonthlyOnWeekday { .. } => {
             let month_of = |wall: &WallTime| i64::from(wall.year) * 12 + i64::from(wall.month) - 1;
-            let from = month_of(start).max(month_of(&zone.wall_time(after)) - 1);
+            // From the month before: its run day plus an offset can fall after the start.
+            let from = month_of(start).max(month_of(&zone.wall_time(after))) - 1;
             (from..from + MONTHS_AHEAD)
                 .map(|month| day_in_month(recurrence, month))
                 .map(|day| zone.instant(&start.on_day(day)))
@@ -209,6 +219,56 @@ mod tests {
             }
         }
         found
+    }
+
+    /// Whether `day` is a run day of the Nth (5: last) `weekday` + `offset` recurrence, told
+    /// from the day alone: the day `offset` days before it is that weekday, in that week of its
+    /// month.
+    fn is_monthly_weekday_run(day: i64, week: u8, wanted: u8, offset: u8) -> bool {
+        let anchor = day - i64::from(offset);
+        let (year, month, day_of_month) = super::super::civil::civil_from_days(anchor);
+        let in_week = if week == 5 {
+            day_of_month + 7 > days_in_month(year, month)
+        } else {
+            (day_of_month - 1) / 7 + 1 == u32::from(week)
+        };
+        weekday(anchor) == wanted && in_week
+    }
+
+    #[test]
+    fn monthly_weekday_runs_match_a_day_by_day_count_for_ten_years() {
+        let start = wall("2026-12-01T22:00:00");
+        let zones: [&dyn Zone; 3] = [&Utc, &CentralEurope, &UsEastern];
+        for zone in zones {
+            let first = zone.instant(&start);
+            for week in 1..=5 {
+                for wanted in 0..=6 {
+                    for offset in 0..=27 {
+                        let recurrence = Recurrence::MonthlyOnWeekday {
+                            week,
+                            weekday: wanted,
+                            offset_days: offset,
+                        };
+                        let days = start.day_number()..start.day_number() + 3653;
+                        let expected: Vec<i64> = days
+                            .filter(|&day| is_monthly_weekday_run(day, week, wanted, offset))
+                            .map(|day| zone.instant(&start.on_day(day)))
+                            .filter(|&at| at >= first)
+                            .collect();
+                        let mut after = first - 1;
+                        for (n, &want) in expected.iter().enumerate() {
+                            let got = next_run(&recurrence, &start, zone, after);
+                            assert_eq!(
+                                got.map(utc_text),
+                                Some(utc_text(want)),
+                                "run {n} of week {week}, weekday {wanted}, offset {offset}"
+                            );
+                            after = want;
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

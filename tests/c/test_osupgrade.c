@@ -579,6 +579,12 @@ static void test_servicing(void) {
     CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "update_ids"), "no updates gives %s",
           osu_status_name(status));
     status = osu_schedule_create(site, "OSU00001",
+                                 "{\"updateIds\": [\"KB5034441-x64\"], \"recurrence\": {\"kind\": \"monthlyOnWeekday\","
+                                 " \"week\": 2, \"weekday\": \"Tuesday\", \"offsetDays\": -400}}",
+                                 &json);
+    CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "offsetDays: -400 is not between 0 and 27"),
+          "an offset out of range gives %s: %s", osu_status_name(status), osu_last_error_message());
+    status = osu_schedule_create(site, "OSU00001",
                                  "{\"updateIds\": [\"KB5034441-x64\"], \"utc\": true, \"start\": \"2030-01-01T22:00\","
                                  " \"recurrence\": {\"kind\": \"monthlyOnWeekday\", \"week\": 2, \"weekday\": \"Tuesday\", \"offsetDays\": 7}}",
                                  &json);

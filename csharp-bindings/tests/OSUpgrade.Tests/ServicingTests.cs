@@ -71,6 +71,20 @@ namespace OSUpgrade.Tests
         }
 
         [Fact]
+        public void A_recurrence_number_out_of_range_is_refused_naming_its_field_and_bounds()
+        {
+            site.ImportUpdates(new[] { updates });
+            var settings = new ScheduleSettings
+            {
+                UpdateIds = new[] { "KB5034441-x64" },
+                Recurrence = Recurrence.MonthlyOnWeekday(2, DayOfWeek.Tuesday, -400),
+            };
+            var refused = Assert.Throws<OSUpgradeInvalidArgumentException>(() => site.CreateSchedule(package.Id, settings));
+            Assert.Contains("offsetDays: -400 is not between 0 and 27", refused.Message);
+            Assert.Empty(site.GetSchedules(package.Id));
+        }
+
+        [Fact]
         public void A_schedule_runs_records_its_results_and_keeps_its_history()
         {
             site.ImportUpdates(new[] { updates });
