@@ -8,7 +8,7 @@ use super::boundary::CallError;
 use super::json::ToJson;
 use crate::Error;
 
-/// A string argument that must be given.
+/// A string argument that must be given, and not empty.
 ///
 /// # Safety
 /// `value` is NULL or points to a NUL-terminated string that outlives the call.
@@ -16,7 +16,28 @@ pub(crate) unsafe fn required_str<'a>(
     value: *const c_char,
     name: &'static str,
 ) -> Result<&'a str, CallError> {
-    optional_str(value, name)?.ok_or(CallError::NullArgument(name))
+    let value = optional_str(value, name)?.ok_or(CallError::NullArgument(name))?;
+    not_empty(value, name)
+}
+
+/// A path, ID or name argument where NULL means "not given", but "" names nothing.
+///
+/// # Safety
+/// As for `required_str`.
+pub(crate) unsafe fn optional_name<'a>(
+    value: *const c_char,
+    name: &'static str,
+) -> Result<Option<&'a str>, CallError> {
+    optional_str(value, name)?
+        .map(|value| not_empty(value, name))
+        .transpose()
+}
+
+fn not_empty<'a>(value: &'a str, name: &'static str) -> Result<&'a str, CallError> {
+    if value.is_empty() {
+        return Err(CallError::Core(Error::invalid_argument(name, "is empty")));
+    }
+    Ok(value)
 }
 
 /// A string argument where NULL means "not given".
@@ -90,12 +111,19 @@ pub(crate) unsafe fn string_list(
     name: &'static str,
 ) -> Result<Vec<String>, CallError> {
     let text = required_str(value, name)?;
-    serde_json::from_str(text).map_err(|e| {
+    let items: Vec<String> = serde_json::from_str(text).map_err(|e| {
         CallError::Core(Error::invalid_argument(
             name,
             format!("not a JSON array of strings ({e})"),
         ))
-    })
+    })?;
+    for (index, item) in items.iter().enumerate() {
+        if item.is_empty() {
+            let reason = format!("item {index} is empty");
+            return Err(CallError::Core(Error::invalid_argument(name, reason)));
+        }
+    }
+    Ok(items)
 }
 
 /// A C array of `count` strings; NULL is an empty array when `count` is 0.

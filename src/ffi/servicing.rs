@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::path::PathBuf;
 
-use super::arguments::{optional_str, required_str};
+use super::arguments::{optional_name, required_str};
 use super::entry::{answer_record, answer_records, on_site};
 use super::handles::osu_site;
 use super::json::{json_shape, ToJson};
@@ -27,7 +27,7 @@ pub unsafe extern "C" fn osu_servicing_run_list(
     out_runs_json: *mut *mut c_char,
 ) -> osu_status {
     answer_records(site, out_runs_json, "out_runs_json", |site| {
-        let package = optional_str(package_id, "package_id")?;
+        let package = optional_name(package_id, "package_id")?;
         let schedule = (schedule_id != 0).then_some(schedule_id);
         Ok(servicing::list_runs(site, schedule, package)?)
     })
@@ -48,7 +48,7 @@ pub unsafe extern "C" fn osu_servicing_engine_set(
 ) -> osu_status {
     on_site(site, |site| {
         let name = required_str(engine, "engine")?;
-        let command = optional_str(command_path, "command_path")?;
+        let command = optional_name(command_path, "command_path")?;
         let engine = match (name.to_ascii_lowercase().as_str(), command) {
             ("dism", None) => Engine::Dism,
             ("command", Some(program)) => Engine::Command(PathBuf::from(program)),

@@ -4,7 +4,7 @@
 use std::ffi::{c_char, c_void};
 use std::path::Path;
 
-use super::arguments::{optional_str, required_str, string_array, string_list};
+use super::arguments::{optional_name, optional_str, required_str, string_array, string_list};
 use super::boundary::CallError;
 use super::entry::{answer_record, answer_records, on_site};
 use super::handles::osu_site;
@@ -83,7 +83,7 @@ unsafe fn import_paths(
     user_data: *mut c_void,
 ) -> Result<Vec<Update>, CallError> {
     let paths: Vec<&Path> = paths.iter().map(Path::new).collect();
-    let catalog = optional_str(catalog_path, "catalog_path")?.map(Path::new);
+    let catalog = optional_name(catalog_path, "catalog_path")?.map(Path::new);
     let mut report = |p: &Progress<'_>| forward_progress(progress, user_data, p);
     Ok(updates::import(site, &paths, catalog, &mut report)?)
 }

@@ -95,6 +95,40 @@ static void test_version_and_status_names(void) {
     CHECK(strcmp(osu_version(), OSU_VERSION) == 0, "the library is %s, the header %s", osu_version(), OSU_VERSION);
     CHECK(strcmp(osu_status_name(OSU_NOT_FOUND), "OSU_NOT_FOUND") == 0, "name of OSU_NOT_FOUND");
     CHECK(strcmp(osu_status_name(9999), "OSU_UNKNOWN") == 0, "name of an unknown code");
+    CHECK(strcmp(osu_status_name(OSU_SERVICING_FAILED), "OSU_SERVICING_FAILED") == 0, "name of OSU_SERVICING_FAILED: %s",
+          osu_status_name(OSU_SERVICING_FAILED));
+}
+
+/* An empty string where a name, ID or path belongs is refused before anything is looked up. */
+static void expect_empty_refused(osu_status status, const char *argument, const char *call) {
+    CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), argument) &&
+              contains(osu_last_error_message(), "is empty"),
+          "%s with an empty %s gives %s: %s", call, argument, osu_status_name(status), osu_last_error_message());
+}
+
+static void test_empty_arguments(void) {
+    osu_site *site = open_site("site-empty");
+    char *json = NULL;
+    const char *empty_path[] = {""};
+    expect_empty_refused(osu_distribution_point_set(site, "", NULL, NULL, &json), "name", "point set");
+    expect_empty_refused(osu_content_remove(site, "", "DP1"), "package_id", "content remove");
+    expect_empty_refused(osu_content_remove(site, "OSU00001", ""), "distribution_point", "content remove");
+    expect_empty_refused(osu_distribution_point_group_set(site, "", NULL, NULL, &json), "name", "group set");
+    expect_empty_refused(osu_distribution_point_group_remove(site, ""), "name", "group remove");
+    expect_empty_refused(osu_distribution_point_group_add_points(site, "G1", "[\"\"]", NULL, NULL, NULL, &json),
+                         "distribution_points_json", "group add points");
+    expect_empty_refused(osu_distribution_point_group_remove_points(site, "", "[\"DP1\"]", &json), "name",
+                         "group remove points");
+    expect_empty_refused(osu_content_distribute_to_group(site, "[\"OSU00001\"]", "", NULL, NULL, NULL, &json), "group",
+                         "distribute to group");
+    expect_empty_refused(osu_content_validate_on_group(site, "", NULL, NULL, NULL, &json), "group", "validate on group");
+    expect_empty_refused(osu_update_import(site, "[\"\"]", NULL, NULL, NULL, &json), "paths_json", "update import");
+    expect_empty_refused(osu_update_import_array(site, empty_path, 1, NULL, NULL, NULL, &json), "paths",
+                         "update import array");
+    expect_empty_refused(osu_update_import(site, "[\"/nowhere\"]", "", NULL, NULL, &json), "catalog_path",
+                         "update import");
+    CHECK(json == NULL, "no record after a refusal");
+    osu_site_close(site);
 }
 
 static void test_null_and_malformed_arguments(void) {
@@ -732,6 +766,7 @@ int main(int argc, char **argv) {
     snprintf(scratch, sizeof scratch, "%s", argv[1]);
     test_version_and_status_names();
     test_null_and_malformed_arguments();
+    test_empty_arguments();
     test_open_and_create();
     test_add_get_list_set_remove();
     test_bad_sources();
