@@ -55,6 +55,8 @@ Describe 'Add-OSUpgradePackage' {
         { Add-OSUpgradePackage -SourcePath $source -Name 'Windows 10' -SitePath $sitePath } | Should -Throw
         (Get-OSUpgradeSite -SitePath $sitePath).PackageCount | Should -Be 0
         (Get-OSUpgradeSite -SitePath $sitePath).BlobCount | Should -Be 0
+        # The site was closed: on Windows a database left open cannot be deleted.
+        { Remove-Item -LiteralPath $sitePath -Recurse -Force -ErrorAction Stop } | Should -Not -Throw
     }
 
     It 'fails with ObjectNotFound naming a missing folder' {

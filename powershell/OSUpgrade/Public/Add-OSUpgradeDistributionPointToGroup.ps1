@@ -92,8 +92,9 @@ function Add-OSUpgradeDistributionPointToGroup {
                 $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $DistributionPointGroupName))
             }
             finally {
-                Write-Progress -Id 1 -Activity $activity -Completed
+                # First: once the pipeline is stopping, any command called here throws.
                 $site.Dispose()
+                Write-Progress -Id 1 -Activity $activity -Completed
             }
             Write-OSUpgradeDistributionResult -Status $statuses -Cmdlet $PSCmdlet
         }

@@ -85,7 +85,8 @@ function Add-OSUpgradePackage {
         $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $source))
     }
     finally {
-        Write-Progress -Id 1 -Activity $activity -Completed
+        # First: once the pipeline is stopping, any command called here throws.
         $site.Dispose()
+        Write-Progress -Id 1 -Activity $activity -Completed
     }
 }

@@ -94,8 +94,9 @@ function Import-OSUpgradeUpdate {
             $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject ($paths -join ', ')))
         }
         finally {
-            Write-Progress -Id 1 -Activity $activity -Completed
+            # First: once the pipeline is stopping, any command called here throws.
             $site.Dispose()
+            Write-Progress -Id 1 -Activity $activity -Completed
         }
     }
 }

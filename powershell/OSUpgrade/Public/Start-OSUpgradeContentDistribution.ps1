@@ -140,8 +140,9 @@ function Start-OSUpgradeContentDistribution {
                 $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $target))
             }
             finally {
-                Write-Progress -Id 1 -Activity $activity -Completed
+                # First: once the pipeline is stopping, any command called here throws.
                 $site.Dispose()
+                Write-Progress -Id 1 -Activity $activity -Completed
             }
             if ($DistributionPointGroupName -and @($statuses).Count -eq 0) {
                 $PSCmdlet.WriteWarning("distribution point group '$DistributionPointGroupName' has no points yet: it carries $($packages -join ', ') from now on, and the points that join it are given them")
