@@ -30,7 +30,7 @@ function Open-OSUpgradeSite {
     # [NullString]::Value, not $null: PowerShell passes $null to a string parameter as "".
     $path = [NullString]::Value
     if ($SitePath) {
-        $path = $Cmdlet.GetUnresolvedProviderPathFromPSPath($SitePath)
+        $path = Resolve-OSUpgradeFileSystemPath -Path $SitePath -ParameterName SitePath -Cmdlet $Cmdlet
     }
     $key = "$path"
     if ($null -ne $Cache -and $Cache.ContainsKey($key)) {
@@ -44,6 +44,9 @@ function Open-OSUpgradeSite {
     }
     # The operational log, as the cmdlet's verbose stream (-Verbose shows it): the library hands
     # each record over on this thread, during the call that made it.
+    # The closure keeps only this scope's variables: the verbose preference the cmdlet took from
+    # its caller is made one of them, or the log would follow the global preference.
+    $VerbosePreference = $VerbosePreference
     $site.SetLogCallback([Action[OSUpgrade.OSUpgradeLogEntry]] {
             param($entry)
             $prefix = if ($entry.Severity -eq [OSUpgrade.OSUpgradeLogSeverity]::Information) { '' } else { "$($entry.Severity.ToString().ToUpperInvariant()): " }

@@ -51,6 +51,8 @@ function Add-OSUpgradeDistributionPoint {
         [string] $SitePath
     )
 
+    Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
+
     if (-not $PSCmdlet.ShouldProcess($Path, "Add distribution point '$Name'")) {
         return
     }

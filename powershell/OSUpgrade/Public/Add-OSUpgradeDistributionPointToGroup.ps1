@@ -59,6 +59,7 @@ function Add-OSUpgradeDistributionPointToGroup {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         # Points piped in carry their own site (SitePath): each site gets one call for its points.
         $pointsBySite = [ordered]@{}
     }

@@ -66,7 +66,9 @@ function Add-OSUpgradePackage {
         [string] $SitePath
     )
 
-    $source = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($SourcePath)
+    Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
+
+    $source = Resolve-OSUpgradeFileSystemPath -Path $SourcePath -ParameterName SourcePath -Cmdlet $PSCmdlet
     $description = "Add upgrade package '$Name'"
     if ($Version) {
         $description += " version '$Version'"

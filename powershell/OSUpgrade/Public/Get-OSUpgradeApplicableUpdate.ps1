@@ -40,6 +40,7 @@ function Get-OSUpgradeApplicableUpdate {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         $sites = @{}
     }
 

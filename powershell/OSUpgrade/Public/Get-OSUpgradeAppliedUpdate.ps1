@@ -41,6 +41,7 @@ function Get-OSUpgradeAppliedUpdate {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         $sites = @{}
     }
 

@@ -38,6 +38,8 @@ function Get-OSUpgradeDistributionPoint {
         [string] $SitePath
     )
 
+    Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
+
     $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
     try {
         $points = $site.GetDistributionPoints()

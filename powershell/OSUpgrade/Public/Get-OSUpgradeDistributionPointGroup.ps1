@@ -38,6 +38,8 @@ function Get-OSUpgradeDistributionPointGroup {
         [string] $SitePath
     )
 
+    Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
+
     $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
     try {
         $groups = $site.GetDistributionPointGroups()

@@ -57,6 +57,7 @@ function Get-OSUpgradeDistributionStatus {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         # Records piped in carry their own site (SitePath); each site opens once.
         $sites = @{}
     }

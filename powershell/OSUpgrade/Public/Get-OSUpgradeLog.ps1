@@ -60,6 +60,8 @@ function Get-OSUpgradeLog {
         [string] $SitePath
     )
 
+    Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
+
     $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
     try {
         $folder = Join-Path -Path (Split-Path -Path $site.GetInfo().DatabasePath -Parent) -ChildPath 'Logs'

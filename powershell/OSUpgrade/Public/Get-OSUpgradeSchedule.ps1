@@ -41,6 +41,7 @@ function Get-OSUpgradeSchedule {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         $sites = @{}
     }
 

@@ -42,6 +42,7 @@ function Get-OSUpgradeServicingRun {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         $sites = @{}
     }
 

@@ -34,6 +34,8 @@ function Get-OSUpgradeSite {
         [string] $SitePath
     )
 
+    Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
+
     $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
     try {
         Get-OSUpgradeSiteSummary -Site $site

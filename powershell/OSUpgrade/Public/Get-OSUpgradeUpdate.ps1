@@ -39,6 +39,7 @@ function Get-OSUpgradeUpdate {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         $sites = @{}
     }
 

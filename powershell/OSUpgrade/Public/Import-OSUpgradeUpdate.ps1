@@ -54,12 +54,13 @@ function Import-OSUpgradeUpdate {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         $paths = New-Object -TypeName 'System.Collections.Generic.List[string]'
     }
 
     process {
         foreach ($item in $Path) {
-            $resolved = @($PSCmdlet.GetUnresolvedProviderPathFromPSPath($item))
+            $resolved = @(Resolve-OSUpgradeFileSystemPath -Path $item -ParameterName Path -Cmdlet $PSCmdlet)
             if ([WildcardPattern]::ContainsWildcardCharacters($item)) {
                 $provider = $null
                 try {
@@ -83,7 +84,7 @@ function Import-OSUpgradeUpdate {
         }
         $catalog = [NullString]::Value
         if ($CatalogPath) {
-            $catalog = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CatalogPath)
+            $catalog = Resolve-OSUpgradeFileSystemPath -Path $CatalogPath -ParameterName CatalogPath -Cmdlet $PSCmdlet
         }
         $activity = 'Importing updates'
         $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet

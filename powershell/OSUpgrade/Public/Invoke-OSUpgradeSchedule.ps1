@@ -56,6 +56,7 @@ function Invoke-OSUpgradeSchedule {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         $sites = @{}
         $activity = 'Servicing'
         $progress = New-OSUpgradeProgress -Activity $activity

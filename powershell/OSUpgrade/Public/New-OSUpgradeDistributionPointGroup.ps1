@@ -47,6 +47,8 @@ function New-OSUpgradeDistributionPointGroup {
         [string] $SitePath
     )
 
+    Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
+
     if (-not $PSCmdlet.ShouldProcess($Name, 'Create distribution point group')) {
         return
     }

@@ -153,6 +153,7 @@ function New-OSUpgradeSchedule {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         $selections = [ordered]@{}
     }
 

@@ -36,7 +36,9 @@ function New-OSUpgradeSite {
         [string] $SiteCode
     )
 
-    $resolved = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Path)
+    Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
+
+    $resolved = Resolve-OSUpgradeFileSystemPath -Path $Path -ParameterName Path -Cmdlet $PSCmdlet
     if (-not $PSCmdlet.ShouldProcess($resolved, 'Create OSUpgrade site')) {
         return
     }

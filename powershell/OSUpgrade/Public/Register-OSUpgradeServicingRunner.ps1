@@ -63,6 +63,8 @@ function Register-OSUpgradeServicingRunner {
         [string] $SitePath
     )
 
+    Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
+
     # cron has no "every N minutes from now": only steps that divide an hour or a day run evenly.
     $cronMinutes = 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 180, 240, 360, 480, 720, 1440
     if ($Scheduler -eq 'Cron' -and $IntervalMinutes -notin $cronMinutes) {
@@ -108,7 +110,7 @@ function Register-OSUpgradeServicingRunner {
             if (-not $Destination) {
                 $Destination = Join-Path -Path $HOME -ChildPath '.config/systemd/user'
             }
-            $folder = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Destination)
+            $folder = Resolve-OSUpgradeFileSystemPath -Path $Destination -ParameterName Destination -Cmdlet $PSCmdlet
             $null = New-Item -ItemType Directory -Path $folder -Force
             $command = (@($shell) + $arguments[0..2] + ('"' + $script + '"')) -join ' '
             $service = @(
@@ -130,7 +132,7 @@ function Register-OSUpgradeServicingRunner {
             if (-not $Destination) {
                 $Destination = '/etc/cron.d/osupgrade-servicing-runner'
             }
-            $path = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Destination)
+            $path = Resolve-OSUpgradeFileSystemPath -Path $Destination -ParameterName Destination -Cmdlet $PSCmdlet
             $command = (@($shell) + $arguments[0..2] + ('"' + $script + '"')) -join ' '
             $user = [System.Environment]::UserName
             $minutes = switch ($IntervalMinutes) {

@@ -47,6 +47,7 @@ function Remove-OSUpgradeDistributionPoint {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         # Records piped in carry their own site (SitePath); each site opens once.
         $sites = @{}
     }

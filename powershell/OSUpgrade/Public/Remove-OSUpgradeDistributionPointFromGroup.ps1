@@ -54,6 +54,7 @@ function Remove-OSUpgradeDistributionPointFromGroup {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         # Records piped in carry their own site (SitePath); each site opens once.
         $sites = @{}
     }

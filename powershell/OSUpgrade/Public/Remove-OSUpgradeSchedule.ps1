@@ -39,6 +39,7 @@ function Remove-OSUpgradeSchedule {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         $sites = @{}
     }
 

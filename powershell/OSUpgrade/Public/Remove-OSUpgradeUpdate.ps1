@@ -40,6 +40,7 @@ function Remove-OSUpgradeUpdate {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         $sites = @{}
     }
 

@@ -56,6 +56,7 @@ function Set-OSUpgradeDistributionPoint {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         # Records piped in carry their own site (SitePath); each site opens once.
         $sites = @{}
         # [NullString]::Value, not $null: PowerShell passes $null to a string parameter as "".

@@ -55,6 +55,7 @@ function Set-OSUpgradeDistributionPointGroup {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         # Records piped in carry their own site (SitePath); each site opens once.
         $sites = @{}
         # [NullString]::Value, not $null: PowerShell passes $null to a string parameter as "".

@@ -62,6 +62,7 @@ function Set-OSUpgradePackage {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         # Records piped in carry their own site (SitePath); each site opens once.
         $sites = @{}
         # Only the parameters given change; an empty string sets a field empty. [NullString]::Value,

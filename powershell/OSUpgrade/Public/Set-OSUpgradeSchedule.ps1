@@ -132,6 +132,7 @@ function Set-OSUpgradeSchedule {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         $sites = @{}
     }
 

@@ -64,6 +64,10 @@ function Set-OSUpgradeSite {
         [string] $SitePath
     )
 
+    begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
+    }
+
     process {
         $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
         try {
@@ -80,7 +84,7 @@ function Set-OSUpgradeSite {
                 $PSCmdlet.ShouldProcess($target, "Service with $ServicingEngine $ServicingCommand")) {
                 $command = [NullString]::Value
                 if ($ServicingCommand) {
-                    $command = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($ServicingCommand)
+                    $command = Resolve-OSUpgradeFileSystemPath -Path $ServicingCommand -ParameterName ServicingCommand -Cmdlet $PSCmdlet
                 }
                 $site.SetServicingEngine($ServicingEngine, $command)
             }

@@ -80,6 +80,7 @@ function Start-OSUpgradeContentDistribution {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         # Packages piped in carry their own site (SitePath): each site distributes its own, once.
         # Points piped in are gathered the same way, for the packages -PackageId names.
         $packagesBySite = [ordered]@{}

@@ -56,6 +56,7 @@ function Update-OSUpgradeDistributionPoint {
     )
 
     begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
         # Records piped in carry their own site (SitePath); each site opens once.
         $sites = @{}
         $updated = New-Object -TypeName 'System.Collections.Generic.HashSet[string]'
