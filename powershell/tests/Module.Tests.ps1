@@ -52,6 +52,13 @@ Describe 'The module' {
         }
     }
 
+    It 'takes its caller''s preference variables first thing: <_>' -ForEach $exported {
+        # Without it, $WhatIfPreference = $true in an admin's function would not make a dry run.
+        $body = (Get-Command -Name $_).ScriptBlock.Ast.Body
+        $block = if ($body.BeginBlock) { $body.BeginBlock } else { $body.EndBlock }
+        $block.Statements[0].Extent.Text | Should -Be 'Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet'
+    }
+
     It 'is a package that Install-PSResource installs from a local repository, and that then imports and works' {
         $repo = Join-Path -Path $TestDrive -ChildPath 'repository'
         $modules = Join-Path -Path $TestDrive -ChildPath 'modules'
