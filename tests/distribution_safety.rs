@@ -29,24 +29,35 @@ fn child_process_redistributes() {
     let _ = distribution::redistribute(&site, &package, &Default::default(), &mut ignore_progress);
 }
 
-fn redistribute_in_child(s: &Setup, kill_at: Option<&str>, kill_after: Option<Duration>) {
+/// How a child is killed: at a named step, after a delay, or once it has copied some bytes.
+enum Kill<'a> {
+    At(&'a str),
+    After(Duration),
+    AfterBytes(u64),
+}
+
+fn redistribute_in_child(s: &Setup, kill: Kill<'_>) {
     let mut command = Command::new(std::env::current_exe().unwrap());
     command
         .args(["--exact", "child_process_redistributes", "--ignored"])
         .stdout(Stdio::null())
         .env("OSU_CHILD_SITE", s.scratch.join("site"))
         .env("OSU_CHILD_PACKAGE", &s.package.id);
-    if let Some(point) = kill_at {
-        command.env("OSUPGRADE_TEST_KILL_AT", point);
-    }
+    match kill {
+        Kill::At(point) => command.env("OSUPGRADE_TEST_KILL_AT", point),
+        Kill::AfterBytes(bytes) => {
+            command.env("OSUPGRADE_TEST_KILL_AFTER_BYTES", bytes.to_string())
+        }
+        Kill::After(_) => &mut command,
+    };
     let mut child = command.spawn().unwrap();
-    if let Some(delay) = kill_after {
+    if let Kill::After(delay) = kill {
         std::thread::sleep(delay);
         let _ = child.kill();
     }
     let status = child.wait().unwrap();
-    if kill_at.is_some() {
-        assert!(!status.success(), "the child was not killed at {kill_at:?}");
+    if !matches!(kill, Kill::After(_)) {
+        assert!(!status.success(), "the child was not killed");
     }
 }
 
@@ -117,7 +128,7 @@ fn a_switch_killed_at_any_step_leaves_one_version_and_the_next_run_finishes_it()
         for step in steps {
             let (s, v1, v2) = two_versions("killstep");
             let tree = s.tree(&s.scratch.join("points/DP1"));
-            redistribute_in_child(&s, Some(step), None);
+            redistribute_in_child(&s, Kill::At(step));
             assert_one_version_or_none(&tree, &v1, &v2, step);
             if validate_first {
                 // Validation finishes a journalled switch and reports one version.
@@ -138,10 +149,47 @@ fn a_redistribution_killed_at_random_moments_never_leaves_a_mix() {
     let (s, v1, v2) = two_versions("killrandom");
     let tree = s.tree(&s.scratch.join("points/DP1"));
     for delay_ms in [5, 20, 40, 60, 90, 130, 180, 250] {
-        redistribute_in_child(&s, None, Some(Duration::from_millis(delay_ms)));
+        redistribute_in_child(&s, Kill::After(Duration::from_millis(delay_ms)));
         assert_one_version_or_none(&tree, &v1, &v2, &format!("{delay_ms} ms"));
     }
     assert_finished_at_version_2(&s, &v2);
+}
+
+#[test]
+fn a_copy_killed_again_and_again_never_holds_more_than_one_copy_in_staging() {
+    let (s, _, _) = two_versions("killbytes");
+    let big = vec![0x5au8; 16 << 20];
+    let changed = big.len() as u64 + 400_000;
+    fs::write(s.source.join("sources/big-update.cab"), &big).unwrap();
+    reload(&s.site, &s.package.id);
+    let v3 = s.scratch.join("v3");
+    copy_tree(&s.source, &v3);
+    let staging = s
+        .scratch
+        .join("points/DP1/.osupgrade/staging")
+        .join(&s.package.id);
+    // Each kill lands in the middle of the big file, at another byte.
+    for kill in 0..5u64 {
+        redistribute_in_child(&s, Kill::AfterBytes((4 << 20) + kill * (2 << 20)));
+        let held: u64 = files_below(&staging)
+            .iter()
+            .map(|(_, path)| fs::metadata(path).unwrap().len())
+            .sum();
+        assert!(
+            held <= changed,
+            "after kill {kill}, staging holds {held} bytes for {changed} bytes of changed files"
+        );
+    }
+    let status = &distribute(&s.site, &s.package.id, &["DP1"])[0];
+    assert_eq!(status.state, DistributionState::Installed, "{status:?}");
+    assert_tree_matches(&s.tree(&s.scratch.join("points/DP1")), &v3);
+    assert!(!staging.exists());
+    let control = fs::read_dir(s.scratch.join("points/DP1/.osupgrade")).unwrap();
+    let temps: Vec<_> = control
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(temps.is_empty(), "left on the point: {temps:?}");
 }
 
 #[test]

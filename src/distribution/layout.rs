@@ -10,6 +10,7 @@
 //! where OSUpgrade keeps its own folders are removed, never followed, and links inside a
 //! package's tree are neither followed nor kept.
 
+use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -253,12 +254,42 @@ impl PointPackage {
         remove_entry(&journal)
     }
 
+    /// Removes what runs that died left for this package, but for the staged copies named in
+    /// `keep`: their half-written copies, copies of versions no longer the target, their
+    /// manifest temp files. Left there, each kill would add its own, until the point is full.
+    /// Call it holding the package's lock, after `finish_switch`.
+    pub fn remove_leftovers(&self, keep: &HashSet<&str>) -> Result<()> {
+        let staging = self.staging();
+        for name in folder_entries(&staging)? {
+            if !name.to_str().is_some_and(|name| keep.contains(name)) {
+                remove_entry(&staging.join(name))?;
+            }
+        }
+        let control = self.control_folder();
+        let manifest_temp = format!("{}.json.", self.package_id);
+        for name in folder_entries(&control)? {
+            if name
+                .to_str()
+                .is_some_and(|name| name.starts_with(&manifest_temp) && name.ends_with(".tmp"))
+            {
+                remove_entry(&control.join(name))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Deletes the package's tree, manifest and staging from the point, following no link.
     pub fn remove_all(&self) -> Result<()> {
         remove_entry(&self.tree())?;
         remove_entry(&self.staging())?;
         remove_entry(&self.manifest_path())
     }
+}
+
+fn folder_entries(folder: &Path) -> Result<Vec<std::ffi::OsString>> {
+    fs::read_dir(folder)
+        .and_then(|entries| entries.map(|entry| entry.map(|e| e.file_name())).collect())
+        .at(folder)
 }
 
 fn read_manifest(path: &Path) -> Option<InstalledManifest> {

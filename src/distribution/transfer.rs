@@ -138,6 +138,7 @@ pub(super) fn plan_distribution(job: &Job<'_>, cancel: &AtomicBool) -> Result<Di
             origin,
         });
     }
+    job.place.remove_leftovers(&staged_or_planned)?;
     plan.copies.sort_by_key(|c| std::cmp::Reverse(c.size));
     Ok(plan)
 }
@@ -226,6 +227,7 @@ fn copy_into_staging(
     // copying some of them: the count goes out at the pace progress is shown.
     let files_done = AtomicU64::new(0);
     let pace = Mutex::new(Throttle::default());
+    let written = AtomicU64::new(0);
     jobs::for_each(
         copies,
         jobs::cores(),
@@ -237,8 +239,12 @@ fn copy_into_staging(
             }
             let temp = staging.join(format!("{}.{}.tmp", copy.sha256, std::process::id()));
             let _ = fs::remove_file(&temp);
+            let report = |n| {
+                kill_point::wrote(written.fetch_add(n, Ordering::Relaxed) + n);
+                report(n);
+            };
             job.library
-                .export_blob(&copy.sha256, copy.size, &temp, report, &stop)
+                .export_blob(&copy.sha256, copy.size, &temp, &report, &stop)
                 .map_err(|e| name_the_file(e, job, &copy.path))?;
             let staged = staging.join(&copy.sha256);
             fs::rename(&temp, &staged).at(&staged)?;
