@@ -7,7 +7,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::*;
-use osupgrade::distribution::{self, DistributeOptions, DistributionState};
+use osupgrade::distribution::{self, DistributeOptions, DistributionState, DistributionStatus};
 use osupgrade::lifecycle;
 use osupgrade::progress::ignore_progress;
 use osupgrade::{Error, ErrorKind, Site};
@@ -212,6 +212,52 @@ fn a_damaged_blob_fails_naming_the_file_and_the_point_keeps_its_version() {
     let report =
         distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap();
     assert!(report.valid && report.content_version == 1, "{report:?}");
+}
+
+#[test]
+fn validation_and_a_failed_run_keep_the_figures_of_what_was_copied() {
+    let s = setup("figures", &[]);
+    let point = s.point("DP1");
+    let copied = distribute(&s.site, &s.package.id, &["DP1"]).remove(0);
+    assert!(
+        copied.bytes_copied > 0 && copied.files_copied > 0,
+        "{copied:?}"
+    );
+    let status = || {
+        distribution::status(&s.site, Some(&s.package.id), Some("DP1"))
+            .unwrap()
+            .remove(0)
+    };
+    let figures = |status: &DistributionStatus| {
+        (
+            status.bytes_copied,
+            status.files_copied,
+            status.finished_at.clone(),
+        )
+    };
+    distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap();
+    assert_eq!(figures(&status()), figures(&copied), "after a validation");
+    fs::write(s.tree(&point).join("setup.exe"), b"altered").unwrap();
+    distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap();
+    let failed = status();
+    assert_eq!(failed.state, DistributionState::Failed);
+    assert_eq!(
+        (failed.bytes_copied, failed.files_copied),
+        (copied.bytes_copied, copied.files_copied),
+        "after a failed validation"
+    );
+
+    // A run that fails on a damaged blob, after writing all of it, shows what it wrote.
+    let big = s.source.join("sources/big-update.cab");
+    fs::write(&big, vec![7u8; 3 << 20]).unwrap();
+    reload(&s.site, &s.package.id);
+    let hash = sha256_of(&big);
+    let blob = s.scratch.join("site/files").join(&hash[..2]).join(&hash);
+    fs::write(&blob, vec![8u8; 3 << 20]).unwrap();
+    let run = distribute(&s.site, &s.package.id, &["DP1"]).remove(0);
+    assert_eq!(run.state, DistributionState::Failed, "{run:?}");
+    assert!(run.bytes_copied >= 3 << 20, "{run:?}");
+    assert_eq!(figures(&status()), figures(&run));
 }
 
 #[test]

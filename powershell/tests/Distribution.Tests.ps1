@@ -56,7 +56,12 @@ Describe 'Distribution points and content distribution' {
     }
 
     It 'validates, names the altered file, and repairs it with Update-OSUpgradeDistributionPoint' {
-        Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath | Out-Null
+        $distributed = Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath
+        (Test-OSUpgradeContent -PackageId $package.Id -SitePath $sitePath).Valid | Should -BeTrue
+        $validated = Get-OSUpgradeDistributionStatus -SitePath $sitePath
+        # Validation copies nothing, and keeps the figures of the distribution.
+        $validated.BytesCopied | Should -BeGreaterThan 0
+        $validated.BytesCopied, $validated.FilesCopied, $validated.FinishedAt | Should -Be $distributed.BytesCopied, $distributed.FilesCopied, $distributed.FinishedAt
         Set-Content -LiteralPath (Join-Path -Path $pointsPath -ChildPath "DP1/$($package.Id)/sources/ei.cfg") -Value 'tampered'
         $report = Test-OSUpgradeContent -PackageId $package.Id -SitePath $sitePath
         $report.Valid | Should -BeFalse

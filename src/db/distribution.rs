@@ -132,47 +132,51 @@ impl Db {
             .map_err(|e| self.error(e))
     }
 
+    /// Records the package installed at the point. `copied` is what the run copied (bytes,
+    /// files); validation, which copies nothing, gives `None` and keeps the run's figures.
     pub(crate) fn finish_distribution(
         &self,
         package_id: &str,
         point: &str,
         installed_content_version: i64,
-        bytes_copied: u64,
-        files_copied: u64,
+        copied: Option<(u64, u64)>,
     ) -> Result<()> {
+        let (bytes, files) = copied.unzip();
         self.conn
             .execute(
                 "UPDATE distributions SET state = 'Installed', installed_content_version = ?3,
-                     bytes_copied = ?4, files_copied = ?5, last_error = '', last_error_kind = '',
-                     finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+                     bytes_copied = COALESCE(?4, bytes_copied),
+                     files_copied = COALESCE(?5, files_copied), last_error = '', last_error_kind = '',
+                     finished_at = CASE WHEN ?4 IS NULL THEN finished_at
+                                   ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END,
                      modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                  WHERE package_id = ?1 AND distribution_point = ?2",
-                params![
-                    package_id,
-                    point,
-                    installed_content_version,
-                    bytes_copied,
-                    files_copied
-                ],
+                params![package_id, point, installed_content_version, bytes, files],
             )
             .map(drop)
             .map_err(|e| self.error(e))
     }
 
+    /// Records the distribution failed. `copied` is what the run had copied when it failed
+    /// (bytes, files); `None` (validation, a run refused before it began) keeps the figures.
     pub(crate) fn fail_distribution(
         &self,
         package_id: &str,
         point: &str,
         error: &str,
         kind: ErrorKind,
+        copied: Option<(u64, u64)>,
     ) -> Result<()> {
+        let (bytes, files) = copied.unzip();
         self.conn
             .execute(
                 "UPDATE distributions SET state = 'Failed', last_error = ?3, last_error_kind = ?4,
+                     bytes_copied = COALESCE(?5, bytes_copied),
+                     files_copied = COALESCE(?6, files_copied),
                      finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
                      modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                  WHERE package_id = ?1 AND distribution_point = ?2",
-                params![package_id, point, error, kind.name()],
+                params![package_id, point, error, kind.name(), bytes, files],
             )
             .map(drop)
             .map_err(|e| self.error(e))

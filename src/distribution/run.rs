@@ -159,6 +159,7 @@ fn lock_and_queue<'t>(site: &Site, targets: &'t [Target]) -> Result<(Vec<File>, 
                     &target.point_name,
                     &error.to_string(),
                     error.kind(),
+                    None,
                 )?,
             }
         }
@@ -364,7 +365,10 @@ fn run_jobs(
                 Heard::Finished(index, result) => {
                     jobs_done += 1;
                     tallies[index].finished = true;
-                    (index, record_finish(site, &jobs[index], result))
+                    (
+                        index,
+                        record_finish(site, &jobs[index], &tallies[index], result),
+                    )
                 }
             };
             if let Err(error) = recorded {
@@ -416,20 +420,25 @@ fn record_event(site: &Site, job: &Job<'_>, tally: &mut Tally, event: JobEvent) 
     }
 }
 
-fn record_finish(site: &Site, job: &Job<'_>, result: Result<Transferred>) -> Result<()> {
+fn record_finish(
+    site: &Site,
+    job: &Job<'_>,
+    tally: &Tally,
+    result: Result<Transferred>,
+) -> Result<()> {
     site.db().write(|db| match &result {
         Ok(done) => db.finish_distribution(
             &job.place.package_id,
             job.point_name,
             job.content_version,
-            done.bytes,
-            done.files,
+            Some((done.bytes, done.files)),
         ),
         Err(error) => db.fail_distribution(
             &job.place.package_id,
             job.point_name,
             &error.to_string(),
             error.kind(),
+            Some((tally.bytes_done, tally.files_done)),
         ),
     })
 }

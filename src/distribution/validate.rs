@@ -87,10 +87,11 @@ fn validate_logged(
                 &point.name,
                 &summary(&report),
                 ErrorKind::DamagedContent,
+                None,
             );
         }
         if report.content_version == package.content_version {
-            return db.finish_distribution(&package.id, &point.name, report.content_version, 0, 0);
+            return db.finish_distribution(&package.id, &point.name, report.content_version, None);
         }
         Ok(())
     })?;
