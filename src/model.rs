@@ -285,6 +285,8 @@ stored_enum! {
         Failed,
         /// The run stopped before it, or it applied nowhere any more.
         NotRun,
+        /// Added, then thrown away with the rest of a run that stopped on a failure.
+        Discarded,
     }
 }
 

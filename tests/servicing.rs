@@ -461,6 +461,13 @@ fn continue_on_error_records_the_broken_update_and_applies_the_rest() {
             .all(|r| r.state.name() == "Failed" && r.exit_code == Some(87)),
         "{broken:?}"
     );
+    // The engine's own words are in the result, not only in the log.
+    assert!(
+        broken
+            .iter()
+            .all(|r| r.message.contains("KB5035001 is damaged")),
+        "{broken:?}"
+    );
     let applied = updates::applied(&l.s.site, &l.s.package.id).unwrap();
     assert!(applied
         .iter()
@@ -508,7 +515,7 @@ fn without_continue_on_error_the_first_failure_keeps_the_package_as_it_was() {
     assert_eq!(
         results(&run),
         [
-            "install:1 KB5034441-x64 Installed",
+            "install:1 KB5034441-x64 Discarded",
             "install:1 KB5035001-x64 Failed",
             "install:2 KB5034441-x64 NotRun",
             "install:2 KB5035001-x64 NotRun",
@@ -529,6 +536,37 @@ fn without_continue_on_error_the_first_failure_keeps_the_package_as_it_was() {
         .read_dir()
         .unwrap()
         .any(|_| true));
+}
+
+#[test]
+fn an_engine_that_exits_0_and_changes_nothing_is_not_believed() {
+    let l = lab("liar");
+    let liar = l.s.scratch.join("liar-engine.sh");
+    fs::write(&liar, "#!/bin/sh\necho \"liar: $1\"\nexit 0\n").unwrap();
+    Command::new("chmod").arg("+x").arg(&liar).status().unwrap();
+    servicing::set_engine(&l.s.site, &Engine::Command(liar)).unwrap();
+    let before = osupgrade::package::get(&l.s.site, &l.s.package.id).unwrap();
+    let schedule = schedule_of(&l, &["KB5034441-x64"], true);
+    let run = lifecycle::run_schedule(&l.s.site, schedule.id, &mut ignore_progress).unwrap();
+    assert_eq!(run.state, RunState::Failed, "{run:?}");
+    assert_eq!(run.content_version_to, None);
+    assert_eq!(
+        results(&run),
+        [
+            "install:1 KB5034441-x64 Failed",
+            "install:2 KB5034441-x64 Failed"
+        ]
+    );
+    assert!(
+        run.results.iter().all(|r| r
+            .message
+            .contains("does not hold it (no package manifest of KB5034441")),
+        "{run:?}"
+    );
+    assert_eq!(
+        osupgrade::package::get(&l.s.site, &l.s.package.id).unwrap(),
+        before
+    );
 }
 
 #[test]

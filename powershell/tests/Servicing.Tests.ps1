@@ -141,20 +141,40 @@ Describe 'Software updates and servicing schedules' -Tag Posix {
     It 'reports a failed run as an error, a partly failed one as a warning, and runs nothing with -WhatIf' {
         Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
         Set-OSUpgradeSite -ServicingEngine Command -ServicingCommand $testEngine -SitePath $sitePath
-        $abort = New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5035001-x64 -ContinueOnError $false -Start '2030-01-01 00:00' -SitePath $sitePath
+        $abort = New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034441-x64, KB5035001-x64 -ContinueOnError $false -Start '2030-01-01 00:00' -SitePath $sitePath
         Invoke-OSUpgradeSchedule -Id $abort.Id -SitePath $sitePath -WhatIf
         Get-OSUpgradeServicingRun -PackageId $package.Id -SitePath $sitePath | Should -BeNullOrEmpty
         $output = Invoke-Capturing { Invoke-OSUpgradeSchedule -Id $abort.Id -SitePath $sitePath }
         $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
         $errors[0].CategoryInfo.Category | Should -Be 'InvalidResult'
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'OSUpgradeServicingFailed*'
-        ($output | Where-Object { $_ -is [OSUpgrade.ServicingRun] }).State | Should -Be 'Failed'
+        $aborted = $output | Where-Object { $_ -is [OSUpgrade.ServicingRun] }
+        $aborted.State | Should -Be 'Failed'
+        # What the engine added before the failure is thrown away with the run, and says so.
+        ($aborted.Results | Where-Object ImageIndex -EQ 1 | ForEach-Object { '{0} {1}' -f $_.UpdateId, $_.State }) |
+            Should -Be 'KB5034441-x64 Discarded', 'KB5035001-x64 Failed'
         (Get-OSUpgradePackage -Id $package.Id -SitePath $sitePath).ContentVersion | Should -Be 1
         $partial = New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034441-x64, KB5035001-x64 -Start '2030-01-01 00:00' -SitePath $sitePath
         $run = Invoke-OSUpgradeSchedule -Id $partial.Id -SitePath $sitePath -WarningVariable warnings -WarningAction SilentlyContinue
         $run.State | Should -Be 'PartiallySucceeded'
         $warnings[0] | Should -BeLike '*1 of 2 updates failed (KB5035001-x64)*'
         ($run.Results | Where-Object State -eq 'Failed').ExitCode | Should -Be @(87, 87)
+        # The engine's own words, not only in the run's log.
+        ($run.Results | Where-Object State -eq 'Failed').Message | Should -BeLike '*KB5035001 is damaged*'
+    }
+
+    It 'does not believe an engine that exits 0 and changes nothing' {
+        Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
+        $liar = Join-Path -Path $TestDrive -ChildPath 'liar-engine.sh'
+        Set-Content -LiteralPath $liar -Value "#!/bin/sh`nexit 0"
+        & chmod +x $liar
+        Set-OSUpgradeSite -ServicingEngine Command -ServicingCommand $liar -SitePath $sitePath
+        $schedule = New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034441-x64 -Start '2030-01-01 00:00' -SitePath $sitePath
+        $run = Invoke-OSUpgradeSchedule -Id $schedule.Id -SitePath $sitePath -ErrorAction SilentlyContinue
+        $run.State | Should -Be 'Failed'
+        $run.Results.State | Sort-Object -Unique | Should -Be 'Failed'
+        $run.Results[0].Message | Should -BeLike '*does not hold it*'
+        (Get-OSUpgradePackage -Id $package.Id -SitePath $sitePath).ContentVersion | Should -Be 1
     }
 
     It 'services WinRE before each index and boot.wim after, with -ServiceWinRe and -ServiceBootImage' {

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_content_versions.sql"),
     include_str!("migrations/0005_servicing.sql"),
     include_str!("migrations/0006_point_groups.sql"),
+    include_str!("migrations/0007_discarded_results.sql"),
 ];
 
 /// The schema version this build writes.

@@ -149,7 +149,8 @@ unsafe fn schedule_settings(value: *const c_char) -> Result<ScheduleSettings, Ca
 /// again at each call), and
 /// `state` is `Succeeded`, `PartiallySucceeded` (continue-on-error let some fail) or `Failed`,
 /// `errorStatus` the `osu_status` of its error (0 when none), and each result's `state`
-/// `Installed`, `Failed` or `NotRun`. Errors: `OSU_NOT_FOUND` (no such schedule),
+/// `Installed`, `Failed`, `NotRun` or `Discarded` (added, then thrown away with a run that
+/// stopped on a failure). Errors: `OSU_NOT_FOUND` (no such schedule),
 /// `OSU_INVALID_ARGUMENT` (no servicing engine here: nothing is touched), `OSU_BUSY`,
 /// `OSU_CANCELLED` (the progress callback stopped it; recorded as failed).
 ///

@@ -4,14 +4,17 @@
 use std::fs;
 use std::path::Path;
 
-use super::engine::{Step, Workplace};
+use super::engine::{Step, StepFailure, Workplace};
 use super::plan::IndexPlan;
-use super::run::{engine_failure, Run, Target};
+use super::run::{engine_failure, kb_of, Run, Target};
 use crate::error::{IoContext, Result};
 use crate::model::{AppliedUpdate, Update, UpdateResult, UpdateState};
 use crate::progress::Phase;
 use crate::updates::held_in_image;
-use crate::updates::image::{find_winre, read_package_manifests, WINRE_FOLDER};
+use crate::updates::image::{
+    find_winre, read_held_updates, read_package_manifests, wimlib_imagex, PACKAGES_FOLDER,
+    WINRE_FOLDER,
+};
 
 /// Steps done and to do, for progress.
 struct Steps {
@@ -63,7 +66,7 @@ impl Run<'_, '_> {
             work: self.work,
         };
         let mounted = self.mount(&place, steps)?;
-        if let Err(code) = mounted {
+        if let Err(failure) = mounted {
             for update in plan.winre.iter().chain(&plan.updates) {
                 let image = if plan.winre.contains(update) {
                     "winre"
@@ -74,7 +77,10 @@ impl Run<'_, '_> {
                     update,
                     image,
                     plan.index,
-                    Err((code, "the engine could not mount the image".into())),
+                    Err((
+                        failure.clone(),
+                        "the engine could not mount the image".into(),
+                    )),
                 );
             }
             return Ok(true);
@@ -91,7 +97,7 @@ impl Run<'_, '_> {
             outcome.changed |= added.changed;
             outcome.failed |= added.failed;
         }
-        self.close(&place, &outcome)?;
+        outcome.failed |= self.close_verified(&place, plan.index, &outcome)?;
         let _ = fs::remove_dir_all(&mount);
         Ok(outcome.failed)
     }
@@ -126,13 +132,13 @@ impl Run<'_, '_> {
             log: self.log,
             work: self.work,
         };
-        if let Err(code) = self.mount(&place, steps)? {
+        if let Err(failure) = self.mount(&place, steps)? {
             for update in &plan.winre {
                 self.record_result(
                     update,
                     "winre",
                     plan.index,
-                    Err((code, "the engine could not mount WinRE".into())),
+                    Err((failure.clone(), "the engine could not mount WinRE".into())),
                 );
             }
             return Ok(Outcome {
@@ -140,8 +146,8 @@ impl Run<'_, '_> {
                 failed: true,
             });
         }
-        let outcome = self.add_updates(&plan.winre, &place, plan.index, steps)?;
-        self.close(&place, &outcome)?;
+        let mut outcome = self.add_updates(&plan.winre, &place, plan.index, steps)?;
+        outcome.failed |= self.close_verified(&place, plan.index, &outcome)?;
         let _ = fs::remove_dir_all(&mount);
         Ok(outcome)
     }
@@ -150,7 +156,7 @@ impl Run<'_, '_> {
         &mut self,
         place: &Workplace<'_>,
         steps: &Steps,
-    ) -> Result<std::result::Result<(), i64>> {
+    ) -> Result<std::result::Result<(), StepFailure>> {
         fs::create_dir_all(place.mount).at(place.mount)?;
         let mounting = format!("mount {}:{}", place.image, place.index);
         self.report(
@@ -184,7 +190,7 @@ impl Run<'_, '_> {
             let added = self
                 .engine
                 .run(&step, place)?
-                .map_err(|code| (code, "the engine could not add the update".to_string()));
+                .map_err(|failure| (failure, "the engine could not add the update".to_string()));
             steps.done += 1;
             outcome.changed |= added.is_ok();
             outcome.failed |= added.is_err();
@@ -196,18 +202,63 @@ impl Run<'_, '_> {
         Ok(outcome)
     }
 
-    /// Cleans up where asked and commits what changed (and may be kept), else discards.
-    fn close(&self, place: &Workplace<'_>, outcome: &Outcome) -> Result<()> {
+    /// Closes the image, then checks that what it committed holds every update the engine
+    /// said it added: an engine that exits 0 and changes nothing must not make them Installed.
+    /// True when an update is missing, now Failed with that reason. Where wimlib is absent,
+    /// what the mount showed before the commit is read instead.
+    fn close_verified(
+        &mut self,
+        place: &Workplace<'_>,
+        result_index: u32,
+        outcome: &Outcome,
+    ) -> Result<bool> {
+        let packages = place.mount.join(PACKAGES_FOLDER);
+        let mounted_view = match wimlib_imagex() {
+            None if packages.is_dir() => Some(read_package_manifests(&packages)?),
+            _ => None,
+        };
+        if !self.close(place, outcome)? {
+            return Ok(false);
+        }
+        let held = match read_held_updates(place.image_file, place.index, self.work)? {
+            Some(held) => held,
+            None => match mounted_view {
+                Some(held) => held,
+                None => return Ok(false),
+            },
+        };
+        let mut missing = false;
+        for result in self.results.iter_mut().filter(|r| {
+            r.image == place.image
+                && r.image_index == result_index
+                && r.state == UpdateState::Installed
+        }) {
+            let kb = kb_of(&result.update_id);
+            if !held.iter().any(|h| h.kb.eq_ignore_ascii_case(kb)) {
+                result.state = UpdateState::Failed;
+                result.message = format!(
+                    "the engine reported it added, but image {}:{} does not hold it (no package manifest of {kb} under {PACKAGES_FOLDER})",
+                    place.image, place.index
+                );
+                missing = true;
+            }
+        }
+        Ok(missing)
+    }
+
+    /// Cleans up where asked and commits what changed (and may be kept), else discards; true
+    /// when it committed.
+    fn close(&self, place: &Workplace<'_>, outcome: &Outcome) -> Result<bool> {
         let keep = outcome.changed && (!outcome.failed || self.schedule.continue_on_error);
         if keep && self.schedule.remove_superseded {
-            if let Err(code) = self.engine.run(&Step::Cleanup, place)? {
-                return Err(engine_failure("cleanup", code, self.log));
+            if let Err(failure) = self.engine.run(&Step::Cleanup, place)? {
+                return Err(engine_failure("cleanup", &failure, self.log));
             }
         }
         let close = if keep { Step::Commit } else { Step::Discard };
         match self.engine.run(&close, place)? {
-            Ok(()) => Ok(()),
-            Err(code) => Err(engine_failure(close.name(), code, self.log)),
+            Ok(()) => Ok(keep),
+            Err(failure) => Err(engine_failure(close.name(), &failure, self.log)),
         }
     }
 
@@ -234,7 +285,7 @@ impl Run<'_, '_> {
     /// Where wimlib could not read what the image holds, an engine that really mounts (DISM)
     /// shows it: the servicing packages of the mounted index are read once.
     fn read_mounted_packages(&mut self, index: u32, mount: &Path) -> Result<()> {
-        let packages = mount.join("Windows/servicing/Packages");
+        let packages = mount.join(PACKAGES_FOLDER);
         let version = self.package.content_version;
         let unread = self
             .site
@@ -271,14 +322,14 @@ impl Run<'_, '_> {
         update: &Update,
         image: &str,
         index: u32,
-        outcome: std::result::Result<(), (i64, String)>,
+        outcome: std::result::Result<(), (StepFailure, String)>,
     ) {
         let (state, exit_code, message) = match outcome {
             Ok(()) => (UpdateState::Installed, None, String::new()),
-            Err((code, message)) => (
+            Err((failure, message)) => (
                 UpdateState::Failed,
-                Some(code),
-                format!("{message} (exit code {code}; see the run's log)"),
+                failure.exit_code,
+                format!("{message} ({failure})"),
             ),
         };
         self.results.push(UpdateResult {

@@ -136,12 +136,12 @@ impl Engine {
         }
     }
 
-    /// Runs a step, its output appended to the run's log; `Err(exit code)` when it failed.
+    /// Runs a step, its output appended to the run's log; `Err` says how it failed.
     pub(crate) fn run(
         &self,
         step: &Step<'_>,
         place: &Workplace<'_>,
-    ) -> Result<std::result::Result<(), i64>> {
+    ) -> Result<std::result::Result<(), StepFailure>> {
         let call = self.command(step, place);
         let log = OpenOptions::new()
             .create(true)
@@ -159,6 +159,8 @@ impl Engine {
             place.image,
             place.index
         );
+        // What the step itself writes starts here: its last lines explain a failure.
+        let output_start = heading.metadata().map_or(0, |m| m.len());
         let mut command = Command::new(&call.program);
         command
             .args(&call.arguments)
@@ -178,13 +180,66 @@ impl Engine {
                     && matches!(self, Engine::Command(_))
                     && code == RESTART_REQUIRED_8_BITS)
         };
-        Ok(match status.code() {
-            Some(0) => Ok(()),
-            Some(code) if restart_required(code) => Ok(()),
-            Some(code) => Err(i64::from(code)),
+        let exit_code = match status.code() {
+            Some(0) => return Ok(Ok(())),
+            Some(code) if restart_required(code) => return Ok(Ok(())),
+            Some(code) => Some(i64::from(code)),
             // Killed by a signal: no exit code of its own.
-            None => Err(-1),
-        })
+            None => None,
+        };
+        Ok(Err(StepFailure {
+            exit_code,
+            output: last_lines(place.log, output_start),
+        }))
+    }
+}
+
+/// How a step of the engine failed.
+#[derive(Debug, Clone)]
+pub(crate) struct StepFailure {
+    /// None when the step was killed.
+    pub exit_code: Option<i64>,
+    /// The last lines the step wrote (DISM's "0x800f081e ... not applicable"), so that the
+    /// result says why without the log.
+    pub output: String,
+}
+
+impl std::fmt::Display for StepFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.exit_code {
+            Some(code) => write!(f, "exit code {code}")?,
+            None => write!(f, "killed")?,
+        }
+        if !self.output.is_empty() {
+            write!(f, ": {}", self.output)?;
+        }
+        Ok(())
+    }
+}
+
+/// The lines a failed step's message keeps, and at most how many characters of them.
+const OUTPUT_LINES: usize = 3;
+const OUTPUT_CHARS: usize = 400;
+
+/// The last non-empty lines of the log after `start`, joined with " | ".
+fn last_lines(log: &Path, start: u64) -> String {
+    let Ok(bytes) = std::fs::read(log) else {
+        return String::new();
+    };
+    let written = bytes.get(start as usize..).unwrap_or_default();
+    let text = String::from_utf8_lossy(written);
+    let mut lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .rev()
+        .take(OUTPUT_LINES)
+        .collect();
+    lines.reverse();
+    let joined = lines.join(" | ");
+    match joined.char_indices().rev().nth(OUTPUT_CHARS) {
+        Some((cut, _)) => format!("...{}", &joined[cut..]),
+        None => joined,
     }
 }
 

@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::engine::Engine;
+use super::engine::{Engine, StepFailure};
 use super::lease::{clear_dead_runs_work, take_lease};
 use super::plan::{plan, IndexPlan};
 use crate::content::{copy_verified, SourceEntry};
@@ -252,6 +252,7 @@ impl Run<'_, '_> {
         let failed = self.apply(&targets, &plans)?;
         kill_point::reached("servicing: engine done");
         if failed && !self.schedule.continue_on_error {
+            self.discard_installed();
             return self.finish_without_version();
         }
         if !self
@@ -342,6 +343,19 @@ impl Run<'_, '_> {
 
     pub(super) fn update_file(&self, update: &Update) -> PathBuf {
         self.work.join("updates").join(&update.file_name)
+    }
+
+    /// A run that stops on a failure keeps the package as it was: what the engine had added
+    /// before is thrown away with the work copy, and its results say so.
+    fn discard_installed(&mut self) {
+        for result in self
+            .results
+            .iter_mut()
+            .filter(|r| r.state == UpdateState::Installed)
+        {
+            result.state = UpdateState::Discarded;
+            result.message = "discarded: a later update failed and the schedule does not continue on error, so the package keeps its content".into();
+        }
     }
 
     /// Closes a run that made no content version: failed if an update failed, else succeeded
@@ -452,12 +466,7 @@ impl Run<'_, '_> {
                 package_id: self.package.id.clone(),
                 image: r.image.clone(),
                 image_index: r.image_index,
-                kb: r
-                    .update_id
-                    .split('-')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
+                kb: kb_of(&r.update_id).to_string(),
                 build: String::new(),
                 update_id: Some(r.update_id.clone()),
                 origin: "serviced".into(),
@@ -502,9 +511,14 @@ impl Run<'_, '_> {
     }
 }
 
-pub(super) fn engine_failure(step: &str, code: i64, log: &Path) -> Error {
+/// The KB of an update ID: KB5034441 of KB5034441-x64.
+pub(super) fn kb_of(update_id: &str) -> &str {
+    update_id.split('-').next().unwrap_or_default()
+}
+
+pub(super) fn engine_failure(step: &str, failure: &StepFailure, log: &Path) -> Error {
     Error::ServicingFailed(format!(
-        "the servicing engine's {step} step failed with exit code {code} (see {}); the package keeps its content",
+        "the servicing engine's {step} step failed ({failure}; see {}); the package keeps its content",
         log.display()
     ))
 }

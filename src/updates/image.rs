@@ -22,7 +22,8 @@ pub(crate) struct HeldUpdate {
     pub build: String,
 }
 
-const PACKAGES_FOLDER: &str = "/Windows/servicing/Packages";
+/// Where an image keeps the manifests of the packages it holds.
+pub(crate) const PACKAGES_FOLDER: &str = "Windows/servicing/Packages";
 
 /// The wimlib program, if this machine has it: looked for once per process.
 pub(crate) fn wimlib_imagex() -> Option<PathBuf> {
@@ -45,7 +46,7 @@ pub(crate) fn read_held_updates(
     index: u32,
     scratch: &Path,
 ) -> Result<Option<Vec<HeldUpdate>>> {
-    let pattern = format!("{PACKAGES_FOLDER}/*.mum");
+    let pattern = format!("/{PACKAGES_FOLDER}/*.mum");
     let what = "list the servicing packages";
     let Some(folder) = extract(
         wim,

@@ -44,7 +44,7 @@ namespace OSUpgrade
         /// <summary>The image index (0 when the update applied to none any more).</summary>
         public int ImageIndex { get; }
 
-        /// <summary>Installed, Failed or NotRun.</summary>
+        /// <summary>Installed, Failed, NotRun, or Discarded (added, then thrown away with a run that stopped on a failure).</summary>
         public string State { get; }
 
         /// <summary>The engine's exit code when it failed.</summary>
