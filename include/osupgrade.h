@@ -809,9 +809,21 @@ osu_status osu_servicing_run_list(osu_site *site,
 osu_status osu_servicing_engine_set(osu_site *site, const char *engine, const char *command_path);
 
 /*
+ Sets how long one step of the servicing engine may run, in seconds (1 to 604800, a week;
+ the default is 7200, two hours). A step still running at the limit is ended with every
+ process it started (its process group on Linux) and its updates are recorded as failed,
+ "timed out". `OSU_INVALID_ARGUMENT` outside those bounds.
+
+ # Safety
+ `site` is a handle from `osu_site_open` or `osu_site_create`.
+ */
+osu_status osu_servicing_max_run_time_set(osu_site *site, uint32_t seconds);
+
+/*
  Writes the site's servicing engine to `*out_engine_json`: `{"engine": "dism" | "command",
- "commandPath": "…" | null, "available": true | false, "reason": "…"}`, where `reason` says
- why an engine is not available on this machine.
+ "commandPath": "…" | null, "available": true | false, "reason": "…", "maxRunSeconds": n}`,
+ where `reason` says why an engine is not available on this machine and `maxRunSeconds` is
+ how long one step may run (`osu_servicing_max_run_time_set`).
 
  # Safety
  `out_engine_json` points to writable storage.

@@ -7,6 +7,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use common::*;
 use osupgrade::distribution::{self, DistributionState};
@@ -563,6 +564,66 @@ fn an_engine_that_exits_0_and_changes_nothing_is_not_believed() {
             .contains("does not hold it (no package manifest of KB5034441")),
         "{run:?}"
     );
+    assert_eq!(
+        osupgrade::package::get(&l.s.site, &l.s.package.id).unwrap(),
+        before
+    );
+}
+
+/// True while `pid` names a process that has not ended (a zombie has ended).
+fn alive(pid: &str) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(')')
+            .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
+    })
+}
+
+#[test]
+fn a_step_past_the_maximum_run_time_is_ended_with_what_it_started() {
+    let l = lab("hung");
+    assert_eq!(
+        servicing::get_max_run_time(&l.s.site).unwrap(),
+        servicing::DEFAULT_MAX_RUN_TIME
+    );
+    let refused = servicing::set_max_run_time(&l.s.site, Duration::ZERO).unwrap_err();
+    assert!(refused.to_string().starts_with("maxRunTime: "), "{refused}");
+    // An engine whose add-package hangs, in a process it started.
+    let pids = l.s.scratch.join("hung-pids");
+    let hung = l.s.scratch.join("hung-engine.sh");
+    fs::write(
+        &hung,
+        format!(
+            "#!/bin/sh\nif [ \"$1\" = add-package ]; then\n  sleep 600 &\n  echo $! >> '{}'\n  wait\nfi\nexec bash '{}' \"$@\"\n",
+            pids.display(),
+            test_engine().display()
+        ),
+    )
+    .unwrap();
+    Command::new("chmod").arg("+x").arg(&hung).status().unwrap();
+    servicing::set_engine(&l.s.site, &Engine::Command(hung)).unwrap();
+    servicing::set_max_run_time(&l.s.site, Duration::from_secs(2)).unwrap();
+    let before = osupgrade::package::get(&l.s.site, &l.s.package.id).unwrap();
+    let schedule = schedule_of(&l, &["KB5034441-x64"], true);
+    let started = Instant::now();
+    let run = lifecycle::run_schedule(&l.s.site, schedule.id, &mut ignore_progress).unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(300),
+        "the run waited for the hung step"
+    );
+    assert_eq!(run.state, RunState::Failed, "{run:?}");
+    assert_eq!(run.results.len(), 2, "{run:?}");
+    assert!(
+        run.results.iter().all(|r| r.state.name() == "Failed"
+            && r.message.contains(
+                "timed out: still running after the site's maximum run time of 2 seconds"
+            )),
+        "{run:?}"
+    );
+    let started_processes = fs::read_to_string(&pids).unwrap();
+    assert_eq!(started_processes.lines().count(), 2);
+    for pid in started_processes.lines() {
+        assert!(!alive(pid), "process {pid} the hung step started lives on");
+    }
     assert_eq!(
         osupgrade::package::get(&l.s.site, &l.s.package.id).unwrap(),
         before

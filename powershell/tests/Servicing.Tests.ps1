@@ -163,6 +163,27 @@ Describe 'Software updates and servicing schedules' -Tag Posix {
         ($run.Results | Where-Object State -eq 'Failed').Message | Should -BeLike '*KB5035001 is damaged*'
     }
 
+    It 'ends a step that runs past -ServicingMaxRunTime, with what it started, and fails its updates as timed out' {
+        Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
+        $pids = Join-Path -Path $TestDrive -ChildPath 'hung-pids'
+        $hung = Join-Path -Path $TestDrive -ChildPath 'hung-engine.sh'
+        Set-Content -LiteralPath $hung -Value "#!/bin/sh`nif [ `"`$1`" = add-package ]; then sleep 600 & echo `$! >> '$pids'; wait; fi`nexec bash '$testEngine' `"`$@`""
+        & chmod +x $hung
+        Set-OSUpgradeSite -ServicingCommand $hung -ServicingMaxRunTime '00:00:02' -SitePath $sitePath
+        (Get-OSUpgradeSite -SitePath $sitePath).ServicingEngine.MaxRunTime | Should -Be ([timespan]::FromSeconds(2))
+        { Set-OSUpgradeSite -ServicingMaxRunTime 0 -SitePath $sitePath } | Should -Throw -ExpectedMessage 'maxRunTime: *'
+        $schedule = New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034441-x64 -Start '2030-01-01 00:00' -SitePath $sitePath
+        $run = Invoke-OSUpgradeSchedule -Id $schedule.Id -SitePath $sitePath -ErrorAction SilentlyContinue
+        $run.State | Should -Be 'Failed'
+        $run.Results.Message | Should -BeLike '*timed out: still running after the site''s maximum run time of 2 seconds*'
+        foreach ($id in Get-Content -LiteralPath $pids) {
+            $stat = Join-Path -Path '/proc' -ChildPath "$id/stat"
+            if (Test-Path -LiteralPath $stat) {
+                (Get-Content -LiteralPath $stat) -replace '^.*\) ', '' | Should -BeLike 'Z*' -Because "process $id the hung step started must have ended"
+            }
+        }
+    }
+
     It 'does not believe an engine that exits 0 and changes nothing' {
         Import-OSUpgradeUpdate -Path $updates -CatalogPath $catalog -SitePath $sitePath | Out-Null
         $liar = Join-Path -Path $TestDrive -ChildPath 'liar-engine.sh'

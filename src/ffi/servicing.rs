@@ -9,7 +9,7 @@ use super::handles::osu_site;
 use super::json::{json_shape, ToJson};
 use super::status::osu_status;
 use crate::model::{ServicingRun, UpdateResult};
-use crate::servicing::{self, Engine};
+use crate::servicing::{self, Engine, EngineSettings};
 use crate::Error;
 use serde::Serialize;
 
@@ -78,9 +78,28 @@ pub unsafe extern "C" fn osu_servicing_engine_set(
     })
 }
 
+/// Sets how long one step of the servicing engine may run, in seconds (1 to 604800, a week;
+/// the default is 7200, two hours). A step still running at the limit is ended with every
+/// process it started (its process group on Linux) and its updates are recorded as failed,
+/// "timed out". `OSU_INVALID_ARGUMENT` outside those bounds.
+///
+/// # Safety
+/// `site` is a handle from `osu_site_open` or `osu_site_create`.
+#[no_mangle]
+pub unsafe extern "C" fn osu_servicing_max_run_time_set(
+    site: *mut osu_site,
+    seconds: u32,
+) -> osu_status {
+    on_site(site, |site| {
+        let limit = std::time::Duration::from_secs(u64::from(seconds));
+        Ok(servicing::set_max_run_time(site, limit)?)
+    })
+}
+
 /// Writes the site's servicing engine to `*out_engine_json`: `{"engine": "dism" | "command",
-/// "commandPath": "…" | null, "available": true | false, "reason": "…"}`, where `reason` says
-/// why an engine is not available on this machine.
+/// "commandPath": "…" | null, "available": true | false, "reason": "…", "maxRunSeconds": n}`,
+/// where `reason` says why an engine is not available on this machine and `maxRunSeconds` is
+/// how long one step may run (`osu_servicing_max_run_time_set`).
 ///
 /// # Safety
 /// `out_engine_json` points to writable storage.
@@ -90,7 +109,7 @@ pub unsafe extern "C" fn osu_servicing_engine_get(
     out_engine_json: *mut *mut c_char,
 ) -> osu_status {
     answer_record(site, out_engine_json, "out_engine_json", |site| {
-        Ok(servicing::get_engine(site)?)
+        Ok(servicing::get_engine_settings(site)?)
     })
 }
 
@@ -169,10 +188,12 @@ pub(crate) struct EngineJson<'a> {
     command_path: Option<String>,
     available: bool,
     reason: String,
+    max_run_seconds: u64,
 }
 
-impl<'a> From<&'a Engine> for EngineJson<'a> {
-    fn from(e: &'a Engine) -> Self {
+impl<'a> From<&'a EngineSettings> for EngineJson<'a> {
+    fn from(settings: &'a EngineSettings) -> Self {
+        let e = &settings.engine;
         let check = e.check_available();
         EngineJson {
             engine: e.name(),
@@ -182,11 +203,12 @@ impl<'a> From<&'a Engine> for EngineJson<'a> {
             },
             available: check.is_ok(),
             reason: check.err().map(|e| e.to_string()).unwrap_or_default(),
+            max_run_seconds: settings.max_run_time.as_secs(),
         }
     }
 }
 
 json_shape! {
     ServicingRun => RunJson,
-    Engine => EngineJson,
+    EngineSettings => EngineJson,
 }

@@ -64,6 +64,7 @@ impl Run<'_, '_> {
             mount: &mount,
             log: self.log,
             work: self.work,
+            max_run_time: self.max_run_time,
         };
         let mounted = self.mount(&place, steps)?;
         if let Err(failure) = mounted {
@@ -131,6 +132,7 @@ impl Run<'_, '_> {
             mount: &mount,
             log: self.log,
             work: self.work,
+            max_run_time: self.max_run_time,
         };
         if let Err(failure) = self.mount(&place, steps)? {
             for update in &plan.winre {
@@ -277,6 +279,7 @@ impl Run<'_, '_> {
                 mount: &mount,
                 log: self.log,
                 work: self.work,
+                max_run_time: self.max_run_time,
             };
             let _ = self.engine.run(&Step::Discard, &place);
         }

@@ -7,7 +7,8 @@
 use std::ffi::OsString;
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, IoContext, Result};
 
@@ -61,6 +62,8 @@ pub(crate) struct Workplace<'a> {
     pub mount: &'a Path,
     pub log: &'a Path,
     pub work: &'a Path,
+    /// How long the step may run before it is ended (the site's maximum run time).
+    pub max_run_time: Duration,
 }
 
 /// A program call.
@@ -173,7 +176,13 @@ impl Engine {
         let mut child = command.spawn().at(&call.program)?;
         // What the step starts in turn is found by its process group, should this runner die.
         let _ = std::fs::write(place.work.join(ENGINE_GROUP_FILE), child.id().to_string());
-        let status = child.wait().at(&call.program)?;
+        let Some(status) = wait_at_most(&mut child, place.max_run_time).at(&call.program)? else {
+            return Ok(Err(StepFailure {
+                exit_code: None,
+                timed_out_after: Some(place.max_run_time),
+                output: last_lines(place.log, output_start),
+            }));
+        };
         let restart_required = |code: i32| {
             code == RESTART_REQUIRED
                 || (cfg!(unix)
@@ -189,6 +198,7 @@ impl Engine {
         };
         Ok(Err(StepFailure {
             exit_code,
+            timed_out_after: None,
             output: last_lines(place.log, output_start),
         }))
     }
@@ -199,6 +209,8 @@ impl Engine {
 pub(crate) struct StepFailure {
     /// None when the step was killed.
     pub exit_code: Option<i64>,
+    /// Set when the step ran past the site's maximum run time and was ended.
+    pub timed_out_after: Option<Duration>,
     /// The last lines the step wrote (DISM's "0x800f081e ... not applicable"), so that the
     /// result says why without the log.
     pub output: String,
@@ -206,9 +218,14 @@ pub(crate) struct StepFailure {
 
 impl std::fmt::Display for StepFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.exit_code {
-            Some(code) => write!(f, "exit code {code}")?,
-            None => write!(f, "killed")?,
+        match (self.exit_code, self.timed_out_after) {
+            (_, Some(limit)) => write!(
+                f,
+                "timed out: still running after the site's maximum run time of {} seconds, it was ended with every process it started",
+                limit.as_secs()
+            )?,
+            (Some(code), None) => write!(f, "exit code {code}")?,
+            (None, None) => write!(f, "killed")?,
         }
         if !self.output.is_empty() {
             write!(f, ": {}", self.output)?;
@@ -241,6 +258,43 @@ fn last_lines(log: &Path, start: u64) -> String {
         Some((cut, _)) => format!("...{}", &joined[cut..]),
         None => joined,
     }
+}
+
+/// How often a running step is looked at: steps last minutes, and ending one a moment after
+/// its limit is soon enough.
+const STEP_POLL: Duration = Duration::from_millis(100);
+
+/// Waits for the step to exit; at `limit`, ends it with everything it started and gives `None`.
+fn wait_at_most(child: &mut Child, limit: Duration) -> std::io::Result<Option<ExitStatus>> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        if Instant::now() >= deadline {
+            end_step(child);
+            child.wait()?;
+            return Ok(None);
+        }
+        std::thread::sleep(STEP_POLL);
+    }
+}
+
+/// Ends a step and what it started: its process group on Linux (it leads one).
+#[cfg(target_os = "linux")]
+fn end_step(child: &mut Child) {
+    if let Ok(group) = i32::try_from(child.id()) {
+        // SAFETY: a plain signal to the process group the step leads.
+        unsafe {
+            libc::killpg(group, libc::SIGKILL);
+        }
+    }
+    let _ = child.kill();
+}
+
+#[cfg(not(target_os = "linux"))]
+fn end_step(child: &mut Child) {
+    let _ = child.kill();
 }
 
 /// Where a run's work folder keeps the process group of its engine's last step.
@@ -410,6 +464,7 @@ mod tests {
             mount: &paths[1],
             log: &paths[2],
             work: &paths[3],
+            max_run_time: crate::servicing::DEFAULT_MAX_RUN_TIME,
         }
     }
 

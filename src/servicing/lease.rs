@@ -44,6 +44,7 @@ pub(super) fn clear_dead_runs_work(site: &Site, engine: &Engine) -> Result<()> {
                 mount: &mount,
                 log: &log,
                 work: &work,
+                max_run_time: super::get_max_run_time(site)?,
             };
             let _ = engine.run(&Step::Discard, &place);
         }

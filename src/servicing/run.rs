@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::engine::{Engine, StepFailure};
 use super::lease::{clear_dead_runs_work, take_lease};
@@ -97,6 +98,7 @@ fn service_logged(
     let mut run = Run {
         site,
         engine: &engine,
+        max_run_time: super::get_max_run_time(site)?,
         schedule,
         package: &package,
         id: run_id,
@@ -206,6 +208,7 @@ fn in_version(applied: &[AppliedUpdate], version: i64) -> Vec<AppliedUpdate> {
 pub(super) struct Run<'a, 'p> {
     pub site: &'a Site,
     pub engine: &'a Engine,
+    pub max_run_time: Duration,
     pub schedule: &'a Schedule,
     pub package: &'a Package,
     pub id: i64,

@@ -635,7 +635,17 @@ static void test_servicing(void) {
     status = osu_servicing_engine_set(site, "command", path_in_scratch("test-engine.sh"));
     CHECK(status == OSU_OK, "set engine: %s", osu_status_name(status));
     status = osu_servicing_engine_get(site, &json);
-    CHECK(status == OSU_OK && contains(json, "\"engine\":\"command\"") && contains(json, "\"available\":true"), "engine: %s", json);
+    CHECK(status == OSU_OK && contains(json, "\"engine\":\"command\"") && contains(json, "\"available\":true") &&
+              contains(json, "\"maxRunSeconds\":7200"),
+          "engine: %s", json);
+    osu_string_free(json);
+    status = osu_servicing_max_run_time_set(site, 0);
+    CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "maxRunTime: "),
+          "a maximum run time of 0 gives %s: %s", osu_status_name(status), osu_last_error_message());
+    status = osu_servicing_max_run_time_set(site, 5400);
+    CHECK(status == OSU_OK, "set the maximum run time: %s", osu_status_name(status));
+    status = osu_servicing_engine_get(site, &json);
+    CHECK(status == OSU_OK && contains(json, "\"maxRunSeconds\":5400"), "engine after the maximum run time: %s", json);
     osu_string_free(json);
 
     struct servicing_log log = {.caller = pthread_self()};

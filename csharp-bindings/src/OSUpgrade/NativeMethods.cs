@@ -195,6 +195,9 @@ namespace OSUpgrade
         internal static extern OSUpgradeStatus osu_servicing_engine_set(SiteHandle site, byte[] engine, byte[]? commandPath);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OSUpgradeStatus osu_servicing_max_run_time_set(SiteHandle site, uint seconds);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern OSUpgradeStatus osu_servicing_engine_get(SiteHandle site, out IntPtr engineJson);
 
         /// <summary><c>osu_log_callback</c>.</summary>

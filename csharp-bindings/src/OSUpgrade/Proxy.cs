@@ -207,6 +207,9 @@ namespace OSUpgrade
         internal static void osu_servicing_engine_set(SiteHandle site, string engine, string? commandPath) =>
             Native.ThrowIfFailed(NativeMethods.osu_servicing_engine_set(site, Text(engine), Optional(commandPath)));
 
+        internal static void osu_servicing_max_run_time_set(SiteHandle site, uint seconds) =>
+            Native.ThrowIfFailed(NativeMethods.osu_servicing_max_run_time_set(site, seconds));
+
         internal static ServicingEngine osu_servicing_engine_get(SiteHandle site) =>
             Read(NativeMethods.osu_servicing_engine_get(site, out var json), json, RecordContext.Default.ServicingEngine);
 

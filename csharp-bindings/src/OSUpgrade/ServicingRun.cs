@@ -158,14 +158,21 @@ namespace OSUpgrade
     /// <summary>The engine a site services with, and whether this machine has it.</summary>
     public sealed class ServicingEngine
     {
+        /// <summary>Creates the record, with the default maximum run time (two hours).</summary>
+        public ServicingEngine(ServicingEngineKind engine, string? commandPath, bool available, string reason, string sitePath)
+            : this(engine, commandPath, available, reason, TimeSpan.FromHours(2), sitePath)
+        {
+        }
+
         /// <summary>Creates the record; the library's JSON fills it.</summary>
         [JsonConstructor]
-        public ServicingEngine(ServicingEngineKind engine, string? commandPath, bool available, string reason, string sitePath)
+        public ServicingEngine(ServicingEngineKind engine, string? commandPath, bool available, string reason, TimeSpan maxRunTime, string sitePath)
         {
             Engine = engine;
             CommandPath = commandPath;
             Available = available;
             Reason = reason;
+            MaxRunTime = maxRunTime;
             SitePath = sitePath;
         }
 
@@ -181,10 +188,25 @@ namespace OSUpgrade
         /// <summary>Why it is not available, or empty.</summary>
         public string Reason { get; }
 
+        /// <summary>How long one step of the engine may run before it is ended with every process it started.</summary>
+        [JsonPropertyName("maxRunSeconds")]
+        [JsonConverter(typeof(SecondsConverter))]
+        public TimeSpan MaxRunTime { get; }
+
         /// <summary>The database path of the site the record came from.</summary>
         public string SitePath { get; }
 
         /// <inheritdoc/>
         public override string ToString() => CommandPath == null ? Engine.ToString() : $"{Engine} ({CommandPath})";
+    }
+
+    /// <summary>A duration the library's JSON gives in whole seconds.</summary>
+    internal sealed class SecondsConverter : JsonConverter<TimeSpan>
+    {
+        public override TimeSpan Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
+            TimeSpan.FromSeconds(reader.GetInt64());
+
+        public override void Write(System.Text.Json.Utf8JsonWriter writer, TimeSpan value, System.Text.Json.JsonSerializerOptions options) =>
+            writer.WriteNumberValue((long)value.TotalSeconds);
     }
 }

@@ -97,6 +97,19 @@ namespace OSUpgrade
             Proxy.osu_servicing_engine_set(Handle, name, program);
         }
 
+        /// <summary>
+        /// Sets how long one step of the servicing engine may run (whole seconds, from one second to a week; two hours
+        /// unless set). A step still running then is ended with every process it started, and its updates fail, timed out.
+        /// </summary>
+        /// <param name="maxRunTime">The maximum run time of one step.</param>
+        public void SetServicingMaxRunTime(TimeSpan maxRunTime)
+        {
+            var seconds = maxRunTime.Ticks % TimeSpan.TicksPerSecond == 0 && maxRunTime.TotalSeconds is > 0 and <= uint.MaxValue
+                ? (uint)maxRunTime.TotalSeconds
+                : 0; // the library refuses it, naming the bounds
+            Proxy.osu_servicing_max_run_time_set(Handle, seconds);
+        }
+
         /// <summary>The engine the site services with, and whether this machine has it.</summary>
         /// <returns>The engine.</returns>
         public ServicingEngine GetServicingEngine()

@@ -115,6 +115,11 @@ namespace OSUpgrade.Tests
             site.SetServicingEngine(ServicingEngineKind.Command, Fixture("test-engine.sh"));
             var engine = site.GetServicingEngine();
             Assert.Equal((ServicingEngineKind.Command, true), (engine.Engine, engine.Available));
+            Assert.Equal(TimeSpan.FromHours(2), engine.MaxRunTime);
+            site.SetServicingMaxRunTime(TimeSpan.FromMinutes(90));
+            Assert.Equal(TimeSpan.FromMinutes(90), site.GetServicingEngine().MaxRunTime);
+            var tooShort = Assert.Throws<OSUpgradeInvalidArgumentException>(() => site.SetServicingMaxRunTime(TimeSpan.FromMilliseconds(500)));
+            Assert.StartsWith("maxRunTime: ", tooShort.Message);
 
             var progress = new RecordingProgress();
             var run = site.RunSchedule(schedule.Id, progress);

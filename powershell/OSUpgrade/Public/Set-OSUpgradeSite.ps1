@@ -13,11 +13,16 @@ function Set-OSUpgradeSite {
         Servicing engines: Dism (Windows' DISM, the default; Windows only) or Command, an admin's
         program given by -ServicingCommand and called once per step (mount, add-package, cleanup,
         commit, discard) as about_OSUpgrade documents: to service through a Windows host from
-        elsewhere, or with a tool of one's own.
+        elsewhere, or with a tool of one's own. -ServicingMaxRunTime sets how long one step of the
+        engine may run (two hours unless set, as Configuration Manager's maximum run time): a step
+        still running then is ended with every process it started, and its updates fail, timed out.
     .PARAMETER ServicingEngine
         Dism or Command.
     .PARAMETER ServicingCommand
         The command engine's program; given alone, it sets the Command engine.
+    .PARAMETER ServicingMaxRunTime
+        How long one step of the servicing engine may run: whole seconds, from one second to
+        seven days (e.g. '01:30:00' or (New-TimeSpan -Minutes 90)).
     .PARAMETER RetainedContentVersions
         Retired content versions each package keeps, 0 to 100.
     .PARAMETER PassThru
@@ -33,6 +38,10 @@ function Set-OSUpgradeSite {
         Set-OSUpgradeSite -ServicingEngine Command -ServicingCommand /opt/servicing/engine.sh
 
         Services through an admin's program (for instance one that drives DISM on a Windows host).
+    .EXAMPLE
+        Set-OSUpgradeSite -ServicingMaxRunTime (New-TimeSpan -Hours 4)
+
+        Lets each servicing step of the default site run up to four hours before it is ended.
     .EXAMPLE
         Get-OSUpgradeSite -SitePath D:\Sites\Lab | Set-OSUpgradeSite -RetainedContentVersions 0 -PassThru
 
@@ -56,6 +65,9 @@ function Set-OSUpgradeSite {
 
         [Parameter()]
         [string] $ServicingCommand,
+
+        [Parameter()]
+        [timespan] $ServicingMaxRunTime,
 
         [Parameter()]
         [switch] $PassThru,
@@ -87,6 +99,10 @@ function Set-OSUpgradeSite {
                     $command = Resolve-OSUpgradeFileSystemPath -Path $ServicingCommand -ParameterName ServicingCommand -Cmdlet $PSCmdlet
                 }
                 $site.SetServicingEngine($ServicingEngine, $command)
+            }
+            if ($PSBoundParameters.ContainsKey('ServicingMaxRunTime') -and
+                $PSCmdlet.ShouldProcess($target, "End a servicing step still running after $ServicingMaxRunTime")) {
+                $site.SetServicingMaxRunTime($ServicingMaxRunTime)
             }
             if ($PassThru) {
                 Get-OSUpgradeSiteSummary -Site $site
