@@ -174,9 +174,11 @@ impl Engine {
             .stderr(log_err);
         end_with_the_runner(&mut command);
         let mut child = command.spawn().at(&call.program)?;
+        let processes = StepProcesses::of(&child);
         // What the step starts in turn is found by its process group, should this runner die.
         let _ = std::fs::write(place.work.join(ENGINE_GROUP_FILE), child.id().to_string());
-        let Some(status) = wait_at_most(&mut child, place.max_run_time).at(&call.program)? else {
+        let waited = wait_at_most(&mut child, &processes, place.max_run_time);
+        let Some(status) = waited.at(&call.program)? else {
             return Ok(Err(StepFailure {
                 exit_code: None,
                 timed_out_after: Some(place.max_run_time),
@@ -265,14 +267,18 @@ fn last_lines(log: &Path, start: u64) -> String {
 const STEP_POLL: Duration = Duration::from_millis(100);
 
 /// Waits for the step to exit; at `limit`, ends it with everything it started and gives `None`.
-fn wait_at_most(child: &mut Child, limit: Duration) -> std::io::Result<Option<ExitStatus>> {
+fn wait_at_most(
+    child: &mut Child,
+    processes: &StepProcesses,
+    limit: Duration,
+) -> std::io::Result<Option<ExitStatus>> {
     let deadline = Instant::now() + limit;
     loop {
         if let Some(status) = child.try_wait()? {
             return Ok(Some(status));
         }
         if Instant::now() >= deadline {
-            end_step(child);
+            processes.end(child);
             child.wait()?;
             return Ok(None);
         }
@@ -280,21 +286,134 @@ fn wait_at_most(child: &mut Child, limit: Duration) -> std::io::Result<Option<Ex
     }
 }
 
-/// Ends a step and what it started: its process group on Linux (it leads one).
-#[cfg(target_os = "linux")]
-fn end_step(child: &mut Child) {
-    if let Ok(group) = i32::try_from(child.id()) {
-        // SAFETY: a plain signal to the process group the step leads.
-        unsafe {
-            libc::killpg(group, libc::SIGKILL);
-        }
-    }
-    let _ = child.kill();
+/// What ends a step with every process it started: on Linux the process group it leads; on
+/// Windows a job object, which also ends them when the runner dies (the system closes its
+/// handle) and when the step is over; elsewhere the step's own process.
+struct StepProcesses {
+    #[cfg(windows)]
+    job: Option<job::KillOnClose>,
 }
 
-#[cfg(not(target_os = "linux"))]
-fn end_step(child: &mut Child) {
-    let _ = child.kill();
+impl StepProcesses {
+    #[cfg(windows)]
+    fn of(child: &Child) -> StepProcesses {
+        StepProcesses {
+            job: job::KillOnClose::holding(child),
+        }
+    }
+
+    #[cfg(not(windows))]
+    fn of(_child: &Child) -> StepProcesses {
+        StepProcesses {}
+    }
+
+    fn end(&self, child: &mut Child) {
+        #[cfg(target_os = "linux")]
+        if let Ok(group) = i32::try_from(child.id()) {
+            // SAFETY: a plain signal to the process group the step leads.
+            unsafe {
+                libc::killpg(group, libc::SIGKILL);
+            }
+        }
+        #[cfg(windows)]
+        if let Some(job) = &self.job {
+            job.end();
+        }
+        let _ = child.kill();
+    }
+}
+
+/// A Windows job object that ends its processes when it is closed.
+#[cfg(windows)]
+mod job {
+    use std::ffi::c_void;
+    use std::os::windows::io::AsRawHandle;
+    use std::process::Child;
+
+    type Handle = *mut c_void;
+
+    #[repr(C)]
+    #[derive(Default)]
+    struct BasicLimitInformation {
+        per_process_user_time_limit: i64,
+        per_job_user_time_limit: i64,
+        limit_flags: u32,
+        minimum_working_set_size: usize,
+        maximum_working_set_size: usize,
+        active_process_limit: u32,
+        affinity: usize,
+        priority_class: u32,
+        scheduling_class: u32,
+    }
+
+    #[repr(C)]
+    #[derive(Default)]
+    struct ExtendedLimitInformation {
+        basic: BasicLimitInformation,
+        io_counters: [u64; 6],
+        process_memory_limit: usize,
+        job_memory_limit: usize,
+        peak_process_memory_used: usize,
+        peak_job_memory_used: usize,
+    }
+
+    const JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: u32 = 0x2000;
+    const JOB_OBJECT_EXTENDED_LIMIT_INFORMATION_CLASS: i32 = 9;
+
+    #[link(name = "kernel32")]
+    extern "system" {
+        fn CreateJobObjectW(attributes: *mut c_void, name: *const u16) -> Handle;
+        fn SetInformationJobObject(job: Handle, class: i32, info: *const c_void, size: u32) -> i32;
+        fn AssignProcessToJobObject(job: Handle, process: Handle) -> i32;
+        fn TerminateJobObject(job: Handle, exit_code: u32) -> i32;
+        fn CloseHandle(handle: Handle) -> i32;
+    }
+
+    pub(super) struct KillOnClose(Handle);
+
+    impl KillOnClose {
+        /// A job holding the step; `None` where the system refuses one (the step then runs
+        /// without: it is still ended at its limit, what it started is not).
+        pub(super) fn holding(child: &Child) -> Option<KillOnClose> {
+            // SAFETY: plain Win32 calls on a job this function owns and the step's process
+            // handle, which `child` keeps open.
+            unsafe {
+                let job = KillOnClose(CreateJobObjectW(std::ptr::null_mut(), std::ptr::null()));
+                if job.0.is_null() {
+                    return None;
+                }
+                let mut limits = ExtendedLimitInformation::default();
+                limits.basic.limit_flags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+                let size = std::mem::size_of::<ExtendedLimitInformation>() as u32;
+                let info = (&limits as *const ExtendedLimitInformation).cast();
+                let set = SetInformationJobObject(
+                    job.0,
+                    JOB_OBJECT_EXTENDED_LIMIT_INFORMATION_CLASS,
+                    info,
+                    size,
+                );
+                let assigned =
+                    set != 0 && AssignProcessToJobObject(job.0, child.as_raw_handle()) != 0;
+                assigned.then_some(job)
+            }
+        }
+
+        pub(super) fn end(&self) {
+            // SAFETY: the job handle is this value's own.
+            unsafe {
+                TerminateJobObject(self.0, 1);
+            }
+        }
+    }
+
+    impl Drop for KillOnClose {
+        fn drop(&mut self) {
+            // SAFETY: the job handle is this value's own, closed once.
+            unsafe {
+                CloseHandle(self.0);
+            }
+        }
+    }
 }
 
 /// Where a run's work folder keeps the process group of its engine's last step.
