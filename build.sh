@@ -29,7 +29,7 @@ demo() {
   local updates=target/demo-updates
   if [ ! -f "$updates/catalog.json" ]; then
     mkdir -p "$updates"
-    tests/fixtures/make-update.sh "$updates/windows10.0-kb5034000-x64_5a1f.cab" KB5034000 19041.3920
+    tests/fixtures/make-update.sh "$updates/windows10.0-kb5034000-x64_5a1f.cab" KB5034000 19041.3920 --servicing-stack
     tests/fixtures/make-update.sh "$updates/windows10.0-kb5034441-x64_9c2e.msu" KB5034441 19041.3930
     cp examples/demo-catalog.json "$updates/catalog.json"
   fi

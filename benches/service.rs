@@ -170,15 +170,31 @@ fn install_image(work: &Path, id: &str) -> PathBuf {
 fn schedule_three_updates(site: &Site, id: &str, work: &Path) -> i64 {
     let folder = work.join("updates");
     std::fs::create_dir_all(&folder).expect("updates folder");
-    for (name, kb, build) in [
-        ("windows10.0-kb5034000-x64_1.cab", "KB5034000", "19041.3920"),
-        ("windows10.0-kb5034441-x64_2.msu", "KB5034441", "19041.3930"),
-        ("windows10.0-kb5035001-x64_3.msu", "KB5035001", "19041.3931"),
+    for (name, kb, build, flags) in [
+        (
+            "windows10.0-kb5034000-x64_1.cab",
+            "KB5034000",
+            "19041.3920",
+            &["--servicing-stack"][..],
+        ),
+        (
+            "windows10.0-kb5034441-x64_2.msu",
+            "KB5034441",
+            "19041.3930",
+            &[],
+        ),
+        (
+            "windows10.0-kb5035001-x64_3.msu",
+            "KB5035001",
+            "19041.3931",
+            &[],
+        ),
     ] {
         run(Command::new("bash")
             .arg(fixture("make-update.sh"))
             .arg(folder.join(name))
-            .args([kb, build]));
+            .args([kb, build])
+            .args(flags));
     }
     let catalog = work.join("catalog.json");
     std::fs::write(

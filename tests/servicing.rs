@@ -47,51 +47,51 @@ fn lab(label: &str) -> Lab {
     s.point("DP2");
     distribute(&s.site, &s.package.id, &["DP1", "DP2"]);
     let updates = s.scratch.join("updates");
-    for (name, kb, build, broken) in [
+    for (name, kb, build, flags) in [
         (
             "windows10.0-kb5034000-x64_11aa.cab",
             "KB5034000",
             "19041.3920",
-            false,
+            &["--servicing-stack"][..],
         ),
         (
             "windows10.0-kb5034441-x64_22bb.msu",
             "KB5034441",
             "19041.3930",
-            false,
+            &[],
         ),
         (
             "windows10.0-kb5032189-x64_33cc.msu",
             "KB5032189",
             "19041.3693",
-            false,
+            &[],
         ),
         (
             "windows10.0-kb5026361-x64_44dd.msu",
             "KB5026361",
             "19041.2965",
-            false,
+            &[],
         ),
         (
             "windows10.0-kb5035000-x86_55ee.msu",
             "KB5035000",
             "19041.4000",
-            false,
+            &[],
         ),
         (
             "windows11.0-kb5036893-x64_66ff.msu",
             "KB5036893",
             "22631.3447",
-            false,
+            &[],
         ),
         (
             "windows10.0-kb5035001-x64_77aa.msu",
             "KB5035001",
             "19041.4046",
-            true,
+            &["--broken"],
         ),
     ] {
-        make_update(&updates, name, kb, build, broken);
+        make_update(&updates, name, kb, build, flags);
     }
     let catalog = s.scratch.join("catalog.json");
     fs::write(&catalog, CATALOG).unwrap();
@@ -140,21 +140,22 @@ fn the_catalog_takes_cabinets_and_msus_and_reads_what_they_are() {
             .blob_count
             > 0
     );
-    // Known from the file name alone.
+    // Known from the file name and its manifest alone.
     let other = l.s.scratch.join("other");
     make_update(
         &other,
         "windows11.0-kb5040442-arm64_9f.msu",
         "KB5040442",
         "22631.3880",
-        false,
+        &[],
     );
     let found = updates::import(&l.s.site, &[other.as_path()], None, &mut ignore_progress).unwrap();
     assert_eq!(
         (found[0].id.as_str(), found[0].product.as_str()),
         ("KB5040442-arm64", "Windows 11")
     );
-    assert_eq!(found[0].classification, UpdateClassification::Other);
+    // Its manifest is a Package_for_RollupFix: a cumulative update.
+    assert_eq!(found[0].classification, UpdateClassification::Cumulative);
     // A file named twice in one call is one update; the same file again is the same update;
     // other content under its name is a conflict.
     let file = other.join("windows11.0-kb5040442-arm64_9f.msu");
@@ -176,13 +177,129 @@ fn the_catalog_takes_cabinets_and_msus_and_reads_what_they_are() {
         "windows11.0-kb5040442-arm64_9f.msu",
         "KB5040442",
         "22631.3880",
-        false,
+        &[],
     );
     let error =
         updates::import(&l.s.site, &[twin.as_path()], None, &mut ignore_progress).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Conflict, "{error}");
     assert_eq!(updates::list(&l.s.site, Some("KB50*")).unwrap().len(), 8);
     assert_eq!(updates::list(&l.s.site, Some("*arm64")).unwrap().len(), 1);
+}
+
+/// A cabinet made by gcab of the files `(name, content)` in `folder`.
+fn cabinet(path: &Path, files: &[(&str, &[u8])]) -> PathBuf {
+    let work = path.with_extension("parts");
+    fs::create_dir_all(&work).unwrap();
+    for (name, content) in files {
+        fs::write(work.join(name), content).unwrap();
+    }
+    let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+    let status = Command::new("gcab")
+        .arg("-c")
+        .arg("-z")
+        .arg(path)
+        .args(&names)
+        .current_dir(&work)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    path.to_path_buf()
+}
+
+#[test]
+fn update_files_are_read_inside_and_refused_when_their_manifest_says_otherwise() {
+    let s = setup("manifests", &[]);
+    let folder = s.scratch.join("updates");
+    let refused = |file: &Path, catalog: Option<&Path>| {
+        let error = updates::import(&s.site, &[file], catalog, &mut ignore_progress).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidArgument, "{error}");
+        assert!(updates::list(&s.site, None).unwrap().is_empty());
+        error.to_string()
+    };
+    let none = cabinet(
+        &folder.join("windows10.0-kb5099001-x64_1.cab"),
+        &[("payload.dll", b"MZ")],
+    );
+    let said = refused(&none, None);
+    assert!(
+        said.contains("it holds no package manifest (.mum)"),
+        "{said}"
+    );
+    let corrupt = cabinet(
+        &folder.join("windows10.0-kb5099002-x64_1.cab"),
+        &[("update.mum", b"<assembly><package")],
+    );
+    let said = refused(&corrupt, None);
+    assert!(
+        said.contains("its package manifest update.mum cannot be read"),
+        "{said}"
+    );
+    let other_kb = make_update(
+        &s.scratch.join("other-kb"),
+        "windows10.0-kb5099004-x64_1.msu",
+        "KB5034123",
+        "19041.3930",
+        &[],
+    );
+    let said = refused(&other_kb, None);
+    assert!(
+        said.contains("says KB5099004, but its package manifest says KB5034123"),
+        "{said}"
+    );
+    // A servicing stack by its manifest, a cumulative update by the catalog.
+    let stack = make_update(
+        &s.scratch.join("stack"),
+        "windows10.0-kb5034000-x64_1.cab",
+        "KB5034000",
+        "19041.3920",
+        &["--servicing-stack"],
+    );
+    let catalog = s.scratch.join("catalog.json");
+    fs::write(
+        &catalog,
+        r#"{ "updates": [ { "fileName": "windows10.0-kb5034000-x64_1.cab", "classification": "Cumulative" } ] }"#,
+    )
+    .unwrap();
+    let said = refused(&stack, Some(&catalog));
+    assert!(
+        said.contains("its catalog entry says Cumulative, but its package manifest is a Package_for_ServicingStack_3920"),
+        "{said}"
+    );
+    // Without a catalog the manifest classifies it.
+    let imported =
+        updates::import(&s.site, &[stack.as_path()], None, &mut ignore_progress).unwrap();
+    assert_eq!(
+        imported[0].classification,
+        UpdateClassification::ServicingStack
+    );
+    // An .msu as Microsoft makes them: the package's cabinet inside, beside WSUSSCAN.cab.
+    let inner = make_update(
+        &s.scratch.join("inner"),
+        "Windows10.0-KB5034441-x64.cab",
+        "KB5034441",
+        "19041.3930",
+        &[],
+    );
+    let scan = cabinet(
+        &s.scratch.join("scan/WSUSSCAN.cab"),
+        &[("scan.xml", b"<x/>")],
+    );
+    let msu = cabinet(
+        &s.scratch.join("msu/windows10.0-kb5034441-x64_2.msu"),
+        &[
+            ("Windows10.0-KB5034441-x64.cab", &fs::read(&inner).unwrap()),
+            ("WSUSSCAN.cab", &fs::read(&scan).unwrap()),
+            (
+                "Windows10.0-KB5034441-x64-pkgProperties.txt",
+                b"KB Article Number=\"5034441\"",
+            ),
+        ],
+    );
+    let imported = updates::import(&s.site, &[msu.as_path()], None, &mut ignore_progress).unwrap();
+    assert_eq!(
+        (imported[0].id.as_str(), imported[0].classification),
+        ("KB5034441-x64", UpdateClassification::Cumulative)
+    );
 }
 
 #[test]
@@ -194,7 +311,7 @@ fn a_file_that_is_no_update_refuses_the_whole_import_and_nothing_is_kept() {
         "windows10.0-kb5034441-x64_22bb.msu",
         "KB5034441",
         "19041.3930",
-        false,
+        &[],
     );
     fs::write(
         folder.join("windows10.0-kb5034442-x64_1.msu"),
@@ -221,7 +338,7 @@ fn a_file_that_is_no_update_refuses_the_whole_import_and_nothing_is_kept() {
         "windows10.0-kb5034441-x64_22bb.msu",
         "KB5034441",
         "19041.3930",
-        false,
+        &[],
     );
     let bytes = fs::read(&file).unwrap();
     fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
@@ -232,7 +349,7 @@ fn a_file_that_is_no_update_refuses_the_whole_import_and_nothing_is_kept() {
         "windows10.0-kb5034441-x64_22bb.msu",
         "KB5034441",
         "19041.3930",
-        false,
+        &[],
     );
     let mut bytes = fs::read(&damaged).unwrap();
     bytes[2000..2008].copy_from_slice(b"DAMAGED!");
@@ -254,7 +371,7 @@ fn a_file_that_is_no_update_refuses_the_whole_import_and_nothing_is_kept() {
             name,
             "KB5034441",
             "19041.3930",
-            false,
+            &[],
         );
         let error =
             updates::import(&s.site, &[file.as_path()], None, &mut ignore_progress).unwrap_err();
@@ -328,6 +445,12 @@ fn applicable_updates_match_architecture_and_build_skip_held_and_superseded_in_i
     assert!(
         error.contains("KB5032189-x64 does not apply")
             && error.contains("KB5034441 (selected) supersedes it"),
+        "{error}"
+    );
+    // Alone it is refused too, as the applicable list leaves it out.
+    let error = refused(&["KB5032189-x64"]);
+    assert!(
+        error.contains("KB5034441-x64, which applies too (schedule it instead), supersedes it"),
         "{error}"
     );
     let error = refused(&["KB5035000-x86"]);
@@ -863,7 +986,7 @@ fn add_safe_os_update(l: &Lab) {
         "windows10.0-kb5034232-x64_88bb.cab",
         "KB5034232",
         "19041.3920",
-        false,
+        &[],
     );
     let catalog = l.s.scratch.join("safe-os.json");
     fs::write(
@@ -1002,7 +1125,7 @@ fn where_wimlib_is_absent_what_an_image_holds_is_read_when_the_engine_mounts_it(
         "windows10.0-kb5034441-x64_22bb.msu",
         "KB5034441",
         "19041.3930",
-        false,
+        &[],
     );
     let output = Command::new(std::env::current_exe().unwrap())
         .args([

@@ -136,7 +136,7 @@ Describe "Servicing cmdlets called from another module's function with `$WhatIfP
         $null = New-Item -ItemType Directory -Path $pointsPath, $updates -Force
         $makeUpdate = Join-Path -Path $repository -ChildPath 'tests/fixtures/make-update.sh'
         & bash $makeUpdate (Join-Path $updates 'windows10.0-kb5034441-x64_22bb.msu') KB5034441 19041.3930
-        & bash $makeUpdate (Join-Path $updates 'windows10.0-kb5034000-x64_11aa.cab') KB5034000 19041.3920
+        & bash $makeUpdate (Join-Path $updates 'windows10.0-kb5034000-x64_11aa.cab') KB5034000 19041.3920 --servicing-stack
         # Imported only by the dry run.
         & bash $makeUpdate (Join-Path $updates 'windows10.0-kb5035001-x64_77aa.msu') KB5035001 19041.4046
         New-OSUpgradeSite -Path $sitePath | Out-Null

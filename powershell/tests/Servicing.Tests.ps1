@@ -11,14 +11,15 @@ Describe 'Software updates and servicing schedules' -Tag Posix {
         $updates = Join-Path -Path $TestDrive -ChildPath 'updates'
         $null = New-Item -ItemType Directory -Path $updates -Force
         & bash $makeUpdate (Join-Path $updates 'windows10.0-kb5034441-x64_22bb.msu') KB5034441 19041.3930
-        & bash $makeUpdate (Join-Path $updates 'windows10.0-kb5034000-x64_11aa.cab') KB5034000 19041.3920
+        & bash $makeUpdate (Join-Path $updates 'windows10.0-kb5034000-x64_11aa.cab') KB5034000 19041.3920 --servicing-stack
         & bash $makeUpdate (Join-Path $updates 'windows10.0-kb5035001-x64_77aa.msu') KB5035001 19041.4046 --broken
         $catalog = Join-Path -Path $TestDrive -ChildPath 'catalog.json'
         Set-Content -LiteralPath $catalog -Value @'
 { "updates": [
   { "fileName": "windows10.0-kb5034000-x64_11aa.cab", "classification": "ServicingStack", "builds": [19045], "releaseDate": "2024-01-09" },
   { "fileName": "windows10.0-kb5034441-x64_22bb.msu", "classification": "Cumulative", "builds": [19045], "releaseDate": "2024-01-09",
-    "title": "2024-01 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems", "supersedes": ["KB5026361"] }
+    "title": "2024-01 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems", "supersedes": ["KB5026361"] },
+  { "fileName": "windows10.0-kb5035001-x64_77aa.msu", "classification": "Other", "builds": [19045], "releaseDate": "2024-02-13" }
 ] }
 '@
     }
@@ -47,6 +48,22 @@ Describe 'Software updates and servicing schedules' -Tag Posix {
         $failures | Should -BeNullOrEmpty
         $imported = Import-OSUpgradeUpdate -Path (Join-Path $updates '*.msu'), (Join-Path $updates 'windows10.0-kb5034441-x64_22bb.msu') -SitePath $sitePath
         $imported.Id | Sort-Object | Should -Be @('KB5034441-x64', 'KB5035001-x64')
+    }
+
+    It 'reads each update file''s manifest: refuses one named for another KB, and one with no manifest' {
+        $lying = Join-Path -Path $TestDrive -ChildPath 'lying'
+        $null = New-Item -ItemType Directory -Path $lying -Force
+        & bash $makeUpdate (Join-Path $lying 'windows10.0-kb5099004-x64_1.msu') KB5034123 19041.3930
+        $failure = { Import-OSUpgradeUpdate -Path $lying -SitePath $sitePath } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure.Exception.Message | Should -BeLike '*says KB5099004, but its package manifest says KB5034123*'
+        $empty = Join-Path -Path $TestDrive -ChildPath 'empty'
+        $null = New-Item -ItemType Directory -Path $empty -Force
+        Set-Content -LiteralPath (Join-Path $empty 'payload.dll') -Value 'MZ'
+        & gcab -c -z (Join-Path $empty 'windows10.0-kb5099001-x64_1.cab') (Join-Path $empty 'payload.dll')
+        { Import-OSUpgradeUpdate -Path (Join-Path $empty 'windows10.0-kb5099001-x64_1.cab') -SitePath $sitePath } |
+            Should -Throw -ExpectedMessage '*it holds no package manifest (.mum)*'
+        Get-OSUpgradeUpdate -SitePath $sitePath | Should -BeNullOrEmpty
     }
 
     It 'imports nothing with -WhatIf, and refuses a file that is no update with InvalidArgument' {

@@ -102,6 +102,26 @@ pub fn check_selection(
                 .or_insert_with(|| format!("{} (selected)", update.kb));
         }
     }
+    // As the applicable list leaves it out, so a selection refuses an update that another
+    // applicable one supersedes.
+    let applicable_superseders: Vec<Update> = site
+        .db()
+        .updates(None)?
+        .into_iter()
+        .filter(|update| !update.supersedes.is_empty() && judge(update, &target).is_ok())
+        .collect();
+    let held: HashSet<String> = target.held.values().flatten().cloned().collect();
+    for update in &applicable_superseders {
+        // One the package holds is refused as held, which says more.
+        for superseded in update.supersedes.iter().filter(|kb| !held.contains(*kb)) {
+            target
+                .superseded_by
+                .entry(superseded.clone())
+                .or_insert_with(|| {
+                    format!("{}, which applies too (schedule it instead),", update.id)
+                });
+        }
+    }
     for update in &selected {
         let refusal = if update.classification == UpdateClassification::SafeOs && !service_winre {
             Err(

@@ -169,6 +169,28 @@ fn build_key(build: &str) -> Vec<u32> {
 /// The KB and build of one package manifest; `None` for a package that names no KB (a
 /// language pack, a feature) or a file that is no manifest.
 pub(crate) fn parse_manifest(bytes: &[u8]) -> Option<HeldUpdate> {
+    parse_package_identity(bytes).map(|identity| HeldUpdate {
+        kb: identity.kb,
+        build: identity.build,
+    })
+}
+
+/// What a package manifest says the package is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PackageIdentity {
+    /// From `<package identifier="KB…">`.
+    pub kb: String,
+    /// `19041.3930`, from the assembly identity's version; "" when it gives none.
+    pub build: String,
+    /// The assembly identity's name: `Package_for_RollupFix`, `Package_for_ServicingStack_3920`.
+    pub name: String,
+    /// The assembly identity's `processorArchitecture`, as Windows spells it (amd64, x86, arm64).
+    pub processor_architecture: String,
+}
+
+/// The identity of one package manifest; `None` for a package that names no KB or a file
+/// that is no manifest.
+pub(crate) fn parse_package_identity(bytes: &[u8]) -> Option<PackageIdentity> {
     let text = decode(bytes)?;
     let document = roxmltree::Document::parse(&text).ok()?;
     let root = document.root_element();
@@ -177,19 +199,26 @@ pub(crate) fn parse_manifest(bytes: &[u8]) -> Option<HeldUpdate> {
             || n.tag_name().name() == "package"
     })?;
     let kb = super::describe::normalize_kb(package.attribute("identifier")?)?;
-    let version = root
+    let identity = root
         .children()
-        .find(|n| n.tag_name().name() == "assemblyIdentity")
-        .and_then(|n| n.attribute("version"))
-        .unwrap_or("");
+        .find(|n| n.tag_name().name() == "assemblyIdentity");
+    let attribute = |name: &str| {
+        identity
+            .and_then(|n| n.attribute(name))
+            .unwrap_or("")
+            .to_string()
+    };
+    let version = attribute("version");
     let build: Vec<&str> = version.split('.').take(2).collect();
-    Some(HeldUpdate {
+    Some(PackageIdentity {
         kb,
         build: if build.len() == 2 {
             build.join(".")
         } else {
             String::new()
         },
+        name: attribute("name"),
+        processor_architecture: attribute("processorArchitecture"),
     })
 }
 

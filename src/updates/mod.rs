@@ -4,6 +4,7 @@
 mod applicability;
 mod describe;
 pub(crate) mod image;
+mod manifest;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
@@ -19,6 +20,7 @@ pub(crate) use applicability::{
     build_number, fits_build, still_applicable, targets, Target, Verdict,
 };
 use describe::{check_cabinet, describe, read_catalog, Description};
+use manifest::{check_against_manifest, read_package_manifest};
 
 /// Imports update files into the catalog: each path is an `.msu` or `.cab` file, or a folder
 /// whose `.msu` and `.cab` files (at any depth) are taken. What each update is comes from its
@@ -66,11 +68,21 @@ fn import_logged(
         .transpose()?
         .unwrap_or_default();
     let files = update_files(paths)?;
+    // Of this call alone: two imports may run at once, in one process or several.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let scratch = site
+        .folder()
+        .join(format!("import-{}-{call}", std::process::id()));
     let mut described = Vec::new();
     for file in &files {
         check_cabinet(&file.path)?;
         let entry = catalog.get(&file.relative.to_lowercase());
-        described.push(describe(&file.path, entry)?);
+        let mut description = describe(&file.path, entry)?;
+        let manifest = read_package_manifest(&file.path, &scratch)?;
+        let classified = entry.is_some_and(|e| e.classification.is_some());
+        check_against_manifest(&file.path, &mut description, &manifest, classified)?;
+        described.push(description);
     }
     refuse_twins(&files, &described)?;
     let staged = stage(site, &files, progress)?;

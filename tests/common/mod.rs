@@ -249,16 +249,25 @@ impl Drop for Unmount {
     }
 }
 
-/// Makes an update file with tests/fixtures/make-update.sh: a real cabinet made by gcab.
-pub fn make_update(folder: &Path, file_name: &str, kb: &str, build: &str, broken: bool) -> PathBuf {
+/// Makes an update file with tests/fixtures/make-update.sh: a real cabinet made by gcab;
+/// `flags` are the script's (--broken, --servicing-stack).
+pub fn make_update(
+    folder: &Path,
+    file_name: &str,
+    kb: &str,
+    build: &str,
+    flags: &[&str],
+) -> PathBuf {
     fs::create_dir_all(folder).unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/make-update.sh");
     let file = folder.join(file_name);
     let mut command = Command::new("bash");
-    command.arg(script).arg(&file).arg(kb).arg(build);
-    if broken {
-        command.arg("--broken");
-    }
+    command
+        .arg(script)
+        .arg(&file)
+        .arg(kb)
+        .arg(build)
+        .args(flags);
     assert!(
         command.status().unwrap().success(),
         "make-update.sh failed for {file_name}"

@@ -33,11 +33,11 @@ namespace OSUpgrade.Tests
 
         private static string Fixture(string name) => Path.Combine(SourceFixture.RepositoryRoot, "tests", "fixtures", name);
 
-        private void MakeUpdate(string fileName, string kb, string build, string? broken = null)
+        private void MakeUpdate(string fileName, string kb, string build, params string[] flags)
         {
             Directory.CreateDirectory(updates);
             var start = new ProcessStartInfo("bash") { UseShellExecute = false };
-            foreach (var argument in new[] { Fixture("make-update.sh"), Path.Combine(updates, fileName), kb, build, broken ?? "" })
+            foreach (var argument in new[] { Fixture("make-update.sh"), Path.Combine(updates, fileName), kb, build }.Concat(flags))
             {
                 start.ArgumentList.Add(argument);
             }
@@ -61,7 +61,8 @@ namespace OSUpgrade.Tests
             Assert.Equal(new[] { "KB5034441-x64", "KB5035001-x64" }, imported.Select(u => u.Id).OrderBy(id => id));
             Assert.Contains(progress.Reports, r => r.Report.Operation == OSUpgradeOperation.ImportUpdates);
             var update = site.GetUpdate("kb5034441-x64");
-            Assert.Equal(("KB5034441", "x64", "Windows 10", UpdateClassification.Other), (update.Kb, update.Architecture, update.Product, update.Classification));
+            // With no catalog, its package manifest (Package_for_RollupFix) says it is cumulative.
+            Assert.Equal(("KB5034441", "x64", "Windows 10", UpdateClassification.Cumulative), (update.Kb, update.Architecture, update.Product, update.Classification));
 
             var applied = site.GetAppliedUpdates(package.Id);
             Assert.Contains(applied, a => a.Kb == "KB5026361" && a.Origin == "image" && a.ImageIndex == 2 && a.Build == "19041.2965");
