@@ -199,6 +199,15 @@ enum osu_status
    could not mount or commit); the run's results and log say which and why.
    */
   OSU_SERVICING_FAILED = 13,
+  /*
+   The system refused access to a file or folder (EACCES, EPERM, Windows' access denied);
+   the message names the path.
+   */
+  OSU_ACCESS_DENIED = 14,
+  /*
+   The disk or the quota is full; the message names the path. Nothing half-written is kept.
+   */
+  OSU_DISK_FULL = 15,
 };
 #ifndef __cplusplus
 typedef int32_t osu_status;

@@ -74,6 +74,20 @@ stored_enum! {
         DamagedContent,
         Database,
         ServicingFailed,
+        /// The system refused access to a file or folder (EACCES, EPERM, Windows' access
+        /// denied), whatever the language of its message.
+        AccessDenied,
+        /// The disk or the quota is full (ENOSPC, EDQUOT, Windows' disk full).
+        DiskFull,
+    }
+}
+
+/// The class of an I/O failure, from the system's error code, not its message.
+fn io_kind(kind: io::ErrorKind) -> ErrorKind {
+    match kind {
+        io::ErrorKind::PermissionDenied => ErrorKind::AccessDenied,
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => ErrorKind::DiskFull,
+        _ => ErrorKind::Io,
     }
 }
 
@@ -127,13 +141,23 @@ impl Error {
             Error::InvalidArgument { .. } => ErrorKind::InvalidArgument,
             Error::NotFound { .. } => ErrorKind::NotFound,
             Error::Conflict(_) => ErrorKind::Conflict,
-            Error::Io { .. } => ErrorKind::Io,
+            Error::Io { source, .. } => io_kind(source.kind()),
             Error::InvalidImage { .. } => ErrorKind::InvalidImage,
             Error::Cancelled => ErrorKind::Cancelled,
             Error::Busy(_) => ErrorKind::Busy,
             Error::DamagedContent { .. } => ErrorKind::DamagedContent,
             Error::ServicingFailed(_) => ErrorKind::ServicingFailed,
             Error::Database { .. } if self.is_busy() => ErrorKind::Busy,
+            Error::Database {
+                source: rusqlite::Error::SqliteFailure(e, _),
+                ..
+            } => match e.code {
+                rusqlite::ErrorCode::DiskFull => ErrorKind::DiskFull,
+                rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::PermissionDenied => {
+                    ErrorKind::AccessDenied
+                }
+                _ => ErrorKind::Database,
+            },
             Error::Database { .. } => ErrorKind::Database,
         }
     }

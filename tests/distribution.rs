@@ -492,7 +492,7 @@ fn a_full_disk_fails_the_job_and_the_point_keeps_its_version() {
         "{}",
         status.last_error
     );
-    assert_eq!(status.last_error_kind, Some(ErrorKind::Io));
+    assert_eq!(status.last_error_kind, Some(ErrorKind::DiskFull));
     assert!(
         !point
             .join(".osupgrade/staging")

@@ -94,8 +94,9 @@ Describe 'Distribution points and content distribution' {
         ($output | Where-Object { $_ -is [OSUpgrade.DistributionStatus] }).State | Should -Be @('Failed', 'Installed')
         $errors.Count | Should -Be 1
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'OSUpgradeDistributionFailed,*'
-        $errors[0].CategoryInfo.Category | Should -Be 'WriteError'
-        $errors[0].Exception | Should -BeOfType ([OSUpgrade.OSUpgradeIOException])
+        # chattr +i refuses with EPERM: access denied, as EACCES is.
+        $errors[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $errors[0].Exception | Should -BeOfType ([OSUpgrade.OSUpgradeAccessDeniedException])
         $errors[0].TargetObject | Should -Be "$($package.Id) on DP1"
     }
 

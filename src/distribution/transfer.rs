@@ -12,7 +12,7 @@ use super::layout::{
     modified_ns, remove_entry, walk, InstalledFile, InstalledManifest, PointPackage,
 };
 use crate::content::{self, ContentLibrary};
-use crate::error::{Error, IoContext, Result};
+use crate::error::{Error, ErrorKind, IoContext, Result};
 use crate::jobs;
 use crate::kill_point;
 use crate::logging;
@@ -197,7 +197,10 @@ pub(super) fn apply_distribution_plan(
     // Staged files need no flush of their own: a run after a crash hashes what it finds in
     // staging before using it. The flush before the switch covers them.
     let copied = copy_into_staging(job, &plan.copies, &staging, &bytes, events, cancel);
-    if copied.as_ref().is_err_and(is_out_of_space) {
+    if copied
+        .as_ref()
+        .is_err_and(|e| e.kind() == ErrorKind::DiskFull)
+    {
         // Kept copies would only hold on to the space the point lacks.
         let _ = remove_entry(&staging);
     }
@@ -268,10 +271,6 @@ fn copy_into_staging(
             }
         },
     )
-}
-
-fn is_out_of_space(error: &Error) -> bool {
-    matches!(error, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::StorageFull)
 }
 
 /// A damaged blob is reported by the package file it would have become.

@@ -31,7 +31,8 @@ use serde::Serialize;
 ///
 /// Errors: `OSU_NOT_FOUND` (no such folder), `OSU_INVALID_ARGUMENT` (an empty path, a file, no
 /// setup.exe, no install image, a link inside, two names that differ only in letter case),
-/// `OSU_INVALID_IMAGE`, `OSU_IO`, `OSU_CONFLICT`, `OSU_CANCELLED`.
+/// `OSU_INVALID_IMAGE`, `OSU_ACCESS_DENIED`, `OSU_DISK_FULL`, `OSU_IO`, `OSU_CONFLICT`,
+/// `OSU_CANCELLED`.
 ///
 /// # Safety
 /// Strings are NULL or NUL-terminated UTF-8; `out_package_json` points to writable storage.

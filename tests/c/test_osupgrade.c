@@ -768,6 +768,59 @@ static void test_point_groups(void) {
     osu_site_close(site);
 }
 
+/* Runs a shell command; its exit status. */
+static int shell(const char *format, const char *path) {
+    char command[5000];
+    snprintf(command, sizeof command, format, path);
+    return system(command);
+}
+
+/* The class of a file system failure comes with its status, whatever the words of the
+ * system's message: access denied (EACCES, and EPERM, which an immutable folder gives even to
+ * root) and a full disk each have their own. */
+static void test_error_kinds(void) {
+    osu_site *site = open_site("site-kinds");
+    osu_status status;
+    char *json = NULL;
+    const char *locked = path_in_scratch("kinds-locked");
+    shell("mkdir -p '%s'", locked);
+    int immutable = geteuid() == 0 ? shell("chattr +i '%s' 2>/dev/null", locked) == 0
+                                   : shell("chmod 555 '%s'", locked) == 0;
+    if (immutable) {
+        char point[4200];
+        snprintf(point, sizeof point, "%s/DP", locked);
+        status = osu_distribution_point_add(site, "Locked", point, NULL, &json);
+        CHECK(status == OSU_ACCESS_DENIED && json == NULL, "a point in a folder no one may write gives %s",
+              osu_status_name(status));
+        CHECK(contains(osu_last_error_message(), locked), "the message names the folder");
+        shell(geteuid() == 0 ? "chattr -i '%s'" : "chmod 755 '%s'", locked);
+    } else {
+        printf("c: skipped the access-denied check (neither chattr nor chmod could lock %s)\n", locked);
+    }
+    CHECK(strcmp(osu_status_name(OSU_DISK_FULL), "OSU_DISK_FULL") == 0, "name of OSU_DISK_FULL");
+
+    const char *small = path_in_scratch("kinds-small-disk");
+    shell("mkdir -p '%s'", small);
+    if (geteuid() == 0 && shell("mount -t tmpfs -o size=1m tmpfs '%s' 2>/dev/null", small) == 0) {
+        json = add(site, "good", "Full", "1", &status);
+        osu_string_free(json);
+        char point[4200];
+        snprintf(point, sizeof point, "%s/DP", small);
+        status = osu_distribution_point_add(site, "Small", point, NULL, &json);
+        osu_string_free(json);
+        status = osu_content_distribute(site, "[\"OSU00001\"]", "[\"Small\"]", NULL, NULL, NULL, &json);
+        char expected[64];
+        snprintf(expected, sizeof expected, "\"lastErrorStatus\":%d", (int)OSU_DISK_FULL);
+        CHECK(status == OSU_OK && contains(json, "\"state\":\"Failed\"") && contains(json, expected),
+              "a full point gives %s: %s", osu_status_name(status), json);
+        osu_string_free(json);
+        shell("umount '%s'", small);
+    } else {
+        printf("c: skipped the full-disk check (a small tmpfs needs root and mount)\n");
+    }
+    osu_site_close(site);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s SCRATCH_DIR\n", argv[0]);
@@ -787,6 +840,7 @@ int main(int argc, char **argv) {
     test_point_groups();
     test_servicing();
     test_log();
+    test_error_kinds();
     printf("c: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -69,8 +69,10 @@ namespace OSUpgrade
                     return new OSUpgradeInvalidArgumentException(status, message);
                 case OSUpgradeStatus.Conflict:
                     return new OSUpgradeConflictException(message);
-                case OSUpgradeStatus.IO when OSUpgradeAccessDeniedException.Says(message):
+                case OSUpgradeStatus.AccessDenied:
                     return new OSUpgradeAccessDeniedException(message);
+                case OSUpgradeStatus.DiskFull:
+                    return new OSUpgradeDiskFullException(message);
                 case OSUpgradeStatus.IO:
                     return new OSUpgradeIOException(message);
                 case OSUpgradeStatus.InvalidImage:
@@ -209,13 +211,35 @@ namespace OSUpgrade
         }
 
         /// <inheritdoc/>
-        public OSUpgradeStatus Status => OSUpgradeStatus.IO;
+        public OSUpgradeStatus Status => OSUpgradeStatus.AccessDenied;
+    }
 
-        /// <summary>Whether an I/O failure's message is the operating system's "access denied".</summary>
-        internal static bool Says(string message) =>
-            message.IndexOf("Permission denied", StringComparison.OrdinalIgnoreCase) >= 0
-            || message.IndexOf("Access is denied", StringComparison.OrdinalIgnoreCase) >= 0
-            || message.IndexOf("Access denied", StringComparison.OrdinalIgnoreCase) >= 0;
+    /// <summary>The disk or the quota is full; the message names the path. Nothing half-written is kept.</summary>
+    public sealed class OSUpgradeDiskFullException : IOException, IOSUpgradeException
+    {
+        /// <summary>Creates the exception.</summary>
+        public OSUpgradeDiskFullException()
+            : this("disk full")
+        {
+        }
+
+        /// <summary>Creates the exception with a message.</summary>
+        /// <param name="message">Where the disk is full.</param>
+        public OSUpgradeDiskFullException(string message)
+            : base(message)
+        {
+        }
+
+        /// <summary>Creates the exception with a message and its cause.</summary>
+        /// <param name="message">Where the disk is full.</param>
+        /// <param name="innerException">The cause.</param>
+        public OSUpgradeDiskFullException(string message, Exception innerException)
+            : base(message, innerException)
+        {
+        }
+
+        /// <inheritdoc/>
+        public OSUpgradeStatus Status => OSUpgradeStatus.DiskFull;
     }
 
     /// <summary>The package, point, schedule, update, folder or other object named does not exist.</summary>

@@ -47,5 +47,11 @@ namespace OSUpgrade
 
         /// <summary>The servicing engine failed a step of a run; the run's results and log say which and why.</summary>
         ServicingFailed = 13,
+
+        /// <summary>The system refused access to a file or folder (EACCES, EPERM, Windows' access denied), in any language.</summary>
+        AccessDenied = 14,
+
+        /// <summary>The disk or the quota is full; nothing half-written is kept.</summary>
+        DiskFull = 15,
     }
 }

@@ -76,7 +76,10 @@ namespace OSUpgrade.Tests
             Assert.Equal(OSUpgradeStatus.Busy, new OSUpgradeBusyException().Status);
             Assert.IsAssignableFrom<IOException>(new OSUpgradeDamagedContentException("bad blob"));
             Assert.IsAssignableFrom<FormatException>(new OSUpgradeInvalidImageException("not a WIM"));
-            Assert.IsAssignableFrom<UnauthorizedAccessException>(OSUpgradeException.FromStatus(OSUpgradeStatus.IO, "/srv/dp: Permission denied (os error 13)"));
+            // The kind comes with the status, not from the words of the message.
+            Assert.IsType<OSUpgradeAccessDeniedException>(OSUpgradeException.FromStatus(OSUpgradeStatus.AccessDenied, "/srv/dp: Zugriff verweigert (os error 13)"));
+            Assert.IsType<OSUpgradeIOException>(OSUpgradeException.FromStatus(OSUpgradeStatus.IO, "/srv/dp: Permission denied in a file name"));
+            Assert.IsAssignableFrom<IOException>(OSUpgradeException.FromStatus(OSUpgradeStatus.DiskFull, "/srv/dp: No space left on device (os error 28)"));
         }
 
         [Fact]

@@ -15,6 +15,8 @@ $script:OSUpgradeErrorCategory = @{
     Internal        = 'NotSpecified'
     DamagedContent  = 'InvalidData'
     ServicingFailed = 'InvalidResult'
+    AccessDenied    = 'PermissionDenied'
+    DiskFull        = 'ResourceUnavailable'
 }
 
 function New-OSUpgradeErrorRecord {
