@@ -274,8 +274,8 @@ const char *osu_last_error_message(void);
  on Windows), created if needed and proved writable. `description` may be NULL. On success `*out_point_json` receives
  `{"name", "path", "description", "createdAt", "modifiedAt"}`.
 
- Errors: `OSU_INVALID_ARGUMENT` (relative path, a file), `OSU_IO` (cannot create or write),
- `OSU_CONFLICT` (the name is taken).
+ Errors: `OSU_INVALID_ARGUMENT` (relative path, a file), `OSU_ACCESS_DENIED`, `OSU_IO` (cannot
+ create or write), `OSU_CONFLICT` (the name is taken).
 
  # Safety
  Strings are NULL or NUL-terminated UTF-8; `out_point_json` points to writable storage.
@@ -420,8 +420,9 @@ osu_status osu_content_remove(osu_site *site,
  "installedContentVersion", "state" ("Waiting", "InProgress", "Installed", "Failed",
  "Retrying"), "bytesTotal", "bytesCopied", "filesCopied", "lastError", "lastErrorStatus",
  "startedAt", "finishedAt", "modifiedAt"}`. `lastErrorStatus` is the `osu_status` of the
- failure `lastError` describes (0 when there is none): `OSU_BUSY`, `OSU_IO`,
- `OSU_DAMAGED_CONTENT` (also a validation that found the point altered), … A running
+ failure `lastError` describes (0 when there is none): `OSU_BUSY`, `OSU_ACCESS_DENIED`,
+ `OSU_DISK_FULL`, `OSU_IO`, `OSU_DAMAGED_CONTENT` (also a validation that found the point
+ altered), … A running
  distribution updates `bytesCopied` and `filesCopied` about once a second. A distribution
  whose process died (no word from it for two minutes) reads as "Failed" with a `lastError`
  that starts with "interrupted" and `OSU_CANCELLED`.
@@ -593,7 +594,8 @@ osu_status osu_content_remove_from_group(osu_site *site, const char *package_id,
 
  Errors: `OSU_NOT_FOUND` (no such folder), `OSU_INVALID_ARGUMENT` (an empty path, a file, no
  setup.exe, no install image, a link inside, two names that differ only in letter case),
- `OSU_INVALID_IMAGE`, `OSU_IO`, `OSU_CONFLICT`, `OSU_CANCELLED`.
+ `OSU_INVALID_IMAGE`, `OSU_ACCESS_DENIED`, `OSU_DISK_FULL`, `OSU_IO`, `OSU_CONFLICT`,
+ `OSU_CANCELLED`.
 
  # Safety
  Strings are NULL or NUL-terminated UTF-8; `out_package_json` points to writable storage.
