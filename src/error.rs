@@ -49,6 +49,10 @@ pub enum Error {
     #[error("{0}")]
     ServicingFailed(String),
 
+    /// A privileged process refuses a site that others could have changed; says how to fix it.
+    #[error("{}: {reason}", path.display())]
+    Untrusted { path: PathBuf, reason: String },
+
     #[error("site database {}: {source}", path.display())]
     Database {
         path: PathBuf,
@@ -145,6 +149,7 @@ impl Error {
             Error::InvalidImage { .. } => ErrorKind::InvalidImage,
             Error::Cancelled => ErrorKind::Cancelled,
             Error::Busy(_) => ErrorKind::Busy,
+            Error::Untrusted { .. } => ErrorKind::AccessDenied,
             Error::DamagedContent { .. } => ErrorKind::DamagedContent,
             Error::ServicingFailed(_) => ErrorKind::ServicingFailed,
             Error::Database { .. } if self.is_busy() => ErrorKind::Busy,

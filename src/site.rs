@@ -1,6 +1,8 @@
 //! A site: the SQLite database plus the content library beside it. Every operation goes
 //! through a `Site`.
 
+mod trust;
+
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -89,6 +91,7 @@ impl Site {
             .map(Path::to_path_buf)
             .unwrap_or_default();
         fs::create_dir_all(&folder).at(&folder)?;
+        trust::check_trusted(&[&folder, database_path])?;
         let db = Db::open(database_path)?;
         let code = db.write(|db| settle_site_code(db, site_code))?;
         let library = ContentLibrary::open(&folder.join("files"))?;

@@ -972,3 +972,50 @@ fn a_live_sites_staging_survives_another_sites_cleanup_however_old() {
     fs::write(a.join("sources/new.cab"), b"more").unwrap();
     add(&first, &a, "First again", "1").unwrap();
 }
+
+#[test]
+fn root_refuses_a_site_that_others_may_change() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: only a process run as root checks who may change its site");
+        return;
+    }
+    use std::os::unix::fs::{chown, PermissionsExt};
+    let scratch = Scratch::new("untrusted");
+    let folder = scratch.join("site");
+    drop(Site::create(&folder, None).unwrap());
+    let database = folder.join("site.db");
+    let refused = |what: &str| {
+        let error = Site::open(Some(&folder), None)
+            .err()
+            .unwrap_or_else(|| panic!("{what}: opened"));
+        assert_eq!(
+            error.kind(),
+            osupgrade::ErrorKind::AccessDenied,
+            "{what}: {error}"
+        );
+        error.to_string()
+    };
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o777)).unwrap();
+    let said = refused("a folder anyone may write");
+    assert!(
+        said.contains("with mode 777") && said.contains("chmod go-w"),
+        "{said}"
+    );
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(&database, fs::Permissions::from_mode(0o664)).unwrap();
+    refused("a database its group may write");
+    fs::set_permissions(&database, fs::Permissions::from_mode(0o644)).unwrap();
+    chown(&database, Some(1000), None).unwrap();
+    let said = refused("a database another user owns");
+    assert!(said.contains("owned by uid 1000"), "{said}");
+    chown(&database, Some(0), None).unwrap();
+    Site::open(Some(&folder), None).unwrap();
+    // Nor is a site created in a folder anyone may write.
+    let shared = scratch.join("shared");
+    fs::create_dir(&shared).unwrap();
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o777)).unwrap();
+    let error = Site::create(&shared, None).err().unwrap();
+    assert_eq!(error.kind(), osupgrade::ErrorKind::AccessDenied, "{error}");
+    assert!(!shared.join("site.db").exists());
+}

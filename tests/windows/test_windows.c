@@ -213,6 +213,41 @@ static void test_default_site(void) {
     LocalFree(descriptor);
 }
 
+/* A site folder anyone may change is refused by an administrator's process (wine runs as
+   one): its database names the command the servicing runner executes. */
+static void test_site_folder_open_to_everyone(void) {
+    char folder[2048];
+    snprintf(folder, sizeof folder, "%s", in_scratch("open-to-everyone"));
+    CreateDirectoryA(folder, NULL);
+    PSECURITY_DESCRIPTOR wanted = NULL, found = NULL;
+    BOOL present = FALSE, defaulted = FALSE;
+    PACL dacl = NULL;
+    char *sddl = NULL;
+    if (!ConvertStringSecurityDescriptorToSecurityDescriptorA("D:(A;OICI;FA;;;WD)", SDDL_REVISION_1, &wanted, NULL) ||
+        !GetSecurityDescriptorDacl(wanted, &present, &dacl, &defaulted) ||
+        SetNamedSecurityInfoA(folder, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL, NULL, dacl, NULL) != ERROR_SUCCESS ||
+        GetNamedSecurityInfoA(folder, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL, NULL, NULL, NULL, &found) !=
+            ERROR_SUCCESS ||
+        !ConvertSecurityDescriptorToStringSecurityDescriptorA(found, SDDL_REVISION_1, DACL_SECURITY_INFORMATION, &sddl,
+                                                              NULL) ||
+        !contains(sddl, ";;;WD)")) {
+        printf("windows c: skipped the folder open to Everyone: this system did not keep its access list (%s)\n",
+               sddl ? sddl : "none");
+    } else {
+        osu_site *site = NULL;
+        osu_status status = osu_site_create(folder, NULL, &site);
+        CHECK(status == OSU_ACCESS_DENIED && site == NULL && contains(osu_last_error_message(), "Everyone") &&
+                  contains(osu_last_error_message(), "icacls"),
+              "a site folder open to Everyone (%s) gives %s", sddl, osu_status_name(status));
+        char database[2100];
+        snprintf(database, sizeof database, "%s\\site.db", folder);
+        CHECK(GetFileAttributesA(database) == INVALID_FILE_ATTRIBUTES, "no database was made in %s", folder);
+    }
+    LocalFree(sddl);
+    LocalFree(found);
+    LocalFree(wanted);
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: %s SCRATCH SOURCE\n", argv[0]);
@@ -242,6 +277,7 @@ int main(int argc, char **argv) {
     snprintf(ours, sizeof ours, "%s\\files\\.staging\\%lu-1", in_scratch("site"), (unsigned long)GetCurrentProcessId());
     CHECK(GetFileAttributesA(ours) == INVALID_FILE_ATTRIBUTES, "closing the site removed its staging folder %s", ours);
     test_default_site();
+    test_site_folder_open_to_everyone();
     printf("windows c: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
