@@ -120,7 +120,9 @@ PROJECT
 
 run_tests() {
   echo "== Rust"
-  $cargo test
+  $cargo test -- --skip fuzz_
+  echo "== Fuzzing, the short form (OSUPGRADE_FUZZ_SECONDS per target; README, 'Fuzzing')"
+  $cargo test --lib fuzz_ -- --nocapture 2>&1 | grep -E '^fuzz |^test result|panicked'
   echo "== C"
   $cargo build  # cargo test leaves no cdylib behind
   tests/c/run.sh

@@ -9,6 +9,8 @@ mod db;
 pub mod distribution;
 mod error;
 pub mod ffi;
+#[cfg(test)]
+mod fuzz;
 pub mod image;
 mod jobs;
 mod kill_point;

@@ -44,7 +44,7 @@ fn every_run_under_wine_starts_wine_through_wine_env() {
 /// floor's neighbours and what is below, never what is above. A module missing here fails the
 /// test, so that every new one is given its floor.
 const FLOORS: &[&[&str]] = &[
-    &["stored_enum", "error", "kill_point", "progress"],
+    &["stored_enum", "error", "kill_point", "progress", "fuzz"],
     &["time", "jobs"],
     &["model", "logging"],
     &["db", "image"],

@@ -413,3 +413,123 @@ impl ScheduleSettingsJson {
 json_shape! {
     Schedule => ScheduleJson,
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CString;
+
+    use super::super::boundary::osu_last_error_message;
+    use super::*;
+    use crate::ffi::{
+        osu_content_distribute, osu_package_add, osu_site_close, osu_site_create, osu_string_free,
+    };
+
+    /// A scratch site for the C face's JSON arguments to be thrown at.
+    fn scratch_site(name: &str) -> *mut osu_site {
+        let folder =
+            std::env::temp_dir().join(format!("osupgrade-fuzz-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        let path = CString::new(folder.to_string_lossy().as_bytes()).expect("a path");
+        let mut site = std::ptr::null_mut();
+        // SAFETY: a NUL-terminated path and a place for the handle.
+        let status = unsafe { osu_site_create(path.as_ptr(), std::ptr::null(), &mut site) };
+        assert_eq!(status, osu_status::OSU_OK);
+        site
+    }
+
+    /// Feeds `target`'s JSON through `call`; a caught panic (`OSU_INTERNAL`) fails.
+    fn fuzz_json(target: &str, mut call: impl FnMut(*const c_char) -> osu_status) {
+        crate::fuzz::fuzz(target, |bytes| {
+            let text: Vec<u8> = bytes.iter().copied().filter(|&b| b != 0).collect();
+            let json = CString::new(text).expect("no NUL left");
+            let status = call(json.as_ptr());
+            // SAFETY: the message is the library's own, valid until the next call.
+            let message = unsafe { std::ffi::CStr::from_ptr(osu_last_error_message()) };
+            assert_ne!(status, osu_status::OSU_INTERNAL, "{message:?}");
+        });
+    }
+
+    /// Adds OSU00001 from a small source made by tests/fixtures/make-source.sh.
+    fn add_package(site: *mut osu_site) {
+        let source =
+            std::env::temp_dir().join(format!("osupgrade-fuzz-source-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&source);
+        let script =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/make-source.sh");
+        let made = std::process::Command::new("bash")
+            .arg(script)
+            .arg(&source)
+            .args(["--small-files", "2"])
+            .status()
+            .expect("bash");
+        assert!(made.success(), "make-source.sh failed");
+        let path = CString::new(source.to_string_lossy().as_bytes()).expect("a path");
+        let name = CString::new("Fuzz").expect("a name");
+        let mut out = std::ptr::null_mut();
+        // SAFETY: a live handle, NUL-terminated strings, a place for the answer.
+        let status = unsafe {
+            osu_package_add(
+                site,
+                path.as_ptr(),
+                name.as_ptr(),
+                std::ptr::null(),
+                std::ptr::null(),
+                None,
+                std::ptr::null_mut(),
+                &mut out,
+            )
+        };
+        assert_eq!(status, osu_status::OSU_OK);
+        // SAFETY: the answer is the library's, freed once.
+        unsafe { osu_string_free(out) };
+        let _ = std::fs::remove_dir_all(&source);
+    }
+
+    /// Settings of any shape are refused or kept, and a schedule's next run is computed for
+    /// whatever recurrence gets through, never a panic (an overflow in civil time, say).
+    #[test]
+    fn fuzz_schedule_settings_json() {
+        let site = scratch_site("schedule");
+        add_package(site);
+        let package = CString::new("OSU00001").expect("an ID");
+        fuzz_json("schedule-settings", |json| {
+            let mut out = std::ptr::null_mut();
+            // SAFETY: a live handle, NUL-terminated strings, a place for the answer.
+            unsafe {
+                let status = osu_schedule_create(site, package.as_ptr(), json, &mut out);
+                osu_string_free(out);
+                let _ = osu_schedule_set(site, 1, json, &mut out);
+                osu_string_free(out);
+                status
+            }
+        });
+        // SAFETY: the handle is this test's, closed once.
+        unsafe { osu_site_close(site) };
+    }
+
+    #[test]
+    fn fuzz_distribute_options_json() {
+        let site = scratch_site("distribute");
+        let packages = CString::new("[\"OSU99999\"]").expect("a list");
+        let points = CString::new("[\"DP1\"]").expect("a list");
+        fuzz_json("distribute-options", |json| {
+            let mut out = std::ptr::null_mut();
+            // SAFETY: a live handle, NUL-terminated strings, a place for the answer.
+            unsafe {
+                let status = osu_content_distribute(
+                    site,
+                    packages.as_ptr(),
+                    points.as_ptr(),
+                    json,
+                    None,
+                    std::ptr::null_mut(),
+                    &mut out,
+                );
+                osu_string_free(out);
+                status
+            }
+        });
+        // SAFETY: the handle is this test's, closed once.
+        unsafe { osu_site_close(site) };
+    }
+}

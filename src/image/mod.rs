@@ -14,3 +14,18 @@ pub fn read_images(path: &Path) -> Result<Vec<ImageInfo>> {
     let header = wim::read_xml_document(path)?;
     xml::parse_images(path, &header.xml, header.image_count)
 }
+
+#[cfg(test)]
+mod tests {
+    /// WIM headers that lie about sizes and offsets, and XML of any shape, are refused or read,
+    /// never a panic or an allocation of what the header claims.
+    #[test]
+    fn fuzz_wim_header_and_xml() {
+        let file = std::env::temp_dir().join(format!("osupgrade-fuzz-{}.wim", std::process::id()));
+        crate::fuzz::fuzz("wim", |bytes| {
+            std::fs::write(&file, bytes).expect("a scratch file");
+            let _ = super::read_images(&file);
+        });
+        let _ = std::fs::remove_file(&file);
+    }
+}

@@ -322,6 +322,30 @@ fn checksum(data: &[u8], seed: u32) -> u32 {
 mod tests {
     use super::*;
 
+    /// A catalog of any shape is refused or read, and each entry it gives is described or
+    /// refused, never a panic.
+    #[test]
+    fn fuzz_catalog() {
+        let file = std::env::temp_dir().join(format!("osupgrade-fuzz-{}.json", std::process::id()));
+        crate::fuzz::fuzz("catalog", |bytes| {
+            std::fs::write(&file, bytes).expect("a scratch file");
+            if let Ok(entries) = read_catalog(&file) {
+                for (name, entry) in &entries {
+                    let _ = describe_from(name, entry);
+                }
+            }
+        });
+        let _ = std::fs::remove_file(&file);
+    }
+
+    /// Cabinet headers that lie about their folders and blocks are refused, never read past.
+    #[test]
+    fn fuzz_cabinet_header() {
+        crate::fuzz::fuzz("cabinet", |bytes| {
+            let _ = cabinet_flaw(bytes);
+        });
+    }
+
     #[test]
     fn reads_kb_architecture_and_product_from_microsoft_file_names() {
         let cases = [

@@ -239,6 +239,13 @@ fn decode(bytes: &[u8]) -> Option<String> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn fuzz_update_manifest() {
+        crate::fuzz::fuzz("manifest", |bytes| {
+            let _ = parse_package_identity(bytes);
+        });
+    }
+
     fn manifest(name: &str, version: &str, identifier: &str) -> String {
         format!(
             r#"<?xml version="1.0" encoding="utf-8" standalone="yes"?>
