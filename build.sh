@@ -120,7 +120,9 @@ PROJECT
 
 run_tests() {
   echo "== Rust"
-  $cargo test -- --skip fuzz_
+  $cargo test -- --skip fuzz_ --skip kill_harness_
+  echo "== The kill harness (tests/kill_harness.rs)"
+  $cargo test --test kill_harness -- --nocapture 2>&1 | grep -E '^kill |^test result|panicked'
   echo "== Fuzzing, the short form (OSUPGRADE_FUZZ_SECONDS per target; README, 'Fuzzing')"
   $cargo test --lib fuzz_ -- --nocapture 2>&1 | grep -E '^fuzz |^test result|panicked'
   echo "== C"

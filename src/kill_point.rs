@@ -1,8 +1,8 @@
 //! Named points where crash tests kill the process, the way a power cut or `kill -9` would:
 //! `OSUPGRADE_TEST_KILL_AT=<name>` makes the process abort the moment it reaches that point
 //! (git's `GIT_TEST_*` variables are the model). `OSUPGRADE_TEST_KILL_AFTER_BYTES=<n>` aborts
-//! once a copy has written n bytes, to land in the middle of a file. Unset, a point costs one
-//! comparison.
+//! once a copy (an add or a reload into the library, a distribution into a point) has handled n
+//! bytes, to land in the middle of a file. Unset, a point costs one comparison.
 
 use once_cell::sync::Lazy;
 

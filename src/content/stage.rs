@@ -15,6 +15,7 @@ use super::copy::{copy_hashing, Cancel, CopyEnds, CHUNK};
 use super::{hex, ContentLibrary, SourceEntry};
 use crate::error::{Error, IoContext, Result};
 use crate::jobs::{self, ByteTally, FirstFailure, Heard};
+use crate::kill_point;
 use crate::logging;
 
 static STAGING_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -61,6 +62,7 @@ impl ContentLibrary {
         let cancel = Cancel::new(false);
         let mut outcome = FirstFailure::new(&cancel);
         let untold = ByteTally::new();
+        let read = std::sync::atomic::AtomicU64::new(0);
         let mut deliver = |event: Result<StageEvent>, outcome: &mut FirstFailure<Error>| match event
             .and_then(&mut *on_event)
         {
@@ -78,7 +80,10 @@ impl ContentLibrary {
                     return Err(Error::Cancelled);
                 }
                 let file = files[index];
-                let report = |bytes| untold.add(bytes, tell);
+                let report = |bytes| {
+                    kill_point::wrote(read.fetch_add(bytes, Ordering::Relaxed) + bytes);
+                    untold.add(bytes, tell);
+                };
                 self.stage_file(file, present_sizes.contains(&file.size), &report, &cancel)
                     .map(|blob| StageEvent::Staged(index, blob))
             },
