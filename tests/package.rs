@@ -1019,3 +1019,55 @@ fn root_refuses_a_site_that_others_may_change() {
     assert_eq!(error.kind(), osupgrade::ErrorKind::AccessDenied, "{error}");
     assert!(!shared.join("site.db").exists());
 }
+
+#[test]
+fn names_windows_cannot_hold_are_refused_naming_the_file_and_nothing_is_kept() {
+    use std::os::unix::ffi::OsStrExt;
+    let scratch = Scratch::new("hostile-names");
+    let clean = make_source(&scratch.join("clean"), &["--small-files", "3"]);
+    let site = open_site(&scratch);
+    let hostile: [(&std::ffi::OsStr, &str); 10] = [
+        ("CON".as_ref(), "reserves it for a device"),
+        ("nul.txt".as_ref(), "reserves it for a device"),
+        ("COM1".as_ref(), "reserves it for a device"),
+        ("trailing.".as_ref(), "ends with a dot or a space"),
+        ("trailing ".as_ref(), "ends with a dot or a space"),
+        ("a:b".as_ref(), "one of < > :"),
+        ("what?".as_ref(), "one of < > :"),
+        ("tab\there".as_ref(), "a control character"),
+        ("LPT9.log".as_ref(), "reserves it for a device"),
+        (
+            std::ffi::OsStr::from_bytes(b"not-utf8-\xff"),
+            "not valid Unicode",
+        ),
+    ];
+    for (number, (name, reason)) in hostile.iter().enumerate() {
+        let source = scratch.join(&format!("hostile-{number}"));
+        copy_tree(&clean, &source);
+        fs::write(source.join("sources").join(name), b"hostile").unwrap();
+        let new = NewPackage {
+            source_path: &source,
+            name: "Hostile",
+            version: &number.to_string(),
+            comment: "",
+        };
+        let error = package::add(&site, &new, &mut ignore_progress).unwrap_err();
+        let said = error.to_string();
+        assert_eq!(
+            error.kind(),
+            osupgrade::ErrorKind::InvalidArgument,
+            "{said}"
+        );
+        assert!(said.contains(reason), "{name:?}: {said}");
+        assert!(
+            said.contains("sources/"),
+            "{name:?}: the message names the file: {said}"
+        );
+    }
+    assert!(package::list(&site, None).unwrap().is_empty());
+    assert_eq!(
+        library_blobs(&scratch.join("site")).len(),
+        0,
+        "a refused add kept content"
+    );
+}

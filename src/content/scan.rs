@@ -40,6 +40,12 @@ fn scan_folder(folder: &Path, prefix: &str, entries: &mut Vec<SourceEntry>) -> R
                 format!("{}: the name is not valid Unicode", path.display()),
             )
         })?;
+        if let Some(flaw) = windows_name_flaw(&name) {
+            return Err(Error::invalid_argument(
+                "source_path",
+                format!("{}: Windows cannot hold this name: {flaw}", path.display()),
+            ));
+        }
         let metadata = fs::symlink_metadata(&path).at(&path)?;
         if is_link(&metadata) {
             return Err(Error::invalid_argument(
@@ -69,6 +75,35 @@ fn scan_folder(folder: &Path, prefix: &str, entries: &mut Vec<SourceEntry>) -> R
         }
     }
     Ok(())
+}
+
+/// Names Windows reserves for devices, with or without an extension.
+const RESERVED_NAMES: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// Why a file name of a source could not be a name on a Windows distribution point (or on the
+/// setup medium), if it could not: a package is content for Windows, and a point on a Windows
+/// share would refuse or alter such a name halfway through a distribution.
+fn windows_name_flaw(name: &str) -> Option<&'static str> {
+    if name.encode_utf16().count() > 255 {
+        return Some("longer than 255 characters");
+    }
+    if name.ends_with('.') || name.ends_with(' ') {
+        return Some("it ends with a dot or a space");
+    }
+    if name
+        .chars()
+        .any(|c| c < ' ' || matches!(c, '<' | '>' | ':' | '"' | '\\' | '|' | '?' | '*'))
+    {
+        return Some("it holds a control character or one of < > : \" \\ | ? *");
+    }
+    let stem = name.split('.').next().unwrap_or(name).trim_end();
+    if RESERVED_NAMES.iter().any(|r| r.eq_ignore_ascii_case(stem)) {
+        return Some("Windows reserves it for a device (CON, NUL, COM1, ...)");
+    }
+    None
 }
 
 /// A symbolic link, junction or other reparse point: never followed.
