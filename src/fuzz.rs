@@ -34,6 +34,19 @@ pub(crate) fn fuzz(target: &str, mut run: impl FnMut(&[u8])) {
     );
 }
 
+/// As `fuzz`, for a reader of files: each input is written to a scratch file first.
+pub(crate) fn fuzz_file(target: &str, extension: &str, mut run: impl FnMut(&Path)) {
+    let file = std::env::temp_dir().join(format!(
+        "osupgrade-fuzz-{target}-{}.{extension}",
+        std::process::id()
+    ));
+    fuzz(target, |bytes| {
+        std::fs::write(&file, bytes).expect("a scratch file");
+        run(&file);
+    });
+    let _ = std::fs::remove_file(&file);
+}
+
 fn survive(target: &str, seed: u64, count: u64, input: &[u8], run: &mut impl FnMut(&[u8])) {
     if catch_unwind(AssertUnwindSafe(|| run(input))).is_ok() {
         return;

@@ -79,14 +79,6 @@ fn two_versions(label: &str) -> (Setup, std::path::PathBuf, std::path::PathBuf) 
     (s, v1, v2)
 }
 
-fn same_files(tree: &Path, source: &Path) -> bool {
-    let (a, b) = (files_below(tree), files_below(source));
-    a.len() == b.len()
-        && a.iter()
-            .zip(&b)
-            .all(|((ra, pa), (rb, pb))| ra == rb && sha256_of(pa) == sha256_of(pb))
-}
-
 /// The package folder is absent, or exactly one version: never a mix.
 fn assert_one_version_or_none(tree: &Path, v1: &Path, v2: &Path, when: &str) {
     if !tree.exists() {
@@ -115,17 +107,9 @@ fn assert_finished_at_version_2(s: &Setup, v2: &Path) {
 
 #[test]
 fn a_switch_killed_at_any_step_leaves_one_version_and_the_next_run_finishes_it() {
-    let steps = [
-        "switch: staged",
-        "switch: next tree built",
-        "switch: journalled",
-        "switch: live tree moved aside",
-        "switch: next tree moved in",
-        "switch: manifest committed",
-    ];
     // After each kill, either validation or the next distribution comes first.
     for validate_first in [true, false] {
-        for step in steps {
+        for step in SWITCH_STEPS {
             let (s, v1, v2) = two_versions("killstep");
             let tree = s.tree(&s.scratch.join("points/DP1"));
             redistribute_in_child(&s, Kill::At(step));

@@ -19,15 +19,6 @@ use osupgrade::Site;
 
 /// Kills per operation chosen by bytes, spread over what it copies.
 const KILLS_BY_BYTES: u64 = 30;
-/// The named points of a distribution's switch.
-const SWITCH_STEPS: [&str; 6] = [
-    "switch: staged",
-    "switch: next tree built",
-    "switch: journalled",
-    "switch: live tree moved aside",
-    "switch: next tree moved in",
-    "switch: manifest committed",
-];
 
 /// Run as a child process by the harness: the operation named in the environment, killed on
 /// the way by the kill point the environment names.
@@ -262,14 +253,6 @@ fn kill_harness_redistribute() {
         KILLS_BY_BYTES,
         SWITCH_STEPS.len()
     );
-}
-
-fn same_files(tree: &Path, source: &Path) -> bool {
-    let (a, b) = (files_below(tree), files_below(source));
-    a.len() == b.len()
-        && a.iter()
-            .zip(&b)
-            .all(|((ra, pa), (rb, pb))| ra == rb && sha256_of(pa) == sha256_of(pb))
 }
 
 /// Finishes what the kill left (the next run does), then puts version 1 back on the point by

@@ -326,16 +326,13 @@ mod tests {
     /// refused, never a panic.
     #[test]
     fn fuzz_catalog() {
-        let file = std::env::temp_dir().join(format!("osupgrade-fuzz-{}.json", std::process::id()));
-        crate::fuzz::fuzz("catalog", |bytes| {
-            std::fs::write(&file, bytes).expect("a scratch file");
-            if let Ok(entries) = read_catalog(&file) {
+        crate::fuzz::fuzz_file("catalog", "json", |file| {
+            if let Ok(entries) = read_catalog(file) {
                 for (name, entry) in &entries {
                     let _ = describe_from(name, entry);
                 }
             }
         });
-        let _ = std::fs::remove_file(&file);
     }
 
     /// Cabinet headers that lie about their folders and blocks are refused, never read past.

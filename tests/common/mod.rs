@@ -292,3 +292,22 @@ pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// The named kill points of a distribution's switch, in the order it reaches them.
+pub const SWITCH_STEPS: [&str; 6] = [
+    "switch: staged",
+    "switch: next tree built",
+    "switch: journalled",
+    "switch: live tree moved aside",
+    "switch: next tree moved in",
+    "switch: manifest committed",
+];
+
+/// The tree holds exactly the files of `source`, byte for byte.
+pub fn same_files(tree: &Path, source: &Path) -> bool {
+    let (a, b) = (files_below(tree), files_below(source));
+    a.len() == b.len()
+        && a.iter()
+            .zip(&b)
+            .all(|((ra, pa), (rb, pb))| ra == rb && sha256_of(pa) == sha256_of(pb))
+}
