@@ -1071,3 +1071,35 @@ fn names_windows_cannot_hold_are_refused_naming_the_file_and_nothing_is_kept() {
         "a refused add kept content"
     );
 }
+
+#[test]
+fn a_full_library_refuses_the_add_as_disk_full_keeps_the_site_whole_and_the_next_add_succeeds() {
+    let scratch = Scratch::new("full-library");
+    let small = make_source(&scratch.join("small"), &["--small-files", "5"]);
+    let big = make_source(
+        &scratch.join("big"),
+        &["--small-files", "5", "--image-mib", "48"],
+    );
+    let disk = scratch.join("disk");
+    let Some(_unmount) = mount_tmpfs(&disk, "32m") else {
+        eprintln!("skipped: mounting a tmpfs needs root");
+        return;
+    };
+    let folder = disk.join("site");
+    let site = Site::create(&folder, None).unwrap();
+    let first = add(&site, &small, "Small", "1").unwrap();
+    let error = add(&site, &big, "Too big", "1").unwrap_err();
+    assert_eq!(error.kind(), osupgrade::ErrorKind::DiskFull, "{error}");
+    let db = rusqlite::Connection::open(folder.join("site.db")).unwrap();
+    let check: String = db
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    assert_library_intact(&folder);
+    assert_eq!(package::list(&site, None).unwrap(), [first.clone()]);
+    // Once there is room again (the first package goes), the add succeeds.
+    lifecycle::remove_package(&site, &first.id).unwrap();
+    let added = add(&site, &small, "Small again", "1").unwrap();
+    assert_eq!(added.content_version, 1);
+    assert_library_intact(&folder);
+}
