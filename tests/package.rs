@@ -1096,7 +1096,10 @@ fn a_full_library_refuses_the_add_as_disk_full_keeps_the_site_whole_and_the_next
         .unwrap();
     assert_eq!(check, "ok");
     assert_library_intact(&folder);
-    assert_eq!(package::list(&site, None).unwrap(), [first.clone()]);
+    assert_eq!(
+        package::list(&site, None).unwrap(),
+        std::slice::from_ref(&first)
+    );
     // Once there is room again (the first package goes), the add succeeds.
     lifecycle::remove_package(&site, &first.id).unwrap();
     let added = add(&site, &small, "Small again", "1").unwrap();
