@@ -219,17 +219,19 @@ fn is_date(text: &str) -> bool {
 /// inside the file with the checksum it states (where it states one), as cabextract checks
 /// them. An `.msu` is a cabinet too. Damage anywhere is found here, before anything is kept.
 pub(super) fn check_cabinet(path: &Path) -> Result<()> {
-    let refuse = |reason: &str| {
-        Err(Error::invalid_argument(
-            "paths",
-            format!("{}: not an update file: {reason}", path.display()),
-        ))
-    };
     let bytes = std::fs::read(path).at(path)?;
     match cabinet_flaw(&bytes) {
         None => Ok(()),
-        Some(flaw) => refuse(flaw),
+        Some(flaw) => Err(not_an_update(path, flaw)),
     }
+}
+
+/// The refusal of a file that is not an update, saying why.
+pub(super) fn not_an_update(path: &Path, reason: &str) -> Error {
+    Error::invalid_argument(
+        "paths",
+        format!("{}: not an update file: {reason}", path.display()),
+    )
 }
 
 const HEADER: usize = 36;

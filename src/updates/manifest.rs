@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::describe::Description;
+use super::describe::{not_an_update, Description};
 use super::image::{parse_package_identity, PackageIdentity};
 use crate::error::{Error, IoContext, Result};
 use crate::model::UpdateClassification;
@@ -42,7 +42,7 @@ fn read_through(path: &Path, scratch: &Path) -> Result<PackageIdentity> {
     // update.mum is the package's own manifest; the others are of its parts.
     manifests.sort_by_key(|m| !file_name(m).eq_ignore_ascii_case("update.mum"));
     let Some(first) = manifests.first() else {
-        return Err(refuse(
+        return Err(not_an_update(
             path,
             "it holds no package manifest (.mum), nor does a cabinet inside it",
         ));
@@ -53,7 +53,7 @@ fn read_through(path: &Path, scratch: &Path) -> Result<PackageIdentity> {
             return Ok(identity);
         }
     }
-    Err(refuse(
+    Err(not_an_update(
         path,
         &format!(
             "its package manifest {} cannot be read: it is not XML that names the package's KB",
@@ -71,7 +71,7 @@ pub(super) fn check_against_manifest(
     classified_by_catalog: bool,
 ) -> Result<()> {
     if manifest.kb != description.kb {
-        return Err(refuse(
+        return Err(not_an_update(
             path,
             &format!(
                 "its name or catalog entry says {}, but its package manifest says {}",
@@ -81,7 +81,7 @@ pub(super) fn check_against_manifest(
     }
     if let Some(architecture) = architecture_of(&manifest.processor_architecture) {
         if architecture != description.architecture {
-            return Err(refuse(
+            return Err(not_an_update(
                 path,
                 &format!(
                     "its name or catalog entry says {}, but its package manifest is for {architecture} ({})",
@@ -99,7 +99,7 @@ pub(super) fn check_against_manifest(
     // it may not make a servicing stack of anything else, or anything else of one.
     let stack = UpdateClassification::ServicingStack;
     if kind.is_some_and(|kind| (kind == stack) != (description.classification == stack)) {
-        return Err(refuse(
+        return Err(not_an_update(
             path,
             &format!(
                 "its catalog entry says {}, but its package manifest is a {}",
@@ -134,13 +134,6 @@ fn architecture_of(processor: &str) -> Option<&'static str> {
         "arm" => Some("arm"),
         _ => None,
     }
-}
-
-fn refuse(path: &Path, reason: &str) -> Error {
-    Error::invalid_argument(
-        "paths",
-        format!("{}: not an update file: {reason}", path.display()),
-    )
 }
 
 fn file_name(path: &Path) -> String {
@@ -185,7 +178,7 @@ fn extract(cabinet: &Path, pattern: &str, folder: &Path) -> Result<()> {
         .rev()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("");
-    Err(refuse(
+    Err(not_an_update(
         cabinet,
         &format!("{EXTRACTOR} cannot read it ({})", last.trim()),
     ))
