@@ -27,7 +27,7 @@ pub fn remove_package(site: &Site, id: &str) -> Result<()> {
 /// is; a once schedule is done), then updates the distribution points that hold the package
 /// where the schedule asks for it.
 pub fn run_schedule(site: &Site, id: i64, progress: &mut ProgressFn<'_>) -> Result<ServicingRun> {
-    servicing::recover_dead_runs(site)?;
+    servicing::recover_before_running(site)?;
     let schedule = schedule::get(site, id)?;
     let run = servicing::service(site, &schedule, false, progress)?
         .expect("a run that is not claimed always runs");
@@ -40,7 +40,7 @@ pub fn run_schedule(site: &Site, id: i64, progress: &mut ProgressFn<'_>) -> Resu
 /// runner died is closed and its schedule run again; points that did not get a serviced
 /// version are updated again. Returns the runs made and the runs whose points were updated.
 pub fn run_due_schedules(site: &Site, progress: &mut ProgressFn<'_>) -> Result<Vec<ServicingRun>> {
-    servicing::recover_dead_runs(site)?;
+    servicing::recover_before_running(site)?;
     let mut runs = Vec::new();
     for (run_id, _) in site.db().runs_with_points_pending()? {
         runs.push(update_points(

@@ -1,21 +1,25 @@
 //! The kill harness: each operation is killed again and again, at moments chosen by the bytes
 //! it has copied and at its named kill points, the way a power cut or `kill -9` would. After
 //! each kill: the database passes `PRAGMA integrity_check`, every blob it references is in the
-//! library under its hash, the distribution point holds one whole version (or, between the two
-//! renames of a switch, none), and then the next run completes with nothing left over. Each
-//! operation prints how many kills it survived (the test command shows them).
+//! library under its hash, each distribution point holds one whole content version (or, between
+//! the two renames of a switch, none), and then the next run completes with nothing left over.
+//! Each operation prints how many kills it survived (the test command shows them).
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use common::*;
 use osupgrade::distribution::{self, DistributeOptions, DistributionState};
+use osupgrade::model::RunState;
 use osupgrade::package::{self, NewPackage};
 use osupgrade::progress::ignore_progress;
-use osupgrade::Site;
+use osupgrade::schedule::{self, ScheduleSettings};
+use osupgrade::servicing::{self, Engine};
+use osupgrade::{lifecycle, updates, Site};
 
 /// Kills per operation chosen by bytes, spread over what it copies.
 const KILLS_BY_BYTES: u64 = 30;
@@ -49,6 +53,19 @@ fn child_process_of_the_kill_harness() {
                 &mut ignore_progress,
             );
         }
+        "group distribution" => {
+            let package = env("OSU_CHILD_PACKAGE");
+            let _ = distribution::distribute_to_group(
+                &site,
+                &[&package],
+                GROUP,
+                &DistributeOptions::default(),
+                &mut ignore_progress,
+            );
+        }
+        "servicing runner" => {
+            let _ = lifecycle::run_due_schedules(&site, &mut ignore_progress);
+        }
         other => panic!("no operation {other}"),
     }
 }
@@ -57,10 +74,22 @@ fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"))
 }
 
-/// How the child is killed.
+/// How the child is killed: once it has written so many bytes (of one kind of copy: `library`,
+/// `work-folder` or `point`), or at a named kill point.
 enum Kill<'a> {
-    AfterBytes(u64),
+    AfterBytes(&'a str, u64),
     At(&'a str),
+}
+
+impl Kill<'_> {
+    fn when(&self, operation: &str) -> String {
+        match self {
+            Kill::AfterBytes(copy, bytes) => {
+                format!("after {bytes} bytes of a {operation} ({copy})")
+            }
+            Kill::At(point) => format!("at '{point}' of a {operation}"),
+        }
+    }
 }
 
 /// Runs the operation in a child that is killed as asked; true when it was (an operation that
@@ -77,8 +106,8 @@ fn killed(site_folder: &Path, operation: &str, extra: &[(&str, &Path)], kill: &K
         command.env(name, value);
     }
     match kill {
-        Kill::AfterBytes(bytes) => {
-            command.env("OSUPGRADE_TEST_KILL_AFTER_BYTES", bytes.to_string())
+        Kill::AfterBytes(copy, bytes) => {
+            command.env("OSUPGRADE_TEST_KILL_AFTER_BYTES", format!("{copy}:{bytes}"))
         }
         Kill::At(point) => command.env("OSUPGRADE_TEST_KILL_AT", point),
     };
@@ -95,10 +124,62 @@ fn assert_site_whole(site_folder: &Path, when: &str) {
     assert_library_intact(site_folder);
 }
 
-/// Byte counts spread over `total`, from the first 64 KiB to the last.
-fn byte_kills(total: u64) -> Vec<u64> {
-    (0..KILLS_BY_BYTES)
-        .map(|n| 64 * 1024 + n * total.saturating_sub(128 * 1024) / (KILLS_BY_BYTES - 1))
+/// `count` byte counts spread over `total`, from the first 64 KiB to the last.
+fn byte_kills(count: u64, total: u64) -> Vec<u64> {
+    (0..count)
+        .map(|n| 64 * 1024 + n * total.saturating_sub(128 * 1024) / (count - 1))
+        .collect()
+}
+
+/// The content version of the package whose files `tree` holds, exactly: no file more, none
+/// less, each with its hash.
+fn version_held(site_folder: &Path, package_id: &str, tree: &Path) -> Option<i64> {
+    let held: BTreeMap<String, String> = files_below(tree)
+        .into_iter()
+        .map(|(relative, path)| (relative, sha256_of(&path)))
+        .collect();
+    let db = rusqlite::Connection::open(site_folder.join("site.db")).unwrap();
+    let mut versions = db
+        .prepare("SELECT number FROM content_versions WHERE package_id = ?1")
+        .unwrap();
+    let numbers: Vec<i64> = versions
+        .query_map([package_id], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut files = db
+        .prepare(
+            "SELECT path, sha256 FROM package_files
+             WHERE package_id = ?1 AND content_version = ?2 AND sha256 IS NOT NULL",
+        )
+        .unwrap();
+    numbers.into_iter().find(|number| {
+        let manifest: BTreeMap<String, String> = files
+            .query_map(rusqlite::params![package_id, number], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        manifest == held
+    })
+}
+
+/// Each point holds one whole content version of the package, or none (between the two
+/// renames of a switch); returns the versions held.
+fn assert_points_whole(s: &Setup, points: &[&str], when: &str) -> Vec<Option<i64>> {
+    let site_folder = s.scratch.join("site");
+    points
+        .iter()
+        .map(|name| {
+            let tree = s.tree(&s.scratch.join("points").join(name));
+            if !tree.exists() {
+                return None;
+            }
+            let version = version_held(&site_folder, &s.package.id, &tree);
+            assert!(version.is_some(), "{when}: {name} holds a mix of versions");
+            version
+        })
         .collect()
 }
 
@@ -119,15 +200,11 @@ fn kill_harness_add() {
     let site_folder = scratch.join("site");
     drop(Site::create(&site_folder, None).unwrap());
     let mut kills = 0;
-    for bytes in byte_kills(bytes_below(&source)) {
-        let when = format!("after {bytes} bytes of an add");
+    for bytes in byte_kills(KILLS_BY_BYTES, bytes_below(&source)) {
+        let kill = Kill::AfterBytes("library", bytes);
+        let when = kill.when("add");
         assert!(
-            killed(
-                &site_folder,
-                "add",
-                &[("OSU_CHILD_SOURCE", &source)],
-                &Kill::AfterBytes(bytes)
-            ),
+            killed(&site_folder, "add", &[("OSU_CHILD_SOURCE", &source)], &kill),
             "the add was not killed {when}"
         );
         kills += 1;
@@ -161,13 +238,14 @@ fn kill_harness_reload() {
     let site_folder = s.scratch.join("site");
     let package = PathBuf::from(&s.package.id);
     let mut kills = 0;
-    for bytes in byte_kills(bytes_below(&s.source)) {
-        let when = format!("after {bytes} bytes of a reload");
+    for bytes in byte_kills(KILLS_BY_BYTES, bytes_below(&s.source)) {
+        let kill = Kill::AfterBytes("library", bytes);
+        let when = kill.when("reload");
         if !killed(
             &site_folder,
             "reload",
             &[("OSU_CHILD_PACKAGE", &package)],
-            &Kill::AfterBytes(bytes),
+            &kill,
         ) {
             continue;
         }
@@ -210,17 +288,9 @@ fn kill_harness_redistribute() {
     copy_tree(&s.source, &v2);
     let tree = s.tree(&point);
     let site_folder = s.scratch.join("site");
-    let kills: Vec<Kill<'_>> = byte_kills(6 << 20)
-        .into_iter()
-        .map(Kill::AfterBytes)
-        .chain(SWITCH_STEPS.iter().map(|step| Kill::At(step)))
-        .collect();
     let mut count = 0;
-    for kill in &kills {
-        let when = match kill {
-            Kill::AfterBytes(bytes) => format!("after {bytes} bytes of a redistribution"),
-            Kill::At(step) => format!("at '{step}'"),
-        };
+    for kill in &point_kills(6 << 20) {
+        let when = kill.when("redistribution");
         let package = PathBuf::from(&s.package.id);
         if !killed(
             &site_folder,
@@ -255,6 +325,16 @@ fn kill_harness_redistribute() {
     );
 }
 
+/// Kills of a distribution: by the bytes written to a point, spread over `changed`, and at
+/// each step of the switch.
+fn point_kills(changed: u64) -> Vec<Kill<'static>> {
+    byte_kills(KILLS_BY_BYTES, changed)
+        .into_iter()
+        .map(|bytes| Kill::AfterBytes("point", bytes))
+        .chain(SWITCH_STEPS.iter().map(|step| Kill::At(step)))
+        .collect()
+}
+
 /// Finishes what the kill left (the next run does), then puts version 1 back on the point by
 /// hand, as if it had never got version 2.
 fn restore_version_1(s: &Setup, point: &Path, v1: &Path) {
@@ -262,4 +342,262 @@ fn restore_version_1(s: &Setup, point: &Path, v1: &Path) {
     let tree = s.tree(point);
     fs::remove_dir_all(&tree).unwrap();
     copy_tree(v1, &tree);
+}
+
+/// The group of the group distribution's kills, and its points.
+const GROUP: &str = "Branches";
+const BRANCHES: [&str; 3] = ["BR1", "BR2", "BR3"];
+
+fn distribute_to_branches(s: &Setup) -> Vec<distribution::DistributionStatus> {
+    distribution::distribute_to_group(
+        &s.site,
+        &[&s.package.id],
+        GROUP,
+        &DistributeOptions::default(),
+        &mut ignore_progress,
+    )
+    .unwrap()
+}
+
+#[test]
+fn kill_harness_group_distribution() {
+    let s = setup("kill-group", &["--small-files", "100", "--image-mib", "2"]);
+    distribution::create_group(&s.site, GROUP, "").unwrap();
+    for name in BRANCHES {
+        s.point(name);
+    }
+    distribution::add_points_to_group(
+        &s.site,
+        GROUP,
+        &BRANCHES,
+        &DistributeOptions::default(),
+        &mut ignore_progress,
+    )
+    .unwrap();
+    distribute_to_branches(&s);
+    let v1 = s.scratch.join("v1");
+    copy_tree(&s.source, &v1);
+    fs::write(
+        s.source.join("sources/big-update.cab"),
+        vec![0x3cu8; 4 << 20],
+    )
+    .unwrap();
+    reload(&s.site, &s.package.id);
+    let site_folder = s.scratch.join("site");
+    let package = PathBuf::from(&s.package.id);
+    let mut count = 0;
+    for kill in &point_kills(4 << 20) {
+        let when = kill.when("group distribution");
+        if !killed(
+            &site_folder,
+            "group distribution",
+            &[("OSU_CHILD_PACKAGE", &package)],
+            kill,
+        ) {
+            continue;
+        }
+        count += 1;
+        assert_site_whole(&site_folder, &when);
+        assert_points_whole(&s, &BRANCHES, &when);
+        // Finished, then version 1 again on every point, for the next kill to copy it all.
+        distribute_to_branches(&s);
+        for name in BRANCHES {
+            let tree = s.tree(&s.scratch.join("points").join(name));
+            fs::remove_dir_all(&tree).unwrap();
+            copy_tree(&v1, &tree);
+        }
+    }
+    assert!(
+        count >= KILLS_BY_BYTES,
+        "only {count} group distributions were killed"
+    );
+    for status in distribute_to_branches(&s) {
+        assert_eq!(status.state, DistributionState::Installed, "{status:?}");
+    }
+    assert_eq!(
+        assert_points_whole(&s, &BRANCHES, "then a whole group distribution"),
+        [Some(2); 3]
+    );
+    for name in BRANCHES {
+        assert_point_valid(&s, name);
+        let staging = s
+            .scratch
+            .join("points")
+            .join(name)
+            .join(".osupgrade/staging");
+        assert!(!staging.join(&s.package.id).exists(), "{name} kept staging");
+    }
+    println!("kill group distribution: {count} kills of a distribution to a group of three points, each left every point one whole version; the next run completed");
+}
+
+/// A package on two points, one cumulative update for it, the test engine, and a schedule due
+/// now that applies the update (updating the points after, if asked).
+fn servicing_lab(label: &str, update_points: bool) -> Setup {
+    let s = setup(label, &["--small-files", "20", "--image-mib", "3"]);
+    s.point("DP1");
+    s.point("DP2");
+    distribute(&s.site, &s.package.id, &["DP1", "DP2"]);
+    let folder = s.scratch.join("updates");
+    make_update(
+        &folder,
+        "windows10.0-kb5034441-x64_22bb.msu",
+        "KB5034441",
+        "19041.3930",
+        &[],
+    );
+    updates::import(&s.site, &[folder.as_path()], None, &mut ignore_progress).unwrap();
+    servicing::set_engine(&s.site, &Engine::Command(test_engine())).unwrap();
+    let settings = ScheduleSettings {
+        update_ids: Some(vec!["KB5034441-x64".into()]),
+        utc: Some(true),
+        start: Some("2026-01-01T00:00".into()),
+        update_distribution_points: Some(update_points),
+        ..Default::default()
+    };
+    schedule::create(&s.site, &s.package.id, &settings).unwrap();
+    s
+}
+
+fn content_version(s: &Setup) -> i64 {
+    package::get(&s.site, &s.package.id)
+        .unwrap()
+        .content_version
+}
+
+/// What the last runner left: no work folder, no staging, no run still running.
+fn assert_nothing_left_by_runs(s: &Setup) {
+    let site_folder = s.scratch.join("site");
+    let work: Vec<_> = fs::read_dir(site_folder.join("servicing"))
+        .unwrap()
+        .collect();
+    assert!(work.is_empty(), "work folders left: {work:?}");
+    assert!(
+        staging_is_empty(&site_folder),
+        "the kills left staged files"
+    );
+    let runs = servicing::list_runs(&s.site, None, Some(&s.package.id)).unwrap();
+    assert!(
+        runs.iter().all(|r| r.state != RunState::Running),
+        "{runs:?}"
+    );
+}
+
+#[test]
+fn kill_harness_servicing_run() {
+    let s = servicing_lab("kill-servicing", false);
+    let site_folder = s.scratch.join("site");
+    let image = fs::metadata(s.source.join("sources/install.wim"))
+        .unwrap()
+        .len();
+    let kills: Vec<Kill<'_>> = byte_kills(KILLS_BY_BYTES / 2, image)
+        .into_iter()
+        .map(|bytes| Kill::AfterBytes("work-folder", bytes))
+        .chain(
+            byte_kills(KILLS_BY_BYTES / 2, image)
+                .into_iter()
+                .map(|bytes| Kill::AfterBytes("library", bytes)),
+        )
+        .chain(
+            [
+                "servicing: leased",
+                "servicing: taken out",
+                "servicing: engine done",
+            ]
+            .map(Kill::At),
+        )
+        .collect();
+    for kill in &kills {
+        // Each runner closes the run the kill before left running and takes its schedule again.
+        let when = kill.when("servicing run");
+        assert!(
+            killed(&site_folder, "servicing runner", &[], kill),
+            "the runner was not killed {when}"
+        );
+        assert_site_whole(&site_folder, &when);
+        assert_eq!(content_version(&s), 1, "{when}: a version was recorded");
+        assert_eq!(
+            assert_points_whole(&s, &["DP1", "DP2"], &when),
+            [Some(1); 2]
+        );
+    }
+    let runs = lifecycle::run_due_schedules(&s.site, &mut ignore_progress).unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].state, RunState::Succeeded, "{:?}", runs[0]);
+    assert_eq!(content_version(&s), 2);
+    assert_site_whole(&site_folder, "then a whole servicing run");
+    assert_nothing_left_by_runs(&s);
+    let interrupted = servicing::list_runs(&s.site, None, Some(&s.package.id))
+        .unwrap()
+        .iter()
+        .filter(|r| r.error.starts_with("interrupted"))
+        .count();
+    assert_eq!(
+        interrupted,
+        kills.len(),
+        "each killed run is closed as interrupted"
+    );
+    println!(
+        "kill servicing run: {} kills ({} copying the image out, {} storing the serviced image, 3 at named steps), each kept version 1 whole; the next run serviced the package",
+        kills.len(),
+        KILLS_BY_BYTES / 2,
+        KILLS_BY_BYTES / 2
+    );
+}
+
+#[test]
+fn kill_harness_point_update_after_servicing() {
+    let s = servicing_lab("kill-after-servicing", true);
+    let site_folder = s.scratch.join("site");
+    let points = ["DP1", "DP2"];
+    // The run is recorded, then killed before it reaches the points: they are left pending.
+    assert!(killed(
+        &site_folder,
+        "servicing runner",
+        &[],
+        &Kill::At("servicing: recorded")
+    ));
+    assert_eq!(content_version(&s), 2);
+    let image = fs::metadata(s.source.join("sources/install.wim"))
+        .unwrap()
+        .len();
+    let mut count = 0;
+    for kill in &point_kills(image) {
+        // Each runner call takes up the points the run left pending.
+        let when = kill.when("point update after servicing");
+        if !killed(&site_folder, "servicing runner", &[], kill) {
+            continue;
+        }
+        count += 1;
+        assert_site_whole(&site_folder, &when);
+        assert_points_whole(&s, &points, &when);
+        // Finished by hand (which leaves the run's points pending), then version 1 again.
+        distribution::redistribute(
+            &s.site,
+            &s.package.id,
+            &DistributeOptions::default(),
+            &mut ignore_progress,
+        )
+        .unwrap();
+        for name in points {
+            let tree = s.tree(&s.scratch.join("points").join(name));
+            fs::remove_dir_all(&tree).unwrap();
+            copy_tree(&s.source, &tree);
+        }
+    }
+    assert!(
+        count >= KILLS_BY_BYTES,
+        "only {count} point updates were killed"
+    );
+    let runs = lifecycle::run_due_schedules(&s.site, &mut ignore_progress).unwrap();
+    assert_eq!(runs.len(), 1);
+    assert!(!runs[0].points_pending, "{:?}", runs[0]);
+    assert_eq!(
+        assert_points_whole(&s, &points, "then a whole update"),
+        [Some(2); 2]
+    );
+    for name in points {
+        assert_point_valid(&s, name);
+    }
+    assert_nothing_left_by_runs(&s);
+    println!("kill point update after servicing: {count} kills of the runner updating two points to the serviced version, each left every point one whole version; the next runner call completed");
 }

@@ -81,7 +81,10 @@ impl ContentLibrary {
                 }
                 let file = files[index];
                 let report = |bytes| {
-                    kill_point::wrote(read.fetch_add(bytes, Ordering::Relaxed) + bytes);
+                    kill_point::wrote(
+                        kill_point::Copy::Library,
+                        read.fetch_add(bytes, Ordering::Relaxed) + bytes,
+                    );
                     untold.add(bytes, tell);
                 };
                 self.stage_file(file, present_sizes.contains(&file.size), &report, &cancel)

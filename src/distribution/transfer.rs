@@ -243,7 +243,10 @@ fn copy_into_staging(
             let temp = staging.join(format!("{}.{}.tmp", copy.sha256, std::process::id()));
             let _ = fs::remove_file(&temp);
             let report = |n| {
-                kill_point::wrote(written.fetch_add(n, Ordering::Relaxed) + n);
+                kill_point::wrote(
+                    kill_point::Copy::Point,
+                    written.fetch_add(n, Ordering::Relaxed) + n,
+                );
                 report(n);
             };
             job.library

@@ -10,9 +10,17 @@ use crate::schedule;
 use crate::site::Site;
 use crate::time::civil::{self, now};
 
+/// What a runner takes up before it runs anything: runs whose runner died are closed, and what
+/// runs no longer running left in their work folders is removed.
+pub(crate) fn recover_before_running(site: &Site) -> Result<()> {
+    recover_dead_runs(site)?;
+    clear_dead_runs_work(site)
+}
+
 /// Removes what runs that are no longer running left in the servicing folder (a killed run's
-/// image copy; a DISM mount of one is discarded first, as DISM needs).
-pub(super) fn clear_dead_runs_work(site: &Site, engine: &Engine) -> Result<()> {
+/// image copy, also when the kill came after the run was recorded; a DISM mount of one is
+/// discarded first, as DISM needs). A run that ends meanwhile may remove its folder itself.
+pub(super) fn clear_dead_runs_work(site: &Site) -> Result<()> {
     let folder = site.folder().join("servicing");
     let Ok(entries) = fs::read_dir(&folder) else {
         return Ok(());
@@ -35,7 +43,7 @@ pub(super) fn clear_dead_runs_work(site: &Site, engine: &Engine) -> Result<()> {
         let work = entry.path();
         super::engine::end_engine_of(&work);
         let mount = work.join("mount");
-        if *engine == Engine::Dism && mount.is_dir() {
+        if mount.is_dir() && super::get_engine(site)? == Engine::Dism {
             let log = work.join("discard.log");
             let place = Workplace {
                 image: "install",
@@ -46,9 +54,12 @@ pub(super) fn clear_dead_runs_work(site: &Site, engine: &Engine) -> Result<()> {
                 work: &work,
                 max_run_time: super::get_max_run_time(site)?,
             };
-            let _ = engine.run(&Step::Discard, &place);
+            let _ = Engine::Dism.run(&Step::Discard, &place);
         }
-        fs::remove_dir_all(&work).at(&work)?;
+        match fs::remove_dir_all(&work) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e).at(&work),
+            _ => {}
+        }
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 pub use crate::model::{RunState, ServicingRun, UpdateResult};
 use crate::site::Site;
 pub use engine::Engine;
-pub(crate) use lease::recover_dead_runs;
+pub(crate) use lease::{recover_before_running, recover_dead_runs};
 pub(crate) use run::service;
 
 const ENGINE_SETTING: &str = "servicing_engine";

@@ -86,7 +86,7 @@ fn service_logged(
         return Ok(None);
     };
     kill_point::reached("servicing: leased");
-    clear_dead_runs_work(site, &engine)?;
+    clear_dead_runs_work(site)?;
     let work = site
         .folder()
         .join("servicing")
@@ -335,10 +335,15 @@ impl Run<'_, '_> {
         let total: u64 = files.iter().map(|f| f.1).sum();
         let mut done = 0;
         let cancel = std::sync::atomic::AtomicBool::new(false);
+        let written = std::sync::atomic::AtomicU64::new(0);
+        let count = |n| {
+            let total = written.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+            kill_point::wrote(kill_point::Copy::WorkFolder, total);
+        };
         for (sha256, size, target, name) in files {
             self.report(Phase::TakingOut, &name, (done, total), (0, 0))?;
             let source = self.site.library().blob_path(&sha256);
-            copy_verified(&source, &sha256, size, &target, &|_| {}, &cancel)?;
+            copy_verified(&source, &sha256, size, &target, &count, &cancel)?;
             done += size;
         }
         self.report(Phase::TakingOut, "", (total, total), (0, 0))
