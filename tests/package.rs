@@ -1026,7 +1026,8 @@ fn names_windows_cannot_hold_are_refused_naming_the_file_and_nothing_is_kept() {
     let scratch = Scratch::new("hostile-names");
     let clean = make_source(&scratch.join("clean"), &["--small-files", "3"]);
     let site = open_site(&scratch);
-    let hostile: [(&std::ffi::OsStr, &str); 10] = [
+    let twins = "would be the same file on a Windows point";
+    let hostile: [(&std::ffi::OsStr, &str); 13] = [
         ("CON".as_ref(), "reserves it for a device"),
         ("nul.txt".as_ref(), "reserves it for a device"),
         ("COM1".as_ref(), "reserves it for a device"),
@@ -1040,10 +1041,15 @@ fn names_windows_cannot_hold_are_refused_naming_the_file_and_nothing_is_kept() {
             std::ffi::OsStr::from_bytes(b"not-utf8-\xff"),
             "not valid Unicode",
         ),
+        // Beside sources/install.wim and sources/Caf\u{e9}.txt.
+        ("INSTALL.wim".as_ref(), twins),
+        ("Cafe\u{301}.txt".as_ref(), twins),
+        ("CAF\u{c9}.TXT".as_ref(), twins),
     ];
     for (number, (name, reason)) in hostile.iter().enumerate() {
         let source = scratch.join(&format!("hostile-{number}"));
         copy_tree(&clean, &source);
+        fs::write(source.join("sources/Caf\u{e9}.txt"), b"one name").unwrap();
         fs::write(source.join("sources").join(name), b"hostile").unwrap();
         let new = NewPackage {
             source_path: &source,

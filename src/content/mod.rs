@@ -6,6 +6,7 @@ mod copy;
 mod export;
 mod scan;
 mod stage;
+mod unicode;
 
 #[cfg(not(target_os = "linux"))]
 use std::collections::BTreeSet;
