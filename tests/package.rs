@@ -1112,3 +1112,64 @@ fn a_full_library_refuses_the_add_as_disk_full_keeps_the_site_whole_and_the_next
     assert_eq!(added.content_version, 1);
     assert_library_intact(&folder);
 }
+
+#[test]
+fn a_source_file_that_cannot_be_read_fails_the_add_naming_it_and_keeps_nothing() {
+    let scratch = Scratch::new("read-error");
+    let source = make_source(&scratch.join("src"), &["--small-files", "5"]);
+    let site = open_site(&scratch);
+    // A file that opens but answers every read with an error, as a failing disk does: a
+    // device attribute bound over a file of the source.
+    let unreadable = source.join("sources/unreadable.cab");
+    fs::write(&unreadable, b"").unwrap();
+    let Some(unmount) = bind_mount(Path::new("/sys/class/net/lo/speed"), &unreadable) else {
+        eprintln!("skipped: a bind mount needs root");
+        return;
+    };
+    let error = add(&site, &source, "Unreadable", "1").unwrap_err();
+    let said = error.to_string();
+    assert_eq!(error.kind(), osupgrade::ErrorKind::Io, "{said}");
+    assert!(said.contains("sources/unreadable.cab"), "{said}");
+    assert_nothing_recorded(&site, &scratch);
+    // Once the file reads again, the add succeeds.
+    drop(unmount);
+    assert_eq!(
+        add(&site, &source, "Unreadable", "1").unwrap().id,
+        "OSU00001"
+    );
+    assert_library_intact(&scratch.join("site"));
+}
+
+#[test]
+fn a_source_file_that_changes_while_it_is_read_fails_the_add_naming_it_and_keeps_nothing() {
+    let scratch = Scratch::new("changing-source");
+    let source = make_source(
+        &scratch.join("src"),
+        &["--small-files", "20", "--image-mib", "24"],
+    );
+    let site = open_site(&scratch);
+    let image = source.join("sources/install.wim");
+    // Something keeps writing to the image (a copy still under way) while the add reads it.
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let outcome = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut file = fs::OpenOptions::new().append(true).open(&image).unwrap();
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                std::io::Write::write_all(&mut file, b"still copying").unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        });
+        let outcome = add(&site, &source, "Changing", "1");
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        outcome
+    });
+    let said = outcome.unwrap_err().to_string();
+    assert!(
+        said.contains("sources/install.wim") && said.contains("changed while"),
+        "{said}"
+    );
+    assert_nothing_recorded(&site, &scratch);
+    // Once the copy is over, the add succeeds.
+    add(&site, &source, "Changing", "1").unwrap();
+    assert_library_intact(&scratch.join("site"));
+}

@@ -233,12 +233,25 @@ pub fn assert_point_valid(s: &Setup, point: &str) {
 /// process may not mount.
 pub fn mount_tmpfs(folder: &Path, size: &str) -> Option<Unmount> {
     fs::create_dir_all(folder).unwrap();
+    mount(
+        &["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"],
+        folder,
+    )
+}
+
+/// `what` (a file or folder) seen at `at`, which must exist, until the guard drops; `None`
+/// where this process may not mount.
+pub fn bind_mount(what: &Path, at: &Path) -> Option<Unmount> {
+    mount(&["--bind", what.to_str().unwrap()], at)
+}
+
+fn mount(args: &[&str], at: &Path) -> Option<Unmount> {
     let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-        .arg(folder)
+        .args(args)
+        .arg(at)
         .status()
         .is_ok_and(|status| status.success());
-    mounted.then(|| Unmount(folder.to_path_buf()))
+    mounted.then(|| Unmount(at.to_path_buf()))
 }
 
 pub struct Unmount(PathBuf);
