@@ -308,3 +308,46 @@ fn a_link_planted_as_the_lock_file_is_replaced_not_opened() {
         .file_type()
         .is_symlink());
 }
+
+#[test]
+fn a_planted_manifest_naming_paths_outside_the_point_reaches_nothing_there() {
+    let (s, _, v2) = two_versions("plantmanifest");
+    let point = s.scratch.join("points/DP1");
+    let outside = s.scratch.join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    let secret = outside.join("secret.txt");
+    fs::write(&secret, b"not the point's").unwrap();
+    let hash = sha256_of(&secret);
+    // The installed manifest names, with their right hash and size, files outside the point.
+    let manifest_path = point.join(format!(".osupgrade/{}.json", s.package.id));
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(&manifest_path).unwrap()).unwrap();
+    let escapes = [
+        "../../outside/secret.txt".to_string(),
+        "sources/../../../outside/secret.txt".to_string(),
+        secret.to_str().unwrap().to_string(),
+    ];
+    for path in &escapes {
+        let entry =
+            serde_json::json!({ "path": path, "sha256": hash, "size": 15, "modifiedNs": 0 });
+        manifest["files"].as_array_mut().unwrap().push(entry);
+        manifest["folders"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!("../../outside"));
+    }
+    fs::write(&manifest_path, manifest.to_string()).unwrap();
+    let report =
+        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap();
+    assert!(!report.valid, "{report:?}");
+    let mut missing = report.missing.clone();
+    missing.sort();
+    let mut expected = escapes.to_vec();
+    expected.sort();
+    assert_eq!(missing, expected, "{report:?}");
+    // Redistributed over it, then removed from the point: what is outside stays as it was.
+    assert_finished_at_version_2(&s, &v2);
+    distribution::remove_content(&s.site, &s.package.id, "DP1").unwrap();
+    assert_eq!(fs::read(&secret).unwrap(), b"not the point's");
+    assert_eq!(files_below(&outside).len(), 1);
+}

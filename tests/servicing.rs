@@ -303,6 +303,44 @@ fn update_files_are_read_inside_and_refused_when_their_manifest_says_otherwise()
 }
 
 #[test]
+fn a_catalog_naming_a_path_instead_of_a_file_name_is_refused_and_nothing_is_kept() {
+    let s = setup("catalog-paths", &[]);
+    let folder = s.scratch.join("updates");
+    make_update(
+        &folder,
+        "windows10.0-kb5034441-x64_22bb.msu",
+        "KB5034441",
+        "19041.3930",
+        &[],
+    );
+    for name in [
+        "../../etc/windows10.0-kb5034441-x64_22bb.msu",
+        "/windows10.0-kb5034441-x64_22bb.msu",
+        "C:windows10.0-kb5034441-x64_22bb.msu",
+        "..\\\\windows10.0-kb5034441-x64_22bb.msu",
+        "..",
+        "",
+    ] {
+        let catalog = s.scratch.join("catalog.json");
+        let entry = serde_json::json!({ "updates": [ { "fileName": name, "classification": "Cumulative" } ] });
+        fs::write(&catalog, entry.to_string()).unwrap();
+        let error = updates::import(
+            &s.site,
+            &[folder.as_path()],
+            Some(&catalog),
+            &mut ignore_progress,
+        )
+        .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidArgument, "{name}: {error}");
+        assert!(
+            error.to_string().contains("names a path"),
+            "{name}: {error}"
+        );
+        assert!(updates::list(&s.site, None).unwrap().is_empty());
+    }
+}
+
+#[test]
 fn a_file_that_is_no_update_refuses_the_whole_import_and_nothing_is_kept() {
     let s = setup("not-an-update", &[]);
     let folder = s.scratch.join("mixed");

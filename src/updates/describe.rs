@@ -53,11 +53,31 @@ pub(super) fn read_catalog(path: &Path) -> Result<HashMap<String, CatalogEntry>>
             format!("{}: not an update catalog file: {e}", path.display()),
         )
     })?;
+    if let Some(entry) = catalog
+        .updates
+        .iter()
+        .find(|e| !is_bare_file_name(&e.file_name))
+    {
+        return Err(Error::invalid_argument(
+            "catalog_path",
+            format!(
+                "{}: the entry for '{}' names a path; a catalog names each update by its file \
+                 name alone, as it is in the folders imported",
+                path.display(),
+                entry.file_name
+            ),
+        ));
+    }
     Ok(catalog
         .updates
         .into_iter()
         .map(|entry| (entry.file_name.to_lowercase(), entry))
         .collect())
+}
+
+/// A name with no folder, drive or parent in it, on Windows or elsewhere.
+fn is_bare_file_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', ':'])
 }
 
 const ARCHITECTURES: [&str; 4] = ["x86", "x64", "arm64", "arm"];
