@@ -660,8 +660,13 @@ fn child_process_adds_a_package() {
         created => created,
     }
     .unwrap();
-    let added = add(&site, Path::new(&source), &name, "1").unwrap();
-    println!("ADDED {}", added.id);
+    match add(&site, Path::new(&source), &name, "1") {
+        Ok(added) => println!("ADDED {}", added.id),
+        Err(error) => {
+            println!("REFUSED {:?}: {error}", error.kind());
+            std::process::exit(1);
+        }
+    }
 }
 
 #[test]
@@ -1172,4 +1177,40 @@ fn a_source_file_that_changes_while_it_is_read_fails_the_add_naming_it_and_keeps
     // Once the copy is over, the add succeeds.
     add(&site, &source, "Changing", "1").unwrap();
     assert_library_intact(&scratch.join("site"));
+}
+
+#[test]
+fn a_source_file_the_runner_may_not_read_is_access_denied_naming_it_and_keeps_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let scratch = Scratch::new("access-denied");
+    let source = make_source(&scratch.join("src"), &["--small-files", "5"]);
+    let site = open_site(&scratch);
+    let closed = source.join("sources/closed.cab");
+    fs::write(&closed, b"no one may read this").unwrap();
+    fs::set_permissions(&closed, fs::Permissions::from_mode(0o000)).unwrap();
+    // Root reads any file; a runner without CAP_DAC_OVERRIDE (a confined service) does not.
+    let confined = Command::new("setpriv")
+        .args(["--bounding-set", "-dac_override,-dac_read_search"])
+        .args(["--inh-caps", "-dac_override,-dac_read_search"])
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_process_adds_a_package",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("OSU_CHILD_SITE", scratch.join("site"))
+        .env("OSU_CHILD_SOURCE", &source)
+        .env("OSU_CHILD_NAME", "Closed")
+        .output();
+    let Some(output) = confined.ok().filter(|o| o.status.code() == Some(1)) else {
+        eprintln!("skipped: setpriv could not confine a child (needs root and setpriv)");
+        return;
+    };
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains("REFUSED AccessDenied"), "{said}");
+    assert!(said.contains("sources/closed.cab"), "{said}");
+    assert_nothing_recorded(&site, &scratch);
+    fs::set_permissions(&closed, fs::Permissions::from_mode(0o644)).unwrap();
+    add(&site, &source, "Closed", "1").unwrap();
 }
