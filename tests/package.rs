@@ -658,9 +658,8 @@ fn child_process_adds_a_package() {
     let site = match Site::create(Path::new(&site_path), None) {
         Err(Error::Conflict(_)) => Site::open(Some(Path::new(&site_path)), None),
         created => created,
-    }
-    .unwrap();
-    match add(&site, Path::new(&source), &name, "1") {
+    };
+    match site.and_then(|site| add(&site, Path::new(&source), &name, "1")) {
         Ok(added) => println!("ADDED {}", added.id),
         Err(error) => {
             println!("REFUSED {:?}: {error}", error.kind());
@@ -1031,7 +1030,7 @@ fn names_windows_cannot_hold_are_refused_naming_the_file_and_nothing_is_kept() {
     let scratch = Scratch::new("hostile-names");
     let clean = make_source(&scratch.join("clean"), &["--small-files", "3"]);
     let site = open_site(&scratch);
-    let twins = "would be the same file on a Windows point";
+    let twins = "differ only in letter case or Unicode form";
     let hostile: [(&std::ffi::OsStr, &str); 13] = [
         ("CON".as_ref(), "reserves it for a device"),
         ("nul.txt".as_ref(), "reserves it for a device"),
@@ -1213,4 +1212,74 @@ fn a_source_file_the_runner_may_not_read_is_access_denied_naming_it_and_keeps_no
     assert_nothing_recorded(&site, &scratch);
     fs::set_permissions(&closed, fs::Permissions::from_mode(0o644)).unwrap();
     add(&site, &source, "Closed", "1").unwrap();
+}
+
+/// Run as a child process by another test: holds the site database's write lock (a
+/// transaction begun, never finished) until its standard input closes.
+#[test]
+#[ignore = "run as a child process by another test"]
+fn child_process_holds_the_site_database() {
+    let db = rusqlite::Connection::open(std::env::var("OSU_CHILD_DB").unwrap()).unwrap();
+    db.execute_batch("BEGIN EXCLUSIVE; UPDATE settings SET value = value;")
+        .unwrap();
+    println!("HELD");
+    std::io::Write::flush(&mut std::io::stdout()).unwrap();
+    let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
+    db.execute_batch("COMMIT").unwrap();
+}
+
+#[test]
+fn a_site_database_another_process_keeps_busy_refuses_the_add_as_busy_and_then_lets_it() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let scratch = Scratch::new("busy-database");
+    let source = make_source(&scratch.join("src"), &["--small-files", "5"]);
+    let site = open_site(&scratch);
+    let mut holder = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_process_holds_the_site_database",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("OSU_CHILD_DB", scratch.join("site/site.db"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(holder.stdout.take().unwrap()).lines();
+    assert!(
+        lines.any(|line| line.is_ok_and(|l| l.contains("HELD"))),
+        "the holder did not take the database"
+    );
+    // A second process's add waits out its (shortened) busy timeout and says why it stopped.
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_process_adds_a_package",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("OSU_CHILD_SITE", scratch.join("site"))
+        .env("OSU_CHILD_SOURCE", &source)
+        .env("OSU_CHILD_NAME", "Busy")
+        .env("OSUPGRADE_TEST_BUSY_TIMEOUT_MS", "500")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains("REFUSED Busy"), "{said}");
+    assert!(
+        said.contains("another process has kept the site database busy"),
+        "{said}"
+    );
+    drop(holder.stdin.take());
+    lines.for_each(drop);
+    assert!(holder.wait().unwrap().success());
+    assert_nothing_recorded(&site, &scratch);
+    let db = rusqlite::Connection::open(scratch.join("site/site.db")).unwrap();
+    let check: String = db
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    assert_eq!(add(&site, &source, "Busy", "1").unwrap().id, "OSU00001");
 }

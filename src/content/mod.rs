@@ -21,6 +21,7 @@ pub(crate) use scan::is_link;
 pub use scan::{scan_tree, SourceEntry};
 pub(crate) use stage::hash_file;
 pub use stage::{StageEvent, StagedBlob};
+pub(crate) use unicode::windows_identity;
 
 use crate::error::{IoContext, Result};
 

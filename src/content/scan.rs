@@ -1,11 +1,8 @@
 //! Walking a setup source folder: every file and folder below it, links refused, never followed.
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
-
-use super::unicode::decomposed;
 
 use crate::error::{Error, IoContext, Result};
 
@@ -35,7 +32,6 @@ fn scan_folder(folder: &Path, prefix: &str, entries: &mut Vec<SourceEntry>) -> R
         .collect::<std::io::Result<_>>()
         .at(folder)?;
     children.sort_by_key(|c| c.file_name());
-    let mut seen = HashMap::new();
     for child in children {
         let path = child.path();
         let name = child.file_name().into_string().map_err(|_| {
@@ -48,16 +44,6 @@ fn scan_folder(folder: &Path, prefix: &str, entries: &mut Vec<SourceEntry>) -> R
             return Err(Error::invalid_argument(
                 "source_path",
                 format!("{}: Windows cannot hold this name: {flaw}", path.display()),
-            ));
-        }
-        if let Some(twin) = seen.insert(windows_identity(&name), name.clone()) {
-            return Err(Error::invalid_argument(
-                "source_path",
-                format!(
-                    "{}: '{twin}' beside it would be the same file on a Windows point (the names \
-                     differ only in case or Unicode form); rename one",
-                    path.display()
-                ),
             ));
         }
         let metadata = fs::symlink_metadata(&path).at(&path)?;
@@ -118,13 +104,6 @@ fn windows_name_flaw(name: &str) -> Option<&'static str> {
         return Some("Windows reserves it for a device (CON, NUL, COM1, ...)");
     }
     None
-}
-
-/// What a name is to a Windows point and to the people who read it: NTFS and SMB match names
-/// without regard to case, and a name in another Unicode form (a precomposed letter, or the
-/// letter and its combining mark) looks the same and is merged by file servers that normalise.
-fn windows_identity(name: &str) -> String {
-    decomposed(&decomposed(name).to_uppercase())
 }
 
 /// A symbolic link, junction or other reparse point: never followed.

@@ -6,6 +6,13 @@ mod tables;
 
 use tables::{COMBINING_CLASSES, DECOMPOSITIONS};
 
+/// What a name is to a Windows point and to the people who read it: NTFS and SMB match names
+/// without regard to case, and a name in another Unicode form (a precomposed letter, or the
+/// letter and its combining mark) looks the same and is merged by file servers that normalise.
+pub(crate) fn windows_identity(name: &str) -> String {
+    decomposed(&decomposed(name).to_uppercase())
+}
+
 /// The text in Normalization Form D.
 pub(crate) fn decomposed(text: &str) -> String {
     let mut chars: Vec<char> = Vec::with_capacity(text.len());

@@ -17,8 +17,14 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Error, Result};
 
-/// How long a statement waits for another process's write lock before failing as busy.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a statement waits for another process's write lock before failing as busy; tests
+/// shorten it with `OSUPGRADE_TEST_BUSY_TIMEOUT_MS`, as they set kill points.
+static BUSY_TIMEOUT: once_cell::sync::Lazy<Duration> = once_cell::sync::Lazy::new(|| {
+    std::env::var("OSUPGRADE_TEST_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(Duration::from_secs(60), Duration::from_millis)
+});
 
 pub(crate) struct Db {
     conn: Connection,
@@ -45,7 +51,7 @@ impl Db {
 
     fn configure(&self) -> Result<()> {
         self.conn
-            .busy_timeout(BUSY_TIMEOUT)
+            .busy_timeout(*BUSY_TIMEOUT)
             .map_err(|e| self.error(e))?;
         // WAL lets readers run beside a writer from another process; NORMAL sync keeps every
         // commit atomic and ordered, which is what the content library's reference-before-rename
@@ -68,7 +74,7 @@ impl Db {
                 })
                 .map_err(|e| self.error(e));
             match result {
-                Err(e) if e.is_busy() && started.elapsed() < BUSY_TIMEOUT => {
+                Err(e) if e.is_busy() && started.elapsed() < *BUSY_TIMEOUT => {
                     std::thread::sleep(Duration::from_millis(20))
                 }
                 other => return other.map(drop),
@@ -80,11 +86,20 @@ impl Db {
         &self.path
     }
 
+    /// A failure of the database; one that waited out the busy timeout says so, as Busy.
     pub(crate) fn error(&self, source: rusqlite::Error) -> Error {
-        Error::Database {
+        let error = Error::Database {
             path: self.path.clone(),
             source,
+        };
+        if error.is_busy() {
+            return Error::Busy(format!(
+                "{error}: another process has kept the site database busy for longer than {:?}; \
+                 try again once it is done",
+                *BUSY_TIMEOUT
+            ));
         }
+        error
     }
 
     /// A broken uniqueness rule as a Conflict that says which (`conflict`), any other failure

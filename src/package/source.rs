@@ -32,23 +32,27 @@ pub(super) fn read_source(folder: &Path, reporter: &mut Reporter<'_, '_>) -> Res
     let image_path = check_source_folder(folder)?;
     reporter.phase(Phase::Scanning, "", (0, 0), (0, 0))?;
     let entries = crate::content::scan_tree(folder)?;
-    refuse_names_differing_in_case(folder, &entries)?;
+    refuse_names_windows_sees_as_one(folder, &entries)?;
     let image_name = display_relative(folder, &image_path);
     reporter.phase(Phase::ReadingImage, &image_name, (0, 0), (0, 0))?;
     let images = image::read_images(&image_path)?;
     Ok(SourceContent { entries, images })
 }
 
-/// Windows sees `Readme.txt` and `README.TXT` as one file: a package with both could not land
-/// on a Windows distribution point (and a Windows setup source never has them).
-fn refuse_names_differing_in_case(folder: &Path, entries: &[SourceEntry]) -> Result<()> {
+/// Windows sees `Readme.txt` and `README.TXT` as one file, and `Café` written with a
+/// precomposed é or with e and a combining accent look alike and are one name to file servers
+/// that normalise: a package with both could not land whole on a point (and a Windows setup
+/// source never has them).
+fn refuse_names_windows_sees_as_one(folder: &Path, entries: &[SourceEntry]) -> Result<()> {
     let mut seen = std::collections::HashMap::new();
     for entry in entries {
-        if let Some(first) = seen.insert(entry.relative.to_lowercase(), &entry.relative) {
+        let identity = crate::content::windows_identity(&entry.relative);
+        if let Some(first) = seen.insert(identity, &entry.relative) {
             return Err(Error::invalid_argument(
                 "source_path",
                 format!(
-                    "{}: '{first}' and '{}' differ only in letter case, which Windows sees as one name",
+                    "{}: '{first}' and '{}' differ only in letter case or Unicode form, which a \
+                     Windows point sees as one name",
                     folder.display(),
                     entry.relative
                 ),
