@@ -85,9 +85,9 @@ impl Kill<'_> {
     fn when(&self, operation: &str) -> String {
         match self {
             Kill::AfterBytes(copy, bytes) => {
-                format!("after {bytes} bytes of a {operation} ({copy})")
+                format!("after {bytes} bytes ({copy}) of the {operation}")
             }
-            Kill::At(point) => format!("at '{point}' of a {operation}"),
+            Kill::At(point) => format!("at '{point}' of the {operation}"),
         }
     }
 }
@@ -112,6 +112,28 @@ fn killed(site_folder: &Path, operation: &str, extra: &[(&str, &Path)], kill: &K
         Kill::At(point) => command.env("OSUPGRADE_TEST_KILL_AT", point),
     };
     !command.status().unwrap().success()
+}
+
+/// Runs the operation once per kill; after each kill that landed, checks that the site is
+/// whole and calls `after_each` with what the kill was. Returns how many landed: an operation
+/// that copies fewer bytes than a kill waits for finishes instead.
+fn kill_each(
+    site_folder: &Path,
+    operation: &str,
+    extra: &[(&str, &Path)],
+    kills: &[Kill<'_>],
+    mut after_each: impl FnMut(&str),
+) -> u64 {
+    let mut landed = 0;
+    for kill in kills {
+        let when = kill.when(operation);
+        if killed(site_folder, operation, extra, kill) {
+            landed += 1;
+            assert_site_whole(site_folder, &when);
+            after_each(&when);
+        }
+    }
+    landed
 }
 
 /// The database is whole and every blob it references is in the library under its hash.
@@ -199,22 +221,19 @@ fn kill_harness_add() {
     );
     let site_folder = scratch.join("site");
     drop(Site::create(&site_folder, None).unwrap());
-    let mut kills = 0;
-    for bytes in byte_kills(KILLS_BY_BYTES, bytes_below(&source)) {
-        let kill = Kill::AfterBytes("library", bytes);
-        let when = kill.when("add");
-        assert!(
-            killed(&site_folder, "add", &[("OSU_CHILD_SOURCE", &source)], &kill),
-            "the add was not killed {when}"
-        );
-        kills += 1;
-        assert_site_whole(&site_folder, &when);
-        let site = Site::open(Some(&site_folder), None).unwrap();
-        assert!(
-            package::list(&site, None).unwrap().is_empty(),
-            "{when}: a package was recorded"
-        );
-    }
+    let kills = library_kills(bytes_below(&source));
+    let landed = kill_each(
+        &site_folder,
+        "add",
+        &[("OSU_CHILD_SOURCE", &source)],
+        &kills,
+        |when| {
+            let site = Site::open(Some(&site_folder), None).unwrap();
+            let recorded = package::list(&site, None).unwrap();
+            assert!(recorded.is_empty(), "{when}: a package was recorded");
+        },
+    );
+    assert_eq!(landed, KILLS_BY_BYTES, "an add finished before its kill");
     let site = Site::open(Some(&site_folder), None).unwrap();
     let added = add(&site, &source, "After the kills");
     assert_eq!(added.id, "OSU00001", "a killed add used up an ID");
@@ -224,7 +243,7 @@ fn kill_harness_add() {
         staging_is_empty(&site_folder),
         "the kills left staged files"
     );
-    println!("kill add: {kills} kills by bytes, each left the site whole; the next add completed");
+    println!("kill add: {landed} kills by bytes, each left the site whole; the next add completed");
 }
 
 #[test]
@@ -237,34 +256,22 @@ fn kill_harness_reload() {
     .unwrap();
     let site_folder = s.scratch.join("site");
     let package = PathBuf::from(&s.package.id);
-    let mut kills = 0;
-    for bytes in byte_kills(KILLS_BY_BYTES, bytes_below(&s.source)) {
-        let kill = Kill::AfterBytes("library", bytes);
-        let when = kill.when("reload");
-        if !killed(
-            &site_folder,
-            "reload",
-            &[("OSU_CHILD_PACKAGE", &package)],
-            &kill,
-        ) {
-            continue;
-        }
-        kills += 1;
-        assert_site_whole(&site_folder, &when);
-        let now = package::get(&s.site, &s.package.id).unwrap();
-        assert_eq!(
-            now.content_version, 1,
-            "{when}: the killed reload made a version"
-        );
-    }
+    let kills = library_kills(bytes_below(&s.source));
+    let landed = kill_each(
+        &site_folder,
+        "reload",
+        &[("OSU_CHILD_PACKAGE", &package)],
+        &kills,
+        |when| assert_eq!(content_version(&s), 1, "{when}: a version was made"),
+    );
     assert!(
-        kills >= KILLS_BY_BYTES - 2,
-        "only {kills} reloads were killed"
+        landed >= KILLS_BY_BYTES - 2,
+        "only {landed} reloads were killed"
     );
     let reloaded = reload(&s.site, &s.package.id);
     assert_eq!(reloaded.content_version, 2);
     assert_site_whole(&site_folder, "then a whole reload");
-    println!("kill reload: {kills} kills by bytes, each kept version 1 whole; the next reload made version 2");
+    println!("kill reload: {landed} kills by bytes, each kept version 1 whole; the next reload made version 2");
 }
 
 #[test]
@@ -288,28 +295,22 @@ fn kill_harness_redistribute() {
     copy_tree(&s.source, &v2);
     let tree = s.tree(&point);
     let site_folder = s.scratch.join("site");
-    let mut count = 0;
-    for kill in &point_kills(6 << 20) {
-        let when = kill.when("redistribution");
-        let package = PathBuf::from(&s.package.id);
-        if !killed(
-            &site_folder,
-            "redistribute",
-            &[("OSU_CHILD_PACKAGE", &package)],
-            kill,
-        ) {
-            // A switch finished by the kill before: nothing left to copy at this moment.
-            continue;
-        }
-        count += 1;
-        assert_site_whole(&site_folder, &when);
-        assert!(
-            !tree.exists() || same_files(&tree, &v1) || same_files(&tree, &v2),
-            "{when}: the point holds a mix of the two versions"
-        );
-        // Back to version 1 on the point, so that the next kill has all of it to copy again.
-        restore_version_1(&s, &point, &v1);
-    }
+    let package = PathBuf::from(&s.package.id);
+    let count = kill_each(
+        &site_folder,
+        "redistribute",
+        &[("OSU_CHILD_PACKAGE", &package)],
+        &point_kills(6 << 20),
+        |when| {
+            assert!(
+                !tree.exists() || same_files(&tree, &v1) || same_files(&tree, &v2),
+                "{when}: the point holds a mix of the two versions"
+            );
+            // Finished, then version 1 again on the point, for the next kill to copy it all.
+            distribute(&s.site, &s.package.id, &["DP1"]);
+            put_back(&s, &["DP1"], &v1);
+        },
+    );
     let status = &distribute(&s.site, &s.package.id, &["DP1"])[0];
     assert_eq!(status.state, DistributionState::Installed, "{status:?}");
     assert_tree_matches(&tree, &v2);
@@ -325,6 +326,23 @@ fn kill_harness_redistribute() {
     );
 }
 
+/// Kills of a copy into the library, by the bytes read, spread over `total`.
+fn library_kills(total: u64) -> Vec<Kill<'static>> {
+    byte_kills(KILLS_BY_BYTES, total)
+        .into_iter()
+        .map(|bytes| Kill::AfterBytes("library", bytes))
+        .collect()
+}
+
+/// Puts the files of `version` on the points by hand, as if they had never been updated.
+fn put_back(s: &Setup, points: &[&str], version: &Path) {
+    for name in points {
+        let tree = s.tree(&s.scratch.join("points").join(name));
+        fs::remove_dir_all(&tree).unwrap();
+        copy_tree(version, &tree);
+    }
+}
+
 /// Kills of a distribution: by the bytes written to a point, spread over `changed`, and at
 /// each step of the switch.
 fn point_kills(changed: u64) -> Vec<Kill<'static>> {
@@ -333,15 +351,6 @@ fn point_kills(changed: u64) -> Vec<Kill<'static>> {
         .map(|bytes| Kill::AfterBytes("point", bytes))
         .chain(SWITCH_STEPS.iter().map(|step| Kill::At(step)))
         .collect()
-}
-
-/// Finishes what the kill left (the next run does), then puts version 1 back on the point by
-/// hand, as if it had never got version 2.
-fn restore_version_1(s: &Setup, point: &Path, v1: &Path) {
-    distribute(&s.site, &s.package.id, &["DP1"]);
-    let tree = s.tree(point);
-    fs::remove_dir_all(&tree).unwrap();
-    copy_tree(v1, &tree);
 }
 
 /// The group of the group distribution's kills, and its points.
@@ -385,28 +394,18 @@ fn kill_harness_group_distribution() {
     reload(&s.site, &s.package.id);
     let site_folder = s.scratch.join("site");
     let package = PathBuf::from(&s.package.id);
-    let mut count = 0;
-    for kill in &point_kills(4 << 20) {
-        let when = kill.when("group distribution");
-        if !killed(
-            &site_folder,
-            "group distribution",
-            &[("OSU_CHILD_PACKAGE", &package)],
-            kill,
-        ) {
-            continue;
-        }
-        count += 1;
-        assert_site_whole(&site_folder, &when);
-        assert_points_whole(&s, &BRANCHES, &when);
-        // Finished, then version 1 again on every point, for the next kill to copy it all.
-        distribute_to_branches(&s);
-        for name in BRANCHES {
-            let tree = s.tree(&s.scratch.join("points").join(name));
-            fs::remove_dir_all(&tree).unwrap();
-            copy_tree(&v1, &tree);
-        }
-    }
+    let count = kill_each(
+        &site_folder,
+        "group distribution",
+        &[("OSU_CHILD_PACKAGE", &package)],
+        &point_kills(4 << 20),
+        |when| {
+            assert_points_whole(&s, &BRANCHES, when);
+            // Finished, then version 1 again on every point, for the next kill to copy it all.
+            distribute_to_branches(&s);
+            put_back(&s, &BRANCHES, &v1);
+        },
+    );
     assert!(
         count >= KILLS_BY_BYTES,
         "only {count} group distributions were killed"
@@ -438,13 +437,7 @@ fn servicing_lab(label: &str, update_points: bool) -> Setup {
     s.point("DP2");
     distribute(&s.site, &s.package.id, &["DP1", "DP2"]);
     let folder = s.scratch.join("updates");
-    make_update(
-        &folder,
-        "windows10.0-kb5034441-x64_22bb.msu",
-        "KB5034441",
-        "19041.3930",
-        &[],
-    );
+    make_cumulative_update(&folder);
     updates::import(&s.site, &[folder.as_path()], None, &mut ignore_progress).unwrap();
     servicing::set_engine(&s.site, &Engine::Command(test_engine())).unwrap();
     let settings = ScheduleSettings {
@@ -506,20 +499,13 @@ fn kill_harness_servicing_run() {
             .map(Kill::At),
         )
         .collect();
-    for kill in &kills {
-        // Each runner closes the run the kill before left running and takes its schedule again.
-        let when = kill.when("servicing run");
-        assert!(
-            killed(&site_folder, "servicing runner", &[], kill),
-            "the runner was not killed {when}"
-        );
-        assert_site_whole(&site_folder, &when);
+    // Each runner closes the run the kill before left running and takes its schedule again.
+    let landed = kill_each(&site_folder, "servicing runner", &[], &kills, |when| {
         assert_eq!(content_version(&s), 1, "{when}: a version was recorded");
-        assert_eq!(
-            assert_points_whole(&s, &["DP1", "DP2"], &when),
-            [Some(1); 2]
-        );
-    }
+        let held = assert_points_whole(&s, &["DP1", "DP2"], when);
+        assert_eq!(held, [Some(1); 2], "{when}");
+    });
+    assert_eq!(landed, kills.len() as u64, "a run finished before its kill");
     let runs = lifecycle::run_due_schedules(&s.site, &mut ignore_progress).unwrap();
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].state, RunState::Succeeded, "{:?}", runs[0]);
@@ -560,30 +546,25 @@ fn kill_harness_point_update_after_servicing() {
     let image = fs::metadata(s.source.join("sources/install.wim"))
         .unwrap()
         .len();
-    let mut count = 0;
-    for kill in &point_kills(image) {
-        // Each runner call takes up the points the run left pending.
-        let when = kill.when("point update after servicing");
-        if !killed(&site_folder, "servicing runner", &[], kill) {
-            continue;
-        }
-        count += 1;
-        assert_site_whole(&site_folder, &when);
-        assert_points_whole(&s, &points, &when);
-        // Finished by hand (which leaves the run's points pending), then version 1 again.
-        distribution::redistribute(
-            &s.site,
-            &s.package.id,
-            &DistributeOptions::default(),
-            &mut ignore_progress,
-        )
-        .unwrap();
-        for name in points {
-            let tree = s.tree(&s.scratch.join("points").join(name));
-            fs::remove_dir_all(&tree).unwrap();
-            copy_tree(&s.source, &tree);
-        }
-    }
+    // Each runner call takes up the points the run left pending.
+    let count = kill_each(
+        &site_folder,
+        "servicing runner",
+        &[],
+        &point_kills(image),
+        |when| {
+            assert_points_whole(&s, &points, when);
+            // Finished by hand (which leaves the run's points pending), then version 1 again.
+            distribution::redistribute(
+                &s.site,
+                &s.package.id,
+                &DistributeOptions::default(),
+                &mut ignore_progress,
+            )
+            .unwrap();
+            put_back(&s, &points, &s.source);
+        },
+    );
     assert!(
         count >= KILLS_BY_BYTES,
         "only {count} point updates were killed"

@@ -2,7 +2,7 @@ mod common;
 
 use std::fs;
 use std::ops::ControlFlow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
@@ -26,6 +26,14 @@ fn add(site: &Site, source: &Path, name: &str, version: &str) -> Result<osupgrad
         &new_package(source, name, version),
         &mut ignore_progress,
     )
+}
+
+/// A scratch folder with a small source (five small files) and a site.
+fn small_source_and_site(label: &str) -> (Scratch, PathBuf, Site) {
+    let scratch = Scratch::new(label);
+    let source = make_source(&scratch.join("src"), &["--small-files", "5"]);
+    let site = open_site(&scratch);
+    (scratch, source, site)
 }
 
 fn assert_nothing_recorded(site: &Site, scratch: &Scratch) {
@@ -668,6 +676,26 @@ fn child_process_adds_a_package() {
     }
 }
 
+/// `command` (this test program, or what runs it) made to add `source` as `name` in a child
+/// process, through `child_process_adds_a_package`.
+fn adding_in_child<'c>(
+    command: &'c mut Command,
+    site_folder: &Path,
+    source: &Path,
+    name: &str,
+) -> &'c mut Command {
+    command
+        .args([
+            "--exact",
+            "child_process_adds_a_package",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("OSU_CHILD_SITE", site_folder)
+        .env("OSU_CHILD_SOURCE", source)
+        .env("OSU_CHILD_NAME", name)
+}
+
 #[test]
 fn two_processes_adding_at_once_both_succeed_with_distinct_ids() {
     let scratch = Scratch::new("twoprocs");
@@ -676,18 +704,14 @@ fn two_processes_adding_at_once_both_succeed_with_distinct_ids() {
     let b = make_source(&scratch.join("b"), &["--small-files", "200"]);
     // Neither finds the site: both create it, as two admins' first commands would.
     let spawn = |source: &Path, name: &str| {
-        Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "child_process_adds_a_package",
-                "--ignored",
-                "--nocapture",
-            ])
-            .env("OSU_CHILD_SITE", &site_folder)
-            .env("OSU_CHILD_SOURCE", source)
-            .env("OSU_CHILD_NAME", name)
-            .output()
-            .unwrap()
+        adding_in_child(
+            &mut Command::new(std::env::current_exe().unwrap()),
+            &site_folder,
+            source,
+            name,
+        )
+        .output()
+        .unwrap()
     };
     let (first, second) = std::thread::scope(|s| {
         let first = s.spawn(|| spawn(&a, "Windows 10 A"));
@@ -830,9 +854,7 @@ fn a_killed_reload_leaves_no_rows_and_the_next_reload_works() {
 
 #[test]
 fn the_previous_content_version_is_kept_and_older_ones_go() {
-    let scratch = Scratch::new("retained");
-    let source = make_source(&scratch.join("src"), &["--small-files", "5"]);
-    let site = open_site(&scratch);
+    let (scratch, source, site) = small_source_and_site("retained");
     let id = add(&site, &source, "Windows 10", "1").unwrap().id;
     let versions = |site_folder: &Path| -> Vec<(i64, String)> {
         let db = rusqlite::Connection::open(site_folder.join("site.db")).unwrap();
@@ -1119,9 +1141,7 @@ fn a_full_library_refuses_the_add_as_disk_full_keeps_the_site_whole_and_the_next
 
 #[test]
 fn a_source_file_that_cannot_be_read_fails_the_add_naming_it_and_keeps_nothing() {
-    let scratch = Scratch::new("read-error");
-    let source = make_source(&scratch.join("src"), &["--small-files", "5"]);
-    let site = open_site(&scratch);
+    let (scratch, source, site) = small_source_and_site("read-error");
     // A file that opens but answers every read with an error, as a failing disk does: a
     // device attribute bound over a file of the source.
     let unreadable = source.join("sources/unreadable.cab");
@@ -1181,27 +1201,17 @@ fn a_source_file_that_changes_while_it_is_read_fails_the_add_naming_it_and_keeps
 #[test]
 fn a_source_file_the_runner_may_not_read_is_access_denied_naming_it_and_keeps_nothing() {
     use std::os::unix::fs::PermissionsExt;
-    let scratch = Scratch::new("access-denied");
-    let source = make_source(&scratch.join("src"), &["--small-files", "5"]);
-    let site = open_site(&scratch);
+    let (scratch, source, site) = small_source_and_site("access-denied");
     let closed = source.join("sources/closed.cab");
     fs::write(&closed, b"no one may read this").unwrap();
     fs::set_permissions(&closed, fs::Permissions::from_mode(0o000)).unwrap();
     // Root reads any file; a runner without CAP_DAC_OVERRIDE (a confined service) does not.
-    let confined = Command::new("setpriv")
+    let mut setpriv = Command::new("setpriv");
+    setpriv
         .args(["--bounding-set", "-dac_override,-dac_read_search"])
         .args(["--inh-caps", "-dac_override,-dac_read_search"])
-        .arg(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "child_process_adds_a_package",
-            "--ignored",
-            "--nocapture",
-        ])
-        .env("OSU_CHILD_SITE", scratch.join("site"))
-        .env("OSU_CHILD_SOURCE", &source)
-        .env("OSU_CHILD_NAME", "Closed")
-        .output();
+        .arg(std::env::current_exe().unwrap());
+    let confined = adding_in_child(&mut setpriv, &scratch.join("site"), &source, "Closed").output();
     let Some(output) = confined.ok().filter(|o| o.status.code() == Some(1)) else {
         eprintln!("skipped: setpriv could not confine a child (needs root and setpriv)");
         return;
@@ -1232,9 +1242,7 @@ fn child_process_holds_the_site_database() {
 fn a_site_database_another_process_keeps_busy_refuses_the_add_as_busy_and_then_lets_it() {
     use std::io::BufRead;
     use std::process::Stdio;
-    let scratch = Scratch::new("busy-database");
-    let source = make_source(&scratch.join("src"), &["--small-files", "5"]);
-    let site = open_site(&scratch);
+    let (scratch, source, site) = small_source_and_site("busy-database");
     let mut holder = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
@@ -1253,19 +1261,15 @@ fn a_site_database_another_process_keeps_busy_refuses_the_add_as_busy_and_then_l
         "the holder did not take the database"
     );
     // A second process's add waits out its (shortened) busy timeout and says why it stopped.
-    let output = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "child_process_adds_a_package",
-            "--ignored",
-            "--nocapture",
-        ])
-        .env("OSU_CHILD_SITE", scratch.join("site"))
-        .env("OSU_CHILD_SOURCE", &source)
-        .env("OSU_CHILD_NAME", "Busy")
-        .env("OSUPGRADE_TEST_BUSY_TIMEOUT_MS", "500")
-        .output()
-        .unwrap();
+    let output = adding_in_child(
+        &mut Command::new(std::env::current_exe().unwrap()),
+        &scratch.join("site"),
+        &source,
+        "Busy",
+    )
+    .env("OSUPGRADE_TEST_BUSY_TIMEOUT_MS", "500")
+    .output()
+    .unwrap();
     let said = String::from_utf8_lossy(&output.stdout);
     assert!(said.contains("REFUSED Busy"), "{said}");
     assert!(

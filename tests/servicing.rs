@@ -306,13 +306,7 @@ fn update_files_are_read_inside_and_refused_when_their_manifest_says_otherwise()
 fn a_catalog_naming_a_path_instead_of_a_file_name_is_refused_and_nothing_is_kept() {
     let s = setup("catalog-paths", &[]);
     let folder = s.scratch.join("updates");
-    make_update(
-        &folder,
-        "windows10.0-kb5034441-x64_22bb.msu",
-        "KB5034441",
-        "19041.3930",
-        &[],
-    );
+    make_cumulative_update(&folder);
     for name in [
         "../../etc/windows10.0-kb5034441-x64_22bb.msu",
         "/windows10.0-kb5034441-x64_22bb.msu",
@@ -344,13 +338,7 @@ fn a_catalog_naming_a_path_instead_of_a_file_name_is_refused_and_nothing_is_kept
 fn a_file_that_is_no_update_refuses_the_whole_import_and_nothing_is_kept() {
     let s = setup("not-an-update", &[]);
     let folder = s.scratch.join("mixed");
-    make_update(
-        &folder,
-        "windows10.0-kb5034441-x64_22bb.msu",
-        "KB5034441",
-        "19041.3930",
-        &[],
-    );
+    make_cumulative_update(&folder);
     fs::write(
         folder.join("windows10.0-kb5034442-x64_1.msu"),
         b"<html>404 Not Found</html>",
@@ -371,24 +359,12 @@ fn a_file_that_is_no_update_refuses_the_whole_import_and_nothing_is_kept() {
     assert_eq!(assert_library_intact(&s.scratch.join("site")), before);
     // A cabinet cut short is no whole cabinet either.
     let cut = s.scratch.join("cut");
-    let file = make_update(
-        &cut,
-        "windows10.0-kb5034441-x64_22bb.msu",
-        "KB5034441",
-        "19041.3930",
-        &[],
-    );
+    let file = make_cumulative_update(&cut);
     let bytes = fs::read(&file).unwrap();
     fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
     assert!(updates::import(&s.site, &[file.as_path()], None, &mut ignore_progress).is_err());
     // Nor is one whose data was damaged, though its header is whole: the block checksums say so.
-    let damaged = make_update(
-        &s.scratch.join("damaged"),
-        "windows10.0-kb5034441-x64_22bb.msu",
-        "KB5034441",
-        "19041.3930",
-        &[],
-    );
+    let damaged = make_cumulative_update(&s.scratch.join("damaged"));
     let mut bytes = fs::read(&damaged).unwrap();
     bytes[2000..2008].copy_from_slice(b"DAMAGED!");
     fs::write(&damaged, &bytes).unwrap();
@@ -1158,13 +1134,7 @@ fn where_wimlib_is_absent_what_an_image_holds_is_read_when_the_engine_mounts_it(
     let scratch = Scratch::new("no-wimlib");
     let source = make_source(&scratch.join("src"), &[]);
     let folder = scratch.join("updates");
-    make_update(
-        &folder,
-        "windows10.0-kb5034441-x64_22bb.msu",
-        "KB5034441",
-        "19041.3930",
-        &[],
-    );
+    make_cumulative_update(&folder);
     let output = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",

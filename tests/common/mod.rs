@@ -288,6 +288,18 @@ pub fn make_update(
     file
 }
 
+/// The 2024-01 cumulative update for Windows 10 22H2 x64 (KB5034441, build 19041.3930), made
+/// in `folder`: what applies to the package of `make_source`.
+pub fn make_cumulative_update(folder: &Path) -> PathBuf {
+    make_update(
+        folder,
+        "windows10.0-kb5034441-x64_22bb.msu",
+        "KB5034441",
+        "19041.3930",
+        &[],
+    )
+}
+
 /// The test engine (tests/fixtures/test-engine.sh), which changes images with wimlib.
 pub fn test_engine() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/test-engine.sh")
