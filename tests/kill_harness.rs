@@ -44,6 +44,16 @@ fn child_process_of_the_kill_harness() {
         "reload" => {
             let _ = package::reload_content(&site, &env("OSU_CHILD_PACKAGE"), &mut ignore_progress);
         }
+        "distribute" => {
+            let package = env("OSU_CHILD_PACKAGE");
+            let _ = distribution::distribute(
+                &site,
+                &[&package],
+                &["DP1"],
+                &DistributeOptions::default(),
+                &mut ignore_progress,
+            );
+        }
         "redistribute" => {
             let package = env("OSU_CHILD_PACKAGE");
             let _ = distribution::redistribute(
@@ -272,6 +282,40 @@ fn kill_harness_reload() {
     assert_eq!(reloaded.content_version, 2);
     assert_site_whole(&site_folder, "then a whole reload");
     println!("kill reload: {landed} kills by bytes, each kept version 1 whole; the next reload made version 2");
+}
+
+#[test]
+fn kill_harness_distribute() {
+    let s = setup(
+        "kill-distribute",
+        &["--small-files", "200", "--image-mib", "6"],
+    );
+    let point = s.point("DP1");
+    let site_folder = s.scratch.join("site");
+    let package = PathBuf::from(&s.package.id);
+    let count = kill_each(
+        &site_folder,
+        "distribute",
+        &[("OSU_CHILD_PACKAGE", &package)],
+        &point_kills(bytes_below(&s.source)),
+        |when| {
+            assert_points_whole(&s, &["DP1"], when);
+            // Finished, then taken off the point, for the next kill to copy it all again.
+            distribute(&s.site, &s.package.id, &["DP1"]);
+            distribution::remove_content(&s.site, &s.package.id, "DP1").unwrap();
+        },
+    );
+    assert!(
+        count >= KILLS_BY_BYTES,
+        "only {count} distributions were killed"
+    );
+    let status = &distribute(&s.site, &s.package.id, &["DP1"])[0];
+    assert_eq!(status.state, DistributionState::Installed, "{status:?}");
+    assert_tree_matches(&s.tree(&point), &s.source);
+    assert_point_valid(&s, "DP1");
+    let staging = point.join(".osupgrade/staging").join(&s.package.id);
+    assert!(!staging.exists(), "the kills left staging on the point");
+    println!("kill distribute: {count} kills of a first distribution to a point, each left the point the whole package or none; the next run completed");
 }
 
 #[test]
