@@ -502,6 +502,18 @@ fn a_full_disk_fails_the_job_and_the_point_keeps_its_version() {
     );
     assert_tree_matches(&s.tree(&point), &v1);
     assert_point_valid(&s, "Small");
+    // Once the point has room, the next run brings it to version 2.
+    let grown = std::process::Command::new("mount")
+        .args(["-o", "remount,size=96m"])
+        .arg(&mount)
+        .status()
+        .unwrap();
+    assert!(grown.success());
+    let status = &distribute(&s.site, &s.package.id, &["Small"])[0];
+    assert_eq!(status.state, DistributionState::Installed, "{status:?}");
+    assert_eq!(status.installed_content_version, Some(2));
+    assert_tree_matches(&s.tree(&point), &s.source);
+    assert_point_valid(&s, "Small");
 }
 
 /// Run as a child process by `a_distribution_killed_halfway_is_finished_by_the_next_run`.
