@@ -23,7 +23,7 @@ Describe 'Distribution points and content distribution' {
     }
 
     It 'refuses a relative point path with InvalidArgument' {
-        $failure = { Add-OSUpgradeDistributionPoint -Name DP3 -Path 'relative/dp3' -SitePath $sitePath } | Should -Throw -PassThru
+        $failure = { Add-OSUpgradeDistributionPoint -Name DP3 -Path 'relative/dp3' -SitePath $sitePath -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $failure.Exception.Message | Should -BeLike '*relative/dp3*'
     }
@@ -105,7 +105,7 @@ Describe 'Distribution points and content distribution' {
         $lock = [System.IO.File]::Open($lockPath, 'OpenOrCreate', 'ReadWrite', 'ReadWrite')
         try {
             $lock.Lock(0, 0)
-            $failure = { Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath } |
+            $failure = { Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath -ErrorAction Stop } |
                 Should -Throw -PassThru
         }
         finally {

@@ -52,7 +52,7 @@ Describe 'Add-OSUpgradePackage' {
         Mock -CommandName Write-Progress -ModuleName OSUpgrade -MockWith {
             if ($Status -like 'Importing*') { throw [System.Management.Automation.PipelineStoppedException]::new() }
         }
-        { Add-OSUpgradePackage -SourcePath $source -Name 'Windows 10' -SitePath $sitePath } | Should -Throw
+        { Add-OSUpgradePackage -SourcePath $source -Name 'Windows 10' -SitePath $sitePath -ErrorAction Stop } | Should -Throw
         (Get-OSUpgradeSite -SitePath $sitePath).PackageCount | Should -Be 0
         (Get-OSUpgradeSite -SitePath $sitePath).BlobCount | Should -Be 0
         # The site was closed: on Windows a database left open cannot be deleted.
@@ -71,7 +71,7 @@ Describe 'Add-OSUpgradePackage' {
     It 'fails with InvalidArgument for a folder without setup.exe' {
         $broken = New-TestSource -Name ('no-setup-' + [guid]::NewGuid().ToString('N')) -SmallFiles 3
         Remove-Item -Path (Join-Path -Path $broken -ChildPath 'setup.exe')
-        $failure = { Add-OSUpgradePackage -SourcePath $broken -Name 'Windows 10' -SitePath $sitePath } | Should -Throw -PassThru
+        $failure = { Add-OSUpgradePackage -SourcePath $broken -Name 'Windows 10' -SitePath $sitePath -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $failure.Exception.Message | Should -BeLike '*no setup.exe*'
     }
@@ -79,13 +79,13 @@ Describe 'Add-OSUpgradePackage' {
     It 'fails with InvalidData for a damaged install.wim' {
         $broken = New-TestSource -Name ('bad-wim-' + [guid]::NewGuid().ToString('N')) -SmallFiles 3
         [System.IO.File]::WriteAllBytes((Join-Path -Path $broken -ChildPath 'sources/install.wim'), [byte[]]::new(4096))
-        $failure = { Add-OSUpgradePackage -SourcePath $broken -Name 'Windows 10' -SitePath $sitePath } | Should -Throw -PassThru
+        $failure = { Add-OSUpgradePackage -SourcePath $broken -Name 'Windows 10' -SitePath $sitePath -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'InvalidData'
     }
 
     It 'fails with ResourceExists for the same name and version' {
         Add-OSUpgradePackage -SourcePath $source -Name 'Windows 10' -Version '22H2' -SitePath $sitePath | Out-Null
-        $failure = { Add-OSUpgradePackage -SourcePath $otherSource -Name 'windows 10' -Version '22h2' -SitePath $sitePath } | Should -Throw -PassThru
+        $failure = { Add-OSUpgradePackage -SourcePath $otherSource -Name 'windows 10' -Version '22h2' -SitePath $sitePath -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'ResourceExists'
     }
 }

@@ -23,9 +23,9 @@ Describe 'Distribution point groups' {
         Get-OSUpgradeDistributionPointGroup -Name 'Test*' -SitePath $sitePath | Remove-OSUpgradeDistributionPointGroup -Force
         (Get-OSUpgradeDistributionPointGroup -SitePath $sitePath).Name | Should -Be 'Branches'
 
-        $failure = { New-OSUpgradeDistributionPointGroup -Name branches -SitePath $sitePath } | Should -Throw -PassThru
+        $failure = { New-OSUpgradeDistributionPointGroup -Name branches -SitePath $sitePath -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'ResourceExists'
-        $failure = { New-OSUpgradeDistributionPointGroup -Name 'Branch*' -SitePath $sitePath } | Should -Throw -PassThru
+        $failure = { New-OSUpgradeDistributionPointGroup -Name 'Branch*' -SitePath $sitePath -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $missing = Get-WrittenError { Get-OSUpgradeDistributionPointGroup -Name Nope -SitePath $sitePath }
         $missing.CategoryInfo.Category | Should -Be 'ObjectNotFound'
@@ -72,7 +72,7 @@ Describe 'Distribution point groups' {
         Remove-OSUpgradeDistributionPointGroup Branches -SitePath $sitePath -WhatIf
         Get-OSUpgradeDistributionPointGroup Branches -SitePath $sitePath | Should -Not -BeNullOrEmpty
 
-        $failure = { Add-OSUpgradeDistributionPointToGroup Branches DP9 -SitePath $sitePath } | Should -Throw -PassThru
+        $failure = { Add-OSUpgradeDistributionPointToGroup Branches DP9 -SitePath $sitePath -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $failure.Exception.Message | Should -BeLike '*DP9*'
         $notMember = Get-WrittenError { Remove-OSUpgradeDistributionPointFromGroup Branches Lab -SitePath $sitePath }

@@ -54,14 +54,14 @@ Describe 'Software updates and servicing schedules' -Tag Posix {
         $lying = Join-Path -Path $TestDrive -ChildPath 'lying'
         $null = New-Item -ItemType Directory -Path $lying -Force
         & bash $makeUpdate (Join-Path $lying 'windows10.0-kb5099004-x64_1.msu') KB5034123 19041.3930
-        $failure = { Import-OSUpgradeUpdate -Path $lying -SitePath $sitePath } | Should -Throw -PassThru
+        $failure = { Import-OSUpgradeUpdate -Path $lying -SitePath $sitePath -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $failure.Exception.Message | Should -BeLike '*says KB5099004, but its package manifest says KB5034123*'
         $empty = Join-Path -Path $TestDrive -ChildPath 'empty'
         $null = New-Item -ItemType Directory -Path $empty -Force
         Set-Content -LiteralPath (Join-Path $empty 'payload.dll') -Value 'MZ'
         & gcab -c -z (Join-Path $empty 'windows10.0-kb5099001-x64_1.cab') (Join-Path $empty 'payload.dll')
-        { Import-OSUpgradeUpdate -Path (Join-Path $empty 'windows10.0-kb5099001-x64_1.cab') -SitePath $sitePath } |
+        { Import-OSUpgradeUpdate -Path (Join-Path $empty 'windows10.0-kb5099001-x64_1.cab') -SitePath $sitePath -ErrorAction Stop } |
             Should -Throw -ExpectedMessage '*it holds no package manifest (.mum)*'
         Get-OSUpgradeUpdate -SitePath $sitePath | Should -BeNullOrEmpty
     }
@@ -71,7 +71,7 @@ Describe 'Software updates and servicing schedules' -Tag Posix {
         Get-OSUpgradeUpdate -SitePath $sitePath | Should -BeNullOrEmpty
         $junk = Join-Path -Path $TestDrive -ChildPath 'windows10.0-kb5099999-x64_1.msu'
         Set-Content -LiteralPath $junk -Value 'not a cabinet'
-        $failure = { Import-OSUpgradeUpdate -Path $updates, $junk -SitePath $sitePath } | Should -Throw -PassThru
+        $failure = { Import-OSUpgradeUpdate -Path $updates, $junk -SitePath $sitePath -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $failure.Exception.Message | Should -BeLike '*kb5099999*'
         Get-OSUpgradeUpdate -SitePath $sitePath | Should -BeNullOrEmpty
@@ -188,7 +188,7 @@ Describe 'Software updates and servicing schedules' -Tag Posix {
         & chmod +x $hung
         Set-OSUpgradeSite -ServicingCommand $hung -ServicingMaxRunTime '00:00:02' -SitePath $sitePath
         (Get-OSUpgradeSite -SitePath $sitePath).ServicingEngine.MaxRunTime | Should -Be ([timespan]::FromSeconds(2))
-        { Set-OSUpgradeSite -ServicingMaxRunTime 0 -SitePath $sitePath } | Should -Throw -ExpectedMessage 'maxRunTime: *'
+        { Set-OSUpgradeSite -ServicingMaxRunTime 0 -SitePath $sitePath -ErrorAction Stop } | Should -Throw -ExpectedMessage 'maxRunTime: *'
         $schedule = New-OSUpgradeSchedule -PackageId $package.Id -SoftwareUpdate KB5034441-x64 -Start '2030-01-01 00:00' -SitePath $sitePath
         $run = Invoke-OSUpgradeSchedule -Id $schedule.Id -SitePath $sitePath -ErrorAction SilentlyContinue
         $run.State | Should -Be 'Failed'

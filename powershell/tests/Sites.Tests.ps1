@@ -17,7 +17,7 @@ Describe 'New-OSUpgradeSite and Get-OSUpgradeSite' {
     It 'refuses to create a site where one exists, with ResourceExists' {
         $sitePath = Join-Path -Path $TestDrive -ChildPath 'site-twice'
         New-OSUpgradeSite -Path $sitePath | Out-Null
-        $failure = { New-OSUpgradeSite -Path $sitePath } | Should -Throw -PassThru
+        $failure = { New-OSUpgradeSite -Path $sitePath -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'ResourceExists'
     }
 
@@ -29,7 +29,7 @@ Describe 'New-OSUpgradeSite and Get-OSUpgradeSite' {
         $info.RetainedContentVersions | Should -Be 3
         Set-OSUpgradeSite -RetainedContentVersions 0 -SitePath $sitePath -WhatIf
         (Get-OSUpgradeSite -SitePath $sitePath).RetainedContentVersions | Should -Be 3
-        { Set-OSUpgradeSite -RetainedContentVersions 101 -SitePath $sitePath } | Should -Throw
+        { Set-OSUpgradeSite -RetainedContentVersions 101 -SitePath $sitePath -ErrorAction Stop } | Should -Throw
     }
 
     It 'creates nothing with -WhatIf' {

@@ -5,8 +5,7 @@
     Dot-sourced in each file's BeforeAll.
 #>
 # Output and error records of a command, as a user sees them, with non-terminating errors
-# left non-terminating. Not -ErrorVariable: PowerShell also puts there the .NET exceptions a
-# function catches and turns into those records.
+# left non-terminating.
 function Invoke-Capturing {
     param([scriptblock] $Command)
     $ErrorActionPreference = 'Continue'

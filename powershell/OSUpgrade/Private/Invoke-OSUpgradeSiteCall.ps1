@@ -40,7 +40,7 @@ function Invoke-OSUpgradeSiteCall {
             & $Call $site $item
         }
         catch {
-            $Cmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $item))
+            $Cmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $Cmdlet -TargetObject $item))
         }
     }
 }

@@ -25,18 +25,31 @@ function New-OSUpgradeErrorRecord {
         Turns an exception of the OSUpgrade library into an ErrorRecord with a fitting category.
     .DESCRIPTION
         The error ID names the library's status (OSUpgradeNotFound, OSUpgradeConflict, ...); the
-        category lets scripts sort errors without reading messages.
+        category lets scripts sort errors without reading messages. Given the error a catch block
+        caught (-Caught), it also takes that raw error out of $Error and the calling cmdlet's
+        -ErrorVariable, where PowerShell puts every exception a script function catches: a
+        failure is the one record the cmdlet writes, as a compiled cmdlet's would be.
+    .PARAMETER Caught
+        The error a catch block caught ($_).
+    .PARAMETER Cmdlet
+        The $PSCmdlet of the public cmdlet that writes the record.
     .PARAMETER Exception
-        The exception the library threw (wrapped ones are unwrapped).
+        An exception to report that no catch block caught.
     .PARAMETER TargetObject
         What the cmdlet was working on: a package ID, a source path.
     .PARAMETER ErrorId
         The error ID to use instead of the one named after the status.
     #>
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'Exception')]
     [OutputType([System.Management.Automation.ErrorRecord])]
     param(
-        [Parameter(Mandatory)]
+        [Parameter(Mandatory, ParameterSetName = 'Caught')]
+        [System.Management.Automation.ErrorRecord] $Caught,
+
+        [Parameter(Mandatory, ParameterSetName = 'Caught')]
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+
+        [Parameter(Mandatory, ParameterSetName = 'Exception')]
         [System.Exception] $Exception,
 
         [AllowNull()]
@@ -45,6 +58,10 @@ function New-OSUpgradeErrorRecord {
         [string] $ErrorId
     )
 
+    if ($Caught) {
+        Remove-OSUpgradeCaughtError -Caught $Caught -Cmdlet $Cmdlet
+        $Exception = $Caught.Exception
+    }
     while ($Exception -is [System.Management.Automation.MethodInvocationException] -and $Exception.InnerException) {
         $Exception = $Exception.InnerException
     }

@@ -40,7 +40,7 @@ function Open-OSUpgradeSite {
         $site = [OSUpgrade.Site]::Open($path)
     }
     catch {
-        $Cmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $SitePath))
+        $Cmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $Cmdlet -TargetObject $SitePath))
     }
     # The operational log, as the cmdlet's verbose stream (-Verbose shows it): the library hands
     # each record over on this thread, during the call that made it.

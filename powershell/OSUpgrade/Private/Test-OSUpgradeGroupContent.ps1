@@ -41,7 +41,7 @@ function Test-OSUpgradeGroupContent {
         $group = $Site.GetDistributionPointGroup($GroupName)
     }
     catch {
-        $Cmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $GroupName))
+        $Cmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $Cmdlet -TargetObject $GroupName))
         return
     }
     $packages = @($group.PackageIds)
@@ -68,7 +68,7 @@ function Test-OSUpgradeGroupContent {
                 $Site.ValidateContent($package, $point, $Progress, [System.Threading.CancellationToken]::None)
             }
             catch {
-                $Cmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject "$package on $point"))
+                $Cmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $Cmdlet -TargetObject "$package on $point"))
             }
         }
     }

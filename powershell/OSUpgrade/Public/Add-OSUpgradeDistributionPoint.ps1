@@ -61,7 +61,7 @@ function Add-OSUpgradeDistributionPoint {
         $site.AddDistributionPoint($Name, $Path, $Description)
     }
     catch {
-        $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Path))
+        $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $Path))
     }
     finally {
         $site.Dispose()

@@ -90,7 +90,8 @@ function Add-OSUpgradeDistributionPointToGroup {
                 $statuses = $site.AddDistributionPointsToGroup($DistributionPointGroupName, $points, $options, $progress, [System.Threading.CancellationToken]::None)
             }
             catch {
-                $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $DistributionPointGroupName))
+                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $DistributionPointGroupName))
+                continue
             }
             finally {
                 # First: once the pipeline is stopping, any command called here throws.

@@ -84,7 +84,7 @@ function Add-OSUpgradePackage {
         $site.AddPackage($source, $Name, $Version, $Comment, $progress, [System.Threading.CancellationToken]::None)
     }
     catch {
-        $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $source))
+        $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $source))
     }
     finally {
         # First: once the pipeline is stopping, any command called here throws.

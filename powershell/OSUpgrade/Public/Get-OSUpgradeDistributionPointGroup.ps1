@@ -45,7 +45,7 @@ function Get-OSUpgradeDistributionPointGroup {
         $groups = $site.GetDistributionPointGroups()
     }
     catch {
-        $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Name))
+        $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $Name))
     }
     finally {
         $site.Dispose()

@@ -78,7 +78,7 @@ function Get-OSUpgradeDistributionStatus {
             }
         }
         catch {
-            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $PackageId))
+            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $PackageId))
         }
     }
 

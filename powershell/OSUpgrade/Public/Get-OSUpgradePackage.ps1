@@ -64,7 +64,7 @@ function Get-OSUpgradePackage {
                 $packages = @($site.GetPackages([NullString]::Value) | Where-Object { -not $Name -or $_.Name -like $Name })
             }
             catch {
-                $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Name))
+                $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $Name))
             }
             if ($Name -and $packages.Count -eq 0 -and -not [WildcardPattern]::ContainsWildcardCharacters($Name)) {
                 $missing = New-Object -TypeName OSUpgrade.OSUpgradeNotFoundException -ArgumentList "package named '$Name' does not exist"
@@ -78,7 +78,7 @@ function Get-OSUpgradePackage {
                 $site.GetPackage($packageId)
             }
             catch {
-                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $packageId))
+                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $packageId))
             }
         }
     }

@@ -60,7 +60,7 @@ function Get-OSUpgradeServicingRun {
             $site.GetServicingRuns($schedule, $package)
         }
         catch {
-            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $PackageId))
+            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $PackageId))
         }
     }
 

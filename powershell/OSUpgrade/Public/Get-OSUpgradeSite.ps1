@@ -41,7 +41,7 @@ function Get-OSUpgradeSite {
         Get-OSUpgradeSiteSummary -Site $site
     }
     catch {
-        $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $SitePath))
+        $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $SitePath))
     }
     finally {
         $site.Dispose()

@@ -67,7 +67,7 @@ function Import-OSUpgradeUpdate {
                     $resolved = @($PSCmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath($item, [ref] $provider))
                 }
                 catch {
-                    $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $item -ErrorId 'OSUpgradeNotFound'))
+                    $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $item -ErrorId 'OSUpgradeNotFound'))
                 }
             }
             foreach ($file in $resolved) {
@@ -92,7 +92,7 @@ function Import-OSUpgradeUpdate {
             $site.ImportUpdates($paths, $catalog, (New-OSUpgradeProgress -Activity $activity), [System.Threading.CancellationToken]::None)
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject ($paths -join ', ')))
+            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject ($paths -join ', ')))
         }
         finally {
             # First: once the pipeline is stopping, any command called here throws.

@@ -90,7 +90,7 @@ function Invoke-OSUpgradeSchedule {
                 }
             }
             catch {
-                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $call.Target))
+                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $call.Target))
             }
             finally {
                 Write-Progress -Id 1 -Activity $activity -Completed

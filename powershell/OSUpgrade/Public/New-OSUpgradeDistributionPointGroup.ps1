@@ -57,7 +57,7 @@ function New-OSUpgradeDistributionPointGroup {
         $site.CreateDistributionPointGroup($Name, $Description)
     }
     catch {
-        $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Name))
+        $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $Name))
     }
     finally {
         $site.Dispose()

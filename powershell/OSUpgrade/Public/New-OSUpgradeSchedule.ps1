@@ -194,7 +194,7 @@ function New-OSUpgradeSchedule {
                 $site.CreateSchedule($selection.PackageId, $settings)
             }
             catch {
-                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $selection.PackageId))
+                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $selection.PackageId))
             }
             finally {
                 $site.Dispose()

@@ -50,7 +50,8 @@ function New-OSUpgradeSite {
         $site = [OSUpgrade.Site]::Create($resolved, $code)
     }
     catch {
-        $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Path))
+        $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $Path))
+        return
     }
     try {
         $site.GetInfo()

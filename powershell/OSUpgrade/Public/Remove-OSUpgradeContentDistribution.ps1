@@ -90,7 +90,7 @@ function Remove-OSUpgradeContentDistribution {
                 $site.RemoveContent($PackageId, $point)
             }
             catch {
-                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject "$PackageId on $point"))
+                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject "$PackageId on $point"))
             }
         }
     }

@@ -64,7 +64,7 @@ function Remove-OSUpgradeDistributionPoint {
             $site.RemoveDistributionPoint($Name, [bool] $Force)
         }
         catch {
-            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Name))
+            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $Name))
         }
     }
 

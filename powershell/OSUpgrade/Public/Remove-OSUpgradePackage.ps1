@@ -65,7 +65,7 @@ function Remove-OSUpgradePackage {
             $site.RemovePackage($Id)
         }
         catch {
-            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $Id))
+            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $Id))
         }
     }
 

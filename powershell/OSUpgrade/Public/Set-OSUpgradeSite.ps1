@@ -109,7 +109,7 @@ function Set-OSUpgradeSite {
             }
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $SitePath))
+            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $SitePath))
         }
         finally {
             $site.Dispose()

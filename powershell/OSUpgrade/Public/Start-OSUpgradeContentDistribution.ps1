@@ -138,7 +138,8 @@ function Start-OSUpgradeContentDistribution {
                 if ($DistributionPointGroupName) {
                     $target = $DistributionPointGroupName
                 }
-                $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $target))
+                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $target))
+                continue
             }
             finally {
                 # First: once the pipeline is stopping, any command called here throws.

@@ -87,12 +87,12 @@ function Test-OSUpgradeContent {
                         $site.ValidateContent($package, $point, $progress, [System.Threading.CancellationToken]::None)
                     }
                     catch {
-                        $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject "$package on $point"))
+                        $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject "$package on $point"))
                     }
                 }
             }
             catch {
-                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $package))
+                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $package))
             }
         }
     }

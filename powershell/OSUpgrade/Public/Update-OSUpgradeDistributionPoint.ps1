@@ -82,7 +82,7 @@ function Update-OSUpgradeDistributionPoint {
             Write-OSUpgradeDistributionResult -Status $statuses -Cmdlet $PSCmdlet
         }
         catch {
-            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $_.Exception -TargetObject $PackageId))
+            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $PackageId))
         }
     }
 
