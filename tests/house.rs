@@ -235,3 +235,30 @@ fn first_name(path: &str) -> Option<&str> {
         .unwrap_or(path.len());
     Some(&path[..end]).filter(|name| !name.is_empty())
 }
+
+/// Get-OSUpgradeLog names the components a log can have (for -Component's completion and its
+/// check): exactly the targets the library logs as.
+#[test]
+fn the_module_knows_every_log_component_of_the_library() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut targets = std::collections::BTreeSet::new();
+    for (file, _) in module_files(&root.join("src")) {
+        let text = fs::read_to_string(root.join("src").join(file)).unwrap();
+        for piece in text.split("target: \"").skip(1) {
+            targets.insert(piece.split('"').next().unwrap_or_default().to_string());
+        }
+    }
+    let cmdlet =
+        fs::read_to_string(root.join("powershell/OSUpgrade/Public/Get-OSUpgradeLog.ps1")).unwrap();
+    let line = cmdlet
+        .lines()
+        .find(|l| l.starts_with("$script:OSUpgradeLogComponent = "))
+        .expect("the list of components");
+    let listed: std::collections::BTreeSet<String> = line
+        .split('\'')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    assert_eq!(listed, targets);
+}

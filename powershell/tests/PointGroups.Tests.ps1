@@ -56,7 +56,7 @@ Describe 'Distribution point groups' {
         (Test-OSUpgradeContent -PackageId $package.Id -DistributionPointGroupName Branches -SitePath $sitePath).Valid |
             Sort-Object -Unique | Should -BeTrue
 
-        Remove-OSUpgradeDistributionPointFromGroup Branches -DistributionPointName Branch-02 -SitePath $sitePath -PassThru |
+        Remove-OSUpgradeDistributionPointFromGroup Branches -DistributionPointName Branch-02 -SitePath $sitePath -PassThru -Confirm:$false |
             ForEach-Object Members | Should -Be 'Branch-01'
         Test-Path -LiteralPath (& $tree 'Branch-02') | Should -BeTrue
         Remove-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointGroupName Branches -Force -SitePath $sitePath
@@ -75,7 +75,7 @@ Describe 'Distribution point groups' {
         $failure = { Add-OSUpgradeDistributionPointToGroup Branches DP9 -SitePath $sitePath -ErrorAction Stop } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $failure.Exception.Message | Should -BeLike '*DP9*'
-        $notMember = Get-WrittenError { Remove-OSUpgradeDistributionPointFromGroup Branches Lab -SitePath $sitePath }
+        $notMember = Get-WrittenError { Remove-OSUpgradeDistributionPointFromGroup Branches Lab -SitePath $sitePath -Confirm:$false }
         $notMember.Exception.Message | Should -BeLike "*Lab*Branches*"
     }
 

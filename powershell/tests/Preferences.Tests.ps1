@@ -71,7 +71,7 @@ Describe "Cmdlets called from another module's function follow that function's p
         @{ Command = 'New-OSUpgradeDistributionPointGroup'; Parameters = @{ Name = 'Dry' } }
         @{ Command = 'Set-OSUpgradeDistributionPointGroup'; Parameters = @{ Name = 'Branches'; Description = 'Changed' } }
         @{ Command = 'Add-OSUpgradeDistributionPointToGroup'; Parameters = @{ GroupName = 'Branches'; DistributionPointName = 'DP2' } }
-        @{ Command = 'Remove-OSUpgradeDistributionPointFromGroup'; Parameters = @{ GroupName = 'Branches'; DistributionPointName = 'DP1' } }
+        @{ Command = 'Remove-OSUpgradeDistributionPointFromGroup'; Parameters = @{ GroupName = 'Branches'; DistributionPointName = 'DP1'; Confirm = $false } }
         @{ Command = 'Remove-OSUpgradeDistributionPointGroup'; Parameters = @{ Name = 'Branches'; Confirm = $false } }
         @{ Command = 'Start-OSUpgradeContentDistribution'; Parameters = @{ PackageId = 'OSU00002'; DistributionPointName = 'DP2' } }
         @{ Command = 'Update-OSUpgradeDistributionPoint'; Parameters = @{ PackageId = 'OSU00001'; ReloadFromSource = $true } }

@@ -99,9 +99,9 @@ Describe 'Software updates and servicing schedules' -Tag Posix {
         $changed.NextRunAt.UtcDateTime | Should -Be ([datetime]::new(2030, 1, 31, 22, 0, 0, [DateTimeKind]::Utc))
         $changed.Enabled | Should -BeFalse
         (Get-OSUpgradeSchedule -PackageId $package.Id -SitePath $sitePath | Format-Table | Out-String -Width 200) | Should -Match 'monthly on day 31'
-        $failures = @(Get-WrittenError { Remove-OSUpgradeUpdate -Id KB5034441-x64 -SitePath $sitePath })
+        $failures = @(Get-WrittenError { Remove-OSUpgradeUpdate -Id KB5034441-x64 -SitePath $sitePath -Confirm:$false })
         $failures[0].CategoryInfo.Category | Should -Be 'ResourceExists'
-        Get-OSUpgradeSchedule -PackageId $package.Id -SitePath $sitePath | Remove-OSUpgradeSchedule
+        Get-OSUpgradeSchedule -PackageId $package.Id -SitePath $sitePath | Remove-OSUpgradeSchedule -Confirm:$false
         Get-OSUpgradeSchedule -SitePath $sitePath | Should -BeNullOrEmpty
     }
 

@@ -77,6 +77,10 @@ function New-OSUpgradeErrorRecord {
             $category = 'PermissionDenied'
         }
     }
+    elseif ($Exception -is [System.ArgumentException]) {
+        $defaultId = 'OSUpgradeInvalidArgument'
+        $category = 'InvalidArgument'
+    }
     elseif ($Exception -is [System.OperationCanceledException]) {
         $defaultId = 'OSUpgradeCancelled'
         $category = 'OperationStopped'

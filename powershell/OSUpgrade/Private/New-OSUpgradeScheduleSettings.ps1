@@ -61,7 +61,7 @@ function New-OSUpgradeScheduleSettings {
     elseif ($Bound.ContainsKey('WeekOrder')) {
         $days = @($Bound['DayOfWeek'])
         if ($days.Count -ne 1) {
-            $Cmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception ([System.ArgumentException]::new('DayOfWeek: -WeekOrder takes exactly one day')) -TargetObject $days -ErrorId 'OSUpgradeInvalidArgument'))
+            $Cmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception ([System.ArgumentException]::new('DayOfWeek: -WeekOrder takes exactly one day')) -TargetObject $days))
         }
         $offset = 0
         if ($Bound.ContainsKey('OffsetDays')) {

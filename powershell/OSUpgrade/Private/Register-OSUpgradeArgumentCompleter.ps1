@@ -1,7 +1,8 @@
 function Register-OSUpgradeArgumentCompleter {
     <#
     .SYNOPSIS
-        Registers tab completion of package IDs and names, distribution point names and group names.
+        Registers tab completion of package IDs and names, distribution point and group names, update
+        IDs and log components.
     .DESCRIPTION
         Completion reads the site named by -SitePath on the command line, else the embedded default.
     #>
@@ -39,6 +40,27 @@ function Register-OSUpgradeArgumentCompleter {
             }
         }
     }
+    $completeUpdates = {
+        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+        Get-OSUpgradeCompletion -BoundParameters $fakeBoundParameters -WordToComplete $wordToComplete -Candidate {
+            param($site)
+            foreach ($update in $site.GetUpdates([NullString]::Value)) {
+                New-Object -TypeName PSObject -Property @{ Value = $update.Id; Tip = $update.Title }
+            }
+        }
+    }
+    $completeComponents = {
+        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+        foreach ($component in $script:OSUpgradeLogComponent) {
+            if ($component -like "$wordToComplete*") {
+                New-Object -TypeName System.Management.Automation.CompletionResult -ArgumentList $component, $component, 'ParameterValue', $component
+            }
+        }
+    }
+    $updateCommands = 'New-OSUpgradeSchedule', 'Set-OSUpgradeSchedule'
+    Register-ArgumentCompleter -CommandName $updateCommands -ParameterName 'SoftwareUpdate' -ScriptBlock $completeUpdates
+    Register-ArgumentCompleter -CommandName 'Get-OSUpgradeUpdate', 'Remove-OSUpgradeUpdate' -ParameterName 'Id' -ScriptBlock $completeUpdates
+    Register-ArgumentCompleter -CommandName 'Get-OSUpgradeLog' -ParameterName 'Component' -ScriptBlock $completeComponents
     $packageCommands = 'Get-OSUpgradePackage', 'Set-OSUpgradePackage', 'Remove-OSUpgradePackage'
     Register-ArgumentCompleter -CommandName $packageCommands -ParameterName 'Id' -ScriptBlock $completePackages
     Register-ArgumentCompleter -CommandName 'Get-OSUpgradePackage' -ParameterName 'Name' -ScriptBlock $completePackages

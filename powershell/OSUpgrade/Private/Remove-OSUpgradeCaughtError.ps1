@@ -6,7 +6,7 @@ function Remove-OSUpgradeCaughtError {
         PowerShell records every exception a script function catches, as a raw error with no
         category or target, in $Error and in the -ErrorVariable of the command it runs in. The
         module reports each failure as one record of its own; the raw one is removed (matched by
-        its exception, which PowerShell wraps in a new record for each list).
+        its exception, which PowerShell keeps bare or wraps in a new record for each list).
     .PARAMETER Caught
         The error the catch block caught ($_).
     .PARAMETER Cmdlet
@@ -31,7 +31,11 @@ function Remove-OSUpgradeCaughtError {
         }
     }
     foreach ($list in $lists) {
-        $raw = @($list | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and [object]::ReferenceEquals($_.Exception, $Caught.Exception) })
+        # An entry is the exception itself or a record wrapping it.
+        $raw = @($list | Where-Object {
+                $exception = if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.Exception } else { $_ }
+                [object]::ReferenceEquals($exception, $Caught.Exception)
+            })
         foreach ($record in $raw) {
             $list.Remove($record)
         }

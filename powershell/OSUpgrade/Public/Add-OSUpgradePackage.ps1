@@ -37,7 +37,9 @@ function Add-OSUpgradePackage {
 
         Shows what would be added.
     .INPUTS
-        None.
+        System.IO.DirectoryInfo. A source folder, as Get-Item returns it (its FullName).
+    .INPUTS
+        System.String. The path of a source folder.
     .OUTPUTS
         OSUpgrade.UpgradePackage
     .LINK
@@ -48,8 +50,8 @@ function Add-OSUpgradePackage {
     [CmdletBinding(SupportsShouldProcess)]
     [OutputType([OSUpgrade.UpgradePackage])]
     param(
-        [Parameter(Mandatory, Position = 0)]
-        [Alias('Path')]
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Alias('Path', 'FullName')]
         [string] $SourcePath,
 
         [Parameter(Mandatory, Position = 1)]
@@ -66,29 +68,33 @@ function Add-OSUpgradePackage {
         [string] $SitePath
     )
 
-    Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
+    begin {
+        Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
+    }
 
-    $source = Resolve-OSUpgradeFileSystemPath -Path $SourcePath -ParameterName SourcePath -Cmdlet $PSCmdlet
-    $description = "Add upgrade package '$Name'"
-    if ($Version) {
-        $description += " version '$Version'"
-    }
-    if (-not $PSCmdlet.ShouldProcess($source, $description)) {
-        return
-    }
-    $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
-    $activity = "Adding upgrade package '$Name'"
-    # Write-Progress throws once Ctrl+C is pressed, which cancels the add.
-    $progress = New-OSUpgradeProgress -Activity $activity
-    try {
-        $site.AddPackage($source, $Name, $Version, $Comment, $progress, [System.Threading.CancellationToken]::None)
-    }
-    catch {
-        $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $source))
-    }
-    finally {
-        # First: once the pipeline is stopping, any command called here throws.
-        $site.Dispose()
-        Write-Progress -Id 1 -Activity $activity -Completed
+    process {
+        $source = Resolve-OSUpgradeFileSystemPath -Path $SourcePath -ParameterName SourcePath -Cmdlet $PSCmdlet
+        $description = "Add upgrade package '$Name'"
+        if ($Version) {
+            $description += " version '$Version'"
+        }
+        if (-not $PSCmdlet.ShouldProcess($source, $description)) {
+            return
+        }
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
+        $activity = "Adding upgrade package '$Name'"
+        # Write-Progress throws once Ctrl+C is pressed, which cancels the add.
+        $progress = New-OSUpgradeProgress -Activity $activity
+        try {
+            $site.AddPackage($source, $Name, $Version, $Comment, $progress, [System.Threading.CancellationToken]::None)
+        }
+        catch {
+            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $source))
+        }
+        finally {
+            # First: once the pipeline is stopping, any command called here throws.
+            $site.Dispose()
+            Write-Progress -Id 1 -Activity $activity -Completed
+        }
     }
 }

@@ -41,7 +41,7 @@ function Get-OSUpgradeDistributionStatus {
     param(
         [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('Id')]
-        [string] $PackageId,
+        [string[]] $PackageId,
 
         [Parameter(ParameterSetName = 'Status')]
         [string] $DistributionPointName,
@@ -63,22 +63,20 @@ function Get-OSUpgradeDistributionStatus {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
         # [NullString]::Value, not $null: PowerShell passes $null to a string parameter as "".
-        $package = [NullString]::Value
         $point = [NullString]::Value
-        if ($PackageId) { $package = $PackageId }
         if ($DistributionPointName) { $point = $DistributionPointName }
-        try {
+        $packages = @([NullString]::Value)
+        if ($PackageId) { $packages = $PackageId }
+        $anyState = -not $PSBoundParameters.ContainsKey('State')
+        Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $packages -Call {
+            param($site, $package)
             if ($Summary) {
                 $site.GetDistributionSummaries($package)
             }
             else {
-                $site.GetDistributionStatus($package, $point) | Where-Object { -not $PSBoundParameters.ContainsKey('State') -or $_.State -eq $State }
+                $site.GetDistributionStatus($package, $point) | Where-Object { $anyState -or $_.State -eq $State }
             }
-        }
-        catch {
-            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $PackageId))
         }
     }
 

@@ -1,3 +1,7 @@
+# The components the library logs as, one file each (tests/house.rs checks them against the
+# library's log targets).
+$script:OSUpgradeLogComponent = 'package', 'distribution', 'updates', 'servicing'
+
 function Get-OSUpgradeLog {
     <#
     .SYNOPSIS
@@ -62,6 +66,12 @@ function Get-OSUpgradeLog {
 
     Copy-OSUpgradeCallerPreference -Cmdlet $PSCmdlet
 
+    foreach ($pattern in $Component) {
+        if (-not @($script:OSUpgradeLogComponent | Where-Object { $_ -like $pattern })) {
+            $message = "-Component '$pattern' names no component; the components are $($script:OSUpgradeLogComponent -join ', ')"
+            $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception ([System.ArgumentException]::new($message)) -TargetObject $pattern))
+        }
+    }
     $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
     try {
         $folder = Join-Path -Path (Split-Path -Path $site.GetInfo().DatabasePath -Parent) -ChildPath 'Logs'

@@ -12,6 +12,8 @@ function Get-OSUpgradePackage {
     .PARAMETER Id
         One or more package IDs, e.g. OSU00001. Takes IDs from the pipeline, by value or by the
         property name Id.
+    .PARAMETER Site
+        A site, as Get-OSUpgradeSite and New-OSUpgradeSite return it: lists its packages.
     .PARAMETER SitePath
         The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
     .EXAMPLE
@@ -28,6 +30,8 @@ function Get-OSUpgradePackage {
         Gets two packages of the Lab site by ID.
     .INPUTS
         System.String. Package IDs, by value or by the property name Id.
+    .INPUTS
+        OSUpgrade.SiteInfo. A site, as Get-OSUpgradeSite and New-OSUpgradeSite return it: its packages.
     .OUTPUTS
         OSUpgrade.UpgradePackage
     .LINK
@@ -39,6 +43,7 @@ function Get-OSUpgradePackage {
     [OutputType([OSUpgrade.UpgradePackage])]
     param(
         [Parameter(ParameterSetName = 'ByName', Position = 0)]
+        [Parameter(ParameterSetName = 'BySite', Position = 0)]
         [SupportsWildcards()]
         [string] $Name,
 
@@ -46,7 +51,11 @@ function Get-OSUpgradePackage {
         [Alias('PackageId')]
         [string[]] $Id,
 
-        [Parameter(ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, ParameterSetName = 'BySite', ValueFromPipeline)]
+        [OSUpgrade.SiteInfo] $Site,
+
+        [Parameter(ParameterSetName = 'ByName', ValueFromPipelineByPropertyName)]
+        [Parameter(ParameterSetName = 'ById', ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 
@@ -57,11 +66,14 @@ function Get-OSUpgradePackage {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
-        if ($PSCmdlet.ParameterSetName -eq 'ByName') {
+        if ($Site) {
+            $SitePath = $Site.SitePath
+        }
+        $opened = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
+        if ($PSCmdlet.ParameterSetName -ne 'ById') {
             # PowerShell's wildcards ([ab] ranges too), in any letter case, as -like reads them.
             try {
-                $packages = @($site.GetPackages([NullString]::Value) | Where-Object { -not $Name -or $_.Name -like $Name })
+                $packages = @($opened.GetPackages([NullString]::Value) | Where-Object { -not $Name -or $_.Name -like $Name })
             }
             catch {
                 $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $Name))
@@ -75,7 +87,7 @@ function Get-OSUpgradePackage {
         }
         foreach ($packageId in $Id) {
             try {
-                $site.GetPackage($packageId)
+                $opened.GetPackage($packageId)
             }
             catch {
                 $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $packageId))

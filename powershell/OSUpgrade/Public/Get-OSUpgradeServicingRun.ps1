@@ -35,7 +35,7 @@ function Get-OSUpgradeServicingRun {
         [long] $ScheduleId,
 
         [Parameter(ValueFromPipelineByPropertyName)]
-        [string] $PackageId,
+        [string[]] $PackageId,
 
         [Parameter(ValueFromPipelineByPropertyName)]
         [string] $SitePath
@@ -47,20 +47,17 @@ function Get-OSUpgradeServicingRun {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
         $schedule = $null
         if ($ScheduleId) {
             $schedule = $ScheduleId
         }
-        $package = [NullString]::Value
+        $packages = @([NullString]::Value)
         if ($PackageId -and -not $schedule) {
-            $package = $PackageId
+            $packages = $PackageId
         }
-        try {
+        Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $packages -Call {
+            param($site, $package)
             $site.GetServicingRuns($schedule, $package)
-        }
-        catch {
-            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $PackageId))
         }
     }
 

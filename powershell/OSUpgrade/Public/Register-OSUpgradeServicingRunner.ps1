@@ -69,7 +69,7 @@ function Register-OSUpgradeServicingRunner {
     $cronMinutes = 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 180, 240, 360, 480, 720, 1440
     if ($Scheduler -eq 'Cron' -and $IntervalMinutes -notin $cronMinutes) {
         $message = "IntervalMinutes: cron runs evenly only every $($cronMinutes -join ', ') minutes, not every $IntervalMinutes"
-        $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception ([System.ArgumentException]::new($message)) -TargetObject $IntervalMinutes -ErrorId 'OSUpgradeInvalidArgument'))
+        $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception ([System.ArgumentException]::new($message)) -TargetObject $IntervalMinutes))
     }
     $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet
     try {
@@ -87,7 +87,7 @@ function Register-OSUpgradeServicingRunner {
     foreach ($path in $manifest, $database) {
         if ($path.IndexOfAny([char[]] '"$`%') -ge 0) {
             $message = "SitePath: '$path' holds a character ("", $, `, %) a scheduler's command line cannot carry"
-            $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception ([System.ArgumentException]::new($message)) -TargetObject $path -ErrorId 'OSUpgradeInvalidArgument'))
+            $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Exception ([System.ArgumentException]::new($message)) -TargetObject $path))
         }
     }
     $quote = { param($text) "'" + ($text -replace "'", "''") + "'" }

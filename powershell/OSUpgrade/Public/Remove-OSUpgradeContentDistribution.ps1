@@ -46,7 +46,7 @@ function Remove-OSUpgradeContentDistribution {
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
-        [string] $PackageId,
+        [string[]] $PackageId,
 
         [Parameter(Mandatory, Position = 1, ParameterSetName = 'ByPoint', ValueFromPipelineByPropertyName)]
         [Alias('DistributionPoint')]
@@ -69,28 +69,25 @@ function Remove-OSUpgradeContentDistribution {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
         if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) {
             $ConfirmPreference = 'None'
         }
-        if ($DistributionPointGroupName) {
-            if ($PSCmdlet.ShouldProcess("$PackageId on distribution point group '$DistributionPointGroupName'", 'Remove content from distribution point group')) {
-                Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $DistributionPointGroupName -Call {
-                    param($site, $group)
-                    $site.RemoveContentFromGroup($PackageId, $group)
+        foreach ($package in $PackageId) {
+            if ($DistributionPointGroupName) {
+                if ($PSCmdlet.ShouldProcess("$package on distribution point group '$DistributionPointGroupName'", 'Remove content from distribution point group')) {
+                    Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $DistributionPointGroupName -Call {
+                        param($site, $group)
+                        $site.RemoveContentFromGroup($package, $group)
+                    }
                 }
-            }
-            return
-        }
-        foreach ($point in $DistributionPointName) {
-            if (-not $PSCmdlet.ShouldProcess("$PackageId on $point", 'Remove content from distribution point')) {
                 continue
             }
-            try {
-                $site.RemoveContent($PackageId, $point)
-            }
-            catch {
-                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject "$PackageId on $point"))
+            $targets = @($DistributionPointName | Where-Object { $PSCmdlet.ShouldProcess("$package on $_", 'Remove content from distribution point') })
+            if ($targets) {
+                Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $targets -Call {
+                    param($site, $point)
+                    $site.RemoveContent($package, $point)
+                }
             }
         }
     }

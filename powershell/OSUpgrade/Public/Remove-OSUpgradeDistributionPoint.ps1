@@ -8,6 +8,8 @@ function Remove-OSUpgradeDistributionPoint {
         -Confirm:$false is given.
     .PARAMETER Name
         The point's name. Takes values from the pipeline by the property name Name.
+    .PARAMETER InputObject
+        Distribution points to remove, as Get-OSUpgradeDistributionPoint returns them; each from its own site.
     .PARAMETER Force
         Removes the content of the packages on the point first, and does not ask.
     .PARAMETER SitePath
@@ -25,7 +27,9 @@ function Remove-OSUpgradeDistributionPoint {
 
         Shows which points would be removed.
     .INPUTS
-        System.String. Point names, by the property name Name.
+        OSUpgrade.DistributionPoint
+    .INPUTS
+        System.String. Point names, by the property name Name (with SitePath).
     .OUTPUTS
         None.
     .LINK
@@ -33,16 +37,19 @@ function Remove-OSUpgradeDistributionPoint {
     .LINK
         about_OSUpgrade
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', DefaultParameterSetName = 'ByKey')]
     [OutputType([void])]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
-        [string] $Name,
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'ByKey', ValueFromPipelineByPropertyName)]
+        [string[]] $Name,
+
+        [Parameter(Mandatory, ParameterSetName = 'InputObject', ValueFromPipeline)]
+        [OSUpgrade.DistributionPoint[]] $InputObject,
 
         [Parameter()]
         [switch] $Force,
 
-        [Parameter(ValueFromPipelineByPropertyName)]
+        [Parameter(ParameterSetName = 'ByKey', ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 
@@ -53,18 +60,16 @@ function Remove-OSUpgradeDistributionPoint {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
         if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) {
             $ConfirmPreference = 'None'
         }
-        if (-not $PSCmdlet.ShouldProcess($Name, 'Remove distribution point')) {
-            return
-        }
-        try {
-            $site.RemoveDistributionPoint($Name, [bool] $Force)
-        }
-        catch {
-            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $Name))
+        foreach ($target in (Resolve-OSUpgradeTarget -InputObject $InputObject -KeyProperty Name -Key $Name -SitePath $SitePath)) {
+            if ($PSCmdlet.ShouldProcess($target.Key, 'Remove distribution point')) {
+                Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $target.SitePath -Cmdlet $PSCmdlet -Target $target.Key -Call {
+                    param($site, $point)
+                    $site.RemoveDistributionPoint($point, [bool] $Force)
+                }
+            }
         }
     }
 

@@ -35,7 +35,7 @@ function Remove-OSUpgradeDistributionPointFromGroup {
     .LINK
         about_OSUpgrade
     #>
-    [CmdletBinding(SupportsShouldProcess)]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
     [OutputType([OSUpgrade.DistributionPointGroup])]
     param(
         [Parameter(Mandatory, Position = 0)]

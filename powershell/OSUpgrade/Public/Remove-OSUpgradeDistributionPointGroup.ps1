@@ -8,6 +8,8 @@ function Remove-OSUpgradeDistributionPointGroup {
         -DistributionPointGroupName. Asks for confirmation unless -Force or -Confirm:$false is given.
     .PARAMETER Name
         The group's name. Takes values from the pipeline by the property name Name.
+    .PARAMETER InputObject
+        Distribution point groups to remove, as Get-OSUpgradeDistributionPointGroup returns them; each from its own site.
     .PARAMETER Force
         Removes without asking.
     .PARAMETER SitePath
@@ -25,7 +27,9 @@ function Remove-OSUpgradeDistributionPointGroup {
 
         Shows which groups would be removed.
     .INPUTS
-        System.String. Group names, by the property name Name.
+        OSUpgrade.DistributionPointGroup
+    .INPUTS
+        System.String. Group names, by the property name Name (with SitePath).
     .OUTPUTS
         None.
     .LINK
@@ -33,16 +37,19 @@ function Remove-OSUpgradeDistributionPointGroup {
     .LINK
         about_OSUpgrade
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', DefaultParameterSetName = 'ByKey')]
     [OutputType([void])]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
-        [string] $Name,
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'ByKey', ValueFromPipelineByPropertyName)]
+        [string[]] $Name,
+
+        [Parameter(Mandatory, ParameterSetName = 'InputObject', ValueFromPipeline)]
+        [OSUpgrade.DistributionPointGroup[]] $InputObject,
 
         [Parameter()]
         [switch] $Force,
 
-        [Parameter(ValueFromPipelineByPropertyName)]
+        [Parameter(ParameterSetName = 'ByKey', ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 
@@ -56,12 +63,13 @@ function Remove-OSUpgradeDistributionPointGroup {
         if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) {
             $ConfirmPreference = 'None'
         }
-        if (-not $PSCmdlet.ShouldProcess($Name, 'Remove distribution point group')) {
-            return
-        }
-        Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $Name -Call {
-            param($site, $group)
-            $site.RemoveDistributionPointGroup($group)
+        foreach ($target in (Resolve-OSUpgradeTarget -InputObject $InputObject -KeyProperty Name -Key $Name -SitePath $SitePath)) {
+            if ($PSCmdlet.ShouldProcess($target.Key, 'Remove distribution point group')) {
+                Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $target.SitePath -Cmdlet $PSCmdlet -Target $target.Key -Call {
+                    param($site, $group)
+                    $site.RemoveDistributionPointGroup($group)
+                }
+            }
         }
     }
 

@@ -8,6 +8,8 @@ function Remove-OSUpgradePackage {
         packages from the pipeline by their Id property.
     .PARAMETER Id
         The package ID, e.g. OSU00001. Takes values from the pipeline by the property name Id.
+    .PARAMETER InputObject
+        Packages to remove, as Get-OSUpgradePackage returns them; each is removed from its own site.
     .PARAMETER Force
         Removes without asking.
     .PARAMETER SitePath
@@ -25,7 +27,9 @@ function Remove-OSUpgradePackage {
 
         Shows which Windows 11 packages would be removed.
     .INPUTS
-        System.String. Package IDs, by the property name Id.
+        OSUpgrade.UpgradePackage
+    .INPUTS
+        System.String. Package IDs, by the property name Id (with SitePath).
     .OUTPUTS
         None.
     .LINK
@@ -33,17 +37,20 @@ function Remove-OSUpgradePackage {
     .LINK
         about_OSUpgrade
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', DefaultParameterSetName = 'ByKey')]
     [OutputType([void])]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'ByKey', ValueFromPipelineByPropertyName)]
         [Alias('PackageId')]
-        [string] $Id,
+        [string[]] $Id,
+
+        [Parameter(Mandatory, ParameterSetName = 'InputObject', ValueFromPipeline)]
+        [OSUpgrade.UpgradePackage[]] $InputObject,
 
         [Parameter()]
         [switch] $Force,
 
-        [Parameter(ValueFromPipelineByPropertyName)]
+        [Parameter(ParameterSetName = 'ByKey', ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 
@@ -54,18 +61,16 @@ function Remove-OSUpgradePackage {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
         if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) {
             $ConfirmPreference = 'None'
         }
-        if (-not $PSCmdlet.ShouldProcess($Id, 'Remove upgrade package and the content only it uses')) {
-            return
-        }
-        try {
-            $site.RemovePackage($Id)
-        }
-        catch {
-            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $Id))
+        foreach ($target in (Resolve-OSUpgradeTarget -InputObject $InputObject -KeyProperty Id -Key $Id -SitePath $SitePath)) {
+            if ($PSCmdlet.ShouldProcess($target.Key, 'Remove upgrade package and the content only it uses')) {
+                Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $target.SitePath -Cmdlet $PSCmdlet -Target $target.Key -Call {
+                    param($site, $id)
+                    $site.RemovePackage($id)
+                }
+            }
         }
     }
 

@@ -28,7 +28,7 @@ function Remove-OSUpgradeSchedule {
     .LINK
         Get-OSUpgradeSchedule
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('ScheduleId')]

@@ -29,7 +29,7 @@ function Remove-OSUpgradeUpdate {
     .LINK
         Get-OSUpgradeUpdate
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('UpdateId')]

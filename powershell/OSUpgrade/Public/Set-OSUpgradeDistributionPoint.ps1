@@ -7,6 +7,8 @@ function Set-OSUpgradeDistributionPoint {
         to it, and remove the old one.
     .PARAMETER Name
         The point's name. Takes values from the pipeline by the property name Name.
+    .PARAMETER InputObject
+        Distribution points to change, as Get-OSUpgradeDistributionPoint returns them; each in its own site.
     .PARAMETER NewName
         The new name.
     .PARAMETER Description
@@ -28,7 +30,9 @@ function Set-OSUpgradeDistributionPoint {
 
         Describes every branch point.
     .INPUTS
-        System.String. Point names, by the property name Name.
+        OSUpgrade.DistributionPoint
+    .INPUTS
+        System.String. Point names, by the property name Name (with SitePath).
     .OUTPUTS
         None, or OSUpgrade.DistributionPoint with -PassThru.
     .LINK
@@ -36,11 +40,14 @@ function Set-OSUpgradeDistributionPoint {
     .LINK
         about_OSUpgrade
     #>
-    [CmdletBinding(SupportsShouldProcess)]
+    [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'ByKey')]
     [OutputType([OSUpgrade.DistributionPoint])]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
-        [string] $Name,
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'ByKey', ValueFromPipelineByPropertyName)]
+        [string[]] $Name,
+
+        [Parameter(Mandatory, ParameterSetName = 'InputObject', ValueFromPipeline)]
+        [OSUpgrade.DistributionPoint[]] $InputObject,
 
         [Parameter()]
         [string] $NewName,
@@ -51,7 +58,7 @@ function Set-OSUpgradeDistributionPoint {
         [Parameter()]
         [switch] $PassThru,
 
-        [Parameter(ValueFromPipelineByPropertyName)]
+        [Parameter(ParameterSetName = 'ByKey', ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 
@@ -67,18 +74,16 @@ function Set-OSUpgradeDistributionPoint {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
-        if (-not $PSCmdlet.ShouldProcess($Name, 'Set distribution point')) {
-            return
-        }
-        try {
-            $point = $site.SetDistributionPoint($Name, $newNameValue, $descriptionValue)
-            if ($PassThru) {
-                $point
+        foreach ($target in (Resolve-OSUpgradeTarget -InputObject $InputObject -KeyProperty Name -Key $Name -SitePath $SitePath)) {
+            if ($PSCmdlet.ShouldProcess($target.Key, 'Set distribution point')) {
+                Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $target.SitePath -Cmdlet $PSCmdlet -Target $target.Key -Call {
+                    param($site, $point)
+                    $changed = $site.SetDistributionPoint($point, $newNameValue, $descriptionValue)
+                    if ($PassThru) {
+                        $changed
+                    }
+                }
             }
-        }
-        catch {
-            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $Name))
         }
     }
 

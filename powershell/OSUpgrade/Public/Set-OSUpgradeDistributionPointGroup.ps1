@@ -6,6 +6,8 @@ function Set-OSUpgradeDistributionPointGroup {
         Changes only what is given. Its points and packages stay as they are.
     .PARAMETER Name
         The group's name. Takes values from the pipeline by the property name Name.
+    .PARAMETER InputObject
+        Distribution point groups to change, as Get-OSUpgradeDistributionPointGroup returns them; each in its own site.
     .PARAMETER NewName
         The new name; none of * ? [ ].
     .PARAMETER Description
@@ -27,7 +29,9 @@ function Set-OSUpgradeDistributionPointGroup {
 
         Describes every lab group.
     .INPUTS
-        System.String. Group names, by the property name Name.
+        OSUpgrade.DistributionPointGroup
+    .INPUTS
+        System.String. Group names, by the property name Name (with SitePath).
     .OUTPUTS
         None, or OSUpgrade.DistributionPointGroup with -PassThru.
     .LINK
@@ -35,11 +39,14 @@ function Set-OSUpgradeDistributionPointGroup {
     .LINK
         about_OSUpgrade
     #>
-    [CmdletBinding(SupportsShouldProcess)]
+    [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'ByKey')]
     [OutputType([OSUpgrade.DistributionPointGroup])]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
-        [string] $Name,
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'ByKey', ValueFromPipelineByPropertyName)]
+        [string[]] $Name,
+
+        [Parameter(Mandatory, ParameterSetName = 'InputObject', ValueFromPipeline)]
+        [OSUpgrade.DistributionPointGroup[]] $InputObject,
 
         [Parameter()]
         [string] $NewName,
@@ -50,7 +57,7 @@ function Set-OSUpgradeDistributionPointGroup {
         [Parameter()]
         [switch] $PassThru,
 
-        [Parameter(ValueFromPipelineByPropertyName)]
+        [Parameter(ParameterSetName = 'ByKey', ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 
@@ -66,14 +73,15 @@ function Set-OSUpgradeDistributionPointGroup {
     }
 
     process {
-        if (-not $PSCmdlet.ShouldProcess($Name, 'Set distribution point group')) {
-            return
-        }
-        Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $Name -Call {
-            param($site, $group)
-            $changed = $site.SetDistributionPointGroup($group, $newNameValue, $descriptionValue)
-            if ($PassThru) {
-                $changed
+        foreach ($target in (Resolve-OSUpgradeTarget -InputObject $InputObject -KeyProperty Name -Key $Name -SitePath $SitePath)) {
+            if ($PSCmdlet.ShouldProcess($target.Key, 'Set distribution point group')) {
+                Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $target.SitePath -Cmdlet $PSCmdlet -Target $target.Key -Call {
+                    param($site, $group)
+                    $changed = $site.SetDistributionPointGroup($group, $newNameValue, $descriptionValue)
+                    if ($PassThru) {
+                        $changed
+                    }
+                }
             }
         }
     }

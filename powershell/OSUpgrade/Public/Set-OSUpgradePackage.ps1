@@ -7,6 +7,8 @@ function Set-OSUpgradePackage {
         packages from the pipeline by their Id property.
     .PARAMETER Id
         The package ID, e.g. OSU00001. Takes values from the pipeline by the property name Id.
+    .PARAMETER InputObject
+        Packages to change, as Get-OSUpgradePackage returns them; each is changed in its own site.
     .PARAMETER NewName
         The new package name.
     .PARAMETER Version
@@ -30,7 +32,9 @@ function Set-OSUpgradePackage {
 
         Marks every Windows 10 package as retired and shows them.
     .INPUTS
-        System.String. Package IDs, by the property name Id.
+        OSUpgrade.UpgradePackage
+    .INPUTS
+        System.String. Package IDs, by the property name Id (with SitePath).
     .OUTPUTS
         None, or OSUpgrade.UpgradePackage with -PassThru.
     .LINK
@@ -38,12 +42,15 @@ function Set-OSUpgradePackage {
     .LINK
         about_OSUpgrade
     #>
-    [CmdletBinding(SupportsShouldProcess)]
+    [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'ByKey')]
     [OutputType([OSUpgrade.UpgradePackage])]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'ByKey', ValueFromPipelineByPropertyName)]
         [Alias('PackageId')]
-        [string] $Id,
+        [string[]] $Id,
+
+        [Parameter(Mandatory, ParameterSetName = 'InputObject', ValueFromPipeline)]
+        [OSUpgrade.UpgradePackage[]] $InputObject,
 
         [Parameter()]
         [string] $NewName,
@@ -57,7 +64,7 @@ function Set-OSUpgradePackage {
         [Parameter()]
         [switch] $PassThru,
 
-        [Parameter(ValueFromPipelineByPropertyName)]
+        [Parameter(ParameterSetName = 'ByKey', ValueFromPipelineByPropertyName)]
         [string] $SitePath
     )
 
@@ -76,18 +83,16 @@ function Set-OSUpgradePackage {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
-        if (-not $PSCmdlet.ShouldProcess($Id, 'Set upgrade package')) {
-            return
-        }
-        try {
-            $package = $site.SetPackage($Id, $name, $newVersion, $newComment)
-            if ($PassThru) {
-                $package
+        foreach ($target in (Resolve-OSUpgradeTarget -InputObject $InputObject -KeyProperty Id -Key $Id -SitePath $SitePath)) {
+            if ($PSCmdlet.ShouldProcess($target.Key, 'Set upgrade package')) {
+                Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $target.SitePath -Cmdlet $PSCmdlet -Target $target.Key -Call {
+                    param($site, $id)
+                    $package = $site.SetPackage($id, $name, $newVersion, $newComment)
+                    if ($PassThru) {
+                        $package
+                    }
+                }
             }
-        }
-        catch {
-            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $Id))
         }
     }
 

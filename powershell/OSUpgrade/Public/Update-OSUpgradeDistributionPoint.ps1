@@ -41,7 +41,7 @@ function Update-OSUpgradeDistributionPoint {
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('Id')]
-        [string] $PackageId,
+        [string[]] $PackageId,
 
         [Parameter()]
         [switch] $ReloadFromSource,
@@ -66,23 +66,19 @@ function Update-OSUpgradeDistributionPoint {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
         # Several status records of one package come down the pipeline; update it once.
-        if (-not $updated.Add("$SitePath|$PackageId")) {
+        $packages = @($PackageId | Where-Object { $updated.Add("$SitePath|$_") -and $PSCmdlet.ShouldProcess($_, 'Update distribution points') })
+        if (-not $packages) {
             return
         }
-        if (-not $PSCmdlet.ShouldProcess($PackageId, 'Update distribution points')) {
-            return
-        }
-        try {
+        $command = $PSCmdlet
+        Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $packages -Call {
+            param($site, $package)
             if ($ReloadFromSource) {
-                $null = $site.ReloadPackageContent($PackageId, $progress, [System.Threading.CancellationToken]::None)
+                $null = $site.ReloadPackageContent($package, $progress, [System.Threading.CancellationToken]::None)
             }
-            $statuses = $site.RedistributeContent($PackageId, $options, $progress, [System.Threading.CancellationToken]::None)
-            Write-OSUpgradeDistributionResult -Status $statuses -Cmdlet $PSCmdlet
-        }
-        catch {
-            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $PackageId))
+            $statuses = $site.RedistributeContent($package, $options, $progress, [System.Threading.CancellationToken]::None)
+            Write-OSUpgradeDistributionResult -Status $statuses -Cmdlet $command
         }
     }
 
