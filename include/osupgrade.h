@@ -33,6 +33,11 @@
 
 
 /*
+ The most runs `next_runs` lists at once.
+ */
+#define MOST_NEXT_RUNS 1000
+
+/*
  The severity of a log record, as CMTrace numbers it.
  */
 enum osu_log_level
@@ -738,6 +743,20 @@ osu_status osu_schedule_set(osu_site *site,
                             int64_t schedule_id,
                             const char *settings_json,
                             char **out_schedule_json);
+
+/*
+ Writes a JSON array of the schedule's next `count` runs (1 to 1000), the first being the one
+ it is due for: `[{"scheduleId": 1, "packageId": "OSU00001", "runAt":
+ "2027-01-19T22:00:00Z"}, …]` (UTC). Fewer when the schedule ends (a once schedule has one),
+ none when it has run; `OSU_NOT_FOUND` when there is no such schedule.
+
+ # Safety
+ `out_next_runs_json` points to writable storage.
+ */
+osu_status osu_schedule_next_runs(osu_site *site,
+                                  int64_t schedule_id,
+                                  int32_t count,
+                                  char **out_next_runs_json);
 
 /*
  Removes a schedule; its run history stays with the package.

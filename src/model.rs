@@ -242,6 +242,15 @@ pub struct ApplicableUpdate {
     pub targets: Vec<String>,
 }
 
+/// A run a schedule will make, as `schedule::next_runs` lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextRun {
+    pub schedule_id: i64,
+    pub package_id: String,
+    /// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub run_at: String,
+}
+
 /// A servicing schedule of a package.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {

@@ -844,6 +844,69 @@ fn schedules_are_made_read_changed_and_removed() {
     assert!(schedule::get(&l.s.site, again.id).is_err());
 }
 
+#[test]
+fn a_schedule_lists_its_next_runs_as_an_admin_counts_them() {
+    let l = lab("next-runs");
+    let settings = ScheduleSettings {
+        update_ids: Some(ids(&["KB5034441-x64"])),
+        recurrence: Some(Recurrence::MonthlyOnWeekday {
+            week: 2,
+            weekday: 2,
+            offset_days: 7,
+        }),
+        start: Some("2030-01-01T22:00".into()),
+        utc: Some(true),
+        ..Default::default()
+    };
+    let made = schedule::create(&l.s.site, &l.s.package.id, &settings).unwrap();
+    let runs = schedule::next_runs(&l.s.site, made.id, 24).unwrap();
+    // Counted by hand: the second Tuesday of each month (the first Tuesday falls on day 1 to
+    // 7; Tuesday is weekday 2 from Sunday), a week later.
+    let expected: Vec<String> = (0..24)
+        .map(|n| {
+            let (year, month) = (2030 + n / 12, 1 + n % 12);
+            let first_day = weekday_of(year, month, 1);
+            let first_tuesday = 1 + (2 + 7 - first_day) % 7;
+            format!(
+                "{year}-{month:02}-{:02}T22:00:00.000Z",
+                first_tuesday + 7 + 7
+            )
+        })
+        .collect();
+    let listed: Vec<&str> = runs.iter().map(|r| r.run_at.as_str()).collect();
+    assert_eq!(listed, expected);
+    assert!(runs
+        .iter()
+        .all(|r| r.schedule_id == made.id && r.package_id == l.s.package.id));
+    // A once schedule has its one run; counts out of range are refused, naming the count.
+    let once = schedule::create(
+        &l.s.site,
+        &l.s.package.id,
+        &ScheduleSettings {
+            recurrence: Some(Recurrence::Once),
+            ..settings.clone()
+        },
+    )
+    .unwrap();
+    assert_eq!(schedule::next_runs(&l.s.site, once.id, 5).unwrap().len(), 1);
+    for count in [0, 1001] {
+        let error = schedule::next_runs(&l.s.site, made.id, count).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidArgument);
+        assert!(error.to_string().starts_with("count: "), "{error}");
+    }
+    assert_eq!(
+        schedule::next_runs(&l.s.site, 999, 1).unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+}
+
+/// Day of the week, 0 = Sunday (Sakamoto's method).
+fn weekday_of(year: u32, month: u32, day: u32) -> u32 {
+    const T: [u32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    let y = if month < 3 { year - 1 } else { year };
+    (y + y / 4 - y / 100 + y / 400 + T[month as usize - 1] + day) % 7
+}
+
 /// Run as a child process by the tests below: runs every due schedule of the site named in
 /// the environment.
 #[test]

@@ -39,6 +39,7 @@
         'Get-OSUpgradeAppliedUpdate'
         'New-OSUpgradeSchedule'
         'Get-OSUpgradeSchedule'
+        'Get-OSUpgradeScheduleNextRun'
         'Set-OSUpgradeSchedule'
         'Remove-OSUpgradeSchedule'
         'Invoke-OSUpgradeSchedule'

@@ -94,6 +94,13 @@ Describe 'Software updates and servicing schedules' -Tag Posix {
         $schedule.UpdateIds | Should -Be @('KB5034000-x64', 'KB5034441-x64')
         $schedule.NextRunAt.UtcDateTime | Should -Be ([datetime]::new(2030, 1, 15, 22, 0, 0, [DateTimeKind]::Utc))
         $schedule.ContinueOnError | Should -BeTrue
+        $runs = $schedule | Get-OSUpgradeScheduleNextRun -Count 3
+        $runs.RunAt.UtcDateTime | Should -Be @(
+            [datetime]::new(2030, 1, 15, 22, 0, 0, [DateTimeKind]::Utc)
+            [datetime]::new(2030, 2, 19, 22, 0, 0, [DateTimeKind]::Utc)
+            [datetime]::new(2030, 3, 19, 22, 0, 0, [DateTimeKind]::Utc))
+        ($runs | Format-Table | Out-String) | Should -Match '2030-02-19 22:00'
+        (Get-OSUpgradeScheduleNextRun -Id $schedule.Id -SitePath $sitePath).Count | Should -Be 12
         $changed = $schedule | Set-OSUpgradeSchedule -DayOfMonth 31 -Enabled $false -PassThru
         $changed.Recurrence.Kind | Should -Be 'MonthlyOnDay'
         $changed.NextRunAt.UtcDateTime | Should -Be ([datetime]::new(2030, 1, 31, 22, 0, 0, [DateTimeKind]::Utc))

@@ -11,7 +11,7 @@ use super::handles::osu_site;
 use super::json::{json_shape, ToJson};
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
-use crate::model::{Recurrence, Schedule};
+use crate::model::{NextRun, Recurrence, Schedule};
 use crate::schedule::{self, ScheduleSettings};
 use crate::time::{DAYS, DAYS_OF_MONTH, HOURS, OFFSET_DAYS, WEEKS};
 use crate::{lifecycle, Error, Progress};
@@ -106,6 +106,27 @@ pub unsafe extern "C" fn osu_schedule_set(
         required_str(settings_json, "settings_json")?;
         let settings = schedule_settings(settings_json)?;
         Ok(schedule::set(site, schedule_id, &settings)?)
+    })
+}
+
+/// Writes a JSON array of the schedule's next `count` runs (1 to 1000), the first being the one
+/// it is due for: `[{"scheduleId": 1, "packageId": "OSU00001", "runAt":
+/// "2027-01-19T22:00:00.000Z"}, …]` (UTC). Fewer when the schedule ends (a once schedule has one),
+/// none when it has run; `OSU_NOT_FOUND` when there is no such schedule.
+///
+/// # Safety
+/// `out_next_runs_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_schedule_next_runs(
+    site: *mut osu_site,
+    schedule_id: i64,
+    count: i32,
+    out_next_runs_json: *mut *mut c_char,
+) -> osu_status {
+    answer_records(site, out_next_runs_json, "out_next_runs_json", |site| {
+        // A negative count is out of range as 0 is: next_runs says so, naming the count given.
+        let count = usize::try_from(count).unwrap_or(usize::MAX);
+        Ok(schedule::next_runs(site, schedule_id, count)?)
     })
 }
 
@@ -412,6 +433,25 @@ impl ScheduleSettingsJson {
 
 json_shape! {
     Schedule => ScheduleJson,
+    NextRun => NextRunJson,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct NextRunJson<'a> {
+    schedule_id: i64,
+    package_id: &'a str,
+    run_at: &'a str,
+}
+
+impl<'a> From<&'a NextRun> for NextRunJson<'a> {
+    fn from(run: &'a NextRun) -> Self {
+        NextRunJson {
+            schedule_id: run.schedule_id,
+            package_id: &run.package_id,
+            run_at: &run.run_at,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,9 +4,9 @@
 //! `New-CMOperatingSystemUpgradeUpdateSchedule` is the model.
 
 use crate::error::{Error, Result};
-pub use crate::model::{Recurrence, Schedule};
+pub use crate::model::{NextRun, Recurrence, Schedule};
 use crate::site::Site;
-use crate::time::civil::{now, utc_text, WallTime};
+use crate::time::civil::{now, parse_utc_text, utc_text, WallTime};
 use crate::time::zone::{Local, Utc, Zone};
 use crate::time::{next_run, validate};
 use crate::updates;
@@ -79,6 +79,32 @@ pub fn get(site: &Site, id: i64) -> Result<Schedule> {
     site.db()
         .schedule(id)?
         .ok_or_else(|| Error::not_found("schedule", id.to_string()))
+}
+
+/// The most runs `next_runs` lists at once.
+pub const MOST_NEXT_RUNS: usize = 1000;
+
+/// The schedule's next `count` runs, first the one it is due for: what an admin checks before
+/// the first one comes ("second Tuesday + 7 days" lands where they think). Fewer when the
+/// schedule ends (a once schedule has one); none when it has run.
+pub fn next_runs(site: &Site, id: i64, count: usize) -> Result<Vec<NextRun>> {
+    if !(1..=MOST_NEXT_RUNS).contains(&count) {
+        return Err(Error::invalid_argument(
+            "count",
+            format!("takes 1 to {MOST_NEXT_RUNS} runs"),
+        ));
+    }
+    let schedule = get(site, id)?;
+    let first = schedule.next_run_at.as_deref().and_then(parse_utc_text);
+    let runs = std::iter::successors(first, |&previous| next_run_after(&schedule, previous));
+    Ok(runs
+        .take(count)
+        .map(|at| NextRun {
+            schedule_id: schedule.id,
+            package_id: schedule.package_id.clone(),
+            run_at: utc_text(at),
+        })
+        .collect())
 }
 
 /// The schedules of a package, or of every package.

@@ -626,6 +626,17 @@ static void test_servicing(void) {
               contains(json, "\"weekday\":\"Tuesday\"") && contains(json, "\"serviceWinRe\":false"),
           "create: %s", json);
     osu_string_free(json);
+    status = osu_schedule_next_runs(site, 1, 3, &json);
+    CHECK(status == OSU_OK &&
+              contains(json, "[{\"scheduleId\":1,\"packageId\":\"OSU00001\",\"runAt\":\"2030-01-15T22:00:00.000Z\"") &&
+              contains(json, "\"runAt\":\"2030-02-19T22:00:00.000Z\"") && contains(json, "\"runAt\":\"2030-03-19T22:00:00.000Z\""),
+          "next runs: %s", json);
+    osu_string_free(json);
+    status = osu_schedule_next_runs(site, 1, -1, &json);
+    CHECK(status == OSU_INVALID_ARGUMENT && json == NULL && contains(osu_last_error_message(), "count: "),
+          "a count of -1 gives %s: %s", osu_status_name(status), osu_last_error_message());
+    status = osu_schedule_next_runs(site, 99, 1, &json);
+    CHECK(status == OSU_NOT_FOUND, "the next runs of no schedule give %s", osu_status_name(status));
 
     status = osu_schedule_run(site, 1, NULL, NULL, &json);
     CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "only Windows has"),

@@ -41,6 +41,7 @@ namespace OSUpgrade
     [JsonSerializable(typeof(List<AppliedUpdate>))]
     [JsonSerializable(typeof(Schedule))]
     [JsonSerializable(typeof(List<Schedule>))]
+    [JsonSerializable(typeof(List<ScheduleNextRun>))]
     [JsonSerializable(typeof(ServicingRun))]
     [JsonSerializable(typeof(List<ServicingRun>))]
     [JsonSerializable(typeof(ServicingEngine))]

@@ -182,6 +182,9 @@ namespace OSUpgrade
         internal static extern OSUpgradeStatus osu_schedule_remove(SiteHandle site, long scheduleId);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OSUpgradeStatus osu_schedule_next_runs(SiteHandle site, long scheduleId, int count, out IntPtr nextRunsJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern OSUpgradeStatus osu_schedule_run(
             SiteHandle site, long scheduleId, ProgressCallback? progress, IntPtr userData, out IntPtr runJson);
 

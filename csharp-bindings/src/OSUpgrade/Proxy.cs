@@ -190,6 +190,9 @@ namespace OSUpgrade
         internal static void osu_schedule_remove(SiteHandle site, long id) =>
             Native.ThrowIfFailed(NativeMethods.osu_schedule_remove(site, id));
 
+        internal static List<ScheduleNextRun> osu_schedule_next_runs(SiteHandle site, long id, int count) =>
+            Read(NativeMethods.osu_schedule_next_runs(site, id, count, out var json), json, RecordContext.Default.ListScheduleNextRun);
+
         internal static ServicingRun osu_schedule_run(SiteHandle site, long id, Reporting reporting) =>
             reporting.Call(callback => (NativeMethods.osu_schedule_run(site, id, callback, IntPtr.Zero, out var json), json),
                 RecordContext.Default.ServicingRun);

@@ -289,4 +289,37 @@ namespace OSUpgrade
         /// <inheritdoc/>
         public override string ToString() => $"{Id}: {PackageId}, {Recurrence}";
     }
+
+    /// <summary>A run a schedule will make, as <see cref="Site.GetScheduleNextRuns"/> lists them.</summary>
+    public sealed class ScheduleNextRun
+    {
+        /// <summary>Creates the record; the library's JSON fills it.</summary>
+        /// <param name="scheduleId">The schedule ID.</param>
+        /// <param name="packageId">The package the schedule services.</param>
+        /// <param name="runAt">When the run is due (UTC).</param>
+        /// <param name="sitePath">The database path of the site the record came from.</param>
+        [JsonConstructor]
+        public ScheduleNextRun(long scheduleId, string packageId, DateTimeOffset runAt, string sitePath)
+        {
+            ScheduleId = scheduleId;
+            PackageId = packageId;
+            RunAt = runAt;
+            SitePath = sitePath;
+        }
+
+        /// <summary>The schedule ID.</summary>
+        public long ScheduleId { get; }
+
+        /// <summary>The package the schedule services.</summary>
+        public string PackageId { get; }
+
+        /// <summary>When the run is due (UTC).</summary>
+        public DateTimeOffset RunAt { get; }
+
+        /// <summary>The database path of the site the record came from.</summary>
+        public string SitePath { get; }
+
+        /// <inheritdoc/>
+        public override string ToString() => $"{ScheduleId}: {RunAt:u}";
+    }
 }

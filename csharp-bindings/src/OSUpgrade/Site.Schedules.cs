@@ -46,6 +46,20 @@ namespace OSUpgrade
             return Proxy.osu_schedule_set(Handle, id, settings);
         }
 
+        /// <summary>
+        /// The schedule's next runs, the first being the one it is due for: to check before it runs that "second
+        /// Tuesday + 7 days" lands where it should. Fewer when the schedule ends (a once schedule has one).
+        /// </summary>
+        /// <param name="id">The schedule ID.</param>
+        /// <param name="count">How many runs, 1 to 1000.</param>
+        /// <returns>The runs, in time order.</returns>
+        /// <exception cref="OSUpgradeNotFoundException">There is no such schedule.</exception>
+        /// <exception cref="OSUpgradeInvalidArgumentException">The count is out of range.</exception>
+        public IReadOnlyList<ScheduleNextRun> GetScheduleNextRuns(long id, int count)
+        {
+            return Proxy.osu_schedule_next_runs(Handle, id, count);
+        }
+
         /// <summary>Removes a schedule; its run history stays with the package.</summary>
         /// <param name="id">The schedule ID.</param>
         public void RemoveSchedule(long id)

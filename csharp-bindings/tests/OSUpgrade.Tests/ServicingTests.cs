@@ -106,6 +106,12 @@ namespace OSUpgrade.Tests
             Assert.Equal(RecurrenceKind.MonthlyOnWeekday, schedule.Recurrence.Kind);
             Assert.Equal(DayOfWeek.Tuesday, schedule.Recurrence.Weekday);
             Assert.True(schedule.ContinueOnError);
+            var nextRuns = site.GetScheduleNextRuns(schedule.Id, 3);
+            Assert.Equal(
+                new[] { new DateTimeOffset(2030, 1, 15, 22, 0, 0, TimeSpan.Zero), new DateTimeOffset(2030, 2, 19, 22, 0, 0, TimeSpan.Zero), new DateTimeOffset(2030, 3, 19, 22, 0, 0, TimeSpan.Zero) },
+                nextRuns.Select(run => run.RunAt));
+            Assert.All(nextRuns, run => Assert.Equal((schedule.Id, package.Id), (run.ScheduleId, run.PackageId)));
+            Assert.StartsWith("count: ", Assert.Throws<OSUpgradeInvalidArgumentException>(() => site.GetScheduleNextRuns(schedule.Id, 0)).Message);
 
             if (!OperatingSystem.IsWindows())
             {
