@@ -747,7 +747,7 @@ osu_status osu_schedule_set(osu_site *site,
 /*
  Writes a JSON array of the schedule's next `count` runs (1 to 1000), the first being the one
  it is due for: `[{"scheduleId": 1, "packageId": "OSU00001", "runAt":
- "2027-01-19T22:00:00Z"}, …]` (UTC). Fewer when the schedule ends (a once schedule has one),
+ "2027-01-19T22:00:00.000Z"}, …]` (UTC). Fewer when the schedule ends (a once schedule has one),
  none when it has run; `OSU_NOT_FOUND` when there is no such schedule.
 
  # Safety

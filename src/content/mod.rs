@@ -150,6 +150,11 @@ impl ContentLibrary {
             .expect("restaged blobs have a staging file");
         fs::create_dir_all(&folder).at(&folder)?;
         if let Err(e) = fs::rename(&temp, &target) {
+            // Another process placed the same blob meanwhile, and Windows refuses to replace a
+            // file that process still has open: the blob is there, and the staged copy goes.
+            if self.holds(&staged.sha256, staged.size) {
+                return Ok(None);
+            }
             // A collection in another process may have removed the shard folder as it emptied.
             if e.kind() != io::ErrorKind::NotFound {
                 return Err(crate::Error::io(&target, e));
