@@ -33,11 +33,6 @@
 
 
 /*
- The most runs `next_runs` lists at once.
- */
-#define MOST_NEXT_RUNS 1000
-
-/*
  The severity of a log record, as CMTrace numbers it.
  */
 enum osu_log_level
@@ -747,8 +742,9 @@ osu_status osu_schedule_set(osu_site *site,
 /*
  Writes a JSON array of the schedule's next `count` runs (1 to 1000), the first being the one
  it is due for: `[{"scheduleId": 1, "packageId": "OSU00001", "runAt":
- "2027-01-19T22:00:00.000Z"}, …]` (UTC). Fewer when the schedule ends (a once schedule has one),
- none when it has run; `OSU_NOT_FOUND` when there is no such schedule.
+ "2027-01-19T22:00:00.000Z"}, …]` (UTC); an overdue run is listed once and the rest follow
+ from now. Fewer when the schedule ends (a once schedule has one), none when it has run or is
+ disabled; `OSU_NOT_FOUND` when there is no such schedule.
 
  # Safety
  `out_next_runs_json` points to writable storage.

@@ -18,7 +18,7 @@ static KILL_AFTER_BYTES: Lazy<Option<(Option<String>, u64)>> = Lazy::new(|| {
 
 /// The kinds of copy a byte count can be narrowed to.
 #[derive(Clone, Copy)]
-pub(crate) enum Copy {
+pub(crate) enum CopyKind {
     /// Into the content library: an add, a reload, a serviced image.
     Library,
     /// From the library into a servicing run's work folder.
@@ -27,12 +27,12 @@ pub(crate) enum Copy {
     Point,
 }
 
-impl Copy {
+impl CopyKind {
     fn name(self) -> &'static str {
         match self {
-            Copy::Library => "library",
-            Copy::WorkFolder => "work-folder",
-            Copy::Point => "point",
+            CopyKind::Library => "library",
+            CopyKind::WorkFolder => "work-folder",
+            CopyKind::Point => "point",
         }
     }
 }
@@ -47,7 +47,7 @@ pub(crate) fn reached(name: &str) {
 
 /// Aborts the process once the copy under way has written `total` bytes or more, when the test
 /// asked for that (of this kind of copy, or of any).
-pub(crate) fn wrote(copy: Copy, total: u64) {
+pub(crate) fn wrote(copy: CopyKind, total: u64) {
     if let Some((only, limit)) = KILL_AFTER_BYTES.as_ref() {
         if total >= *limit && only.as_deref().is_none_or(|only| only == copy.name()) {
             std::process::abort();

@@ -247,7 +247,7 @@ pub struct ApplicableUpdate {
 pub struct NextRun {
     pub schedule_id: i64,
     pub package_id: String,
-    /// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    /// UTC, `YYYY-MM-DDTHH:MM:SS.000Z`.
     pub run_at: String,
 }
 

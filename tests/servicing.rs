@@ -878,7 +878,7 @@ fn a_schedule_lists_its_next_runs_as_an_admin_counts_them() {
     assert!(runs
         .iter()
         .all(|r| r.schedule_id == made.id && r.package_id == l.s.package.id));
-    // A once schedule has its one run; counts out of range are refused, naming the count.
+    // A once schedule has its one run, a disabled one none; counts out of range are refused.
     let once = schedule::create(
         &l.s.site,
         &l.s.package.id,
@@ -889,6 +889,14 @@ fn a_schedule_lists_its_next_runs_as_an_admin_counts_them() {
     )
     .unwrap();
     assert_eq!(schedule::next_runs(&l.s.site, once.id, 5).unwrap().len(), 1);
+    let disabled = ScheduleSettings {
+        enabled: Some(false),
+        ..Default::default()
+    };
+    schedule::set(&l.s.site, once.id, &disabled).unwrap();
+    assert!(schedule::next_runs(&l.s.site, once.id, 5)
+        .unwrap()
+        .is_empty());
     for count in [0, 1001] {
         let error = schedule::next_runs(&l.s.site, made.id, count).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidArgument);

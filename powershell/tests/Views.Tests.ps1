@@ -1,8 +1,8 @@
 BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath TestHelpers.ps1)
 
-    # The table as a 120-column console shows it: no line wider, and every word of the values
-    # (that fits its column at all) whole on one line.
+    # The table of one record as a 120-column console shows it: no line wider, and every word of
+    # its values (that fits its column at all) whole on one line.
     function Assert-FitsWithWholeWords {
         param([object[]] $InputObject, [string[]] $Text, [int] $LongestWord)
         $table = $InputObject | Format-Table | Out-String -Width 120
@@ -37,8 +37,9 @@ Describe 'Views fit 120 columns without cutting words' {
         Assert-FitsWithWholeWords -InputObject $group -Text ($group.Description, ($group.Members -join ' ')) -LongestWord 25
     }
 
-    It 'the log: messages' {
-        $entries = @(Get-OSUpgradeLog -SitePath $sitePath)
-        Assert-FitsWithWholeWords -InputObject $entries -Text $entries.Message -LongestWord 71
+    It 'the log: a long message' {
+        $entry = Get-OSUpgradeLog -SitePath $sitePath | Sort-Object -Property { $_.Message.Length } -Descending | Select-Object -First 1
+        $entry.Message.Length | Should -BeGreaterThan 71
+        Assert-FitsWithWholeWords -InputObject $entry -Text $entry.Message -LongestWord 71
     }
 }

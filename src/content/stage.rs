@@ -82,7 +82,7 @@ impl ContentLibrary {
                 let file = files[index];
                 let report = |bytes| {
                     kill_point::wrote(
-                        kill_point::Copy::Library,
+                        kill_point::CopyKind::Library,
                         read.fetch_add(bytes, Ordering::Relaxed) + bytes,
                     );
                     untold.add(bytes, tell);

@@ -10,7 +10,18 @@ use tables::{COMBINING_CLASSES, DECOMPOSITIONS};
 /// without regard to case, and a name in another Unicode form (a precomposed letter, or the
 /// letter and its combining mark) looks the same and is merged by file servers that normalise.
 pub(crate) fn windows_identity(name: &str) -> String {
-    decomposed(&decomposed(name).to_uppercase())
+    let upper: String = decomposed(name).chars().map(upcase).collect();
+    decomposed(&upper)
+}
+
+/// A character in upper case where that is one character, as NTFS's upcase table maps them
+/// (so `ß` stays `ß`: `Straße` and `STRASSE` are two names there).
+fn upcase(c: char) -> char {
+    let mut upper = c.to_uppercase();
+    match (upper.next(), upper.next()) {
+        (Some(one), None) => one,
+        _ => c,
+    }
 }
 
 /// The text in Normalization Form D.
@@ -95,5 +106,19 @@ mod tests {
         assert_eq!(decomposed("\u{AC00}"), "\u{1100}\u{1161}");
         assert_ne!(decomposed("Cafe"), decomposed("Caf\u{E9}"));
         assert_eq!(decomposed("sources/install.wim"), "sources/install.wim");
+    }
+
+    #[test]
+    fn names_are_one_name_to_windows_in_any_case_and_form_but_not_by_full_case_mapping() {
+        use super::windows_identity;
+        assert_eq!(
+            windows_identity("Readme.txt"),
+            windows_identity("README.TXT")
+        );
+        assert_eq!(
+            windows_identity("Caf\u{E9}"),
+            windows_identity("CAFE\u{301}")
+        );
+        assert_ne!(windows_identity("Stra\u{DF}e"), windows_identity("STRASSE"));
     }
 }

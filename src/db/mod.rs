@@ -86,7 +86,7 @@ impl Db {
         &self.path
     }
 
-    /// A failure of the database; one that waited out the busy timeout says so, as Busy.
+    /// A failure of the database; one because another process holds it is Busy, and says so.
     pub(crate) fn error(&self, source: rusqlite::Error) -> Error {
         let error = Error::Database {
             path: self.path.clone(),
@@ -94,8 +94,8 @@ impl Db {
         };
         if error.is_busy() {
             return Error::Busy(format!(
-                "{error}: another process has kept the site database busy for longer than {:?}; \
-                 try again once it is done",
+                "{error}: another process holds the site database (waited up to {:?}); try \
+                 again once it is done",
                 *BUSY_TIMEOUT
             ));
         }

@@ -244,7 +244,7 @@ fn copy_into_staging(
             let _ = fs::remove_file(&temp);
             let report = |n| {
                 kill_point::wrote(
-                    kill_point::Copy::Point,
+                    kill_point::CopyKind::Point,
                     written.fetch_add(n, Ordering::Relaxed) + n,
                 );
                 report(n);

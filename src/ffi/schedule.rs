@@ -111,8 +111,9 @@ pub unsafe extern "C" fn osu_schedule_set(
 
 /// Writes a JSON array of the schedule's next `count` runs (1 to 1000), the first being the one
 /// it is due for: `[{"scheduleId": 1, "packageId": "OSU00001", "runAt":
-/// "2027-01-19T22:00:00.000Z"}, …]` (UTC). Fewer when the schedule ends (a once schedule has one),
-/// none when it has run; `OSU_NOT_FOUND` when there is no such schedule.
+/// "2027-01-19T22:00:00.000Z"}, …]` (UTC); an overdue run is listed once and the rest follow
+/// from now. Fewer when the schedule ends (a once schedule has one), none when it has run or is
+/// disabled; `OSU_NOT_FOUND` when there is no such schedule.
 ///
 /// # Safety
 /// `out_next_runs_json` points to writable storage.
@@ -124,7 +125,7 @@ pub unsafe extern "C" fn osu_schedule_next_runs(
     out_next_runs_json: *mut *mut c_char,
 ) -> osu_status {
     answer_records(site, out_next_runs_json, "out_next_runs_json", |site| {
-        // A negative count is out of range as 0 is: next_runs says so, naming the count given.
+        // A negative count is out of range as 0 is, and next_runs refuses it the same way.
         let count = usize::try_from(count).unwrap_or(usize::MAX);
         Ok(schedule::next_runs(site, schedule_id, count)?)
     })

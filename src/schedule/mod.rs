@@ -85,8 +85,9 @@ pub fn get(site: &Site, id: i64) -> Result<Schedule> {
 pub const MOST_NEXT_RUNS: usize = 1000;
 
 /// The schedule's next `count` runs, first the one it is due for: what an admin checks before
-/// the first one comes ("second Tuesday + 7 days" lands where they think). Fewer when the
-/// schedule ends (a once schedule has one); none when it has run.
+/// the first one comes ("second Tuesday + 7 days" lands where they think). An overdue run (the
+/// runner was off) is listed once, as the runner takes it, and the rest follow from now. Fewer
+/// when the schedule ends (a once schedule has one); none when it has run or is disabled.
 pub fn next_runs(site: &Site, id: i64, count: usize) -> Result<Vec<NextRun>> {
     if !(1..=MOST_NEXT_RUNS).contains(&count) {
         return Err(Error::invalid_argument(
@@ -95,8 +96,14 @@ pub fn next_runs(site: &Site, id: i64, count: usize) -> Result<Vec<NextRun>> {
         ));
     }
     let schedule = get(site, id)?;
-    let first = schedule.next_run_at.as_deref().and_then(parse_utc_text);
-    let runs = std::iter::successors(first, |&previous| next_run_after(&schedule, previous));
+    let first = schedule
+        .next_run_at
+        .as_deref()
+        .and_then(parse_utc_text)
+        .filter(|_| schedule.enabled);
+    let runs = std::iter::successors(first, |&previous| {
+        next_run_after(&schedule, previous.max(now()))
+    });
     Ok(runs
         .take(count)
         .map(|at| NextRun {

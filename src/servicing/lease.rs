@@ -14,16 +14,19 @@ use crate::time::civil::{self, now};
 /// runs no longer running left in their work folders is removed.
 pub(crate) fn recover_before_running(site: &Site) -> Result<()> {
     recover_dead_runs(site)?;
-    clear_dead_runs_work(site)
+    clear_dead_runs_work(site);
+    Ok(())
 }
 
 /// Removes what runs that are no longer running left in the servicing folder (a killed run's
 /// image copy, also when the kill came after the run was recorded; a DISM mount of one is
-/// discarded first, as DISM needs). A run that ends meanwhile may remove its folder itself.
-pub(super) fn clear_dead_runs_work(site: &Site) -> Result<()> {
+/// discarded first, as DISM needs). A leftover costs only disk space: one that cannot be
+/// removed now (a mount still locked, a run that ends and removes its own folder meanwhile) is
+/// logged and tried again by the next runner call, and stops nothing.
+pub(super) fn clear_dead_runs_work(site: &Site) {
     let folder = site.folder().join("servicing");
     let Ok(entries) = fs::read_dir(&folder) else {
-        return Ok(());
+        return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -35,33 +38,41 @@ pub(super) fn clear_dead_runs_work(site: &Site) -> Result<()> {
         };
         let running = site
             .db()
-            .run(id)?
-            .is_some_and(|run| run.state == RunState::Running);
-        if running {
+            .run(id)
+            .map(|run| run.is_some_and(|run| run.state == RunState::Running));
+        if !matches!(running, Ok(false)) {
             continue;
         }
         let work = entry.path();
-        super::engine::end_engine_of(&work);
-        let mount = work.join("mount");
-        if mount.is_dir() && super::get_engine(site)? == Engine::Dism {
-            let log = work.join("discard.log");
-            let place = Workplace {
-                image: "install",
-                image_file: &mount,
-                index: 0,
-                mount: &mount,
-                log: &log,
-                work: &work,
-                max_run_time: super::get_max_run_time(site)?,
-            };
-            let _ = Engine::Dism.run(&Step::Discard, &place);
-        }
-        match fs::remove_dir_all(&work) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e).at(&work),
-            _ => {}
+        if let Err(error) = clear_work(site, &work) {
+            let _log = site.log_scope();
+            log::warn!(target: "servicing", "the work folder of run {id} is left for the next runner call: {error}");
         }
     }
-    Ok(())
+}
+
+/// Ends what a finished run's engine left running in its work folder, discards its DISM mount
+/// (whatever engine the site has now), and removes the folder.
+fn clear_work(site: &Site, work: &std::path::Path) -> Result<()> {
+    super::engine::end_engine_of(work);
+    let mount = work.join("mount");
+    if cfg!(windows) && mount.is_dir() {
+        let log = work.join("discard.log");
+        let place = Workplace {
+            image: "install",
+            image_file: &mount,
+            index: 0,
+            mount: &mount,
+            log: &log,
+            work,
+            max_run_time: super::get_max_run_time(site)?,
+        };
+        let _ = Engine::Dism.run(&Step::Discard, &place);
+    }
+    match fs::remove_dir_all(work) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e).at(work),
+        _ => Ok(()),
+    }
 }
 
 /// Closes the runs whose runner died (its owner lock is free) as interrupted, and makes their

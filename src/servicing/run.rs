@@ -86,7 +86,7 @@ fn service_logged(
         return Ok(None);
     };
     kill_point::reached("servicing: leased");
-    clear_dead_runs_work(site)?;
+    clear_dead_runs_work(site);
     let work = site
         .folder()
         .join("servicing")
@@ -336,14 +336,14 @@ impl Run<'_, '_> {
         let mut done = 0;
         let cancel = std::sync::atomic::AtomicBool::new(false);
         let written = std::sync::atomic::AtomicU64::new(0);
-        let count = |n| {
+        let report_written = |n| {
             let total = written.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
-            kill_point::wrote(kill_point::Copy::WorkFolder, total);
+            kill_point::wrote(kill_point::CopyKind::WorkFolder, total);
         };
         for (sha256, size, target, name) in files {
             self.report(Phase::TakingOut, &name, (done, total), (0, 0))?;
             let source = self.site.library().blob_path(&sha256);
-            copy_verified(&source, &sha256, size, &target, &count, &cancel)?;
+            copy_verified(&source, &sha256, size, &target, &report_written, &cancel)?;
             done += size;
         }
         self.report(Phase::TakingOut, "", (total, total), (0, 0))

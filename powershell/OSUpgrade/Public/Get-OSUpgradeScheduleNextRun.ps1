@@ -6,8 +6,9 @@ function Get-OSUpgradeScheduleNextRun {
         Lists when a schedule will run, the next -Count times from the run it is due for, with the
         day of the week in local time: to check, before the first run comes, that "second Tuesday
         + 7 days" lands where it should. A once schedule has one run; one that has run has none.
-    .PARAMETER Id
-        Schedule IDs. Takes values from the pipeline by the property name Id (Get-OSUpgradeSchedule).
+    .PARAMETER ScheduleId
+        Schedule IDs (alias -Id). Takes values from the pipeline by the property name ScheduleId
+        (servicing runs) or Id (schedules, as Get-OSUpgradeSchedule returns them).
     .PARAMETER Count
         How many runs of each schedule, 1 to 1000. Default: 12.
     .PARAMETER SitePath
@@ -21,7 +22,7 @@ function Get-OSUpgradeScheduleNextRun {
 
         Lists the next three runs of every schedule of a package.
     .INPUTS
-        System.Int64. Schedule IDs, by the property name Id or ScheduleId.
+        System.Int64. Schedule IDs, by the property name ScheduleId or Id.
     .OUTPUTS
         OSUpgrade.ScheduleNextRun
     .LINK
@@ -33,8 +34,8 @@ function Get-OSUpgradeScheduleNextRun {
     [OutputType([OSUpgrade.ScheduleNextRun])]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
-        [Alias('ScheduleId')]
-        [long[]] $Id,
+        [Alias('Id')]
+        [long[]] $ScheduleId,
 
         [Parameter()]
         [ValidateRange(1, 1000)]
@@ -50,7 +51,7 @@ function Get-OSUpgradeScheduleNextRun {
     }
 
     process {
-        Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $Id -Call {
+        Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $ScheduleId -Call {
             param($site, $schedule)
             $site.GetScheduleNextRuns($schedule, $Count)
         }
