@@ -1036,6 +1036,19 @@ osu_status osu_update_list_applicable(osu_site *site,
                                       char **out_updates_json);
 
 /*
+ Writes a JSON array of the catalog's updates that `osu_update_list_applicable` leaves out for
+ the package to `*out_updates_json`, each with why: an update record with `"packageId"` and
+ `"reason"` (another architecture or build, in the image already, superseded and by which, a
+ Setup dynamic update, no WinRE for a Safe OS update); in installation order.
+
+ # Safety
+ `package_id` is NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+ */
+osu_status osu_update_list_not_applicable(osu_site *site,
+                                          const char *package_id,
+                                          char **out_updates_json);
+
+/*
  Writes a JSON array of the updates each image of the package holds to `*out_updates_json`:
  `{"packageId", "image", "imageIndex", "kb", "build", "updateId", "origin", "runId",
  "contentVersion", "appliedAt"}`. `image` is `install`, `winre` (the WinRE image inside the

@@ -242,6 +242,17 @@ pub struct ApplicableUpdate {
     pub targets: Vec<String>,
 }
 
+/// A catalog update that does not apply to a package, and why (as
+/// `updates::not_applicable` lists them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotApplicableUpdate {
+    pub update: Update,
+    pub package_id: String,
+    /// Why it is not offered: another architecture or build, in the image already, superseded
+    /// (and by which), a Setup dynamic update, no WinRE for a Safe OS update.
+    pub reason: String,
+}
+
 /// A run a schedule will make, as `schedule::next_runs` lists them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NextRun {

@@ -443,6 +443,26 @@ fn applicable_updates_match_architecture_and_build_skip_held_and_superseded_in_i
     // KB5034441, applicable too, supersedes it; the servicing stack goes first.
     assert_eq!(names, ["KB5034000-x64", "KB5034441-x64", "KB5035001-x64"]);
     assert!(found.iter().all(|a| a.image_indexes == [1, 2]));
+    // Asked, the others say why they are not offered.
+    let left_out: Vec<(String, String)> = updates::not_applicable(&l.s.site, &l.s.package.id)
+        .unwrap()
+        .into_iter()
+        .map(|n| (n.update.id, n.reason))
+        .collect();
+    let reason = |id: &str| {
+        let found = left_out.iter().find(|(left, _)| left == id);
+        found
+            .map_or("offered", |(_, reason)| reason.as_str())
+            .to_string()
+    };
+    assert_eq!(left_out.len(), 4, "{left_out:?}");
+    assert_eq!(
+        reason("KB5032189-x64"),
+        "KB5034441-x64 supersedes it and applies too"
+    );
+    assert!(reason("KB5026361-x64").contains("image 1 holds KB5026361 already"));
+    assert!(reason("KB5035000-x86").contains("image 1 is x64, the update x86"));
+    assert!(reason("KB5036893-x64").contains("the update is for Windows 11"));
     let refused = |selection: &[&str]| {
         schedule::create(
             &l.s.site,

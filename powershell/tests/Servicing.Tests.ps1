@@ -84,6 +84,16 @@ Describe 'Software updates and servicing schedules' -Tag Posix {
         ($applied | Where-Object { $_.ImageIndex -eq 1 -and $_.Image -eq 'winre' }).Kb | Should -Be @('KB5021043', 'KB5031539')
         $applicable = Get-OSUpgradeApplicableUpdate -PackageId $package.Id -SitePath $sitePath
         $applicable.Id | Should -Be @('KB5034000-x64', 'KB5034441-x64', 'KB5035001-x64')
+        # One for Windows 11 is not offered; asked, it says why.
+        $other = Join-Path -Path $TestDrive -ChildPath 'windows11-updates'
+        $null = New-Item -ItemType Directory -Path $other -Force
+        & bash $makeUpdate (Join-Path $other 'windows11.0-kb5036893-x64_66ff.msu') KB5036893 22631.3447
+        Import-OSUpgradeUpdate -Path $other -SitePath $sitePath | Out-Null
+        (Get-OSUpgradeApplicableUpdate -PackageId $package.Id -SitePath $sitePath).Id | Should -Be $applicable.Id
+        $leftOut = Get-OSUpgradeApplicableUpdate -PackageId $package.Id -NotApplicable -SitePath $sitePath
+        $leftOut.Id | Should -Be 'KB5036893-x64'
+        $leftOut.Reason | Should -BeLike '*the update is for Windows 11*'
+        ($leftOut | Format-Table | Out-String -Width 120) | Should -Match 'the update is for Windows 11'
     }
 
     It 'schedules applicable updates from the pipeline a week after Patch Tuesday, and changes and removes schedules' {

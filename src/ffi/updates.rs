@@ -11,7 +11,7 @@ use super::handles::osu_site;
 use super::json::{json_shape, ToJson};
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
-use crate::model::{ApplicableUpdate, AppliedUpdate, Update};
+use crate::model::{ApplicableUpdate, AppliedUpdate, NotApplicableUpdate, Update};
 use crate::updates;
 use crate::{Progress, Site};
 use serde::Serialize;
@@ -157,6 +157,22 @@ pub unsafe extern "C" fn osu_update_list_applicable(
     package_records(site, package_id, out_updates_json, updates::applicable)
 }
 
+/// Writes a JSON array of the catalog's updates that `osu_update_list_applicable` leaves out for
+/// the package to `*out_updates_json`, each with why: an update record with `"packageId"` and
+/// `"reason"` (another architecture or build, in the image already, superseded and by which, a
+/// Setup dynamic update, no WinRE for a Safe OS update); in installation order.
+///
+/// # Safety
+/// `package_id` is NUL-terminated UTF-8; `out_updates_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_update_list_not_applicable(
+    site: *mut osu_site,
+    package_id: *const c_char,
+    out_updates_json: *mut *mut c_char,
+) -> osu_status {
+    package_records(site, package_id, out_updates_json, updates::not_applicable)
+}
+
 /// Writes a JSON array of the updates each image of the package holds to `*out_updates_json`:
 /// `{"packageId", "image", "imageIndex", "kb", "build", "updateId", "origin", "runId",
 /// "contentVersion", "appliedAt"}`. `image` is `install`, `winre` (the WinRE image inside the
@@ -286,5 +302,25 @@ impl<'a> From<&'a AppliedUpdate> for AppliedJson<'a> {
 json_shape! {
     Update => UpdateJson,
     ApplicableUpdate => ApplicableJson,
+    NotApplicableUpdate => NotApplicableJson,
     AppliedUpdate => AppliedJson,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct NotApplicableJson<'a> {
+    #[serde(flatten)]
+    update: UpdateJson<'a>,
+    package_id: &'a str,
+    reason: &'a str,
+}
+
+impl<'a> From<&'a NotApplicableUpdate> for NotApplicableJson<'a> {
+    fn from(n: &'a NotApplicableUpdate) -> Self {
+        NotApplicableJson {
+            update: (&n.update).into(),
+            package_id: &n.package_id,
+            reason: &n.reason,
+        }
+    }
 }

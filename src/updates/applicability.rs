@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{read_held_updates, require_all, Update};
 use crate::error::{Error, Result};
-use crate::model::{ApplicableUpdate, Package, UpdateClassification};
+use crate::model::{ApplicableUpdate, NotApplicableUpdate, Package, UpdateClassification};
 use crate::site::Site;
 
 /// The images an update of a classification goes into.
@@ -75,6 +75,41 @@ pub fn applicable(site: &Site, package_id: &str) -> Result<Vec<ApplicableUpdate>
     found.retain(|a| !superseded.contains(&a.update.kb));
     found.sort_by(|a, b| install_order(&a.update, &b.update));
     Ok(found)
+}
+
+/// The catalog's updates that the applicable list leaves out, each with why, in installation
+/// order: what an admin asks when an update they expected is not offered.
+pub fn not_applicable(site: &Site, package_id: &str) -> Result<Vec<NotApplicableUpdate>> {
+    let offered: HashSet<String> = applicable(site, package_id)?
+        .into_iter()
+        .map(|a| a.update.id)
+        .collect();
+    let target = target(site, package_id)?;
+    let updates = site.db().updates(None)?;
+    let mut left_out: Vec<NotApplicableUpdate> = updates
+        .iter()
+        .filter(|update| !offered.contains(&update.id))
+        .map(|update| {
+            let reason = judge(update, &target).err().unwrap_or_else(|| {
+                // It applies, but a newer applicable update supersedes it.
+                let by: Vec<&str> = updates
+                    .iter()
+                    .filter(|other| {
+                        other.supersedes.contains(&update.kb) && judge(other, &target).is_ok()
+                    })
+                    .map(|other| other.id.as_str())
+                    .collect();
+                format!("{} supersedes it and applies too", by.join(", "))
+            });
+            NotApplicableUpdate {
+                update: update.clone(),
+                package_id: package_id.to_string(),
+                reason,
+            }
+        })
+        .collect();
+    left_out.sort_by(|a, b| install_order(&a.update, &b.update));
+    Ok(left_out)
 }
 
 /// Checks that every update of a selection applies to the package (none superseded by another

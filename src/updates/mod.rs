@@ -12,10 +12,12 @@ use std::path::{Path, PathBuf};
 
 use crate::content::{SourceEntry, StageEvent, StagedBlob};
 use crate::error::{Error, Result};
-pub use crate::model::{ApplicableUpdate, AppliedUpdate, Update, UpdateClassification};
+pub use crate::model::{
+    ApplicableUpdate, AppliedUpdate, NotApplicableUpdate, Update, UpdateClassification,
+};
 use crate::progress::{Operation, Phase, Progress, ProgressFn, Throttle};
 use crate::site::Site;
-pub use applicability::{applicable, check_selection};
+pub use applicability::{applicable, check_selection, not_applicable};
 pub(crate) use applicability::{
     build_number, fits_build, still_applicable, targets, Target, Verdict,
 };

@@ -605,6 +605,9 @@ static void test_servicing(void) {
     status = osu_update_list_applicable(site, "OSU00001", &json);
     CHECK(status == OSU_OK && contains(json, "\"imageIndexes\":[1,2]"), "applicable: %s", json);
     osu_string_free(json);
+    status = osu_update_list_not_applicable(site, "OSU00001", &json);
+    CHECK(status == OSU_OK && strcmp(json, "[]") == 0, "nothing left out yet: %s", json);
+    osu_string_free(json);
 
     status = osu_schedule_create(site, "OSU00001", "{\"updateIds\": [\"KB5034441-x64\"], \"recurrence\": {\"kind\": \"fortnightly\"}}", &json);
     CHECK(status == OSU_INVALID_ARGUMENT && contains(osu_last_error_message(), "fortnightly"), "bad recurrence gives %s",
@@ -669,6 +672,11 @@ static void test_servicing(void) {
     osu_string_free(json);
     status = osu_package_get(site, "OSU00001", &json);
     CHECK(status == OSU_OK && contains(json, "\"contentVersion\":2") && contains(json, "10.0.19045.3930"), "package: %s", json);
+    osu_string_free(json);
+    status = osu_update_list_not_applicable(site, "OSU00001", &json);
+    CHECK(status == OSU_OK && contains(json, "\"id\":\"KB5034441-x64\"") &&
+              contains(json, "\"reason\":\"image 1 holds KB5034441 already; image 2 holds KB5034441 already\""),
+          "after the run, KB5034441 is left out as held: %s", json);
     osu_string_free(json);
     status = osu_servicing_run_list(site, 1, NULL, &json);
     CHECK(status == OSU_OK && contains(json, "\"results\":[{\"updateId\":\"KB5034441-x64\""), "runs: %s", json);

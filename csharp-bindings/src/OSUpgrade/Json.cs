@@ -38,6 +38,7 @@ namespace OSUpgrade
     [JsonSerializable(typeof(SoftwareUpdate))]
     [JsonSerializable(typeof(List<SoftwareUpdate>))]
     [JsonSerializable(typeof(List<ApplicableUpdate>))]
+    [JsonSerializable(typeof(List<NotApplicableUpdate>))]
     [JsonSerializable(typeof(List<AppliedUpdate>))]
     [JsonSerializable(typeof(Schedule))]
     [JsonSerializable(typeof(List<Schedule>))]

@@ -172,6 +172,9 @@ namespace OSUpgrade
         internal static List<ApplicableUpdate> osu_update_list_applicable(SiteHandle site, string packageId) =>
             Read(NativeMethods.osu_update_list_applicable(site, Text(packageId), out var json), json, RecordContext.Default.ListApplicableUpdate);
 
+        internal static List<NotApplicableUpdate> osu_update_list_not_applicable(SiteHandle site, string packageId) =>
+            Read(NativeMethods.osu_update_list_not_applicable(site, Text(packageId), out var json), json, RecordContext.Default.ListNotApplicableUpdate);
+
         internal static List<AppliedUpdate> osu_update_list_applied(SiteHandle site, string packageId) =>
             Read(NativeMethods.osu_update_list_applied(site, Text(packageId), out var json), json, RecordContext.Default.ListAppliedUpdate);
 

@@ -71,6 +71,18 @@ namespace OSUpgrade
         }
 
         /// <summary>
+        /// The catalog's updates that <see cref="GetApplicableUpdates"/> leaves out for a package, each with why
+        /// (<see cref="NotApplicableUpdate.Reason"/>), in installation order.
+        /// </summary>
+        /// <param name="packageId">The package ID.</param>
+        /// <returns>The updates not offered.</returns>
+        public IReadOnlyList<NotApplicableUpdate> GetNotApplicableUpdates(string packageId)
+        {
+            RequireArgument(packageId, nameof(packageId));
+            return Proxy.osu_update_list_not_applicable(Handle, packageId);
+        }
+
+        /// <summary>
         /// The updates each image of a package holds: those found in it when it was imported and those servicing
         /// applied, with the content version each first appeared in.
         /// </summary>

@@ -123,6 +123,31 @@ namespace OSUpgrade
         public IReadOnlyList<string> Targets { get; }
     }
 
+    /// <summary>A catalog update that does not apply to a package, and why.</summary>
+    public sealed class NotApplicableUpdate : SoftwareUpdate
+    {
+        /// <summary>Creates the record; the library's JSON fills it.</summary>
+        [JsonConstructor]
+        public NotApplicableUpdate(
+            string id, string kb, string title, UpdateClassification classification, string architecture, string product,
+            IReadOnlyList<int> builds, string releaseDate, IReadOnlyList<string> supersedes, string fileName, string sha256,
+            long size, DateTimeOffset importedAt, string sitePath, string packageId, string reason)
+            : base(id, kb, title, classification, architecture, product, builds, releaseDate, supersedes, fileName, sha256, size, importedAt, sitePath)
+        {
+            PackageId = packageId;
+            Reason = reason;
+        }
+
+        /// <summary>The package it does not apply to.</summary>
+        public string PackageId { get; }
+
+        /// <summary>
+        /// Why it is not offered: another architecture or build, in the image already, superseded (and by which), a
+        /// Setup dynamic update, no WinRE for a Safe OS update.
+        /// </summary>
+        public string Reason { get; }
+    }
+
     /// <summary>
     /// An update an image of a package holds: found in it when it was imported (Origin "image") or
     /// applied by a servicing run (Origin "serviced"), with the content version it first appeared in.

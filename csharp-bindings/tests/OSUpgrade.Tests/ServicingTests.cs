@@ -68,6 +68,7 @@ namespace OSUpgrade.Tests
             Assert.Contains(applied, a => a.Kb == "KB5026361" && a.Origin == "image" && a.ImageIndex == 2 && a.Build == "19041.2965");
             var applicable = site.GetApplicableUpdates(package.Id);
             Assert.Equal(new[] { 1, 2 }, applicable.Single(a => a.Id == "KB5034441-x64").ImageIndexes);
+            Assert.Empty(site.GetNotApplicableUpdates(package.Id));
             Assert.Throws<OSUpgradeNotFoundException>(() => site.GetUpdate("KB1234567-x64"));
         }
 
@@ -142,6 +143,8 @@ namespace OSUpgrade.Tests
             Assert.False(run.PointsPending);
             Assert.Equal("", run.PointsError);
             Assert.Contains(site.GetAppliedUpdates(package.Id), a => a.UpdateId == "KB5034441-x64" && a.ContentVersion == 2 && a.RunId == run.Id);
+            var leftOut = site.GetNotApplicableUpdates(package.Id).Single(u => u.Id == "KB5034441-x64");
+            Assert.Equal((package.Id, "image 1 holds KB5034441 already; image 2 holds KB5034441 already"), (leftOut.PackageId, leftOut.Reason));
             Assert.Equal(run.Id, site.GetServicingRuns(schedule.Id).Single().Id);
             Assert.Empty(site.RunDueSchedules());
 
