@@ -632,6 +632,22 @@ osu_status osu_package_get(osu_site *site, const char *package_id, char **out_pa
 osu_status osu_package_list(osu_site *site, const char *name_pattern, char **out_packages_json);
 
 /*
+ Writes a JSON array of a package's content versions, newest first, to
+ `*out_versions_json`: `{"packageId", "number", "state", "origin", "createdAt", "size",
+ "distributionPoints"}`. `state` is `Current`, `Retained` (an earlier version the library
+ keeps, see `osu_site_set_retained_content_versions`) or `Collected` (no longer kept; its
+ `origin` and `createdAt` are null, its size 0); `origin` is `added`, `reloaded` or `serviced`;
+ `distributionPoints` names the points that hold that version. `OSU_NOT_FOUND` when there is
+ no such package.
+
+ # Safety
+ `package_id` is NUL-terminated UTF-8; `out_versions_json` points to writable storage.
+ */
+osu_status osu_content_version_list(osu_site *site,
+                                    const char *package_id,
+                                    char **out_versions_json);
+
+/*
  Changes a package's Name, Version and Comment; a NULL argument leaves that field as it is.
  Name + Version must stay unique (`OSU_CONFLICT`). On success `*out_package_json` receives
  the updated record.

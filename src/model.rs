@@ -242,6 +242,35 @@ pub struct ApplicableUpdate {
     pub targets: Vec<String>,
 }
 
+stored_enum! {
+    /// Where a content version of a package stands.
+    pub enum ContentVersionState {
+        /// The version the package is at: what distribution sends.
+        Current,
+        /// An earlier version the library keeps (the site's retained content versions), to
+        /// validate points against or go back to.
+        Retained,
+        /// An earlier version no longer kept: its files went once no version used them.
+        Collected,
+    }
+}
+
+/// A content version of a package, as `package::content_versions` lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentVersion {
+    pub package_id: String,
+    pub number: i64,
+    pub state: ContentVersionState,
+    /// How it came: `added`, `reloaded` or `serviced`; empty for a collected version.
+    pub origin: String,
+    /// UTC; empty for a collected version.
+    pub created_at: String,
+    /// The bytes of its files; 0 for a collected version.
+    pub size: u64,
+    /// The distribution points that hold it, by name.
+    pub distribution_points: Vec<String>,
+}
+
 /// A catalog update that does not apply to a package, and why (as
 /// `updates::not_applicable` lists them).
 #[derive(Debug, Clone, PartialEq, Eq)]

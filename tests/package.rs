@@ -902,6 +902,36 @@ fn the_previous_content_version_is_kept_and_older_ones_go() {
             (7, "ready".to_string())
         ]
     );
+    // As an admin lists them: every version, newest first, with what holds each.
+    let point = scratch.join("points/DP1");
+    osupgrade::distribution::add_point(&site, "DP1", point.to_str().unwrap(), "").unwrap();
+    distribute(&site, &id, &["DP1"]);
+    let listed: Vec<(i64, &str, String, Vec<String>)> = package::content_versions(&site, &id)
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.number, v.state.name(), v.origin, v.distribution_points))
+        .collect();
+    let reloaded = || "reloaded".to_string();
+    assert_eq!(
+        listed,
+        vec![
+            (7, "Current", reloaded(), vec!["DP1".to_string()]),
+            (6, "Retained", reloaded(), vec![]),
+            (5, "Retained", reloaded(), vec![]),
+            (4, "Collected", String::new(), vec![]),
+            (3, "Collected", String::new(), vec![]),
+            (2, "Collected", String::new(), vec![]),
+            (1, "Collected", String::new(), vec![]),
+        ]
+    );
+    let current = &package::content_versions(&site, &id).unwrap()[0];
+    assert_eq!(current.size, package::get(&site, &id).unwrap().size);
+    assert_eq!(
+        package::content_versions(&site, "OSU99999")
+            .unwrap_err()
+            .kind(),
+        osupgrade::ErrorKind::NotFound
+    );
 }
 
 fn sha256_of_text(text: &str) -> String {

@@ -17,6 +17,7 @@
         'Get-OSUpgradePackage'
         'Set-OSUpgradePackage'
         'Remove-OSUpgradePackage'
+        'Get-OSUpgradeContentVersion'
         'Add-OSUpgradeDistributionPoint'
         'Get-OSUpgradeDistributionPoint'
         'Set-OSUpgradeDistributionPoint'

@@ -161,6 +161,19 @@ Describe 'Get-, Set- and Remove-OSUpgradePackage' {
         $names | Should -Be @('Windows 11 23H2', 'Windows 11 24H2')
     }
 
+    It 'lists content versions, newest first, with their state and origin' {
+        $versioned = Join-Path -Path $TestDrive -ChildPath 'versioned-source'
+        Copy-Item -LiteralPath $source -Destination $versioned -Recurse
+        $package = Add-OSUpgradePackage -SourcePath $versioned -Name 'Versioned' -SitePath $sitePath
+        Set-Content -LiteralPath (Join-Path $versioned 'sources/ei.cfg') -Value '[EditionID]'
+        Update-OSUpgradeDistributionPoint -PackageId $package.Id -ReloadFromSource -SitePath $sitePath | Out-Null
+        $versions = $package | Get-OSUpgradeContentVersion
+        ($versions | ForEach-Object { "$($_.Number) $($_.State) $($_.Origin)" }) | Should -Be @('2 Current reloaded', '1 Retained added')
+        ($versions | Format-Table | Out-String -Width 120) | Should -Match 'Retained'
+        $missing = Get-WrittenError { Get-OSUpgradeContentVersion -PackageId OSU99999 -SitePath $sitePath }
+        $missing[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
     It 'formats packages as a table with editions and build' {
         $table = Get-OSUpgradePackage -SitePath $sitePath | Format-Table | Out-String -Width 200
         $table | Should -Match 'Editions'

@@ -107,6 +107,38 @@ impl Db {
             .map_err(|e| self.error(e))
     }
 
+    /// The versions the library keeps of a package, newest first: (number, state, origin,
+    /// created_at, size), state being `ready` (current) or `retired`.
+    pub(crate) fn kept_content_versions(
+        &self,
+        package_id: &str,
+    ) -> Result<Vec<(i64, String, String, String, u64)>> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT v.number, v.state, v.origin, v.created_at,
+                     coalesce((SELECT sum(f.size) FROM package_files f
+                               WHERE f.package_id = v.package_id AND f.content_version = v.number), 0)
+                 FROM content_versions v
+                 WHERE v.package_id = ?1 AND v.state IN ('ready', 'retired')
+                 ORDER BY v.number DESC",
+            )
+            .map_err(|e| self.error(e))?;
+        let rows = statement
+            .query_map([package_id], |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                ))
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.error(e))?;
+        Ok(rows)
+    }
+
     /// Makes an imported version the package's current one; the current one retires, and retired
     /// versions beyond the newest `retained` are dropped.
     pub(crate) fn make_current(

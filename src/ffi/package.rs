@@ -10,7 +10,7 @@ use super::json::{json_shape, ToJson};
 use super::progress::{forward_progress, osu_progress_callback};
 use super::status::osu_status;
 use crate::lifecycle;
-use crate::model::{ImageInfo, Package};
+use crate::model::{ContentVersion, ImageInfo, Package};
 use crate::package::{self, NewPackage, PackageChanges};
 use crate::Progress;
 use serde::Serialize;
@@ -94,6 +94,28 @@ pub unsafe extern "C" fn osu_package_list(
     answer_records(site, out_packages_json, "out_packages_json", |site| {
         let pattern = optional_str(name_pattern, "name_pattern")?;
         Ok(package::list(site, pattern)?)
+    })
+}
+
+/// Writes a JSON array of a package's content versions, newest first, to
+/// `*out_versions_json`: `{"packageId", "number", "state", "origin", "createdAt", "size",
+/// "distributionPoints"}`. `state` is `Current`, `Retained` (an earlier version the library
+/// keeps, see `osu_site_set_retained_content_versions`) or `Collected` (no longer kept; its
+/// `origin` and `createdAt` are null, its size 0); `origin` is `added`, `reloaded` or `serviced`;
+/// `distributionPoints` names the points that hold that version. `OSU_NOT_FOUND` when there is
+/// no such package.
+///
+/// # Safety
+/// `package_id` is NUL-terminated UTF-8; `out_versions_json` points to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn osu_content_version_list(
+    site: *mut osu_site,
+    package_id: *const c_char,
+    out_versions_json: *mut *mut c_char,
+) -> osu_status {
+    answer_records(site, out_versions_json, "out_versions_json", |site| {
+        let id = required_str(package_id, "package_id")?;
+        Ok(package::content_versions(site, id)?)
     })
 }
 
@@ -233,4 +255,32 @@ impl<'a> From<&'a ImageInfo> for ImageJson<'a> {
 
 json_shape! {
     Package => PackageJson,
+    ContentVersion => ContentVersionJson,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ContentVersionJson<'a> {
+    package_id: &'a str,
+    number: i64,
+    state: &'static str,
+    origin: Option<&'a str>,
+    created_at: Option<&'a str>,
+    size: u64,
+    distribution_points: &'a [String],
+}
+
+impl<'a> From<&'a ContentVersion> for ContentVersionJson<'a> {
+    fn from(v: &'a ContentVersion) -> Self {
+        let known = |text: &'a str| (!text.is_empty()).then_some(text);
+        ContentVersionJson {
+            package_id: &v.package_id,
+            number: v.number,
+            state: v.state.name(),
+            origin: known(&v.origin),
+            created_at: known(&v.created_at),
+            size: v.size,
+            distribution_points: &v.distribution_points,
+        }
+    }
 }

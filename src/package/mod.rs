@@ -8,7 +8,7 @@ mod source;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-pub use crate::model::{Package, PackageChanges};
+pub use crate::model::{ContentVersion, ContentVersionState, Package, PackageChanges};
 use crate::progress::{Operation, ProgressFn};
 use crate::site::Site;
 use import::{abandon_import, begin_import, import_and_record, Reporter};
@@ -159,6 +159,55 @@ fn reload_logged(site: &Site, id: &str, progress: &mut ProgressFn<'_>) -> Result
 
 pub fn get(site: &Site, id: &str) -> Result<Package> {
     site.db().require_package(id)
+}
+
+/// A package's content versions, newest first: the current one, those the library keeps, and
+/// the earlier ones it collected; each with the distribution points that hold it.
+pub fn content_versions(site: &Site, id: &str) -> Result<Vec<ContentVersion>> {
+    let package = site.db().require_package(id)?;
+    let statuses = site.db().distributions(Some(&package.id), None)?;
+    let holding = |number: i64| -> Vec<String> {
+        statuses
+            .iter()
+            .filter(|s| s.installed_content_version == Some(number))
+            .map(|s| s.distribution_point.clone())
+            .collect()
+    };
+    let kept = site.db().kept_content_versions(&package.id)?;
+    let mut versions: Vec<ContentVersion> = kept
+        .into_iter()
+        .map(|(number, state, origin, created_at, size)| ContentVersion {
+            package_id: package.id.clone(),
+            number,
+            state: if state == "ready" {
+                ContentVersionState::Current
+            } else {
+                ContentVersionState::Retained
+            },
+            origin,
+            created_at,
+            size,
+            distribution_points: holding(number),
+        })
+        .collect();
+    // Numbers are given in order and a collected version's record goes with its files: the
+    // numbers below the current one that no record holds were collected.
+    let collected: Vec<ContentVersion> = (1..package.content_version)
+        .rev()
+        .filter(|number| versions.iter().all(|v| v.number != *number))
+        .map(|number| ContentVersion {
+            package_id: package.id.clone(),
+            number,
+            state: ContentVersionState::Collected,
+            origin: String::new(),
+            created_at: String::new(),
+            size: 0,
+            distribution_points: holding(number),
+        })
+        .collect();
+    versions.extend(collected);
+    versions.sort_by_key(|v| std::cmp::Reverse(v.number));
+    Ok(versions)
 }
 
 /// Lists packages whose name matches `name_pattern` (`*` and `?` wildcards, any letter case),

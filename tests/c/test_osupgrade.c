@@ -678,6 +678,14 @@ static void test_servicing(void) {
               contains(json, "\"reason\":\"image 1 holds KB5034441 already; image 2 holds KB5034441 already\""),
           "after the run, KB5034441 is left out as held: %s", json);
     osu_string_free(json);
+    status = osu_content_version_list(site, "OSU00001", &json);
+    CHECK(status == OSU_OK &&
+              contains(json, "[{\"packageId\":\"OSU00001\",\"number\":2,\"state\":\"Current\",\"origin\":\"serviced\"") &&
+              contains(json, "\"number\":1,\"state\":\"Retained\",\"origin\":\"added\""),
+          "content versions: %s", json);
+    osu_string_free(json);
+    status = osu_content_version_list(site, "OSU99999", &json);
+    CHECK(status == OSU_NOT_FOUND && json == NULL, "the versions of no package give %s", osu_status_name(status));
     status = osu_servicing_run_list(site, 1, NULL, &json);
     CHECK(status == OSU_OK && contains(json, "\"results\":[{\"updateId\":\"KB5034441-x64\""), "runs: %s", json);
     osu_string_free(json);

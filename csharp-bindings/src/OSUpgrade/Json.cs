@@ -24,6 +24,7 @@ namespace OSUpgrade
     [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
     [JsonSerializable(typeof(UpgradePackage))]
     [JsonSerializable(typeof(List<UpgradePackage>))]
+    [JsonSerializable(typeof(List<ContentVersion>))]
     [JsonSerializable(typeof(SiteInfo))]
     [JsonSerializable(typeof(DistributionPoint))]
     [JsonSerializable(typeof(List<DistributionPoint>))]

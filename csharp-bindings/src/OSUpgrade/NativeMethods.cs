@@ -164,6 +164,9 @@ namespace OSUpgrade
         internal static extern OSUpgradeStatus osu_update_list_applicable(SiteHandle site, byte[] packageId, out IntPtr updatesJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern OSUpgradeStatus osu_content_version_list(SiteHandle site, byte[] packageId, out IntPtr versionsJson);
+
+        [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern OSUpgradeStatus osu_update_list_not_applicable(SiteHandle site, byte[] packageId, out IntPtr updatesJson);
 
         [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

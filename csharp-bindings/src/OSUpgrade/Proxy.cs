@@ -172,6 +172,9 @@ namespace OSUpgrade
         internal static List<ApplicableUpdate> osu_update_list_applicable(SiteHandle site, string packageId) =>
             Read(NativeMethods.osu_update_list_applicable(site, Text(packageId), out var json), json, RecordContext.Default.ListApplicableUpdate);
 
+        internal static List<ContentVersion> osu_content_version_list(SiteHandle site, string packageId) =>
+            Read(NativeMethods.osu_content_version_list(site, Text(packageId), out var json), json, RecordContext.Default.ListContentVersion);
+
         internal static List<NotApplicableUpdate> osu_update_list_not_applicable(SiteHandle site, string packageId) =>
             Read(NativeMethods.osu_update_list_not_applicable(site, Text(packageId), out var json), json, RecordContext.Default.ListNotApplicableUpdate);
 

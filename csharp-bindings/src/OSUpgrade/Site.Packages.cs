@@ -126,5 +126,18 @@ namespace OSUpgrade
         /// <returns>The package, with its current content version.</returns>
         public Task<UpgradePackage> ReloadPackageContentAsync(string id, IProgress<OSUpgradeProgress>? progress = null, CancellationToken cancellationToken = default) =>
             Task.Run(() => ReloadPackageContent(id, progress, cancellationToken), cancellationToken);
+
+        /// <summary>
+        /// A package's content versions, newest first: the current one, those the library keeps, and the earlier
+        /// ones it collected, each with the distribution points that hold it.
+        /// </summary>
+        /// <param name="packageId">The package ID.</param>
+        /// <returns>The versions.</returns>
+        /// <exception cref="OSUpgradeNotFoundException">There is no such package.</exception>
+        public IReadOnlyList<ContentVersion> GetContentVersions(string packageId)
+        {
+            RequireArgument(packageId, nameof(packageId));
+            return Proxy.osu_content_version_list(Handle, packageId);
+        }
     }
 }

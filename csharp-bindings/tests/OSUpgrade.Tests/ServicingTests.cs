@@ -145,6 +145,12 @@ namespace OSUpgrade.Tests
             Assert.Contains(site.GetAppliedUpdates(package.Id), a => a.UpdateId == "KB5034441-x64" && a.ContentVersion == 2 && a.RunId == run.Id);
             var leftOut = site.GetNotApplicableUpdates(package.Id).Single(u => u.Id == "KB5034441-x64");
             Assert.Equal((package.Id, "image 1 holds KB5034441 already; image 2 holds KB5034441 already"), (leftOut.PackageId, leftOut.Reason));
+            var versions = site.GetContentVersions(package.Id);
+            Assert.Equal(
+                new[] { (2L, ContentVersionState.Current, "serviced"), (1L, ContentVersionState.Retained, "added") },
+                versions.Select(v => (v.Number, v.State, v.Origin!)));
+            Assert.True(versions[0].Size > 0 && versions[0].CreatedAt.HasValue);
+            Assert.Throws<OSUpgradeNotFoundException>(() => site.GetContentVersions("OSU99999"));
             Assert.Equal(run.Id, site.GetServicingRuns(schedule.Id).Single().Id);
             Assert.Empty(site.RunDueSchedules());
 
