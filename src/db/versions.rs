@@ -15,6 +15,15 @@ pub(crate) struct ImportingVersion {
     pub adding: bool,
 }
 
+/// A content version the library keeps (the current one or a retained one).
+pub(crate) struct KeptVersion {
+    pub number: i64,
+    pub current: bool,
+    pub origin: String,
+    pub created_at: String,
+    pub size: u64,
+}
+
 impl Db {
     pub(crate) fn insert_importing_version(
         &self,
@@ -107,12 +116,8 @@ impl Db {
             .map_err(|e| self.error(e))
     }
 
-    /// The versions the library keeps of a package, newest first: (number, state, origin,
-    /// created_at, size), state being `ready` (current) or `retired`.
-    pub(crate) fn kept_content_versions(
-        &self,
-        package_id: &str,
-    ) -> Result<Vec<(i64, String, String, String, u64)>> {
+    /// The versions the library keeps of a package, newest first.
+    pub(crate) fn kept_content_versions(&self, package_id: &str) -> Result<Vec<KeptVersion>> {
         let mut statement = self
             .conn
             .prepare(
@@ -126,13 +131,13 @@ impl Db {
             .map_err(|e| self.error(e))?;
         let rows = statement
             .query_map([package_id], |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                ))
+                Ok(KeptVersion {
+                    number: row.get(0)?,
+                    current: row.get::<_, String>(1)? == "ready",
+                    origin: row.get(2)?,
+                    created_at: row.get(3)?,
+                    size: row.get(4)?,
+                })
             })
             .and_then(|rows| rows.collect())
             .map_err(|e| self.error(e))?;

@@ -176,18 +176,18 @@ pub fn content_versions(site: &Site, id: &str) -> Result<Vec<ContentVersion>> {
     let kept = site.db().kept_content_versions(&package.id)?;
     let mut versions: Vec<ContentVersion> = kept
         .into_iter()
-        .map(|(number, state, origin, created_at, size)| ContentVersion {
+        .map(|kept| ContentVersion {
             package_id: package.id.clone(),
-            number,
-            state: if state == "ready" {
+            number: kept.number,
+            state: if kept.current {
                 ContentVersionState::Current
             } else {
                 ContentVersionState::Retained
             },
-            origin,
-            created_at,
-            size,
-            distribution_points: holding(number),
+            origin: kept.origin,
+            created_at: kept.created_at,
+            size: kept.size,
+            distribution_points: holding(kept.number),
         })
         .collect();
     // Numbers are given in order and a collected version's record goes with its files: the
