@@ -62,7 +62,18 @@ Describe 'The module' {
     It 'is a package that Install-PSResource installs from a local repository, and that then imports and works' {
         $repo = Join-Path -Path $TestDrive -ChildPath 'repository'
         $modules = Join-Path -Path $TestDrive -ChildPath 'modules'
-        & (Join-Path -Path $repository -ChildPath 'scripts/publish-module.ps1') -ModulePath (Join-Path -Path $repository -ChildPath 'powershell/OSUpgrade') -RepositoryPath $repo -InstallTo $modules
+        # PSResourceGet keeps its repositories in one file per user: a test run beside this one
+        # on the same machine would write it while this one reads it. This run gets its own.
+        $dataHome = $env:XDG_DATA_HOME
+        if (-not $IsWindows) {
+            $env:XDG_DATA_HOME = Join-Path -Path $TestDrive -ChildPath 'data'
+        }
+        try {
+            & (Join-Path -Path $repository -ChildPath 'scripts/publish-module.ps1') -ModulePath (Join-Path -Path $repository -ChildPath 'powershell/OSUpgrade') -RepositoryPath $repo -InstallTo $modules
+        }
+        finally {
+            $env:XDG_DATA_HOME = $dataHome
+        }
         # By name, not -Filter: wine's FindFirstFile does not match that pattern.
         Get-ChildItem -LiteralPath $repo -Name | Should -Be 'OSUpgrade.0.1.0.nupkg'
         $site = Join-Path -Path $TestDrive -ChildPath 'installed-site'
