@@ -5,7 +5,7 @@ function Invoke-OSUpgradeSiteCall {
     .DESCRIPTION
         Opens the site (once per pipeline, through the cache), calls -Call with the site and each
         target, and writes a non-terminating error for each target whose call fails, so that the
-        others go on.
+        others go on; the cached sites are closed before the error is written.
     .PARAMETER Cache
         The pipeline's open sites (see Open-OSUpgradeSite).
     .PARAMETER SitePath
@@ -34,13 +34,18 @@ function Invoke-OSUpgradeSiteCall {
         [scriptblock] $Call
     )
 
-    $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $Cmdlet -Cache $Cache
     foreach ($item in $Target) {
+        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $Cmdlet -Cache $Cache
         try {
             & $Call $site $item
         }
         catch {
-            $Cmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $Cmdlet -TargetObject $item))
+            $record = New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $Cmdlet -TargetObject $item
+            # With -ErrorAction Stop the error ends the pipeline, and no end block closes what
+            # the pipeline opened (on Windows an open site.db cannot be deleted): close it first.
+            # The next target opens the site again.
+            Close-OSUpgradeSite -Cache $Cache
+            $Cmdlet.WriteError($record)
         }
     }
 }

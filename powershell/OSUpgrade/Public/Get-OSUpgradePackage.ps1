@@ -76,22 +76,22 @@ function Get-OSUpgradePackage {
                 $packages = @($opened.GetPackages([NullString]::Value) | Where-Object { -not $Name -or $_.Name -like $Name })
             }
             catch {
-                $PSCmdlet.ThrowTerminatingError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $Name))
+                $record = New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $Name
+                Close-OSUpgradeSite -Cache $sites
+                $PSCmdlet.ThrowTerminatingError($record)
             }
             if ($Name -and $packages.Count -eq 0 -and -not [WildcardPattern]::ContainsWildcardCharacters($Name)) {
                 $missing = New-Object -TypeName OSUpgrade.OSUpgradeNotFoundException -ArgumentList "package named '$Name' does not exist"
+                # -ErrorAction Stop ends the pipeline here, before the end block closes the site.
+                Close-OSUpgradeSite -Cache $sites
                 $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $missing -TargetObject $Name))
             }
             $packages
             return
         }
-        foreach ($packageId in $Id) {
-            try {
-                $opened.GetPackage($packageId)
-            }
-            catch {
-                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $packageId))
-            }
+        Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $Id -Call {
+            param($site, $packageId)
+            $site.GetPackage($packageId)
         }
     }
 
