@@ -801,10 +801,9 @@ fn with_no_engine_a_run_fails_before_anything_is_touched() {
     assert!(error.to_string().starts_with("command: "), "{error}");
 }
 
-#[test]
-fn schedules_are_made_read_changed_and_removed() {
-    let l = lab("schedules");
-    let settings = ScheduleSettings {
+/// KB5034441 a week after each Patch Tuesday (second Tuesday + 7), from 2030-01-01 22:00 UTC.
+fn week_after_patch_tuesday() -> ScheduleSettings {
+    ScheduleSettings {
         update_ids: Some(ids(&["KB5034441-x64"])),
         recurrence: Some(Recurrence::MonthlyOnWeekday {
             week: 2,
@@ -814,7 +813,13 @@ fn schedules_are_made_read_changed_and_removed() {
         start: Some("2030-01-01T22:00".into()),
         utc: Some(true),
         ..Default::default()
-    };
+    }
+}
+
+#[test]
+fn schedules_are_made_read_changed_and_removed() {
+    let l = lab("schedules");
+    let settings = week_after_patch_tuesday();
     let made = schedule::create(&l.s.site, &l.s.package.id, &settings).unwrap();
     assert_eq!(
         made.next_run_at.as_deref(),
@@ -867,17 +872,7 @@ fn schedules_are_made_read_changed_and_removed() {
 #[test]
 fn a_schedule_lists_its_next_runs_as_an_admin_counts_them() {
     let l = lab("next-runs");
-    let settings = ScheduleSettings {
-        update_ids: Some(ids(&["KB5034441-x64"])),
-        recurrence: Some(Recurrence::MonthlyOnWeekday {
-            week: 2,
-            weekday: 2,
-            offset_days: 7,
-        }),
-        start: Some("2030-01-01T22:00".into()),
-        utc: Some(true),
-        ..Default::default()
-    };
+    let settings = week_after_patch_tuesday();
     let made = schedule::create(&l.s.site, &l.s.package.id, &settings).unwrap();
     let runs = schedule::next_runs(&l.s.site, made.id, 24).unwrap();
     // Counted by hand: the second Tuesday of each month (the first Tuesday falls on day 1 to
