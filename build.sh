@@ -12,8 +12,8 @@
 #   ./build.sh windows build the Windows library into target/windows (libosupgrade.dll, e_sqlite3.dll)
 #   ./build.sh header  regenerate include/osupgrade.h
 #   ./build.sh install PREFIX  install the C library (cargo-c, release): PREFIX/include/osupgrade.h,
-#                      PREFIX/lib/libosupgrade.so.0 (with its soname), libosupgrade.a, and
-#                      PREFIX/lib/pkgconfig/osupgrade.pc
+#                      PREFIX/lib/libosupgrade.so.0 (with its soname, stripped; its symbols in
+#                      PREFIX/lib/.debug/), libosupgrade.a, and PREFIX/lib/pkgconfig/osupgrade.pc
 #   ./build.sh bench   the benchmarks, on the disk and on tmpfs (needs ~9 GiB free under target/
 #                      and as much memory for /dev/shm)
 set -euo pipefail
@@ -93,8 +93,28 @@ check_pack_layout() {
     count=$((count + 1))
   done
   check_unsupported_runtime "$out"
+  check_linux_library_needs "$out"
   rm -rf "$out"
-  echo "nupkg: $((count + 3)) passed, 0 failed"
+  echo "nupkg: $((count + 6)) passed, 0 failed"
+}
+
+# A file of the package in FEED, to stdout.
+packed_file() {
+  python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
+    "$1"/OSUpgrade.*[0-9].nupkg "$2"
+}
+
+# The Linux library in the package carries its SQLite and needs no newer glibc than the README and
+# the package's description state.
+check_linux_library_needs() {
+  local feed=$1 library="$1/libosupgrade.so" stated needed
+  packed_file "$feed" runtimes/linux-x64/native/libosupgrade.so > "$library"
+  if readelf -d "$library" | grep -q 'NEEDED.*sqlite'; then echo "the packed Linux library needs a system SQLite"; return 1; fi
+  stated=$(grep -o 'glibc [0-9.]* or later' README.md | head -1 | awk '{print $2}')
+  needed=$(objdump -T "$library" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1)
+  [ "$needed" = "$stated" ] || { echo "the packed Linux library needs glibc $needed; the README says $stated"; return 1; }
+  packed_file "$feed" OSUpgrade.nuspec | grep -q "glibc $stated or later" \
+    || { echo "the package's description does not state glibc $stated"; return 1; }
 }
 
 # A project that uses the package builds for a runtime the package carries, and fails with
@@ -131,7 +151,11 @@ run_tests() {
   echo "== The Windows library (for the NuGet package, the module and the runs under wine)"
   windows_library
   echo "== C# (xunit, NuGet package layout)"
-  dotnet test csharp-bindings/tests/OSUpgrade.Tests --nologo
+  dotnet test csharp-bindings/tests/OSUpgrade.Tests -f net10.0 --nologo
+  echo "== C# on .NET 8, the oldest the package supports (self-contained: the SDK has .NET 10's runtime)"
+  dotnet publish csharp-bindings/tests/OSUpgrade.Tests -c Debug -f net8.0 -r linux-x64 --self-contained \
+    -o target/dotnet8-tests --nologo -v quiet
+  target/dotnet8-tests/OSUpgrade.Tests
   check_pack_layout
   echo "== PowerShell (Pester)"
   module
@@ -143,7 +167,7 @@ run_tests() {
 windows_tests() {
   echo "== Windows (the DLL under wine): C"
   tests/windows/run.sh
-  echo "== Windows: C# (xunit.v3, self-contained win-x64)"
+  echo "== Windows: C# (xunit.v3, self-contained win-x64, .NET 10 and .NET 8)"
   tests/windows/run-dotnet.sh
   echo "== Windows: PowerShell (Pester in a win-x64 PowerShell 7.6.9 host)"
   tests/windows/run-powershell.sh
@@ -154,13 +178,7 @@ windows_library() {
 }
 
 install() {
-  local prefix=${1:?usage: ./build.sh install PREFIX}
-  $cargo cinstall --release --prefix "$prefix" --libdir "$prefix/lib"
-  # Stripped, with the symbols under lib/debug/ where gdb looks for them by the debug link.
-  local library
-  library=$(find "$prefix/lib" -maxdepth 1 -type f -name 'libosupgrade.so.*')
-  mkdir -p "$prefix/lib/debug"
-  scripts/split-debug.sh "$library" "$prefix/lib/debug/$(basename "$library").debug"
+  scripts/install.sh "${1:?usage: ./build.sh install PREFIX}"
 }
 
 header() {

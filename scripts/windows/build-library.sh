@@ -21,11 +21,7 @@ exports() {
 }
 
 sqlite_import_library() {
-  dotnet restore "$repo/scripts/windows/NativeDependencies.csproj" --nologo -v quiet >/dev/null
-  local packages=${NUGET_PACKAGES:-$HOME/.nuget/packages}
-  local dll="$packages/sqlitepclraw.lib.e_sqlite3/3.53.3/runtimes/win-x64/native/e_sqlite3.dll"
-  [ -f "$dll" ] || { echo "build-library.sh: $dll is missing after restore" >&2; exit 1; }
-  cp "$dll" "$out/e_sqlite3.dll"
+  cp "$("$repo/scripts/sqlite-build.sh" win-x64)/e_sqlite3.dll" "$out/e_sqlite3.dll"
   # The import library names e_sqlite3.dll and lists its exports, so that libsqlite3-sys's
   # `-lsqlite3` binds to it.
   mkdir -p "$out/sqlite"

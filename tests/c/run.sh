@@ -45,8 +45,12 @@ echo "c: the header compiles as C99, C11 and C++11, and as C89 with warnings onl
 # libosupgrade.so.0, libosupgrade.a, osupgrade.pc and the header under a prefix), through
 # pkg-config.
 prefix="$scratch/prefix"
-"$repo/scripts/cargo" cinstall --quiet --profile dev --prefix "$prefix" --libdir "$prefix/lib" \
-  > "$scratch/cinstall.log" 2>&1 || { cat "$scratch/cinstall.log" >&2; exit 1; }
+"$repo/scripts/install.sh" "$prefix" dev > "$scratch/install.log" 2>&1 || { cat "$scratch/install.log" >&2; exit 1; }
+# Installed stripped, with its symbols where gdb finds them by the debug link.
+if ! gdb -nx -batch -ex 'info line osu_site_open' "$prefix/lib/libosupgrade.so.0" 2>&1 | grep -q '^Line [0-9]* of "src/'; then
+  echo "c: gdb finds no line table for the installed library (lib/.debug/)" >&2; exit 1
+fi
+echo "c: the installed library is stripped and gdb finds its symbols in lib/.debug/"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 read -r -a osupgrade_flags <<< "$(pkg-config --cflags --libs osupgrade)"
 cc -std=c11 -Wall -Wextra -Werror -pedantic "$repo/tests/c/test_osupgrade.c" "${osupgrade_flags[@]}" \

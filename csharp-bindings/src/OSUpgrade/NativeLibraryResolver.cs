@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.IO;
 using System.Reflection;
 using System.Runtime.InteropServices;
@@ -73,6 +74,44 @@ namespace OSUpgrade
                 $"Set {OverrideVariable} to its full path to use another build.");
         }
 
+        /// <summary>
+        /// The library is there but the system cannot load it. Windows says only "module not
+        /// found", so on Windows this names the DLLs it imports that cannot be loaded.
+        /// </summary>
+        internal static DllNotFoundException CannotLoad(string library, string reason)
+        {
+            var missing = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? MissingImports(library) : new List<string>();
+            var detail = missing.Count == 0
+                ? reason
+                : $"it needs {string.Join(", ", missing)}, which this system does not have ({reason.TrimEnd('.', ' ', '\r', '\n')}). " +
+                  "OSUpgrade runs on Windows 10, Windows Server 2016 and later";
+            return new DllNotFoundException($"OSUpgrade's native library {library} could not be loaded: {detail}.");
+        }
+
+        private static List<string> MissingImports(string library)
+        {
+            var folder = Path.GetDirectoryName(library) ?? string.Empty;
+            var missing = new List<string>();
+            foreach (var import in WindowsImports.Read(library))
+            {
+                if (!File.Exists(Path.Combine(folder, import)) && !CanLoad(import))
+                {
+                    missing.Add(import);
+                }
+            }
+
+            return missing;
+        }
+
+        private static bool CanLoad(string systemLibrary)
+        {
+#if NET
+            return NativeLibrary.TryLoad(systemLibrary, out _);
+#else
+            return LoadLibraryW(systemLibrary) != IntPtr.Zero;
+#endif
+        }
+
         private static string RuntimeIdentifier
         {
             get
@@ -96,7 +135,14 @@ namespace OSUpgrade
                 if (File.Exists(candidate))
                 {
                     LoadSqliteBeside(candidate);
-                    return NativeLibrary.Load(candidate);
+                    try
+                    {
+                        return NativeLibrary.Load(candidate);
+                    }
+                    catch (DllNotFoundException e)
+                    {
+                        throw CannotLoad(candidate, e.Message);
+                    }
                 }
             }
 
@@ -125,10 +171,12 @@ namespace OSUpgrade
                 if (File.Exists(candidate))
                 {
                     LoadSqliteBeside(candidate);
-                    if (LoadLibraryW(candidate) != IntPtr.Zero)
+                    if (LoadLibraryW(candidate) == IntPtr.Zero)
                     {
-                        return;
+                        throw CannotLoad(candidate, new Win32Exception(Marshal.GetLastWin32Error()).Message);
                     }
+
+                    return;
                 }
             }
         }

@@ -1,4 +1,7 @@
 using System;
+using System.IO;
+using System.Linq;
+using System.Text;
 using System.Runtime.InteropServices;
 using Xunit;
 
@@ -32,6 +35,65 @@ namespace OSUpgrade.Tests
             {
                 Environment.SetEnvironmentVariable(NativeLibraryResolver.OverrideVariable, previous);
             }
+        }
+
+        [Fact]
+        public void A_library_that_needs_a_missing_system_library_is_refused_naming_it()
+        {
+            // A copy of the real library whose import of a system library names one no system has.
+            var (needed, lacking) = OperatingSystem.IsWindows()
+                ? ("bcryptprimitives.dll", "bcryptprimitivez.dll")
+                : ("libgcc_s.so.1", "libgcc_z.so.1");
+            using var scratch = new Scratch();
+            var library = scratch[NativeLibraryResolver.FileName];
+            var original = NativeLibraryResolver.CandidatePaths().First(File.Exists);
+            var image = File.ReadAllBytes(original);
+            ReplaceEverywhere(image, needed, lacking);
+            File.WriteAllBytes(library, image);
+            // On Windows the SQLite it links comes beside it.
+            var sqlite = Path.Combine(Path.GetDirectoryName(original)!, "e_sqlite3.dll");
+            if (File.Exists(sqlite))
+            {
+                File.Copy(sqlite, scratch["e_sqlite3.dll"]);
+            }
+
+            var start = ThisProgram.StartInfo();
+            start.ArgumentList.Add(Program.OpenSiteArgument);
+            start.ArgumentList.Add(scratch["site"]);
+            start.Environment[NativeLibraryResolver.OverrideVariable] = library;
+            start.RedirectStandardOutput = true;
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var said = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+
+            Assert.StartsWith("System.DllNotFoundException: OSUpgrade's native library", said);
+            Assert.Contains(library, said);
+            // Windows says only "module not found"; the error names the module.
+            Assert.Contains(OperatingSystem.IsWindows() ? $"it needs {lacking}, which this system does not have" : lacking, said);
+            Assert.False(Directory.Exists(scratch["site"]));
+        }
+
+        private static void ReplaceEverywhere(byte[] image, string name, string replacement)
+        {
+            var found = Encoding.ASCII.GetBytes(name);
+            var places = Enumerable.Range(0, image.Length - found.Length)
+                .Where(i => image.AsSpan(i, found.Length).SequenceEqual(found)).ToList();
+            Assert.NotEmpty(places);
+            places.ForEach(at => Encoding.ASCII.GetBytes(replacement).CopyTo(image, at));
+        }
+
+        [Fact]
+        public void The_imports_of_a_windows_library_are_read_from_its_import_directory()
+        {
+            var library = Directory.EnumerateFiles(AppContext.BaseDirectory, "libosupgrade.dll", SearchOption.AllDirectories).FirstOrDefault();
+            Assert.SkipWhen(library == null, "no Windows build of the library beside the tests (./build.sh windows)");
+
+            var imports = WindowsImports.Read(library!);
+
+            Assert.Contains("e_sqlite3.dll", imports);
+            Assert.Contains("bcryptprimitives.dll", imports);
+            Assert.Contains("KERNEL32.dll", imports, StringComparer.OrdinalIgnoreCase);
+            Assert.Empty(WindowsImports.Read(Encoding.ASCII.GetBytes("MZ not a library")));
         }
     }
 }

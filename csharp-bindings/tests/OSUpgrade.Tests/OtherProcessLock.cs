@@ -1,7 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.IO;
-using System.Reflection;
 using System.Threading;
 
 namespace OSUpgrade.Tests
@@ -26,7 +25,7 @@ namespace OSUpgrade.Tests
 
         public OtherProcessLock(string path)
         {
-            var start = StartThisProgram();
+            var start = ThisProgram.StartInfo();
             start.ArgumentList.Add(Argument);
             start.ArgumentList.Add(path);
             start.RedirectStandardInput = true;
@@ -105,19 +104,6 @@ namespace OSUpgrade.Tests
                     Thread.Sleep(20);
                 }
             }
-        }
-
-        // Under `dotnet test` the program may run as `dotnet OSUpgrade.Tests.dll`.
-        private static ProcessStartInfo StartThisProgram()
-        {
-            var host = Environment.ProcessPath!;
-            var start = new ProcessStartInfo(host) { UseShellExecute = false };
-            if (Path.GetFileNameWithoutExtension(host) == "dotnet")
-            {
-                start.ArgumentList.Add(Assembly.GetExecutingAssembly().Location);
-            }
-
-            return start;
         }
 
         private void Stop()
