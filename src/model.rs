@@ -61,6 +61,8 @@ pub struct DistributionPoint {
 /// packages. A point that joins the group is given the packages it carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DistributionPointGroup {
+    /// A GUID in braces, as Configuration Manager's GroupID; it stays when the group is renamed.
+    pub id: String,
     pub name: String,
     pub description: String,
     /// The points of the group, by name.

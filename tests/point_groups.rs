@@ -22,6 +22,7 @@ fn a_group_is_created_renamed_described_and_removed_with_its_points_keeping_cont
         ("Branches", "branch offices")
     );
     assert!(group.members.is_empty() && group.package_ids.is_empty());
+    assert_is_group_id(&group.id);
 
     // The conflict names the stored spelling.
     let error = distribution::create_group(&s.site, "BRANCHES", "").unwrap_err();
@@ -61,6 +62,7 @@ fn a_group_is_created_renamed_described_and_removed_with_its_points_keeping_cont
     let renamed =
         distribution::set_group(&s.site, "branches", Some("Offices"), Some("all offices")).unwrap();
     assert_eq!(renamed.name, "Offices");
+    assert_eq!(renamed.id, group.id, "a renamed group keeps its ID");
     assert_eq!(renamed.description, "all offices");
     assert_eq!(renamed.members, vec!["DP1".to_string()]);
     assert_eq!(renamed.package_ids, vec![s.package.id.clone()]);
@@ -405,4 +407,59 @@ fn points_joining_while_a_package_leaves_the_group_do_not_keep_it() {
         assert!(holders.is_empty(), "round {round}: {holders:?}");
         distribution::remove_group(&s.site, &group).unwrap();
     }
+}
+
+/// Configuration Manager's form: a version 4 GUID, in braces and capitals.
+fn assert_is_group_id(id: &str) {
+    let parts: Vec<&str> = id
+        .strip_prefix('{')
+        .and_then(|rest| rest.strip_suffix('}'))
+        .unwrap_or_else(|| panic!("{id}: not in braces"))
+        .split('-')
+        .collect();
+    let lengths: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    assert_eq!(lengths, [8, 4, 4, 4, 12], "{id}");
+    assert!(
+        parts
+            .concat()
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c)),
+        "{id}"
+    );
+    assert!(
+        parts[2].starts_with('4') && "89AB".contains(&parts[3][..1]),
+        "{id}"
+    );
+}
+
+#[test]
+fn groups_of_a_site_made_before_group_ids_get_one_each_when_it_is_opened() {
+    let s = setup("groups-ids-migrated", &["--small-files", "1"]);
+    for name in ["North", "South", "East"] {
+        distribution::create_group(&s.site, name, "").unwrap();
+    }
+    let database = s.scratch.join("site/site.db");
+    let Setup { site, scratch, .. } = s;
+    drop(site);
+    // The site as schema 7 left it: no ID column, no triggers.
+    let db = rusqlite::Connection::open(&database).unwrap();
+    db.execute_batch(
+        "DROP TRIGGER distribution_point_groups_id_on_insert;
+         DROP TRIGGER distribution_point_groups_new_id;
+         DROP INDEX distribution_point_groups_id;
+         ALTER TABLE distribution_point_groups DROP COLUMN id;
+         PRAGMA user_version = 7;",
+    )
+    .unwrap();
+    drop(db);
+
+    let site = open_site(&scratch);
+    let groups = distribution::list_groups(&site).unwrap();
+    let mut ids: Vec<&str> = groups.iter().map(|g| g.id.as_str()).collect();
+    ids.iter().for_each(|id| assert_is_group_id(id));
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 3, "{groups:?}");
+    let added = distribution::create_group(&site, "West", "").unwrap();
+    assert!(!ids.contains(&added.id.as_str()));
 }

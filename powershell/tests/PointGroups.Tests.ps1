@@ -31,6 +31,24 @@ Describe 'Distribution point groups' {
         $missing.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
+    It 'finds groups by ID, with or without braces, through renames' {
+        $branches = New-OSUpgradeDistributionPointGroup -Name Branches -SitePath $sitePath
+        $labs = New-OSUpgradeDistributionPointGroup -Name Labs -SitePath $sitePath
+        $branches.Id | Should -Match '^\{[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}\}$'
+        $branches.Id | Should -Not -Be $labs.Id
+        Set-OSUpgradeDistributionPointGroup -Name Branches -NewName Offices -SitePath $sitePath
+        (Get-OSUpgradeDistributionPointGroup -Id $branches.Id -SitePath $sitePath).Name | Should -Be 'Offices'
+        $bare = $labs.Id.Trim('{', '}').ToLowerInvariant()
+        (Get-OSUpgradeDistributionPointGroup -Id $bare, $branches.Id -SitePath $sitePath).Name | Should -Be @('Labs', 'Offices')
+
+        $unknown = '{00000000-0000-4000-8000-000000000000}'
+        $found = Get-OSUpgradeDistributionPointGroup -Id $unknown, $labs.Id -SitePath $sitePath -ErrorVariable failures -ErrorAction SilentlyContinue
+        $found.Name | Should -Be 'Labs'
+        $failures.Count | Should -Be 1
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failures[0].TargetObject | Should -Be $unknown
+    }
+
     It 'gives a group''s packages to its points and to points piped in later, then validates and removes them' {
         New-OSUpgradeDistributionPointGroup -Name Branches -SitePath $sitePath | Out-Null
         Add-OSUpgradeDistributionPointToGroup -DistributionPointGroupName Branches -DistributionPointName Branch-01 -SitePath $sitePath |

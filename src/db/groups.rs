@@ -21,7 +21,7 @@ impl Db {
         let group = self
             .conn
             .query_row(
-                "SELECT name, description, created_at, modified_at
+                "SELECT id, name, description, created_at, modified_at
                  FROM distribution_point_groups WHERE name = ?1",
                 [name],
                 group_from_row,
@@ -35,7 +35,7 @@ impl Db {
         let mut statement = self
             .conn
             .prepare(
-                "SELECT name, description, created_at, modified_at
+                "SELECT id, name, description, created_at, modified_at
                  FROM distribution_point_groups ORDER BY name",
             )
             .map_err(|e| self.error(e))?;
@@ -159,11 +159,12 @@ impl Db {
 
 fn group_from_row(row: &Row<'_>) -> rusqlite::Result<DistributionPointGroup> {
     Ok(DistributionPointGroup {
-        name: row.get(0)?,
-        description: row.get(1)?,
+        id: row.get(0)?,
+        name: row.get(1)?,
+        description: row.get(2)?,
         members: Vec::new(),
         package_ids: Vec::new(),
-        created_at: row.get(2)?,
-        modified_at: row.get(3)?,
+        created_at: row.get(3)?,
+        modified_at: row.get(4)?,
     })
 }

@@ -244,6 +244,7 @@ pub unsafe extern "C" fn osu_content_remove_from_group(
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct GroupJson<'a> {
+    id: &'a str,
     name: &'a str,
     description: &'a str,
     members: &'a [String],
@@ -255,6 +256,7 @@ pub(crate) struct GroupJson<'a> {
 impl<'a> From<&'a DistributionPointGroup> for GroupJson<'a> {
     fn from(g: &'a DistributionPointGroup) -> Self {
         GroupJson {
+            id: &g.id,
             name: &g.name,
             description: &g.description,
             members: &g.members,

@@ -11,6 +11,7 @@ namespace OSUpgrade
     public sealed class DistributionPointGroup
     {
         /// <summary>Creates the record; the library's JSON fills it.</summary>
+        /// <param name="id">The group's ID.</param>
         /// <param name="name">The group's name, unique in the site.</param>
         /// <param name="description">A description.</param>
         /// <param name="members">The names of its points.</param>
@@ -20,6 +21,7 @@ namespace OSUpgrade
         /// <param name="sitePath">The database path of the site the record came from.</param>
         [JsonConstructor]
         public DistributionPointGroup(
+            string id,
             string name,
             string description,
             IReadOnlyList<string> members,
@@ -29,6 +31,7 @@ namespace OSUpgrade
             string sitePath)
         {
             SitePath = sitePath;
+            Id = id;
             Name = name;
             Description = description;
             Members = members;
@@ -39,6 +42,12 @@ namespace OSUpgrade
 
         /// <summary>The database path of the site this record came from.</summary>
         public string SitePath { get; }
+
+        /// <summary>
+        /// The group's ID, as Configuration Manager's GroupID: a GUID in braces, e.g.
+        /// {6F9619FF-8B86-4D11-B42D-00C04FC964FF}. It stays when the group is renamed.
+        /// </summary>
+        public string Id { get; }
 
         /// <summary>The group's name, unique in the site (any letter case).</summary>
         public string Name { get; }

@@ -68,7 +68,8 @@ namespace OSUpgrade.Tests
         public void Groups_are_renamed_emptied_and_removed_and_say_what_is_wrong()
         {
             Point("DP1");
-            site.CreateDistributionPointGroup("G1");
+            var created = site.CreateDistributionPointGroup("G1");
+            Assert.Matches("^\\{[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}\\}$", created.Id);
             Assert.Throws<OSUpgradeConflictException>(() => site.CreateDistributionPointGroup("g1"));
             var wildcard = Assert.Throws<OSUpgradeInvalidArgumentException>(() => site.CreateDistributionPointGroup("G*"));
             Assert.Contains("G*", wildcard.Message);
@@ -82,7 +83,7 @@ namespace OSUpgrade.Tests
             Assert.Throws<OSUpgradeNotFoundException>(() => site.RemoveDistributionPointsFromGroup("G1", new[] { "DP2" }));
             Assert.Empty(site.RemoveDistributionPointsFromGroup("G1", new[] { "dp1" }).Members);
             var renamed = site.SetDistributionPointGroup("G1", newName: "Offices", description: "all offices");
-            Assert.Equal(("Offices", "all offices"), (renamed.Name, renamed.Description));
+            Assert.Equal(("Offices", "all offices", created.Id), (renamed.Name, renamed.Description, renamed.Id));
             Assert.Equal("Offices", Assert.Single(site.GetDistributionPointGroups()).Name);
             site.RemoveDistributionPointGroup("offices");
             Assert.Empty(site.GetDistributionPointGroups());
