@@ -29,6 +29,9 @@ Describe 'One error per failure, of the kind asked for' {
         @{ Cmdlet = 'Set-OSUpgradePackage'; Parameters = @{ Id = 'OSU99999'; Comment = 'x' }; Category = 'ObjectNotFound' }
         @{ Cmdlet = 'Remove-OSUpgradePackage'; Parameters = @{ Id = 'OSU99999'; Confirm = $false }; Category = 'ObjectNotFound' }
         @{ Cmdlet = 'Get-OSUpgradeDistributionStatus'; Parameters = @{ PackageId = 'OSU99999' }; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Test-OSUpgradeContent'; Parameters = @{ PackageId = 'OSU00001'; DistributionPointName = 'DP9' }; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Test-OSUpgradeContent'; Parameters = @{ DistributionPointGroupName = 'Nowhere' }; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Invoke-OSUpgradeSchedule'; Parameters = @{ Id = 999 }; Category = 'ObjectNotFound' }
     ) {
         $resolved = @{ SitePath = $sitePath }
         foreach ($parameter in $Parameters.GetEnumerator()) {

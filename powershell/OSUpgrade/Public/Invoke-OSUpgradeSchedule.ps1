@@ -64,37 +64,26 @@ function Invoke-OSUpgradeSchedule {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
-        $calls = if ($Due) {
-            @{ Target = 'every due schedule'; Run = { $site.RunDueSchedules($progress, $none) }.GetNewClosure() }
+        $targets = @($(if ($Due) { 'every due schedule' } else { $Id }) | Where-Object {
+                $PSCmdlet.ShouldProcess($(if ($Due) { $_ } else { "schedule $_" }), 'Run servicing')
+            })
+        if ($targets.Count -eq 0) {
+            return
         }
-        else {
-            $Id | ForEach-Object { $scheduleId = $_; @{ Target = "schedule $scheduleId"; Run = { $site.RunSchedule($scheduleId, $progress, $none) }.GetNewClosure() } }
-        }
-        foreach ($call in $calls) {
-            if (-not $PSCmdlet.ShouldProcess($call.Target, 'Run servicing')) {
-                continue
-            }
+        # The runs come out once the call is over: an error written inside it, which
+        # -ErrorAction Stop turns into an exception, would be caught there as the call's own.
+        $runs = Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $targets -Call {
+            param($site, $target)
             try {
-                foreach ($run in & $call.Run) {
-                    $run
-                    if ($run.State -eq [OSUpgrade.ServicingRunState]::Failed) {
-                        $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Exception $run.GetErrorException() -TargetObject $run))
-                    }
-                    elseif ($run.State -eq [OSUpgrade.ServicingRunState]::PartiallySucceeded) {
-                        $PSCmdlet.WriteWarning("Run $($run.Id) of package $($run.PackageId): $($run.Error)")
-                    }
-                    if ($run.PointsPending) {
-                        $PSCmdlet.WriteWarning("Run $($run.Id) of package $($run.PackageId): the distribution points have yet to get content version $($run.ContentVersionTo) (the runner tries again at each call): $($run.PointsError)")
-                    }
-                }
-            }
-            catch {
-                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $call.Target))
+                if ($Due) { $site.RunDueSchedules($progress, $none) } else { $site.RunSchedule($target, $progress, $none) }
             }
             finally {
                 Write-Progress -Id 1 -Activity $activity -Completed
             }
+        }
+        foreach ($run in $runs) {
+            $run
+            Write-OSUpgradeServicingRunOutcome -Run $run -Cmdlet $PSCmdlet -Cache $sites
         }
     }
 

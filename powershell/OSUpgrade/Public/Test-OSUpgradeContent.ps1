@@ -71,29 +71,37 @@ function Test-OSUpgradeContent {
     }
 
     process {
-        $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
-        if ($DistributionPointGroupName) {
-            Test-OSUpgradeGroupContent -Site $site -GroupName $DistributionPointGroupName -PackageId $PackageId -Progress $progress -Cmdlet $PSCmdlet
-            return
+        try {
+            $site = Open-OSUpgradeSite -SitePath $SitePath -Cmdlet $PSCmdlet -Cache $sites
+            if ($DistributionPointGroupName) {
+                Test-OSUpgradeGroupContent -Site $site -GroupName $DistributionPointGroupName -PackageId $PackageId -Progress $progress -Cmdlet $PSCmdlet
+                return
+            }
+            foreach ($package in $PackageId) {
+                try {
+                    $points = @($DistributionPointName)
+                    if (-not $DistributionPointName) {
+                        $points = @($site.GetDistributionStatus($package, [NullString]::Value) | ForEach-Object { $_.DistributionPoint })
+                    }
+                    foreach ($point in $points) {
+                        try {
+                            $site.ValidateContent($package, $point, $progress, [System.Threading.CancellationToken]::None)
+                        }
+                        catch {
+                            $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject "$package on $point"))
+                        }
+                    }
+                }
+                catch {
+                    $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $package))
+                }
+            }
         }
-        foreach ($package in $PackageId) {
-            try {
-                $points = @($DistributionPointName)
-                if (-not $DistributionPointName) {
-                    $points = @($site.GetDistributionStatus($package, [NullString]::Value) | ForEach-Object { $_.DistributionPoint })
-                }
-                foreach ($point in $points) {
-                    try {
-                        $site.ValidateContent($package, $point, $progress, [System.Threading.CancellationToken]::None)
-                    }
-                    catch {
-                        $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject "$package on $point"))
-                    }
-                }
-            }
-            catch {
-                $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $package))
-            }
+        catch {
+            # An error that ends the pipeline (-ErrorAction Stop) skips the end block: the sites
+            # the pipeline opened are closed here (on Windows an open site.db cannot be deleted).
+            Close-OSUpgradeSite -Cache $sites
+            throw
         }
     }
 
