@@ -104,8 +104,8 @@ packed_file() {
     "$1"/OSUpgrade.*[0-9].nupkg "$2"
 }
 
-# The Linux library in the package carries its SQLite and needs no newer glibc than the README and
-# the package's description state.
+# The Linux library in the package carries its SQLite and needs exactly the glibc that the README and
+# the package's description state (a newer one would break their promise, an older one be undersold).
 check_linux_library_needs() {
   local feed=$1 library="$1/libosupgrade.so" stated needed
   packed_file "$feed" runtimes/linux-x64/native/libosupgrade.so > "$library"

@@ -450,8 +450,9 @@ osu_status osu_distribution_summary_list(osu_site *site,
 /*
  Creates a distribution point group (Configuration Manager's): `name` (unique in the site, any
  letter case, no space at either end, none of `* ? [ ] \``), `description` NULL or text. On success `*out_group_json`
- receives `{"name", "description", "members", "packageIds", "createdAt", "modifiedAt"}`:
- `members` the names of its points, `packageIds` the packages it carries.
+ receives `{"id", "name", "description", "members", "packageIds", "createdAt", "modifiedAt"}`:
+ `id` its GUID in braces (Configuration Manager's GroupID, kept through renames), `members` the
+ names of its points, `packageIds` the packages it carries.
 
  Errors: `OSU_INVALID_ARGUMENT` (an empty or unusable name), `OSU_CONFLICT` (the name is taken).
 

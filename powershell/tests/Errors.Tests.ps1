@@ -29,7 +29,7 @@ Describe 'One error per failure, of the kind asked for' {
         @{ Cmdlet = 'Set-OSUpgradePackage'; Parameters = @{ Id = 'OSU99999'; Comment = 'x' }; Category = 'ObjectNotFound' }
         @{ Cmdlet = 'Remove-OSUpgradePackage'; Parameters = @{ Id = 'OSU99999'; Confirm = $false }; Category = 'ObjectNotFound' }
         @{ Cmdlet = 'Get-OSUpgradeDistributionStatus'; Parameters = @{ PackageId = 'OSU99999' }; Category = 'ObjectNotFound' }
-        @{ Cmdlet = 'Test-OSUpgradeContent'; Parameters = @{ PackageId = 'OSU00001'; DistributionPointName = 'DP9' }; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Test-OSUpgradeContent'; Parameters = @{ PackageId = 'OSU00001'; DistributionPointName = 'DP9' }; Category = 'ObjectNotFound'; Target = 'OSU00001 on DP9' }
         @{ Cmdlet = 'Test-OSUpgradeContent'; Parameters = @{ DistributionPointGroupName = 'Nowhere' }; Category = 'ObjectNotFound' }
         @{ Cmdlet = 'Invoke-OSUpgradeSchedule'; Parameters = @{ Id = 999 }; Category = 'ObjectNotFound' }
     ) {
@@ -55,10 +55,12 @@ Describe 'One error per failure, of the kind asked for' {
         $failure.CategoryInfo.Category | Should -Be $Category
         $failure.FullyQualifiedErrorId | Should -BeLike "OSUpgrade*,$Cmdlet"
         $failure.TargetObject | Should -Not -BeNullOrEmpty
+        if (Test-Path -Path variable:Target) { $failure.TargetObject | Should -Be $Target }
         $failure.Exception | Should -Not -BeOfType ([System.Management.Automation.MethodInvocationException])
 
         $Error.Clear()
-        { & $Cmdlet @resolved -ErrorAction Stop } | Should -Throw -ErrorId "OSUpgrade*,$Cmdlet"
+        $thrown = { & $Cmdlet @resolved -ErrorAction Stop } | Should -Throw -ErrorId "OSUpgrade*,$Cmdlet" -PassThru
         $Error.Count | Should -Be 1
+        if (Test-Path -Path variable:Target) { $thrown.TargetObject | Should -Be $Target }
     }
 }

@@ -76,17 +76,33 @@ namespace OSUpgrade
 
         /// <summary>
         /// The library is there but the system cannot load it. Windows says only "module not
-        /// found", so on Windows this names the DLLs it imports that cannot be loaded.
+        /// found" or "procedure not found", so on Windows this names the DLLs it imports that
+        /// cannot be loaded: the SQLite that ships beside it, or the system's.
         /// </summary>
         internal static DllNotFoundException CannotLoad(string library, string reason)
         {
-            var missing = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? MissingImports(library) : new List<string>();
-            var detail = missing.Count == 0
-                ? reason
-                : $"it needs {string.Join(", ", missing)}, which this system does not have ({reason.TrimEnd('.', ' ', '\r', '\n')}). " +
-                  "OSUpgrade runs on Windows 10, Windows Server 2016 and later";
+            var detail = reason.TrimEnd('.', ' ', '\r', '\n');
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            {
+                var missing = MissingImports(library);
+                var shipped = missing.FindAll(IsShippedBeside);
+                var system = missing.FindAll(import => !IsShippedBeside(import));
+                detail = shipped.Count > 0
+                    ? $"{string.Join(", ", shipped)}, which comes with it, is missing beside it ({detail})"
+                    : system.Count > 0
+                        ? $"it needs {string.Join(", ", system)}, which this system does not have ({detail}). {WindowsRequirement}"
+                        : $"{detail}. {WindowsRequirement}";
+            }
+
             return new DllNotFoundException($"OSUpgrade's native library {library} could not be loaded: {detail}.");
         }
+
+        // Rust's standard library needs Windows 10's bcryptprimitives.dll (ProcessPrng): on
+        // Windows 8.1 the DLL is missing or, where something put one there, the function.
+        private const string WindowsRequirement = "OSUpgrade runs on Windows 10, Windows Server 2016 and later";
+
+        private static bool IsShippedBeside(string import) =>
+            string.Equals(import, "e_sqlite3.dll", StringComparison.OrdinalIgnoreCase);
 
         private static List<string> MissingImports(string library)
         {

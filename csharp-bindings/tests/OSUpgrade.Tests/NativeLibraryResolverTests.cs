@@ -57,20 +57,32 @@ namespace OSUpgrade.Tests
                 File.Copy(sqlite, scratch["e_sqlite3.dll"]);
             }
 
-            var start = ThisProgram.StartInfo();
-            start.ArgumentList.Add(Program.OpenSiteArgument);
-            start.ArgumentList.Add(scratch["site"]);
-            start.Environment[NativeLibraryResolver.OverrideVariable] = library;
-            start.RedirectStandardOutput = true;
-            using var process = System.Diagnostics.Process.Start(start)!;
-            var said = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
+            var said = OpenSiteInOtherProcess(library, scratch["site"]);
 
             Assert.StartsWith("System.DllNotFoundException: OSUpgrade's native library", said);
             Assert.Contains(library, said);
             // Windows says only "module not found"; the error names the module.
             Assert.Contains(OperatingSystem.IsWindows() ? $"it needs {lacking}, which this system does not have" : lacking, said);
             Assert.False(Directory.Exists(scratch["site"]));
+            if (File.Exists(scratch["e_sqlite3.dll"]))
+            {
+                // What comes with the library is not the system's to lack.
+                File.Delete(scratch["e_sqlite3.dll"]);
+                Assert.Contains("e_sqlite3.dll, which comes with it, is missing beside it", OpenSiteInOtherProcess(library, scratch["site"]));
+            }
+        }
+
+        private static string OpenSiteInOtherProcess(string library, string site)
+        {
+            var start = ThisProgram.StartInfo();
+            start.ArgumentList.Add(Program.OpenSiteArgument);
+            start.ArgumentList.Add(site);
+            start.Environment[NativeLibraryResolver.OverrideVariable] = library;
+            start.RedirectStandardOutput = true;
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var said = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return said;
         }
 
         private static void ReplaceEverywhere(byte[] image, string name, string replacement)

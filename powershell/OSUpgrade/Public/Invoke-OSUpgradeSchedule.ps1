@@ -70,20 +70,23 @@ function Invoke-OSUpgradeSchedule {
         if ($targets.Count -eq 0) {
             return
         }
-        # The runs come out once the call is over: an error written inside it, which
-        # -ErrorAction Stop turns into an exception, would be caught there as the call's own.
-        $runs = Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $targets -Call {
-            param($site, $target)
-            try {
-                if ($Due) { $site.RunDueSchedules($progress, $none) } else { $site.RunSchedule($target, $progress, $none) }
+        # One call per target, its runs out before the next target runs: an error written inside
+        # a call, which -ErrorAction Stop turns into an exception, would be caught there as the
+        # call's own, and a failed run stops the rest under Stop.
+        foreach ($target in $targets) {
+            $runs = Invoke-OSUpgradeSiteCall -Cache $sites -SitePath $SitePath -Cmdlet $PSCmdlet -Target $target -Call {
+                param($site, $target)
+                try {
+                    if ($Due) { $site.RunDueSchedules($progress, $none) } else { $site.RunSchedule($target, $progress, $none) }
+                }
+                finally {
+                    Write-Progress -Id 1 -Activity $activity -Completed
+                }
             }
-            finally {
-                Write-Progress -Id 1 -Activity $activity -Completed
+            foreach ($run in $runs) {
+                $run
+                Write-OSUpgradeServicingRunOutcome -Run $run -Cmdlet $PSCmdlet -Cache $sites
             }
-        }
-        foreach ($run in $runs) {
-            $run
-            Write-OSUpgradeServicingRunOutcome -Run $run -Cmdlet $PSCmdlet -Cache $sites
         }
     }
 

@@ -92,6 +92,9 @@ function Test-OSUpgradeContent {
                         }
                     }
                 }
+                catch [System.Management.Automation.ActionPreferenceStopException] {
+                    throw # a point's error that -ErrorAction Stop made terminating: it is written
+                }
                 catch {
                     $PSCmdlet.WriteError((New-OSUpgradeErrorRecord -Caught $_ -Cmdlet $PSCmdlet -TargetObject $package))
                 }
