@@ -9,6 +9,6 @@ prefix=${1:?usage: install.sh PREFIX [CARGO_PROFILE]}
 profile=${2:-release}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$repo/scripts/cargo" cinstall --quiet --profile "$profile" --prefix "$prefix" --libdir "$prefix/lib"
-library=$(find "$prefix/lib" -maxdepth 1 -type f -name 'libosupgrade.so.*')
+library=$(readlink -f "$prefix/lib/libosupgrade.so.0")  # the file this install's soname names
 mkdir -p "$prefix/lib/.debug"
 "$repo/scripts/split-debug.sh" "$library" "$prefix/lib/.debug/$(basename "$library").debug"
