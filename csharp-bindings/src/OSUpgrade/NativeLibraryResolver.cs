@@ -99,10 +99,13 @@ namespace OSUpgrade
 
         // Rust's standard library needs Windows 10's bcryptprimitives.dll (ProcessPrng): on
         // Windows 8.1 the DLL is missing or, where something put one there, the function.
+        /// <summary>The SQLite the Windows library links, shipped beside it.</summary>
+        private const string SqliteFileName = "e_sqlite3.dll";
+
         private const string WindowsRequirement = "OSUpgrade runs on Windows 10, Windows Server 2016 and later";
 
         private static bool IsShippedBeside(string import) =>
-            string.Equals(import, "e_sqlite3.dll", StringComparison.OrdinalIgnoreCase);
+            string.Equals(import, SqliteFileName, StringComparison.OrdinalIgnoreCase);
 
         private static List<string> MissingImports(string library)
         {
@@ -210,7 +213,7 @@ namespace OSUpgrade
                 return;
             }
 
-            var sqlite = Path.Combine(Path.GetDirectoryName(library) ?? string.Empty, "e_sqlite3.dll");
+            var sqlite = Path.Combine(Path.GetDirectoryName(library) ?? string.Empty, SqliteFileName);
             if (File.Exists(sqlite))
             {
 #if NET
