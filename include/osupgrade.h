@@ -222,8 +222,10 @@ typedef struct osu_site osu_site;
  One progress report, the same for every long operation. Strings are UTF-8 and valid only
  during the callback; `package_id` is "" while an add has no ID yet, `distribution_point` ""
  for an add or reload. Byte and file counts are those of the current job (the whole import,
- or one package on one point); `jobs_done` of `jobs_total` counts finished jobs. The first six
- fields are laid out as in earlier versions of this header.
+ or one package on one point); `jobs_done` of `jobs_total` counts finished jobs. Of
+ `bytes_done`, `bytes_reused` are those a distribution took from what the point already held
+ (the unchanged ranges of a large file's earlier version there) instead of copying them from
+ the library. Fields are only ever added at the end.
  */
 typedef struct {
   osu_phase phase;
@@ -237,6 +239,7 @@ typedef struct {
   const char *distribution_point;
   uint64_t jobs_done;
   uint64_t jobs_total;
+  uint64_t bytes_reused;
 } osu_progress;
 
 /*
@@ -418,8 +421,10 @@ osu_status osu_content_remove(osu_site *site,
  Writes a JSON array of distribution statuses, narrowed to a package and/or a distribution
  point when given (NULL: all): `{"packageId", "distributionPoint", "targetContentVersion",
  "installedContentVersion", "state" ("Waiting", "InProgress", "Installed", "Failed",
- "Retrying"), "bytesTotal", "bytesCopied", "filesCopied", "lastError", "lastErrorStatus",
- "startedAt", "finishedAt", "modifiedAt"}`. `lastErrorStatus` is the `osu_status` of the
+ "Retrying"), "bytesTotal", "bytesCopied", "bytesReused", "filesCopied", "lastError",
+ "lastErrorStatus", "startedAt", "finishedAt", "modifiedAt"}`. `bytesCopied` is what the
+ last run copied from the site's library, `bytesReused` what it took from the point itself
+ (the unchanged ranges of a large file's earlier version there). `lastErrorStatus` is the `osu_status` of the
  failure `lastError` describes (0 when there is none): `OSU_BUSY`, `OSU_ACCESS_DENIED`,
  `OSU_DISK_FULL`, `OSU_IO`, `OSU_DAMAGED_CONTENT` (also a validation that found the point
  altered), … A running

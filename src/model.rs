@@ -106,6 +106,7 @@ pub struct DistributionStatus {
     pub state: DistributionState,
     pub bytes_total: u64,
     pub bytes_copied: u64,
+    pub bytes_reused: u64,
     pub files_copied: u64,
     pub last_error: String,
     pub started_at: Option<String>,
@@ -113,6 +114,16 @@ pub struct DistributionStatus {
     pub modified_at: String,
     /// The class of `last_error`; the C face sends it as a status code.
     pub last_error_kind: Option<ErrorKind>,
+}
+
+/// What a distribution moved to a point: the bytes it copied from the library, the bytes it
+/// took from what the point already held (the unchanged ranges of a large file's earlier
+/// version), and the files it wrote.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Transferred {
+    pub bytes_copied: u64,
+    pub bytes_reused: u64,
+    pub files_copied: u64,
 }
 
 /// Where a package stands across all distribution points.
@@ -149,6 +160,14 @@ pub struct ValidationReport {
 pub struct FileRecord {
     pub path: String,
     pub sha256: Option<String>,
+    pub size: u64,
+}
+
+/// A piece of a large blob, kept once in the content library under its own SHA-256; a blob's
+/// chunks, in order, make its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    pub sha256: String,
     pub size: u64,
 }
 

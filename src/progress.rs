@@ -56,6 +56,9 @@ pub struct Progress<'a> {
     pub current_file: &'a str,
     pub bytes_done: u64,
     pub bytes_total: u64,
+    /// Of `bytes_done`, those a distribution took from what the point already held rather
+    /// than from the library.
+    pub bytes_reused: u64,
     pub files_done: u64,
     pub files_total: u64,
     pub jobs_done: u64,
@@ -73,6 +76,7 @@ impl<'a> Progress<'a> {
             current_file: "",
             bytes_done: 0,
             bytes_total: 0,
+            bytes_reused: 0,
             files_done: 0,
             files_total: 0,
             jobs_done: 0,

@@ -7,7 +7,7 @@ use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::content::ContentLibrary;
+use crate::content::{BlobFile, BlobRef, ContentLibrary};
 use crate::db::Db;
 use crate::error::{Error, IoContext, Result};
 
@@ -218,6 +218,38 @@ impl Site {
         Ok(())
     }
 
+    /// A blob of the library as a file to read (see `ContentLibrary::blob_file`).
+    pub(crate) fn blob_file(&self, sha256: &str, size: u64) -> Result<BlobFile> {
+        let chunks = self.db.blob_chunks([sha256])?;
+        let chunks = chunks.get(sha256).map_or(&[][..], Vec::as_slice);
+        self.library.blob_file(&BlobRef {
+            sha256,
+            size,
+            chunks,
+        })
+    }
+
+    /// Copies a blob out of the library to `target`, a new file, every byte checked.
+    pub(crate) fn export_blob(
+        &self,
+        sha256: &str,
+        size: u64,
+        target: &Path,
+        report: &(dyn Fn(u64) + Sync),
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<()> {
+        let chunks = self.db.blob_chunks([sha256])?;
+        let chunks = chunks.get(sha256).map_or(&[][..], Vec::as_slice);
+        let blob = BlobRef {
+            sha256,
+            size,
+            chunks,
+        };
+        self.library
+            .export_blob(&blob, None, target, report, cancel)
+            .map(drop)
+    }
+
     /// Deletes the blobs no package references any more, and what dead imports left behind.
     /// Blob files go before their rows, under the write lock: an import that references a blob
     /// meanwhile waits, then finds it gone and writes it anew; a crash halfway leaves rows of
@@ -246,6 +278,11 @@ impl Site {
             for sha256 in &hashes {
                 self.library.delete_blob(sha256)?;
                 db.delete_blob_record(sha256)?;
+            }
+            // After the blobs: a blob's records going leave its chunks unreferenced.
+            for sha256 in db.unreferenced_chunks()? {
+                self.library.delete_chunk(&sha256)?;
+                db.delete_chunk_record(&sha256)?;
             }
             Ok(hashes.len())
         })?;

@@ -443,6 +443,7 @@ fn groups_of_a_site_made_before_group_ids_get_one_each_when_it_is_opened() {
     drop(site);
     // The site as schema 7 left it: no ID column, no triggers.
     let db = rusqlite::Connection::open(&database).unwrap();
+    as_schema_8(&db);
     db.execute_batch(
         "DROP TRIGGER distribution_point_groups_id_on_insert;
          DROP TRIGGER distribution_point_groups_new_id;

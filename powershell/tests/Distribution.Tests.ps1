@@ -141,6 +141,23 @@ Describe 'Distribution points and content distribution' {
         Test-Path -LiteralPath (Join-Path -Path $pointsPath -ChildPath "DP1/$($other.Id)/sources/new.txt") | Should -BeTrue
     }
 
+    It 'sends a changed large image by the chunks that changed, and shows what the point reused' {
+        $large = New-TestSource -Name ('large-' + [guid]::NewGuid().ToString('N')) -SmallFiles 3 -ImageMiB 24
+        $other = Add-OSUpgradePackage -SourcePath $large -Name 'Large' -SitePath $sitePath
+        Start-OSUpgradeContentDistribution -PackageId $other.Id -DistributionPointName DP1 -SitePath $sitePath | Out-Null
+        # Servicing appends to an image: a mebibyte more at the end of this one.
+        $appended = [byte[]]::new(1MB)
+        [System.Random]::new(7).NextBytes($appended)
+        $stream = [System.IO.File]::Open((Join-Path -Path $large -ChildPath 'sources/install.wim'), 'Append')
+        try { $stream.Write($appended, 0, $appended.Length) } finally { $stream.Dispose() }
+        $status = Update-OSUpgradeDistributionPoint -PackageId $other.Id -ReloadFromSource -SitePath $sitePath
+        $status.InstalledContentVersion | Should -Be 2
+        $status.BytesCopied | Should -BeLessThan 3MB
+        $status.BytesReused | Should -BeGreaterThan 20MB
+        ($status | Format-Table | Out-String -Width 200) | Should -Match 'Reused \(MB\)'
+        (Test-OSUpgradeContent -PackageId $other.Id -DistributionPointName DP1 -SitePath $sitePath).Valid | Should -BeTrue
+    }
+
     It 'removes content from points, and a point with content only with -Force' {
         Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1, DP2 -SitePath $sitePath | Out-Null
         $failures = @(Get-WrittenError { Remove-OSUpgradeDistributionPoint -Name DP1 -Confirm:$false -SitePath $sitePath })

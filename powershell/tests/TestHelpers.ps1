@@ -21,16 +21,20 @@ $repository = (Resolve-Path -Path (Join-Path -Path $PSScriptRoot -ChildPath '../
 Import-Module -Name (Join-Path -Path $repository -ChildPath 'powershell/OSUpgrade') -Force
 $makeSource = Join-Path -Path $repository -ChildPath 'tests/fixtures/make-source.sh'
 
-# Where bash cannot be started (Windows, wine), sources made beforehand, one per size
-# (small-files-20), are copied instead (tests/windows/run-powershell.sh makes them).
+# Where bash cannot be started (Windows, wine), sources made beforehand, one per set of options
+# (small-files-20, small-files-3-image-mib-24), are copied instead (tests/windows/run-powershell.sh
+# makes them).
 function New-TestSource {
-    param([string] $Name, [int] $SmallFiles = 20)
+    param([string] $Name, [int] $SmallFiles = 20, [int] $ImageMiB = 0)
     $path = Join-Path -Path $TestDrive -ChildPath $Name
+    $options = @('--small-files', $SmallFiles)
+    if ($ImageMiB -gt 0) { $options += '--image-mib', $ImageMiB }
     if ($env:OSUPGRADE_TEST_SOURCE_TEMPLATES) {
-        Copy-Item -LiteralPath (Join-Path $env:OSUPGRADE_TEST_SOURCE_TEMPLATES "small-files-$SmallFiles") -Destination $path -Recurse
+        $template = ($options -join '-').Replace('--', '')
+        Copy-Item -LiteralPath (Join-Path $env:OSUPGRADE_TEST_SOURCE_TEMPLATES $template) -Destination $path -Recurse
         return $path
     }
-    & bash $makeSource $path --small-files $SmallFiles
+    & bash $makeSource $path @options
     if ($LASTEXITCODE -ne 0) { throw "make-source.sh failed for $path" }
     $path
 }

@@ -3,7 +3,7 @@
 //! copy writes is exactly what its hash covers, and what it writes is never read back.
 
 use std::fs::File;
-use std::io::{self, Read, Take, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -37,6 +37,53 @@ pub(crate) struct CopyEnds<'a> {
     pub output: &'a File,
 }
 
+/// Where the hashed blocks of a stream go, in order.
+pub(crate) trait Sink: Send {
+    fn put(&mut self, block: &[u8]) -> Result<()>;
+    /// Called once after the last block.
+    fn finish(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes to a file, asking the kernel to start writing back as it goes.
+pub(super) struct FileSink<'a> {
+    target: &'a Path,
+    output: &'a File,
+    written: u64,
+    unflushed: u64,
+}
+
+impl<'a> FileSink<'a> {
+    pub(super) fn new(target: &'a Path, output: &'a File) -> Self {
+        FileSink {
+            target,
+            output,
+            written: 0,
+            unflushed: 0,
+        }
+    }
+}
+
+impl Sink for FileSink<'_> {
+    fn put(&mut self, block: &[u8]) -> Result<()> {
+        let mut output = self.output;
+        output.write_all(block).at(self.target)?;
+        self.written += block.len() as u64;
+        self.unflushed += block.len() as u64;
+        if self.unflushed >= WRITEBACK_STEP {
+            self.finish()?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        start_writeback(self.output, self.written - self.unflushed, self.unflushed);
+        self.unflushed = 0;
+        Ok(())
+    }
+}
+
 /// Copies `ends.input`, expected to hold `size` bytes, to `ends.output`, hashing every chunk
 /// before it is written. A file of up to `SMALL_FILE` bytes is read, hashed and written whole on
 /// this thread; for a larger one another thread reads and writes while this one hashes. At most
@@ -49,25 +96,26 @@ pub(crate) fn copy_hashing(
     cancel: &Cancel,
 ) -> Result<(String, u64)> {
     let input = ends.input.take(size + 1);
+    let mut sink = FileSink::new(ends.target, ends.output);
     if size <= SMALL_FILE {
-        copy_whole(ends, input, size, report)
+        copy_whole(ends.source, input, &mut sink, size, report)
     } else {
-        copy_in_chunks(ends, input, report, cancel)
+        stream_hashing(ends.source, input, &mut sink, report, cancel)
     }
 }
 
 fn copy_whole(
-    ends: &CopyEnds<'_>,
-    mut input: Take<&File>,
+    source: &Path,
+    mut input: impl Read,
+    sink: &mut dyn Sink,
     size: u64,
     report: &(dyn Fn(u64) + Sync),
 ) -> Result<(String, u64)> {
     let mut content = Vec::with_capacity(size as usize + 1);
-    input.read_to_end(&mut content).at(ends.source)?;
+    input.read_to_end(&mut content).at(source)?;
     let sha256 = hex(&Sha256::digest(&content));
-    let mut output = ends.output;
-    output.write_all(&content).at(ends.target)?;
-    start_writeback(ends.output, 0, content.len() as u64);
+    sink.put(&content)?;
+    sink.finish()?;
     report(content.len() as u64);
     Ok((sha256, content.len() as u64))
 }
@@ -75,25 +123,29 @@ fn copy_whole(
 /// A buffer and how much of it holds file content.
 type Chunk = (Vec<u8>, usize);
 
-/// A second thread reads chunks ahead and writes each once this one has hashed it: this thread
-/// only hashes, so that the longest chain of work in a large copy is its hashing, as it is in
-/// validation, and the two cores share the rest.
-fn copy_in_chunks(
-    ends: &CopyEnds<'_>,
-    input: Take<&File>,
+/// Streams `input` (read from `source`) into `sink`, hashing every block before the sink gets
+/// it. A second thread reads blocks ahead and hands each to the sink once this one has hashed
+/// it: this thread only hashes, so that the longest chain of work in a large copy is its
+/// hashing, as it is in validation, and the two cores share the rest. Returns the hash and the
+/// length of the stream.
+pub(crate) fn stream_hashing(
+    source: &Path,
+    input: impl Read + Send,
+    sink: &mut dyn Sink,
     report: &(dyn Fn(u64) + Sync),
     cancel: &Cancel,
 ) -> Result<(String, u64)> {
     let (to_hash_sender, to_hash) = mpsc::sync_channel::<Chunk>(CHUNKS_IN_FLIGHT);
     let (hashed_sender, hashed) = mpsc::channel::<Chunk>();
     thread::scope(|scope| {
-        let copier = scope.spawn(move || read_and_write(ends, input, to_hash_sender, hashed));
+        let copier =
+            scope.spawn(move || read_and_write(source, input, sink, to_hash_sender, hashed));
         let hashing = hash_chunks(&to_hash, hashed_sender, report, cancel);
         // A hasher that stopped early stops the copier too.
         drop(to_hash);
         let written = copier.join().unwrap_or_else(|_| {
             Err(Error::io(
-                ends.target,
+                source,
                 io::Error::other("the copying thread panicked"),
             ))
         });
@@ -132,56 +184,52 @@ fn hash_chunks(
     Ok((hex(&hasher.finalize()), total))
 }
 
-/// Keeps `CHUNKS_IN_FLIGHT` chunks read ahead and writes each as it comes back hashed.
+/// Keeps `CHUNKS_IN_FLIGHT` chunks read ahead and hands each to the sink as it comes back
+/// hashed.
 fn read_and_write(
-    ends: &CopyEnds<'_>,
-    mut input: Take<&File>,
+    source: &Path,
+    mut input: impl Read,
+    sink: &mut dyn Sink,
     to_hash: mpsc::SyncSender<Chunk>,
     hashed: mpsc::Receiver<Chunk>,
 ) -> Result<u64> {
     let mut to_hash = Some(to_hash);
     let mut in_flight = 0;
     for _ in 0..CHUNKS_IN_FLIGHT {
-        if !send_next(ends, &mut input, vec![0u8; CHUNK], &mut to_hash)? {
+        if !send_next(source, &mut input, vec![0u8; CHUNK], &mut to_hash)? {
             break;
         }
         in_flight += 1;
     }
-    let mut output = ends.output;
-    let (mut written, mut unflushed) = (0u64, 0u64);
+    let mut written = 0u64;
     while in_flight > 0 {
         // A closed channel means the hasher stopped (cancelled), which the caller reports.
         let Ok((buffer, length)) = hashed.recv() else {
             break;
         };
         in_flight -= 1;
-        output.write_all(&buffer[..length]).at(ends.target)?;
+        sink.put(&buffer[..length])?;
         written += length as u64;
-        unflushed += length as u64;
-        if unflushed >= WRITEBACK_STEP {
-            start_writeback(output, written - unflushed, unflushed);
-            unflushed = 0;
-        }
-        if send_next(ends, &mut input, buffer, &mut to_hash)? {
+        if send_next(source, &mut input, buffer, &mut to_hash)? {
             in_flight += 1;
         }
     }
-    start_writeback(output, written - unflushed, unflushed);
+    sink.finish()?;
     Ok(written)
 }
 
 /// Reads the next chunk into `buffer` and sends it to be hashed. At the end of the file it
 /// closes the channel, which ends the hashing; false then, or when the hasher has stopped.
 fn send_next(
-    ends: &CopyEnds<'_>,
-    input: &mut Take<&File>,
+    source: &Path,
+    input: &mut impl Read,
     mut buffer: Vec<u8>,
     to_hash: &mut Option<mpsc::SyncSender<Chunk>>,
 ) -> Result<bool> {
     let Some(sender) = to_hash else {
         return Ok(false);
     };
-    let length = read_chunk(input, &mut buffer).at(ends.source)?;
+    let length = read_chunk(input, &mut buffer).at(source)?;
     if length == 0 {
         *to_hash = None;
         return Ok(false);

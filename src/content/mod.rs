@@ -2,6 +2,8 @@
 //! named by its SHA-256. A blob exists whole or not at all: it is written to a staging file,
 //! flushed, and renamed into place.
 
+mod chunker;
+mod chunks;
 mod copy;
 mod export;
 mod scan;
@@ -16,7 +18,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
-pub(crate) use export::copy_verified;
+pub(crate) use chunks::{chunk_file, Base};
+pub(crate) use export::{copy_verified, BlobFile};
+pub use export::{BlobRef, Taken};
 pub(crate) use scan::is_link;
 pub use scan::{scan_tree, SourceEntry};
 pub(crate) use stage::hash_file;
@@ -132,13 +136,15 @@ impl ContentLibrary {
     }
 
     /// Puts a staged blob in place. Call it only once the blob's reference is committed to the
-    /// site database: from then on no collection can delete it. Returns the path of a blob it
-    /// placed, which `make_durable` must flush before a package relies on it.
-    pub fn commit_blob(&self, mut staged: StagedBlob, source: &Path) -> Result<Option<PathBuf>> {
-        let target = self.blob_path(&staged.sha256);
-        let folder = self.root.join(&staged.sha256[..2]);
+    /// site database: from then on no collection can delete it. Returns the paths of what it
+    /// placed (the blob, or its new chunks), which `make_durable` must flush before a package
+    /// relies on them.
+    pub fn commit_blob(&self, mut staged: StagedBlob, source: &Path) -> Result<Vec<PathBuf>> {
         if self.holds(&staged.sha256, staged.size) {
-            return Ok(None);
+            return Ok(Vec::new());
+        }
+        if staged.is_chunked() {
+            return self.commit_chunks(&mut staged.chunks, source);
         }
         if staged.temp.is_none() {
             // Collected between the worker's look and our reference: stage it again.
@@ -146,25 +152,37 @@ impl ContentLibrary {
         }
         let temp = staged
             .temp
-            .clone()
+            .take()
             .expect("restaged blobs have a staging file");
-        fs::create_dir_all(&folder).at(&folder)?;
-        if let Err(e) = fs::rename(&temp, &target) {
-            // Another process placed the same blob meanwhile, and Windows refuses to replace a
-            // file that process still has open: the blob is there, and the staged copy goes.
-            if self.holds(&staged.sha256, staged.size) {
-                return Ok(None);
+        let target = self.blob_path(&staged.sha256);
+        self.place(&temp, &target, &|| self.holds(&staged.sha256, staged.size))?;
+        Ok(vec![target])
+    }
+
+    /// Renames a staged file into its place in a shard folder; `placed_already` tells whether
+    /// another process put the same content there meanwhile, which is as good.
+    fn place(&self, temp: &Path, target: &Path, placed_already: &dyn Fn() -> bool) -> Result<()> {
+        let folder = target.parent().unwrap_or(&self.root);
+        fs::create_dir_all(folder).at(folder)?;
+        if let Err(e) = fs::rename(temp, target) {
+            // Windows refuses to replace a file another process still has open: the content is
+            // there, and the staged copy goes.
+            if placed_already() {
+                let _ = fs::remove_file(temp);
+                return Ok(());
             }
             // A collection in another process may have removed the shard folder as it emptied.
             if e.kind() != io::ErrorKind::NotFound {
-                return Err(crate::Error::io(&target, e));
+                let _ = fs::remove_file(temp);
+                return Err(crate::Error::io(target, e));
             }
-            fs::create_dir_all(&folder).at(&folder)?;
-            fs::rename(&temp, &target).at(&target)?;
+            fs::create_dir_all(folder).at(folder)?;
+            if let Err(e) = fs::rename(temp, target) {
+                let _ = fs::remove_file(temp);
+                return Err(crate::Error::io(target, e));
+            }
         }
-        // Renamed: nothing is left for the staged blob's drop to delete.
-        staged.temp = None;
-        Ok(Some(target))
+        Ok(())
     }
 
     fn restage(&self, expected: &StagedBlob, source: &Path) -> Result<StagedBlob> {

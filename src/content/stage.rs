@@ -4,21 +4,44 @@
 
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 
-use super::copy::{copy_hashing, Cancel, CopyEnds, CHUNK};
+use super::chunker::{Chunker, MAX_CHUNK};
+use super::chunks::CHUNKED_FILE;
+use super::copy::{copy_hashing, stream_hashing, Cancel, CopyEnds, Sink, CHUNK};
 use super::{hex, ContentLibrary, SourceEntry};
 use crate::error::{Error, IoContext, Result};
 use crate::jobs::{self, ByteTally, FirstFailure, Heard};
 use crate::kill_point;
 use crate::logging;
+use crate::model::Chunk;
 
 static STAGING_COUNTER: AtomicU64 = AtomicU64::new(0);
+static CHUNK_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A chunk of a staged blob: new (`temp` holds it in the staging area) or present already.
+/// Dropped uncommitted, its staging file is deleted.
+#[derive(Debug)]
+pub(super) struct StagedChunk {
+    pub chunk: Chunk,
+    /// Where the chunk starts in the blob: it is read again from the source there should a
+    /// collection remove it before the blob is referenced.
+    pub offset: u64,
+    pub temp: Option<PathBuf>,
+}
+
+impl Drop for StagedChunk {
+    fn drop(&mut self) {
+        if let Some(temp) = self.temp.take() {
+            let _ = fs::remove_file(temp);
+        }
+    }
+}
 
 /// A hashed file: either already in the library (`temp` is `None`) or waiting in the staging
 /// area to be committed. A staged file that is dropped uncommitted is deleted.
@@ -27,6 +50,21 @@ pub struct StagedBlob {
     pub sha256: String,
     pub size: u64,
     pub(super) temp: Option<PathBuf>,
+    /// A large file's chunks, in order; empty for a file kept whole.
+    pub(super) chunks: Vec<StagedChunk>,
+}
+
+impl StagedBlob {
+    pub fn is_chunked(&self) -> bool {
+        !self.chunks.is_empty()
+    }
+
+    /// The chunks to record for the blob, in order, when the library is to keep it as chunks:
+    /// not when it is small, nor when the library holds it whole already (added before chunks).
+    pub fn chunks_to_record(&self, library: &ContentLibrary) -> Option<Vec<Chunk>> {
+        (self.is_chunked() && !library.holds(&self.sha256, self.size))
+            .then(|| self.chunks.iter().map(|c| c.chunk.clone()).collect())
+    }
 }
 
 impl Drop for StagedBlob {
@@ -115,17 +153,23 @@ impl ContentLibrary {
         report: &(dyn Fn(u64) + Sync),
         cancel: &Cancel,
     ) -> Result<StagedBlob> {
-        if likely_present {
+        // A large file's chunks show what the library holds of it as they are cut.
+        if likely_present && file.size < CHUNKED_FILE {
             let (sha256, _) = hash_file(&file.path, report, cancel)?;
             if self.holds(&sha256, file.size) {
                 return Ok(StagedBlob {
                     sha256,
                     size: file.size,
                     temp: None,
+                    chunks: Vec::new(),
                 });
             }
         }
-        let staged = self.copy_into_staging(&file.path, report, cancel)?;
+        let staged = if file.size >= CHUNKED_FILE {
+            self.stage_chunked(&file.path, report, cancel)?
+        } else {
+            self.copy_into_staging(&file.path, report, cancel)?
+        };
         ensure_unchanged(file)?;
         Ok(staged)
     }
@@ -154,6 +198,7 @@ impl ContentLibrary {
             sha256: String::new(),
             size,
             temp: Some(temp.clone()),
+            chunks: Vec::new(),
         };
         let ends = CopyEnds {
             source,
@@ -168,6 +213,142 @@ impl ContentLibrary {
         staged.sha256 = sha256;
         Ok(staged)
     }
+
+    /// Cuts `source` into chunks while hashing it whole, and stages the chunks the library
+    /// lacks. A chunk that repeats within the file is staged once.
+    pub(super) fn stage_chunked(
+        &self,
+        source: &Path,
+        report: &(dyn Fn(u64) + Sync),
+        cancel: &Cancel,
+    ) -> Result<StagedBlob> {
+        let input = File::open(source).at(source)?;
+        let size = input.metadata().at(source)?.len();
+        let mut sink = ChunkSink {
+            library: self,
+            folder: self.own_staging_dir()?,
+            chunker: Chunker::default(),
+            pending: Vec::with_capacity(MAX_CHUNK),
+            offset: 0,
+            staged: Vec::new(),
+            seen: HashSet::new(),
+        };
+        let (sha256, length) =
+            stream_hashing(source, input.take(size + 1), &mut sink, report, cancel)?;
+        if length != size {
+            return Err(changed_while_imported(source));
+        }
+        Ok(StagedBlob {
+            sha256,
+            size,
+            temp: None,
+            chunks: sink.staged,
+        })
+    }
+
+    /// Puts a staged blob's new chunks in place, and stages again from `source` any chunk that
+    /// was present when it was staged but has been collected since. Returns the chunks it
+    /// placed, for `make_durable`.
+    pub(super) fn commit_chunks(
+        &self,
+        chunks: &mut [StagedChunk],
+        source: &Path,
+    ) -> Result<Vec<PathBuf>> {
+        let mut placed = Vec::new();
+        for staged in chunks {
+            let Chunk { sha256, size } = &staged.chunk;
+            if self.holds_chunk(sha256, *size) {
+                continue;
+            }
+            let temp = match staged.temp.take() {
+                Some(temp) => temp,
+                None => self.restage_chunk(staged, source)?,
+            };
+            let target = self.chunk_path(sha256);
+            self.place(&temp, &target, &|| self.holds_chunk(sha256, *size))?;
+            placed.push(target);
+        }
+        Ok(placed)
+    }
+
+    fn restage_chunk(&self, staged: &StagedChunk, source: &Path) -> Result<PathBuf> {
+        let mut bytes = vec![0u8; staged.chunk.size as usize];
+        let mut input = File::open(source).at(source)?;
+        io::Seek::seek(&mut input, io::SeekFrom::Start(staged.offset)).at(source)?;
+        input.read_exact(&mut bytes).at(source)?;
+        if hex(&Sha256::digest(&bytes)) != staged.chunk.sha256 {
+            return Err(changed_while_imported(source));
+        }
+        write_new_chunk(&self.own_staging_dir()?, &bytes)
+    }
+}
+
+/// Cuts the stream into chunks as it comes and stages the new ones.
+struct ChunkSink<'a> {
+    library: &'a ContentLibrary,
+    folder: PathBuf,
+    chunker: Chunker,
+    /// The bytes of the chunk being cut.
+    pending: Vec<u8>,
+    offset: u64,
+    staged: Vec<StagedChunk>,
+    seen: HashSet<String>,
+}
+
+impl Sink for ChunkSink<'_> {
+    fn put(&mut self, mut block: &[u8]) -> Result<()> {
+        while let Some(cut) = self.chunker.find_cut(block) {
+            self.pending.extend_from_slice(&block[..cut]);
+            self.end_chunk()?;
+            block = &block[cut..];
+        }
+        self.pending.extend_from_slice(block);
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        if !self.pending.is_empty() {
+            self.end_chunk()?;
+        }
+        Ok(())
+    }
+}
+
+impl ChunkSink<'_> {
+    fn end_chunk(&mut self) -> Result<()> {
+        let sha256 = hex(&Sha256::digest(&self.pending));
+        let size = self.pending.len() as u64;
+        let new = self.seen.insert(sha256.clone()) && !self.library.holds_chunk(&sha256, size);
+        let temp = if new {
+            Some(write_new_chunk(&self.folder, &self.pending)?)
+        } else {
+            None
+        };
+        self.staged.push(StagedChunk {
+            chunk: Chunk { sha256, size },
+            offset: self.offset,
+            temp,
+        });
+        self.offset += size;
+        self.pending.clear();
+        Ok(())
+    }
+}
+
+/// Writes a chunk to a new file of the staging folder `folder`, unflushed: `make_durable`
+/// flushes what a commit placed.
+fn write_new_chunk(folder: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    let temp = folder.join(format!(
+        "c{}.tmp",
+        CHUNK_COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .at(&temp)?;
+    file.write_all(bytes).at(&temp)?;
+    Ok(temp)
 }
 
 /// Hashes a file in fixed chunks, reporting bytes as they are read; returns the hash and the

@@ -1,11 +1,12 @@
 //! The statements of the content library's index of blobs.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::params;
 
 use super::Db;
 use crate::error::Result;
+use crate::model::Chunk;
 
 impl Db {
     /// Sizes of every blob in the library: a source file of such a size is likely present
@@ -24,14 +25,15 @@ impl Db {
 
     /// Blobs that no content version of any package (ready or importing) and no update references.
     pub(crate) fn unreferenced_blobs(&self) -> Result<Vec<String>> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT sha256 FROM blobs
-                 WHERE NOT EXISTS (SELECT 1 FROM package_files f WHERE f.sha256 = blobs.sha256)
-                   AND NOT EXISTS (SELECT 1 FROM updates u WHERE u.sha256 = blobs.sha256)",
-            )
-            .map_err(|e| self.error(e))?;
+        self.hashes(
+            "SELECT sha256 FROM blobs
+             WHERE NOT EXISTS (SELECT 1 FROM package_files f WHERE f.sha256 = blobs.sha256)
+               AND NOT EXISTS (SELECT 1 FROM updates u WHERE u.sha256 = blobs.sha256)",
+        )
+    }
+
+    fn hashes(&self, query: &str) -> Result<Vec<String>> {
+        let mut statement = self.conn.prepare(query).map_err(|e| self.error(e))?;
         let hashes = statement
             .query_map([], |row| row.get(0))
             .and_then(|rows| rows.collect())
@@ -42,6 +44,100 @@ impl Db {
     pub(crate) fn delete_blob_record(&self, sha256: &str) -> Result<()> {
         self.conn
             .execute("DELETE FROM blobs WHERE sha256 = ?1", params![sha256])
+            .map(drop)
+            .map_err(|e| self.error(e))
+    }
+
+    /// Records that the blob `sha256` is kept as `chunks`, in that order. A blob recorded
+    /// already keeps its rows: the same bytes always cut into the same chunks.
+    pub(crate) fn insert_blob_chunks(&self, sha256: &str, chunks: &[Chunk]) -> Result<()> {
+        let mut chunk = self
+            .conn
+            .prepare_cached("INSERT OR IGNORE INTO chunks (sha256, size) VALUES (?1, ?2)")
+            .map_err(|e| self.error(e))?;
+        let mut part = self
+            .conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO blob_chunks (blob, ordinal, chunk) VALUES (?1, ?2, ?3)",
+            )
+            .map_err(|e| self.error(e))?;
+        for (ordinal, record) in chunks.iter().enumerate() {
+            chunk
+                .execute(params![record.sha256, record.size])
+                .map_err(|e| self.error(e))?;
+            part.execute(params![sha256, ordinal as i64, record.sha256])
+                .map_err(|e| self.error(e))?;
+        }
+        Ok(())
+    }
+
+    /// The chunks of each chunked blob among `blobs`, in order; a whole blob is not in the map.
+    pub(crate) fn blob_chunks<'a>(
+        &self,
+        blobs: impl IntoIterator<Item = &'a str>,
+    ) -> Result<HashMap<String, Vec<Chunk>>> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT c.sha256, c.size FROM blob_chunks b JOIN chunks c ON c.sha256 = b.chunk
+                 WHERE b.blob = ?1 ORDER BY b.ordinal",
+            )
+            .map_err(|e| self.error(e))?;
+        let mut found = HashMap::new();
+        for blob in blobs {
+            let chunks: Vec<Chunk> = statement
+                .query_map(params![blob], |row| {
+                    Ok(Chunk {
+                        sha256: row.get(0)?,
+                        size: row.get(1)?,
+                    })
+                })
+                .and_then(|rows| rows.collect())
+                .map_err(|e| self.error(e))?;
+            if !chunks.is_empty() {
+                found.insert(blob.to_string(), chunks);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The chunks of every chunked blob that a content version of the package holds: what a
+    /// point may hold of a large file's earlier versions, and what to copy of the current one.
+    pub(crate) fn package_chunks(&self, package_id: &str) -> Result<HashMap<String, Vec<Chunk>>> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT b.blob, c.sha256, c.size FROM blob_chunks b JOIN chunks c ON c.sha256 = b.chunk
+                 WHERE b.blob IN (SELECT sha256 FROM package_files WHERE package_id = ?1)
+                 ORDER BY b.blob, b.ordinal",
+            )
+            .map_err(|e| self.error(e))?;
+        let mut found: HashMap<String, Vec<Chunk>> = HashMap::new();
+        let mut rows = statement
+            .query(params![package_id])
+            .map_err(|e| self.error(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.error(e))? {
+            let blob: String = row.get(0).map_err(|e| self.error(e))?;
+            let chunk = Chunk {
+                sha256: row.get(1).map_err(|e| self.error(e))?,
+                size: row.get(2).map_err(|e| self.error(e))?,
+            };
+            found.entry(blob).or_default().push(chunk);
+        }
+        Ok(found)
+    }
+
+    /// Chunks that no blob uses any more.
+    pub(crate) fn unreferenced_chunks(&self) -> Result<Vec<String>> {
+        self.hashes(
+            "SELECT sha256 FROM chunks
+             WHERE NOT EXISTS (SELECT 1 FROM blob_chunks b WHERE b.chunk = chunks.sha256)",
+        )
+    }
+
+    pub(crate) fn delete_chunk_record(&self, sha256: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM chunks WHERE sha256 = ?1", params![sha256])
             .map(drop)
             .map_err(|e| self.error(e))
     }

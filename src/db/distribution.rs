@@ -5,11 +5,13 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use super::Db;
 use crate::error::{ErrorKind, Result};
-use crate::model::{DistributionPoint, DistributionState, DistributionStatus, FileRecord};
+use crate::model::{
+    DistributionPoint, DistributionState, DistributionStatus, FileRecord, Transferred,
+};
 
 const STATUS_COLUMNS: &str = "package_id, distribution_point, target_content_version,
      installed_content_version, state, bytes_total, bytes_copied, files_copied, last_error,
-     started_at, finished_at, modified_at, last_error_kind";
+     started_at, finished_at, modified_at, last_error_kind, bytes_reused";
 
 impl Db {
     pub(crate) fn insert_distribution_point(
@@ -121,7 +123,7 @@ impl Db {
             .execute(
                 "UPDATE distributions SET
                      state = CASE WHEN state = 'Retrying' THEN 'Retrying' ELSE 'InProgress' END,
-                     bytes_total = ?3, bytes_copied = 0, files_copied = 0, last_error = '',
+                     bytes_total = ?3, bytes_copied = 0, bytes_reused = 0, files_copied = 0, last_error = '',
                      last_error_kind = '',
                      started_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), finished_at = NULL,
                      modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
@@ -132,51 +134,53 @@ impl Db {
             .map_err(|e| self.error(e))
     }
 
-    /// Records the package installed at the point. `copied` is what the run copied (bytes,
-    /// files); validation, which copies nothing, gives `None` and keeps the run's figures.
+    /// Records the package installed at the point. `transferred` is what the run moved;
+    /// validation, which moves nothing, gives `None` and keeps the run's figures.
     pub(crate) fn finish_distribution(
         &self,
         package_id: &str,
         point: &str,
         installed_content_version: i64,
-        copied: Option<(u64, u64)>,
+        transferred: Option<&Transferred>,
     ) -> Result<()> {
-        let (bytes, files) = copied.unzip();
+        let (bytes, reused, files) = figures(transferred);
         self.conn
             .execute(
                 "UPDATE distributions SET state = 'Installed', installed_content_version = ?3,
                      bytes_copied = COALESCE(?4, bytes_copied),
-                     files_copied = COALESCE(?5, files_copied), last_error = '', last_error_kind = '',
+                     bytes_reused = COALESCE(?5, bytes_reused),
+                     files_copied = COALESCE(?6, files_copied), last_error = '', last_error_kind = '',
                      finished_at = CASE WHEN ?4 IS NULL THEN finished_at
                                    ELSE strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END,
                      modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                  WHERE package_id = ?1 AND distribution_point = ?2",
-                params![package_id, point, installed_content_version, bytes, files],
+                params![package_id, point, installed_content_version, bytes, reused, files],
             )
             .map(drop)
             .map_err(|e| self.error(e))
     }
 
-    /// Records the distribution failed. `copied` is what the run had copied when it failed
-    /// (bytes, files); `None` (validation, a run refused before it began) keeps the figures.
+    /// Records the distribution failed. `transferred` is what the run had moved when it failed;
+    /// `None` (validation, a run refused before it began) keeps the figures.
     pub(crate) fn fail_distribution(
         &self,
         package_id: &str,
         point: &str,
         error: &str,
         kind: ErrorKind,
-        copied: Option<(u64, u64)>,
+        transferred: Option<&Transferred>,
     ) -> Result<()> {
-        let (bytes, files) = copied.unzip();
+        let (bytes, reused, files) = figures(transferred);
         self.conn
             .execute(
                 "UPDATE distributions SET state = 'Failed', last_error = ?3, last_error_kind = ?4,
                      bytes_copied = COALESCE(?5, bytes_copied),
+                     bytes_reused = COALESCE(?7, bytes_reused),
                      files_copied = COALESCE(?6, files_copied),
                      finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
                      modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                  WHERE package_id = ?1 AND distribution_point = ?2",
-                params![package_id, point, error, kind.name(), bytes, files],
+                params![package_id, point, error, kind.name(), bytes, files, reused],
             )
             .map(drop)
             .map_err(|e| self.error(e))
@@ -187,16 +191,21 @@ impl Db {
         &self,
         package_id: &str,
         point: &str,
-        bytes_copied: u64,
-        files_copied: u64,
+        so_far: &Transferred,
     ) -> Result<()> {
         self.conn
             .execute(
-                "UPDATE distributions SET bytes_copied = ?3, files_copied = ?4,
+                "UPDATE distributions SET bytes_copied = ?3, bytes_reused = ?4, files_copied = ?5,
                      modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                  WHERE package_id = ?1 AND distribution_point = ?2
                    AND state IN ('Waiting', 'InProgress', 'Retrying')",
-                params![package_id, point, bytes_copied, files_copied],
+                params![
+                    package_id,
+                    point,
+                    so_far.bytes_copied,
+                    so_far.bytes_reused,
+                    so_far.files_copied
+                ],
             )
             .map(drop)
             .map_err(|e| self.error(e))
@@ -281,6 +290,18 @@ fn point_from_row(row: &Row<'_>) -> rusqlite::Result<DistributionPoint> {
     })
 }
 
+/// A run's figures as statement parameters; none where a call keeps the recorded ones.
+fn figures(transferred: Option<&Transferred>) -> (Option<u64>, Option<u64>, Option<u64>) {
+    match transferred {
+        Some(t) => (
+            Some(t.bytes_copied),
+            Some(t.bytes_reused),
+            Some(t.files_copied),
+        ),
+        None => (None, None, None),
+    }
+}
+
 fn status_from_row(row: &Row<'_>) -> rusqlite::Result<DistributionStatus> {
     let state: String = row.get(4)?;
     Ok(DistributionStatus {
@@ -297,5 +318,6 @@ fn status_from_row(row: &Row<'_>) -> rusqlite::Result<DistributionStatus> {
         finished_at: row.get(10)?,
         modified_at: row.get(11)?,
         last_error_kind: ErrorKind::parse(&row.get::<_, String>(12)?),
+        bytes_reused: row.get(13)?,
     })
 }

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_point_groups.sql"),
     include_str!("migrations/0007_discarded_results.sql"),
     include_str!("migrations/0008_group_ids.sql"),
+    include_str!("migrations/0009_chunks.sql"),
 ];
 
 /// The schema version this build writes.

@@ -45,7 +45,9 @@ impl Db {
             .query_row(
                 "SELECT (SELECT count(*) FROM packages WHERE state = 'ready'),
                         (SELECT count(*) FROM blobs),
-                        (SELECT coalesce(sum(size), 0) FROM blobs),
+                        (SELECT coalesce(sum(size), 0) FROM blobs WHERE NOT EXISTS
+                             (SELECT 1 FROM blob_chunks WHERE blob = blobs.sha256))
+                          + (SELECT coalesce(sum(size), 0) FROM chunks),
                         (SELECT coalesce(sum(size), 0) FROM packages WHERE state = 'ready')",
                 [],
                 |row| {

@@ -1,18 +1,20 @@
 //! Running jobs (package x point) on a bounded number of threads while the calling thread
 //! reports progress, records status in the site database and hears cancellation.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::layout::PointPackage;
-use super::transfer::{apply_distribution_plan, plan_distribution, Job, JobEvent, Transferred};
+use super::transfer::{apply_distribution_plan, plan_distribution, Job, JobEvent};
 use super::{DistributeOptions, DistributionStatus};
 use crate::error::{Error, ErrorKind, Result};
 use crate::jobs::{self, FirstFailure, Heard};
 use crate::logging;
-use crate::model::{DistributionState, FileRecord};
+use crate::model::{Chunk, DistributionState, FileRecord, Transferred};
 use crate::progress::{Operation, Phase, Progress, ProgressFn, Throttle};
 use crate::site::Site;
 
@@ -252,7 +254,8 @@ struct Target {
     point_name: String,
     point_path: String,
     content_version: i64,
-    manifest: std::sync::Arc<Vec<FileRecord>>,
+    manifest: Arc<Vec<FileRecord>>,
+    chunks: Arc<HashMap<String, Vec<Chunk>>>,
 }
 
 impl Target {
@@ -267,6 +270,7 @@ impl Target {
             place: self.place(),
             content_version: self.content_version,
             manifest: &self.manifest,
+            chunks: &self.chunks,
         }
     }
 }
@@ -279,10 +283,11 @@ fn resolve_targets(site: &Site, package_ids: &[&str], points: &[&str]) -> Result
     let mut targets = Vec::new();
     for id in package_ids {
         let package = site.db().require_package(id)?;
-        let manifest = std::sync::Arc::new(
+        let manifest = Arc::new(
             site.db()
                 .package_files(&package.id, package.content_version)?,
         );
+        let chunks = Arc::new(site.db().package_chunks(&package.id)?);
         for point in &points {
             targets.push(Target {
                 package_id: package.id.clone(),
@@ -290,6 +295,7 @@ fn resolve_targets(site: &Site, package_ids: &[&str], points: &[&str]) -> Result
                 point_path: point.path.clone(),
                 content_version: package.content_version,
                 manifest: manifest.clone(),
+                chunks: chunks.clone(),
             });
         }
     }
@@ -300,6 +306,7 @@ fn resolve_targets(site: &Site, package_ids: &[&str], points: &[&str]) -> Result
 #[derive(Default)]
 struct Tally {
     bytes_done: u64,
+    bytes_reused: u64,
     bytes_total: u64,
     files_done: u64,
     files_total: u64,
@@ -307,17 +314,24 @@ struct Tally {
     finished: bool,
 }
 
+impl Tally {
+    /// What the job has moved so far: the bytes it went through, less those it took from the
+    /// point itself.
+    fn so_far(&self) -> Transferred {
+        Transferred {
+            bytes_copied: self.bytes_done.saturating_sub(self.bytes_reused),
+            bytes_reused: self.bytes_reused,
+            files_copied: self.files_done,
+        }
+    }
+}
+
 /// Renews the lease of every unfinished job, with how far it got, so that readers in other
 /// processes see its progress and do not take it for interrupted.
 fn renew_leases(site: &Site, jobs: &[Job<'_>], tallies: &[Tally]) -> Result<()> {
     site.db().write(|db| {
         for (job, tally) in jobs.iter().zip(tallies).filter(|(_, t)| !t.finished) {
-            db.renew_distribution(
-                &job.place.package_id,
-                job.point_name,
-                tally.bytes_done,
-                tally.files_done,
-            )?;
+            db.renew_distribution(&job.place.package_id, job.point_name, &tally.so_far())?;
         }
         Ok(())
     })
@@ -385,6 +399,7 @@ fn run_jobs(
                 current_file: &tally.current_file,
                 bytes_done: tally.bytes_done,
                 bytes_total: tally.bytes_total,
+                bytes_reused: tally.bytes_reused,
                 files_done: tally.files_done,
                 files_total: tally.files_total,
                 jobs_done,
@@ -411,6 +426,10 @@ fn record_event(site: &Site, job: &Job<'_>, tally: &mut Tally, event: JobEvent) 
             tally.bytes_done += bytes;
             Ok(())
         }
+        JobEvent::Reused(bytes) => {
+            tally.bytes_reused += bytes;
+            Ok(())
+        }
         JobEvent::Files { done, current } => {
             // Two copies that end together may tell their counts out of order.
             tally.files_done = tally.files_done.max(done);
@@ -431,14 +450,14 @@ fn record_finish(
             &job.place.package_id,
             job.point_name,
             job.content_version,
-            Some((done.bytes, done.files)),
+            Some(done),
         ),
         Err(error) => db.fail_distribution(
             &job.place.package_id,
             job.point_name,
             &error.to_string(),
             error.kind(),
-            Some((tally.bytes_done, tally.files_done)),
+            Some(&tally.so_far()),
         ),
     })
 }

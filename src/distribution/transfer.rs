@@ -11,12 +11,12 @@ use std::sync::Mutex;
 use super::layout::{
     modified_ns, remove_entry, walk, InstalledFile, InstalledManifest, PointPackage,
 };
-use crate::content::{self, ContentLibrary};
+use crate::content::{self, Base, BlobRef, ContentLibrary, Taken};
 use crate::error::{Error, ErrorKind, IoContext, Result};
 use crate::jobs;
 use crate::kill_point;
 use crate::logging;
-use crate::model::FileRecord;
+use crate::model::{Chunk, FileRecord, Transferred};
 use crate::progress::Throttle;
 
 /// What a job tells the calling thread while it works.
@@ -26,6 +26,8 @@ pub(super) enum JobEvent {
         files: u64,
     },
     Bytes(u64),
+    /// Bytes of those were taken from what the point held, not from the library.
+    Reused(u64),
     /// `done` files are copied, `current` among the latest.
     Files {
         done: u64,
@@ -39,13 +41,8 @@ pub(super) struct Job<'a> {
     pub place: PointPackage,
     pub content_version: i64,
     pub manifest: &'a [FileRecord],
-}
-
-/// What a finished job did.
-#[derive(Debug, Default, Clone, Copy)]
-pub(super) struct Transferred {
-    pub bytes: u64,
-    pub files: u64,
+    /// The chunks of the package's chunked blobs, of every content version the site keeps.
+    pub chunks: &'a HashMap<String, Vec<Chunk>>,
 }
 
 /// A blob to copy from the library into the point's staging folder.
@@ -54,6 +51,9 @@ struct BlobCopy {
     size: u64,
     /// A path of the package that has this content, to name in errors.
     path: String,
+    /// What the live tree holds at that path, when the blob is chunked: the earlier version
+    /// whose unchanged ranges the new one is built from.
+    base: Option<Option<InstalledFile>>,
 }
 
 /// Where a file of the new version comes from.
@@ -125,10 +125,13 @@ pub(super) fn plan_distribution(job: &Job<'_>, cancel: &AtomicBool) -> Result<Di
             && staged_or_planned.insert(sha256)
             && !staged_intact(&staging.join(sha256), sha256, size, cancel)?
         {
+            let base = (live.contains(path) && job.chunks.contains_key(sha256))
+                .then(|| recorded.get(path).map(|&r| r.clone()));
             plan.copies.push(BlobCopy {
                 sha256: sha256.to_string(),
                 size,
                 path: path.to_string(),
+                base,
             });
         }
         plan.placements.push(Placement {
@@ -193,10 +196,9 @@ pub(super) fn apply_distribution_plan(
     cancel: &AtomicBool,
 ) -> Result<Transferred> {
     let staging = job.place.staging();
-    let bytes = AtomicU64::new(0);
     // Staged files need no flush of their own: a run after a crash hashes what it finds in
     // staging before using it. The flush before the switch covers them.
-    let copied = copy_into_staging(job, &plan.copies, &staging, &bytes, events, cancel);
+    let copied = copy_into_staging(job, &plan.copies, &staging, events, cancel);
     if copied
         .as_ref()
         .is_err_and(|e| e.kind() == ErrorKind::DiskFull)
@@ -204,15 +206,16 @@ pub(super) fn apply_distribution_plan(
         // Kept copies would only hold on to the space the point lacks.
         let _ = remove_entry(&staging);
     }
-    copied?;
+    let taken = copied?;
     // Cancelled before the commit leaves the previous version; once begun, the commit finishes.
     if cancel.load(Ordering::Relaxed) {
         return Err(Error::Cancelled);
     }
     commit(job, &plan.placements, &staging)?;
     Ok(Transferred {
-        bytes: bytes.into_inner(),
-        files: plan.copies.len() as u64,
+        bytes_copied: taken.copied,
+        bytes_reused: taken.reused,
+        files_copied: plan.copies.len() as u64,
     })
 }
 
@@ -220,10 +223,9 @@ fn copy_into_staging(
     job: &Job<'_>,
     copies: &[BlobCopy],
     staging: &Path,
-    bytes: &AtomicU64,
     events: &(dyn Fn(JobEvent) + Sync),
     cancel: &AtomicBool,
-) -> Result<()> {
+) -> Result<Taken> {
     // A failed copy stops this job's other copies, not the other jobs of the distribution.
     let stop = AtomicBool::new(false);
     // Waking the calling thread for each of a thousand small files would cost more than
@@ -231,6 +233,7 @@ fn copy_into_staging(
     let files_done = AtomicU64::new(0);
     let pace = Mutex::new(Throttle::default());
     let written = AtomicU64::new(0);
+    let (copied, reused) = (AtomicU64::new(0), AtomicU64::new(0));
     jobs::for_each(
         copies,
         jobs::cores(),
@@ -249,9 +252,13 @@ fn copy_into_staging(
                 );
                 report(n);
             };
-            job.library
-                .export_blob(&copy.sha256, copy.size, &temp, &report, &stop)
+            let taken = export(job, copy, &temp, &report, &stop)
                 .map_err(|e| name_the_file(e, job, &copy.path))?;
+            copied.fetch_add(taken.copied, Ordering::Relaxed);
+            reused.fetch_add(taken.reused, Ordering::Relaxed);
+            if taken.reused > 0 {
+                events(JobEvent::Reused(taken.reused));
+            }
             let staged = staging.join(&copy.sha256);
             fs::rename(&temp, &staged).at(&staged)?;
             let done = files_done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -265,7 +272,6 @@ fn copy_into_staging(
             Ok(())
         },
         &mut |n| {
-            bytes.fetch_add(n, Ordering::Relaxed);
             events(JobEvent::Bytes(n));
             if cancel.load(Ordering::Relaxed) {
                 ControlFlow::Break(())
@@ -273,7 +279,75 @@ fn copy_into_staging(
                 ControlFlow::Continue(())
             }
         },
-    )
+    )?;
+    Ok(Taken {
+        copied: copied.into_inner(),
+        reused: reused.into_inner(),
+    })
+}
+
+/// Copies a blob from the library to `temp`; a chunked one whose earlier version the live tree
+/// holds is built from that file's unchanged ranges and the library's other chunks.
+fn export(
+    job: &Job<'_>,
+    copy: &BlobCopy,
+    temp: &Path,
+    report: &(dyn Fn(u64) + Sync),
+    stop: &AtomicBool,
+) -> Result<Taken> {
+    let chunks = job.chunks.get(&copy.sha256).map_or(&[][..], Vec::as_slice);
+    let blob = BlobRef {
+        sha256: &copy.sha256,
+        size: copy.size,
+        chunks,
+    };
+    let Some(recorded) = &copy.base else {
+        return job.library.export_blob(&blob, None, temp, report, stop);
+    };
+    let path = job.place.tree().join(&copy.path);
+    // A base that cannot be opened is no base: the library has every chunk.
+    let Ok(file) = fs::File::open(&path) else {
+        return job.library.export_blob(&blob, None, temp, report, stop);
+    };
+    let offsets = base_offsets(job, recorded.as_ref(), &path, &file, stop)?;
+    let base = Base {
+        path: &path,
+        file: &file,
+        offsets,
+        verify: false,
+    };
+    job.library
+        .export_blob(&blob, Some(base), temp, report, stop)
+}
+
+/// Where each chunk of the base starts in it: from the library's record of the version the
+/// point's manifest says the file holds, while the file keeps the size and time recorded
+/// there; else from cutting the file itself.
+fn base_offsets(
+    job: &Job<'_>,
+    recorded: Option<&InstalledFile>,
+    path: &Path,
+    file: &fs::File,
+    cancel: &AtomicBool,
+) -> Result<HashMap<String, u64>> {
+    let metadata = file.metadata().at(path)?;
+    let known = recorded
+        .filter(|r| r.size == metadata.len() && r.modified_ns == modified_ns(&metadata))
+        .and_then(|r| job.chunks.get(&r.sha256));
+    let Some(chunks) = known else {
+        let found = content::chunk_file(path, cancel)?;
+        return Ok(found
+            .into_iter()
+            .map(|(chunk, offset)| (chunk.sha256, offset))
+            .collect());
+    };
+    let mut offset = 0;
+    let mut offsets = HashMap::with_capacity(chunks.len());
+    for chunk in chunks {
+        offsets.entry(chunk.sha256.clone()).or_insert(offset);
+        offset += chunk.size;
+    }
+    Ok(offsets)
 }
 
 /// A damaged blob is reported by the package file it would have become.

@@ -264,8 +264,10 @@ pub unsafe extern "C" fn osu_content_remove(
 /// Writes a JSON array of distribution statuses, narrowed to a package and/or a distribution
 /// point when given (NULL: all): `{"packageId", "distributionPoint", "targetContentVersion",
 /// "installedContentVersion", "state" ("Waiting", "InProgress", "Installed", "Failed",
-/// "Retrying"), "bytesTotal", "bytesCopied", "filesCopied", "lastError", "lastErrorStatus",
-/// "startedAt", "finishedAt", "modifiedAt"}`. `lastErrorStatus` is the `osu_status` of the
+/// "Retrying"), "bytesTotal", "bytesCopied", "bytesReused", "filesCopied", "lastError",
+/// "lastErrorStatus", "startedAt", "finishedAt", "modifiedAt"}`. `bytesCopied` is what the
+/// last run copied from the site's library, `bytesReused` what it took from the point itself
+/// (the unchanged ranges of a large file's earlier version there). `lastErrorStatus` is the `osu_status` of the
 /// failure `lastError` describes (0 when there is none): `OSU_BUSY`, `OSU_ACCESS_DENIED`,
 /// `OSU_DISK_FULL`, `OSU_IO`, `OSU_DAMAGED_CONTENT` (also a validation that found the point
 /// altered), … A running
@@ -357,6 +359,7 @@ pub(crate) struct StatusJson<'a> {
     state: &'static str,
     bytes_total: u64,
     bytes_copied: u64,
+    bytes_reused: u64,
     files_copied: u64,
     last_error: &'a str,
     last_error_status: i32,
@@ -375,6 +378,7 @@ impl<'a> From<&'a DistributionStatus> for StatusJson<'a> {
             state: s.state.name(),
             bytes_total: s.bytes_total,
             bytes_copied: s.bytes_copied,
+            bytes_reused: s.bytes_reused,
             files_copied: s.files_copied,
             last_error: &s.last_error,
             last_error_status: s

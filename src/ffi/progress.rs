@@ -49,8 +49,10 @@ pub enum osu_phase {
 /// One progress report, the same for every long operation. Strings are UTF-8 and valid only
 /// during the callback; `package_id` is "" while an add has no ID yet, `distribution_point` ""
 /// for an add or reload. Byte and file counts are those of the current job (the whole import,
-/// or one package on one point); `jobs_done` of `jobs_total` counts finished jobs. The first six
-/// fields are laid out as in earlier versions of this header.
+/// or one package on one point); `jobs_done` of `jobs_total` counts finished jobs. Of
+/// `bytes_done`, `bytes_reused` are those a distribution took from what the point already held
+/// (the unchanged ranges of a large file's earlier version there) instead of copying them from
+/// the library. Fields are only ever added at the end.
 #[repr(C)]
 pub struct osu_progress {
     pub phase: osu_phase,
@@ -64,6 +66,7 @@ pub struct osu_progress {
     pub distribution_point: *const c_char,
     pub jobs_done: u64,
     pub jobs_total: u64,
+    pub bytes_reused: u64,
 }
 
 /// Called with progress on the thread that made the call, never on another, at most about ten
@@ -118,6 +121,7 @@ pub(crate) fn forward_progress(
         distribution_point: point.as_ptr(),
         jobs_done: progress.jobs_done,
         jobs_total: progress.jobs_total,
+        bytes_reused: progress.bytes_reused,
     };
     // SAFETY: the caller gave this callback for this call; the report outlives the call.
     match unsafe { callback(&report, user_data) } {

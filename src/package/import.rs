@@ -153,14 +153,19 @@ impl Import<'_> {
                 size: blob.size,
             })
             .collect();
-        self.site
-            .db()
-            .write(|db| db.insert_files(self.id, self.content_version, &records))?;
+        let library = self.site.library();
+        self.site.db().write(|db| {
+            db.insert_files(self.id, self.content_version, &records)?;
+            for (_, blob) in &self.batch {
+                if let Some(chunks) = blob.chunks_to_record(library) {
+                    db.insert_blob_chunks(&blob.sha256, &chunks)?;
+                }
+            }
+            Ok(())
+        })?;
         for (index, blob) in self.batch.drain(..) {
             let source = &self.files[index].path;
-            if let Some(placed) = self.site.library().commit_blob(blob, source)? {
-                self.placed.push(placed);
-            }
+            self.placed.extend(library.commit_blob(blob, source)?);
         }
         Ok(())
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::engine::{Engine, StepFailure};
 use super::lease::{clear_dead_runs_work, take_lease};
 use super::plan::{plan, IndexPlan};
-use crate::content::{copy_verified, SourceEntry};
+use crate::content::SourceEntry;
 use crate::error::{Error, ErrorKind, IoContext, Result};
 use crate::kill_point;
 use crate::model::{
@@ -242,7 +242,7 @@ impl Run<'_, '_> {
             updates::still_applicable(self.site, &self.package.id, &self.schedule.update_ids)?;
         let targets = self.targets()?;
         let boot_images = match targets.get(1) {
-            Some(boot) => image::read_images(&self.site.library().blob_path(&boot.sha256))?,
+            Some(boot) => image::read_images(&self.site.blob_file(&boot.sha256, boot.size)?)?,
             None => Vec::new(),
         };
         let (plans, not_run) = plan(&verdicts, &held, &boot_images, self.schedule.service_winre);
@@ -342,8 +342,8 @@ impl Run<'_, '_> {
         };
         for (sha256, size, target, name) in files {
             self.report(Phase::TakingOut, &name, (done, total), (0, 0))?;
-            let source = self.site.library().blob_path(&sha256);
-            copy_verified(&source, &sha256, size, &target, &report_written, &cancel)?;
+            self.site
+                .export_blob(&sha256, size, &target, &report_written, &cancel)?;
             done += size;
         }
         self.report(Phase::TakingOut, "", (total, total), (0, 0))

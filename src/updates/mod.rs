@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use crate::content::{SourceEntry, StageEvent, StagedBlob};
+use crate::content::{BlobFile, SourceEntry, StageEvent, StagedBlob};
 use crate::error::{Error, Result};
 pub use crate::model::{
     ApplicableUpdate, AppliedUpdate, NotApplicableUpdate, Update, UpdateClassification,
@@ -240,6 +240,9 @@ fn record(
             }
             let update = new_update(id.clone(), description, file, &blob);
             db.insert_importing_update(&update, &importer)?;
+            if let Some(chunks) = blob.chunks_to_record(site.library()) {
+                db.insert_blob_chunks(&blob.sha256, &chunks)?;
+            }
             fresh.push(id);
             to_place.push((blob, file.path.clone()));
         }
@@ -399,19 +402,23 @@ pub(crate) const INSTALL_IMAGES: &[&str] = &["sources/install.wim", "sources/ins
 /// The boot image's name.
 pub(crate) const BOOT_IMAGES: &[&str] = &["sources/boot.wim"];
 
-/// The library blob of a content version's image file named by one of `names` (any case).
+/// The library blob of a content version's image file named by one of `names` (any case), as a
+/// file to read.
 pub(crate) fn image_blob(
     site: &Site,
     package_id: &str,
     version: i64,
     names: &[&str],
-) -> Result<Option<PathBuf>> {
+) -> Result<Option<BlobFile>> {
     let files = site.db().package_files(package_id, version)?;
-    Ok(files
+    let Some((sha256, size)) = files
         .iter()
         .find(|f| names.iter().any(|n| f.path.eq_ignore_ascii_case(n)))
-        .and_then(|f| f.sha256.as_deref())
-        .map(|sha256| site.library().blob_path(sha256)))
+        .and_then(|f| f.sha256.as_deref().map(|sha256| (sha256, f.size)))
+    else {
+        return Ok(None);
+    };
+    site.blob_file(sha256, size).map(Some)
 }
 
 /// KB numbers named by `ids` that the catalog lacks are refused by name.

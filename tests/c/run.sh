@@ -10,6 +10,7 @@ trap 'rm -rf "$scratch"' EXIT
 make_source="$repo/tests/fixtures/make-source.sh"
 "$make_source" "$scratch/good" --small-files 300
 "$make_source" "$scratch/other" --small-files 300
+"$make_source" "$scratch/large" --small-files 5 --image-mib 24
 for variant in no-setup no-wim corrupt-wim with-link; do
   "$make_source" "$scratch/$variant" --small-files 5
 done

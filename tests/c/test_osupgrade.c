@@ -423,6 +423,55 @@ static void test_distribution(void) {
     osu_site_close(site);
 }
 
+/* The largest bytes_reused a distribution reported. */
+static int32_t on_reuse_progress(const osu_progress *progress, void *user_data) {
+    uint64_t *most = user_data;
+    if (progress->bytes_reused > *most) *most = progress->bytes_reused;
+    return 0;
+}
+
+/* The number after "key": in a JSON text, 0 when it is not there. */
+static unsigned long long json_number(const char *json, const char *key) {
+    char quoted[64];
+    snprintf(quoted, sizeof quoted, "\"%s\":", key);
+    const char *at = json ? strstr(json, quoted) : NULL;
+    return at ? strtoull(at + strlen(quoted), NULL, 10) : 0;
+}
+
+/* A large image changed at its end reaches the point by the chunks that changed: the status
+   and the progress say how much the point's earlier version gave. */
+static void test_changed_blocks(void) {
+    osu_site *site = open_site("site-blocks");
+    osu_status status;
+    char *json = add(site, "large", "Large", "1", &status);
+    CHECK(status == OSU_OK, "add a large image: %s", osu_last_error_message());
+    osu_string_free(json);
+    osu_distribution_point_add(site, "DP1", path_in_scratch("points/blocks"), NULL, &json);
+    osu_string_free(json);
+    status = osu_content_distribute(site, "[\"OSU00001\"]", "[\"DP1\"]", NULL, NULL, NULL, &json);
+    CHECK(status == OSU_OK && json_number(json, "bytesReused") == 0, "first distribution reuses nothing: %s", json);
+    osu_string_free(json);
+
+    FILE *image = fopen(path_in_scratch("large/sources/install.wim"), "ab");
+    for (int i = 0; image && i < (1 << 20); i++) fputc((i * 2654435761u) >> 13, image);
+    if (image) fclose(image);
+    status = osu_package_reload_content(site, "OSU00001", NULL, NULL, &json);
+    CHECK(status == OSU_OK && contains(json, "\"contentVersion\":2"), "reload: %s", json);
+    osu_string_free(json);
+    uint64_t reported = 0;
+    status = osu_content_redistribute(site, "OSU00001", NULL, on_reuse_progress, &reported, &json);
+    unsigned long long copied = json_number(json, "bytesCopied"), reused = json_number(json, "bytesReused");
+    CHECK(status == OSU_OK && copied > 0 && copied < (3u << 20) && reused > (20u << 20),
+          "redistribution copies the changed megabyte and reuses the rest: %s", json);
+    CHECK(reported == reused, "progress reported %llu reused bytes, the status %llu", (unsigned long long)reported,
+          reused);
+    osu_string_free(json);
+    status = osu_content_validate(site, "OSU00001", "DP1", NULL, NULL, &json);
+    CHECK(contains(json, "\"valid\":true"), "the built image validates: %s", json);
+    osu_string_free(json);
+    osu_site_close(site);
+}
+
 struct reentry {
     osu_site *site;
     int calls;
@@ -864,6 +913,7 @@ int main(int argc, char **argv) {
     test_two_processes_at_once();
     test_callback_calling_back();
     test_distribution();
+    test_changed_blocks();
     test_point_groups();
     test_servicing();
     test_log();

@@ -68,11 +68,11 @@ pub fn open_site(scratch: &Scratch) -> Site {
 }
 
 pub fn sha256_of(path: &Path) -> String {
-    let content = fs::read(path).expect("read file");
-    Sha256::digest(&content)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(fs::read(path).expect("read file")))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every file below `root`, relative, `/`-separated.
@@ -108,7 +108,8 @@ pub fn library_blobs(site_folder: &Path) -> Vec<PathBuf> {
 }
 
 /// Checks what the site database references against the library: every referenced blob is
-/// there, whole, under its hash. Returns the number of blobs checked.
+/// there under its hash, whole or as its chunks, each chunk under its own hash. Returns the
+/// number of blobs checked.
 pub fn assert_library_intact(site_folder: &Path) -> usize {
     let db = rusqlite::Connection::open(site_folder.join("site.db")).expect("open db");
     let mut statement = db
@@ -120,15 +121,57 @@ pub fn assert_library_intact(site_folder: &Path) -> usize {
         .collect::<Result<_, _>>()
         .unwrap();
     for hash in &hashes {
-        let blob = site_folder.join("files").join(&hash[..2]).join(hash);
-        assert!(blob.is_file(), "referenced blob {hash} is missing");
+        let chunks = blob_chunks(&db, hash);
+        let content = if chunks.is_empty() {
+            let blob = site_folder.join("files").join(&hash[..2]).join(hash);
+            assert!(blob.is_file(), "referenced blob {hash} is missing");
+            fs::read(&blob).unwrap()
+        } else {
+            let mut content = Vec::new();
+            for chunk in chunks {
+                let path = site_folder
+                    .join("files/chunks")
+                    .join(&chunk[..2])
+                    .join(&chunk);
+                let bytes =
+                    fs::read(&path).unwrap_or_else(|e| panic!("chunk {chunk} of blob {hash}: {e}"));
+                assert_eq!(hex(&Sha256::digest(&bytes)), chunk, "chunk of blob {hash}");
+                content.extend(bytes);
+            }
+            content
+        };
         assert_eq!(
-            &sha256_of(&blob),
+            &hex(&Sha256::digest(&content)),
             hash,
             "blob {hash} does not hold its content"
         );
     }
     hashes.len()
+}
+
+/// The chunks of a blob the library keeps as chunks, in order; none for a whole blob.
+pub fn blob_chunks(db: &rusqlite::Connection, blob: &str) -> Vec<String> {
+    let mut statement = db
+        .prepare("SELECT chunk FROM blob_chunks WHERE blob = ?1 ORDER BY ordinal")
+        .unwrap();
+    let chunks = statement
+        .query_map([blob], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    chunks
+}
+
+/// Turns a site's database back into what schema 8 made: no chunks (every blob whole), no
+/// reused bytes.
+pub fn as_schema_8(db: &rusqlite::Connection) {
+    db.execute_batch(
+        "DROP TABLE blob_chunks;
+         DROP TABLE chunks;
+         ALTER TABLE distributions DROP COLUMN bytes_reused;
+         PRAGMA user_version = 8;",
+    )
+    .unwrap();
 }
 
 /// No staged content under the library's staging area: a live site's own staging folder holds

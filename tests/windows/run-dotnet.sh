@@ -13,8 +13,10 @@ source "$repo/tests/windows/wine-env.sh"
 
 dotnet publish "$repo/csharp-bindings/tests/OSUpgrade.Tests" -c Debug -f net10.0 -r win-x64 --self-contained \
   -o "$out" --nologo -v quiet
-for files in 5 120; do
-  "$repo/tests/fixtures/make-source.sh" "$scratch/templates/small-files-$files" --small-files "$files" >/dev/null
+for options in "--small-files 5" "--small-files 120" "--small-files 5 --image-mib 24"; do
+  template=$(echo "$options" | sed 's/--//g; s/ /-/g')
+  # shellcheck disable=SC2086 # the options are words
+  "$repo/tests/fixtures/make-source.sh" "$scratch/templates/$template" $options >/dev/null
 done
 
 # Under wine a failed test can leave the runner waiting after it reports (seen with wine 8.0):

@@ -11,8 +11,10 @@ trap 'rm -rf "$scratch"' EXIT
 source "$repo/tests/windows/wine-env.sh"
 
 dotnet publish "$repo/tests/windows/PowerShellHost" -c Release -r win-x64 --self-contained -o "$host" --nologo -v quiet
-for files in 3 20; do
-  "$repo/tests/fixtures/make-source.sh" "$scratch/templates/small-files-$files" --small-files "$files" >/dev/null
+for options in "--small-files 3" "--small-files 20" "--small-files 3 --image-mib 24"; do
+  template=$(echo "$options" | sed 's/--//g; s/ /-/g')
+  # shellcheck disable=SC2086 # the options are words
+  "$repo/tests/fixtures/make-source.sh" "$scratch/templates/$template" $options >/dev/null
 done
 
 packages=${NUGET_PACKAGES:-$HOME/.nuget/packages}

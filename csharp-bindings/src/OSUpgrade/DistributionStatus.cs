@@ -36,7 +36,8 @@ namespace OSUpgrade
         /// <param name="installedContentVersion">The content version the point holds, if any.</param>
         /// <param name="state">The state.</param>
         /// <param name="bytesTotal">Bytes the last run had to copy.</param>
-        /// <param name="bytesCopied">Bytes the last run copied.</param>
+        /// <param name="bytesCopied">Bytes the last run copied from the site's library.</param>
+        /// <param name="bytesReused">Bytes the last run took from what the point already held.</param>
         /// <param name="filesCopied">Files the last run copied.</param>
         /// <param name="lastError">The last failure, or empty.</param>
         /// <param name="lastErrorStatus">The class of the last failure, or <see cref="OSUpgradeStatus.Ok"/>.</param>
@@ -53,6 +54,7 @@ namespace OSUpgrade
             DistributionState state,
             long bytesTotal,
             long bytesCopied,
+            long bytesReused,
             long filesCopied,
             string lastError,
             OSUpgradeStatus lastErrorStatus,
@@ -69,12 +71,47 @@ namespace OSUpgrade
             State = state;
             BytesTotal = bytesTotal;
             BytesCopied = bytesCopied;
+            BytesReused = bytesReused;
             FilesCopied = filesCopied;
             LastError = lastError;
             LastErrorStatus = lastErrorStatus;
             StartedAt = startedAt;
             FinishedAt = finishedAt;
             ModifiedAt = modifiedAt;
+        }
+
+        /// <summary>Creates the record of a run that reused nothing.</summary>
+        /// <param name="packageId">The package ID.</param>
+        /// <param name="distributionPoint">The point's name.</param>
+        /// <param name="targetContentVersion">The content version last sent to the point.</param>
+        /// <param name="installedContentVersion">The content version the point holds, if any.</param>
+        /// <param name="state">The state.</param>
+        /// <param name="bytesTotal">Bytes the last run had to copy.</param>
+        /// <param name="bytesCopied">Bytes the last run copied.</param>
+        /// <param name="filesCopied">Files the last run copied.</param>
+        /// <param name="lastError">The last failure, or empty.</param>
+        /// <param name="lastErrorStatus">The class of the last failure, or <see cref="OSUpgradeStatus.Ok"/>.</param>
+        /// <param name="startedAt">When the last run started.</param>
+        /// <param name="finishedAt">When the last run finished.</param>
+        /// <param name="modifiedAt">When the record last changed.</param>
+        /// <param name="sitePath">The database path of the site the record came from.</param>
+        public DistributionStatus(
+            string packageId,
+            string distributionPoint,
+            long targetContentVersion,
+            long? installedContentVersion,
+            DistributionState state,
+            long bytesTotal,
+            long bytesCopied,
+            long filesCopied,
+            string lastError,
+            OSUpgradeStatus lastErrorStatus,
+            DateTimeOffset? startedAt,
+            DateTimeOffset? finishedAt,
+            DateTimeOffset modifiedAt,
+            string sitePath)
+            : this(packageId, distributionPoint, targetContentVersion, installedContentVersion, state, bytesTotal, bytesCopied, 0, filesCopied, lastError, lastErrorStatus, startedAt, finishedAt, modifiedAt, sitePath)
+        {
         }
 
         /// <summary>
@@ -101,8 +138,14 @@ namespace OSUpgrade
         /// <summary>Bytes the last run had to copy.</summary>
         public long BytesTotal { get; }
 
-        /// <summary>Bytes the last run copied.</summary>
+        /// <summary>Bytes the last run copied from the site's library.</summary>
         public long BytesCopied { get; }
+
+        /// <summary>
+        /// Bytes the last run took from what the point already held: the unchanged ranges of a
+        /// large file's earlier version there, which it did not have to copy.
+        /// </summary>
+        public long BytesReused { get; }
 
         /// <summary>Files the last run copied.</summary>
         public long FilesCopied { get; }

@@ -243,6 +243,7 @@ namespace OSUpgrade
             public IntPtr DistributionPoint;
             public ulong JobsDone;
             public ulong JobsTotal;
+            public ulong BytesReused;
         }
     }
 }

@@ -71,6 +71,7 @@ namespace OSUpgrade
             FilesTotal = (long)native.FilesTotal;
             JobsDone = (long)native.JobsDone;
             JobsTotal = (long)native.JobsTotal;
+            BytesReused = (long)native.BytesReused;
         }
 
         /// <summary>The operation.</summary>
@@ -93,6 +94,13 @@ namespace OSUpgrade
 
         /// <summary>Bytes the job has to handle.</summary>
         public long BytesTotal { get; }
+
+        /// <summary>
+        /// Of <see cref="BytesDone"/>, the bytes a distribution took from what the point already
+        /// held (the unchanged ranges of a large file's earlier version there) instead of copying
+        /// them from the site's library.
+        /// </summary>
+        public long BytesReused { get; }
 
         /// <summary>Files the job handled so far.</summary>
         public long FilesDone { get; }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -119,6 +120,32 @@ namespace OSUpgrade.Tests
             var status = Assert.Single(site.RedistributeContent(reloadable.Id));
             Assert.Equal((2L, 1L), (status.InstalledContentVersion ?? 0, status.FilesCopied));
             Assert.Equal("version 2", File.ReadAllText(Path.Combine(path, reloadable.Id, "sources", "new-file.txt")));
+        }
+
+        [Fact]
+        public void A_changed_large_image_reaches_the_point_by_the_chunks_that_changed()
+        {
+            var source = sources.MakeSource("large-image", "--small-files", "5", "--image-mib", "24");
+            var large = site.AddPackage(source, "Large", "1");
+            Point("DP1");
+            site.DistributeContent(new[] { large.Id }, new[] { "DP1" });
+            // Servicing appends to an image: a mebibyte more at the end of this one.
+            var appended = new byte[1 << 20];
+            new Random(7).NextBytes(appended);
+            using (var image = new FileStream(Path.Combine(source, "sources", "install.wim"), FileMode.Append))
+            {
+                image.Write(appended, 0, appended.Length);
+            }
+
+            site.ReloadPackageContent(large.Id);
+            var reports = new List<OSUpgradeProgress>();
+            var status = Assert.Single(site.RedistributeContent(large.Id, progress: new SynchronousProgress<OSUpgradeProgress>(reports.Add)));
+            Assert.Equal(DistributionState.Installed, status.State);
+            Assert.InRange(status.BytesCopied, 1, 3L << 20);
+            Assert.InRange(status.BytesReused, 20L << 20, 26L << 20);
+            Assert.Equal(status.BytesReused, reports.Last().BytesReused);
+            Assert.Equal(status.BytesReused, site.GetDistributionStatus(large.Id, "DP1").Single().BytesReused);
+            Assert.True(site.ValidateContent(large.Id, "DP1").Valid);
         }
 
         [Fact]

@@ -33,5 +33,8 @@ function Write-OSUpgradeProgress {
     }
     Write-Progress -Id 1 -Activity $Activity -Status ('{0} of {1} done' -f $Report.JobsDone, $Report.JobsTotal) -PercentComplete $jobsPercent
     $job = '{0} on {1}' -f $Report.PackageId, $Report.DistributionPoint
+    if ($Report.BytesReused -gt 0) {
+        $mib += ' ({0:N0} MiB reused from the point)' -f ($Report.BytesReused / 1MB)
+    }
     Write-Progress -Id 2 -ParentId 1 -Activity $job -Status "$($Report.Phase): $mib" -CurrentOperation $Report.CurrentFile -PercentComplete $Report.PercentComplete
 }
