@@ -60,23 +60,28 @@ impl Chunker {
             position = (MIN_CHUNK - self.length).min(data.len());
             self.length += position;
         }
-        let (mut hash, mut length) = (self.hash, self.length);
-        for &byte in &data[position..] {
-            hash = (hash << 1).wrapping_add(GEAR[byte as usize]);
-            length += 1;
-            let mask = if length < AVERAGE_CHUNK {
-                HARDER
-            } else {
-                EASIER
-            };
-            if hash & mask == 0 || length >= MAX_CHUNK {
-                let end = length - self.length;
-                *self = Chunker::default();
-                return Some(position + end);
+        let mut hash = self.hash;
+        // One loop per mask: a test of the length for every byte would cost as much as the hash.
+        for (limit, mask) in [(AVERAGE_CHUNK, HARDER), (MAX_CHUNK, EASIER)] {
+            if self.length >= limit {
+                continue;
             }
+            let end = (position + (limit - self.length)).min(data.len());
+            for (i, &byte) in data[position..end].iter().enumerate() {
+                hash = (hash << 1).wrapping_add(GEAR[byte as usize]);
+                if hash & mask == 0 {
+                    *self = Chunker::default();
+                    return Some(position + i + 1);
+                }
+            }
+            self.length += end - position;
+            position = end;
+        }
+        if self.length >= MAX_CHUNK {
+            *self = Chunker::default();
+            return Some(position);
         }
         self.hash = hash;
-        self.length = length;
         None
     }
 }

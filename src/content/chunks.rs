@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 
-use super::chunker::{Chunker, MAX_CHUNK};
+use super::chunker::Chunker;
 use super::copy::Cancel;
 use super::{hex, ContentLibrary};
 use crate::error::{Error, IoContext, Result};
@@ -88,6 +88,10 @@ pub(crate) struct ChunkedReader<'a, 'b> {
     base: Option<Base<'b>>,
     tally: &'a ReadTally,
     next: usize,
+    /// The library's file of the chunk being read, and how much of it is still to read: read
+    /// straight into the caller's buffer.
+    current: Option<(File, u64)>,
+    /// A chunk read from the base, and how much of it was handed out.
     buffer: Vec<u8>,
     position: usize,
     /// Set when a chunk of the library could not be read as it should.
@@ -107,7 +111,8 @@ impl<'a, 'b> ChunkedReader<'a, 'b> {
             base,
             tally,
             next: 0,
-            buffer: Vec::with_capacity(MAX_CHUNK),
+            current: None,
+            buffer: Vec::new(),
             position: 0,
             failed: false,
         }
@@ -118,61 +123,70 @@ impl<'a, 'b> ChunkedReader<'a, 'b> {
         (self.base, self.failed)
     }
 
-    fn load(&mut self, chunk: &Chunk) -> io::Result<()> {
-        self.buffer.clear();
-        self.position = 0;
-        if self.load_from_base(chunk)? {
+    /// Makes the next chunk the one to read; false at the end of the blob.
+    fn start_next(&mut self) -> io::Result<bool> {
+        let Some(chunk) = self.chunks.get(self.next) else {
+            return Ok(false);
+        };
+        self.next += 1;
+        if self.load_from_base(chunk) {
             self.tally.reused.fetch_add(chunk.size, Ordering::Relaxed);
-            return Ok(());
-        }
-        let path = self.library.chunk_path(&chunk.sha256);
-        File::open(&path)?
-            .take(chunk.size + 1)
-            .read_to_end(&mut self.buffer)?;
-        if self.buffer.len() as u64 != chunk.size {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("chunk {} has the wrong length", path.display()),
-            ));
-        }
-        self.tally.copied.fetch_add(chunk.size, Ordering::Relaxed);
-        Ok(())
-    }
-
-    fn load_from_base(&mut self, chunk: &Chunk) -> io::Result<bool> {
-        let Some(base) = &self.base else {
-            return Ok(false);
-        };
-        let Some(&offset) = base.offsets.get(chunk.sha256.as_str()) else {
-            return Ok(false);
-        };
-        self.buffer.resize(chunk.size as usize, 0);
-        if read_at(base.file, &mut self.buffer, offset).is_err()
-            || (base.verify && hex(&Sha256::digest(&self.buffer)) != chunk.sha256)
-        {
-            self.buffer.clear();
-            return Ok(false);
+        } else {
+            let file = File::open(self.library.chunk_path(&chunk.sha256))?;
+            self.current = Some((file, chunk.size));
+            self.tally.copied.fetch_add(chunk.size, Ordering::Relaxed);
         }
         Ok(true)
+    }
+
+    fn load_from_base(&mut self, chunk: &Chunk) -> bool {
+        let Some(base) = &self.base else {
+            return false;
+        };
+        let Some(&offset) = base.offsets.get(chunk.sha256.as_str()) else {
+            return false;
+        };
+        self.buffer.resize(chunk.size as usize, 0);
+        self.position = 0;
+        let usable = read_at(base.file, &mut self.buffer, offset).is_ok()
+            && (!base.verify || hex(&Sha256::digest(&self.buffer)) == chunk.sha256);
+        if !usable {
+            self.buffer.clear();
+        }
+        usable
+    }
+
+    fn read_some(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.position < self.buffer.len() {
+                let length = out.len().min(self.buffer.len() - self.position);
+                out[..length].copy_from_slice(&self.buffer[self.position..self.position + length]);
+                self.position += length;
+                return Ok(length);
+            }
+            if let Some((file, left)) = self.current.as_mut().filter(|(_, left)| *left > 0) {
+                let wanted = out.len().min(*left as usize);
+                let read = file.read(&mut out[..wanted])?;
+                if read == 0 {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "a chunk of the library is shorter than its size",
+                    ));
+                }
+                *left -= read as u64;
+                return Ok(read);
+            }
+            self.current = None;
+            if !self.start_next()? {
+                return Ok(0);
+            }
+        }
     }
 }
 
 impl Read for ChunkedReader<'_, '_> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        while self.position == self.buffer.len() {
-            let Some(chunk) = self.chunks.get(self.next) else {
-                return Ok(0);
-            };
-            self.next += 1;
-            if let Err(e) = self.load(chunk) {
-                self.failed = true;
-                return Err(e);
-            }
-        }
-        let length = out.len().min(self.buffer.len() - self.position);
-        out[..length].copy_from_slice(&self.buffer[self.position..self.position + length]);
-        self.position += length;
-        Ok(length)
+        self.read_some(out).inspect_err(|_| self.failed = true)
     }
 }
 

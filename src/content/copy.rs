@@ -11,6 +11,7 @@ use std::thread;
 
 use sha2::{Digest, Sha256};
 
+use super::chunker::Chunker;
 use super::{hex, start_writeback};
 use crate::error::{Error, IoContext, Result};
 
@@ -39,7 +40,8 @@ pub(crate) struct CopyEnds<'a> {
 
 /// Where the hashed blocks of a stream go, in order.
 pub(crate) trait Sink: Send {
-    fn put(&mut self, block: &[u8]) -> Result<()>;
+    /// `cuts` are the offsets in `block` where chunks end, when the stream is being cut.
+    fn put(&mut self, block: &[u8], cuts: &[usize]) -> Result<()>;
     /// Called once after the last block.
     fn finish(&mut self) -> Result<()> {
         Ok(())
@@ -66,7 +68,7 @@ impl<'a> FileSink<'a> {
 }
 
 impl Sink for FileSink<'_> {
-    fn put(&mut self, block: &[u8]) -> Result<()> {
+    fn put(&mut self, block: &[u8], _cuts: &[usize]) -> Result<()> {
         let mut output = self.output;
         output.write_all(block).at(self.target)?;
         self.written += block.len() as u64;
@@ -100,7 +102,7 @@ pub(crate) fn copy_hashing(
     if size <= SMALL_FILE {
         copy_whole(ends.source, input, &mut sink, size, report)
     } else {
-        stream_hashing(ends.source, input, &mut sink, report, cancel)
+        stream_hashing(ends.source, input, &mut sink, None, report, cancel)
     }
 }
 
@@ -114,24 +116,30 @@ fn copy_whole(
     let mut content = Vec::with_capacity(size as usize + 1);
     input.read_to_end(&mut content).at(source)?;
     let sha256 = hex(&Sha256::digest(&content));
-    sink.put(&content)?;
+    sink.put(&content, &[])?;
     sink.finish()?;
     report(content.len() as u64);
     Ok((sha256, content.len() as u64))
 }
 
-/// A buffer and how much of it holds file content.
-type Chunk = (Vec<u8>, usize);
+/// A buffer, how much of it holds file content, and where chunks end in it.
+struct Chunk {
+    buffer: Vec<u8>,
+    length: usize,
+    cuts: Vec<usize>,
+}
 
 /// Streams `input` (read from `source`) into `sink`, hashing every block before the sink gets
 /// it. A second thread reads blocks ahead and hands each to the sink once this one has hashed
-/// it: this thread only hashes, so that the longest chain of work in a large copy is its
+/// it: this thread only hashes (and with a `cutter`, finds where chunks end, which balances a
+/// sink that hashes each chunk), so that the longest chain of work in a large copy is its
 /// hashing, as it is in validation, and the two cores share the rest. Returns the hash and the
 /// length of the stream.
 pub(crate) fn stream_hashing(
     source: &Path,
     input: impl Read + Send,
     sink: &mut dyn Sink,
+    cutter: Option<&mut Chunker>,
     report: &(dyn Fn(u64) + Sync),
     cancel: &Cancel,
 ) -> Result<(String, u64)> {
@@ -140,7 +148,7 @@ pub(crate) fn stream_hashing(
     thread::scope(|scope| {
         let copier =
             scope.spawn(move || read_and_write(source, input, sink, to_hash_sender, hashed));
-        let hashing = hash_chunks(&to_hash, hashed_sender, report, cancel);
+        let hashing = hash_chunks(&to_hash, hashed_sender, cutter, report, cancel);
         // A hasher that stopped early stops the copier too.
         drop(to_hash);
         let written = copier.join().unwrap_or_else(|_| {
@@ -164,20 +172,30 @@ pub(crate) fn stream_hashing(
 fn hash_chunks(
     to_hash: &mpsc::Receiver<Chunk>,
     hashed: mpsc::Sender<Chunk>,
+    mut cutter: Option<&mut Chunker>,
     report: &(dyn Fn(u64) + Sync),
     cancel: &Cancel,
 ) -> Result<(String, u64)> {
     let mut hasher = Sha256::new();
     let mut total = 0u64;
-    for (buffer, length) in to_hash.iter() {
+    for mut chunk in to_hash.iter() {
         if cancel.load(Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
-        hasher.update(&buffer[..length]);
-        total += length as u64;
-        report(length as u64);
+        let content = &chunk.buffer[..chunk.length];
+        hasher.update(content);
+        chunk.cuts.clear();
+        if let Some(cutter) = cutter.as_deref_mut() {
+            let mut at = 0;
+            while let Some(cut) = cutter.find_cut(&content[at..]) {
+                at += cut;
+                chunk.cuts.push(at);
+            }
+        }
+        total += chunk.length as u64;
+        report(chunk.length as u64);
         // A closed channel means the copier stopped on an error, which the caller reports.
-        if hashed.send((buffer, length)).is_err() {
+        if hashed.send(chunk).is_err() {
             break;
         }
     }
@@ -196,7 +214,12 @@ fn read_and_write(
     let mut to_hash = Some(to_hash);
     let mut in_flight = 0;
     for _ in 0..CHUNKS_IN_FLIGHT {
-        if !send_next(source, &mut input, vec![0u8; CHUNK], &mut to_hash)? {
+        let empty = Chunk {
+            buffer: vec![0u8; CHUNK],
+            length: 0,
+            cuts: Vec::new(),
+        };
+        if !send_next(source, &mut input, empty, &mut to_hash)? {
             break;
         }
         in_flight += 1;
@@ -204,13 +227,13 @@ fn read_and_write(
     let mut written = 0u64;
     while in_flight > 0 {
         // A closed channel means the hasher stopped (cancelled), which the caller reports.
-        let Ok((buffer, length)) = hashed.recv() else {
+        let Ok(chunk) = hashed.recv() else {
             break;
         };
         in_flight -= 1;
-        sink.put(&buffer[..length])?;
-        written += length as u64;
-        if send_next(source, &mut input, buffer, &mut to_hash)? {
+        sink.put(&chunk.buffer[..chunk.length], &chunk.cuts)?;
+        written += chunk.length as u64;
+        if send_next(source, &mut input, chunk, &mut to_hash)? {
             in_flight += 1;
         }
     }
@@ -223,18 +246,18 @@ fn read_and_write(
 fn send_next(
     source: &Path,
     input: &mut impl Read,
-    mut buffer: Vec<u8>,
+    mut chunk: Chunk,
     to_hash: &mut Option<mpsc::SyncSender<Chunk>>,
 ) -> Result<bool> {
     let Some(sender) = to_hash else {
         return Ok(false);
     };
-    let length = read_chunk(input, &mut buffer).at(source)?;
-    if length == 0 {
+    chunk.length = read_chunk(input, &mut chunk.buffer).at(source)?;
+    if chunk.length == 0 {
         *to_hash = None;
         return Ok(false);
     }
-    Ok(sender.send((buffer, length)).is_ok())
+    Ok(sender.send(chunk).is_ok())
 }
 
 /// Fills `buffer` as far as the file goes, so that only the last chunk is short.

@@ -110,7 +110,7 @@ impl ContentLibrary {
         );
         let mut reader = ChunkedReader::new(self, blob.chunks, base, &tally);
         let mut sink = FileSink::new(target, &output);
-        let streamed = stream_hashing(&source, &mut reader, &mut sink, report, cancel);
+        let streamed = stream_hashing(&source, &mut reader, &mut sink, None, report, cancel);
         let (base, library_failed) = reader.finish();
         let taken = Taken {
             copied: tally.copied.load(Ordering::Relaxed),

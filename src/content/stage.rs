@@ -227,14 +227,19 @@ impl ContentLibrary {
         let mut sink = ChunkSink {
             library: self,
             folder: self.own_staging_dir()?,
-            chunker: Chunker::default(),
             pending: Vec::with_capacity(MAX_CHUNK),
             offset: 0,
             staged: Vec::new(),
             seen: HashSet::new(),
         };
-        let (sha256, length) =
-            stream_hashing(source, input.take(size + 1), &mut sink, report, cancel)?;
+        let (sha256, length) = stream_hashing(
+            source,
+            input.take(size + 1),
+            &mut sink,
+            Some(&mut Chunker::default()),
+            report,
+            cancel,
+        )?;
         if length != size {
             return Err(changed_while_imported(source));
         }
@@ -283,12 +288,11 @@ impl ContentLibrary {
     }
 }
 
-/// Cuts the stream into chunks as it comes and stages the new ones.
+/// Stages the chunks of the stream as the hashing thread cuts it.
 struct ChunkSink<'a> {
     library: &'a ContentLibrary,
     folder: PathBuf,
-    chunker: Chunker,
-    /// The bytes of the chunk being cut.
+    /// The start of a chunk that the last block ended in.
     pending: Vec<u8>,
     offset: u64,
     staged: Vec<StagedChunk>,
@@ -296,31 +300,39 @@ struct ChunkSink<'a> {
 }
 
 impl Sink for ChunkSink<'_> {
-    fn put(&mut self, mut block: &[u8]) -> Result<()> {
-        while let Some(cut) = self.chunker.find_cut(block) {
-            self.pending.extend_from_slice(&block[..cut]);
-            self.end_chunk()?;
-            block = &block[cut..];
+    fn put(&mut self, block: &[u8], cuts: &[usize]) -> Result<()> {
+        let mut start = 0;
+        for &cut in cuts {
+            self.end_chunk(&block[start..cut])?;
+            start = cut;
         }
-        self.pending.extend_from_slice(block);
+        self.pending.extend_from_slice(&block[start..]);
         Ok(())
     }
 
     fn finish(&mut self) -> Result<()> {
         if !self.pending.is_empty() {
-            self.end_chunk()?;
+            self.end_chunk(&[])?;
         }
         Ok(())
     }
 }
 
 impl ChunkSink<'_> {
-    fn end_chunk(&mut self) -> Result<()> {
-        let sha256 = hex(&Sha256::digest(&self.pending));
-        let size = self.pending.len() as u64;
+    /// Ends the chunk that `pending` begins and `tail` ends; one that lies whole in a block
+    /// is hashed and written from there.
+    fn end_chunk(&mut self, tail: &[u8]) -> Result<()> {
+        let bytes = if self.pending.is_empty() {
+            tail
+        } else {
+            self.pending.extend_from_slice(tail);
+            &self.pending
+        };
+        let sha256 = hex(&Sha256::digest(bytes));
+        let size = bytes.len() as u64;
         let new = self.seen.insert(sha256.clone()) && !self.library.holds_chunk(&sha256, size);
         let temp = if new {
-            Some(write_new_chunk(&self.folder, &self.pending)?)
+            Some(write_new_chunk(&self.folder, bytes)?)
         } else {
             None
         };
