@@ -370,6 +370,119 @@ fn kill_harness_redistribute() {
     );
 }
 
+/// A point that holds version 1 of a large image gets version 2 built from its unchanged
+/// ranges: killed while it reads them from the live file, while it copies the changed chunks,
+/// at each step of the build and of the switch, and while it mends a live file that was
+/// altered, the point holds one whole version each time, and the next run completes.
+#[test]
+fn kill_harness_block_built_update() {
+    let s = setup(
+        "kill-block-build",
+        &["--small-files", "20", "--image-mib", "24"],
+    );
+    let point = s.point("DP1");
+    distribute(&s.site, &s.package.id, &["DP1"]);
+    // The point as version 1 left it, times and manifest included: each kill starts from it.
+    let held_v1 = s.scratch.join("point-v1");
+    copy_keeping_times(&point, &held_v1);
+    let image = s.source.join("sources/install.wim");
+    let status = Command::new("wimlib-imagex")
+        .args(["update", image.to_str().unwrap(), "1"])
+        .arg(format!(
+            "--command=add {} /Windows/servicing/Packages/update.bin",
+            s.source.join("setup.exe").display()
+        ))
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    reload(&s.site, &s.package.id);
+    let site_folder = s.scratch.join("site");
+    let package = PathBuf::from(&s.package.id);
+    let restore = || {
+        fs::remove_dir_all(&point).unwrap();
+        copy_keeping_times(&held_v1, &point);
+    };
+    let kills: Vec<Kill<'_>> = byte_kills(20, fs::metadata(&image).unwrap().len())
+        .into_iter()
+        .map(|bytes| Kill::AfterBytes("point", bytes))
+        .chain(BLOCK_BUILD_STEPS.iter().map(|step| Kill::At(step)))
+        .chain(SWITCH_STEPS.iter().map(|step| Kill::At(step)))
+        .collect();
+    let check = |when: &str| {
+        // One whole version, or none between the two renames of the switch.
+        assert_points_whole(&s, &["DP1"], when);
+        // The next run builds again from the point, or takes what the killed one staged.
+        let done = distribute(&s.site, &s.package.id, &["DP1"]);
+        assert_eq!(done[0].state, DistributionState::Installed, "{when}");
+        assert!(done[0].bytes_copied < 4 << 20, "{when}: {:?}", done[0]);
+        assert_tree_matches(&s.tree(&point), &s.source);
+        restore();
+    };
+    let count = kill_each(
+        &site_folder,
+        "redistribute",
+        &[("OSU_CHILD_PACKAGE", &package)],
+        &kills,
+        check,
+    );
+    assert_eq!(
+        count,
+        kills.len() as u64,
+        "a block build finished before its kill"
+    );
+    // The same with the live image altered behind the manifest's back: killed as it mends.
+    let live = s.tree(&point).join("sources/install.wim");
+    alter_keeping_time(&live);
+    let altered = sha256_of(&live);
+    assert!(killed(
+        &site_folder,
+        "redistribute",
+        &[("OSU_CHILD_PACKAGE", &package)],
+        &Kill::At("block build: mending")
+    ));
+    assert_eq!(sha256_of(&live), altered, "the killed run touched the live file");
+    let done = distribute(&s.site, &s.package.id, &["DP1"]);
+    assert_eq!(done[0].state, DistributionState::Installed, "{:?}", done[0]);
+    assert_tree_matches(&s.tree(&point), &s.source);
+    assert_point_valid(&s, "DP1");
+    assert!(!point
+        .join(".osupgrade/staging")
+        .join(&s.package.id)
+        .exists());
+    println!(
+        "kill block-built update: {} kills (20 by bytes, mostly while ranges were read from the live file; {} at named steps), each left the point one whole version; the next run completed",
+        count + 1,
+        BLOCK_BUILD_STEPS.len() + SWITCH_STEPS.len() + 1
+    );
+}
+
+/// Copies a point's folder with its files' times, as `cp -a` does.
+fn copy_keeping_times(from: &Path, to: &Path) {
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Changes bytes in the middle of a file and puts its time back.
+fn alter_keeping_time(file: &Path) {
+    let modified = fs::metadata(file).unwrap().modified().unwrap();
+    let mut bytes = fs::read(file).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle..middle + 4096].fill(0xa5);
+    fs::write(file, &bytes).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(file)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+}
+
 /// Kills of a copy into the library, by the bytes read, spread over `total`.
 fn library_kills(total: u64) -> Vec<Kill<'static>> {
     byte_kills(KILLS_BY_BYTES, total)

@@ -10,6 +10,7 @@ use super::chunks::{Base, ChunkedReader, ReadTally};
 use super::copy::{copy_hashing, stream_hashing, Cancel, CopyEnds, FileSink};
 use super::ContentLibrary;
 use crate::error::{Error, IoContext, Result};
+use crate::kill_point;
 use crate::model::Chunk;
 
 /// A blob of the library as the site database knows it.
@@ -60,6 +61,7 @@ impl ContentLibrary {
                     "{} was altered: its ranges are checked one by one",
                     base.path.display()
                 );
+                kill_point::reached("block build: mending");
                 let checked = Base {
                     verify: true,
                     ..base

@@ -254,6 +254,9 @@ fn copy_into_staging(
             };
             let taken = export(job, copy, &temp, &report, &stop)
                 .map_err(|e| name_the_file(e, job, &copy.path))?;
+            if taken.reused > 0 {
+                kill_point::reached("block build: built");
+            }
             copied.fetch_add(taken.copied, Ordering::Relaxed);
             reused.fetch_add(taken.reused, Ordering::Relaxed);
             if taken.reused > 0 {
@@ -310,6 +313,7 @@ fn export(
         return job.library.export_blob(&blob, None, temp, report, stop);
     };
     let offsets = base_offsets(job, recorded.as_ref(), &path, &file, stop)?;
+    kill_point::reached("block build: base chunks known");
     let base = Base {
         path: &path,
         file: &file,

@@ -361,6 +361,9 @@ pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// The named steps of building a large file on a point from what it holds.
+pub const BLOCK_BUILD_STEPS: [&str; 2] = ["block build: base chunks known", "block build: built"];
+
 /// The named kill points of a distribution's switch, in the order it reaches them.
 pub const SWITCH_STEPS: [&str; 6] = [
     "switch: staged",
