@@ -134,6 +134,14 @@ fn a_serviced_image_adds_and_sends_only_the_chunks_that_changed() {
         done[0].bytes_reused
     );
     assert_eq!(status(&s, "dp1").bytes_reused, done[0].bytes_reused);
+    let log = fs::read_to_string(s.scratch.join("site/Logs/distribution.log")).unwrap();
+    assert!(
+        log.contains(&format!(
+            "{IMAGE} built from the point's earlier version: {} bytes reused",
+            done[0].bytes_reused
+        )),
+        "{log}"
+    );
     assert_tree_matches(&s.tree(&point), &s.source);
     assert_point_valid(&s, "dp1");
 }

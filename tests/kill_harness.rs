@@ -441,7 +441,11 @@ fn kill_harness_block_built_update() {
         &[("OSU_CHILD_PACKAGE", &package)],
         &Kill::At("block build: mending")
     ));
-    assert_eq!(sha256_of(&live), altered, "the killed run touched the live file");
+    assert_eq!(
+        sha256_of(&live),
+        altered,
+        "the killed run touched the live file"
+    );
     let done = distribute(&s.site, &s.package.id, &["DP1"]);
     assert_eq!(done[0].state, DistributionState::Installed, "{:?}", done[0]);
     assert_tree_matches(&s.tree(&point), &s.source);

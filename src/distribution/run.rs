@@ -49,12 +49,13 @@ pub fn distribute(
         match status.state {
             DistributionState::Installed => log::info!(
                 target: "distribution",
-                "{} on {}: content version {} installed; {} files, {} bytes copied",
+                "{} on {}: content version {} installed; {} files, {} bytes copied, {} bytes reused from what the point held",
                 status.package_id,
                 status.distribution_point,
                 status.installed_content_version.unwrap_or(0),
                 status.files_copied,
-                status.bytes_copied
+                status.bytes_copied,
+                status.bytes_reused
             ),
             _ => log::error!(
                 target: "distribution",

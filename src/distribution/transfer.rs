@@ -255,6 +255,15 @@ fn copy_into_staging(
             let taken = export(job, copy, &temp, &report, &stop)
                 .map_err(|e| name_the_file(e, job, &copy.path))?;
             if taken.reused > 0 {
+                log::info!(
+                    target: "distribution",
+                    "{} on {}: {} built from the point's earlier version: {} bytes reused, {} copied",
+                    job.place.package_id,
+                    job.point_name,
+                    copy.path,
+                    taken.reused,
+                    taken.copied
+                );
                 kill_point::reached("block build: built");
             }
             copied.fetch_add(taken.copied, Ordering::Relaxed);
