@@ -66,7 +66,8 @@ impl ContentLibrary {
                     verify: true,
                     ..base
                 };
-                self.export_chunked(blob, Some(checked), target, report, cancel)
+                // The first attempt told its bytes already.
+                self.export_chunked(blob, Some(checked), target, &|_| {}, cancel)
                     .map_err(|m| self.damage(blob, m, cancel))
             }
             other => other.map_err(|m| self.damage(blob, m, cancel)),
@@ -120,9 +121,9 @@ impl ContentLibrary {
         };
         let result = match streamed {
             Ok((actual, length)) if actual == blob.sha256 && length == blob.size => Ok(taken),
-            Ok(_) if taken.reused > 0 => Err(base.map_or(Mismatch::Library, Mismatch::Base)),
-            Ok(_) => Err(Mismatch::Library),
-            Err(_) if library_failed => Err(Mismatch::Library),
+            Ok(_) if taken.reused > 0 => Err(base.map_or(Mismatch::Library(None), Mismatch::Base)),
+            Ok(_) => Err(Mismatch::Library(None)),
+            Err(e) if library_failed => Err(Mismatch::Library(Some(e))),
             Err(e) => Err(Mismatch::Failed(e)),
         };
         if result.is_err() {
@@ -131,17 +132,28 @@ impl ContentLibrary {
         result
     }
 
-    /// What a failed export of a chunked blob reports: the chunk that is damaged, if one is.
+    /// What a failed export of a chunked blob reports: the chunk that is damaged, if one is;
+    /// else the error a chunk's read met (a file held open elsewhere, a passing I/O error).
     fn damage(&self, blob: &BlobRef<'_>, mismatch: Mismatch<'_>, cancel: &Cancel) -> Error {
-        if let Mismatch::Failed(error) = mismatch {
-            return error;
+        let read_error = match mismatch {
+            Mismatch::Failed(error) => return error,
+            Mismatch::Library(read_error) => read_error,
+            Mismatch::Base(_) => None,
+        };
+        let damaged = self.damaged_chunk(blob.chunks, cancel);
+        if cancel.load(Ordering::Relaxed) {
+            return Error::Cancelled;
         }
-        let reason = self.damaged_chunk(blob.chunks, cancel).unwrap_or_else(|| {
-            "its chunks are whole, yet they do not make up its bytes".to_string()
-        });
-        Error::DamagedContent {
-            what: format!("blob {}", blob.sha256),
-            reason,
+        match (damaged, read_error) {
+            (Some(reason), _) => Error::DamagedContent {
+                what: format!("blob {}", blob.sha256),
+                reason,
+            },
+            (None, Some(error)) => error,
+            (None, None) => Error::DamagedContent {
+                what: format!("blob {}", blob.sha256),
+                reason: "its chunks are whole, yet they do not make up its bytes".to_string(),
+            },
         }
     }
 }
@@ -172,8 +184,8 @@ impl Drop for BlobFile {
 enum Mismatch<'b> {
     /// The bytes did not match, and some came from the base, which is handed back.
     Base(Base<'b>),
-    /// The bytes did not match, or a chunk could not be read: the library is damaged.
-    Library,
+    /// The bytes did not match, or a chunk could not be read (with the error it met).
+    Library(Option<Error>),
     /// Stopped for a reason of the target's or the caller's.
     Failed(Error),
 }

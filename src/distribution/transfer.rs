@@ -321,7 +321,12 @@ fn export(
     let Ok(file) = fs::File::open(&path) else {
         return job.library.export_blob(&blob, None, temp, report, stop);
     };
-    let offsets = base_offsets(job, recorded.as_ref(), &path, &file, stop)?;
+    // A base that cannot be read (locked, a bad sector) is no base either, unless stopped.
+    let offsets = match base_offsets(job, recorded.as_ref(), &path, &file, stop) {
+        Ok(offsets) => offsets,
+        Err(Error::Cancelled) => return Err(Error::Cancelled),
+        Err(_) => return job.library.export_blob(&blob, None, temp, report, stop),
+    };
     kill_point::reached("block build: base chunks known");
     let base = Base {
         path: &path,

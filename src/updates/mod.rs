@@ -342,6 +342,10 @@ pub(crate) fn read_held_updates(site: &Site, package: &crate::Package) -> Result
     if site.db().image_updates_state(&package.id, version)? != "unread" {
         return Ok(());
     }
+    // Without wimlib nothing is read: a chunked image is not even put together for it.
+    if image::wimlib_imagex().is_none() {
+        return Ok(());
+    }
     let Some(install) = image_blob(site, &package.id, version, INSTALL_IMAGES)? else {
         return Ok(());
     };
