@@ -14,10 +14,10 @@ use crate::progress::REPORT_INTERVAL;
 
 /// What the calling thread hears from the workers.
 pub(crate) enum Heard<E, R> {
-    /// A worker said something about item `usize` while working on it.
-    Event(usize, E),
-    /// Item `usize` is done, with its result.
-    Finished(usize, R),
+    /// A worker said something while working on an item.
+    Event(E),
+    /// An item is done, with its result.
+    Finished(R),
     /// Nothing was said for the quiet interval: time to renew leases.
     Quiet,
 }
@@ -32,7 +32,7 @@ pub(crate) fn cores() -> usize {
     thread::available_parallelism().map_or(2, |n| n.get())
 }
 
-/// Runs `work(index, item, tell)` for every item on up to `threads` threads and hands what they
+/// Runs `work(item, tell)` for every item on up to `threads` threads and hands what they
 /// tell, and each result, to `hear` on this thread. `work` sees `stop` (through its own
 /// capture) and should give up early once it is set; every item still gets its `Finished`.
 /// `hear` gets `Quiet` after `quiet` without a word. Each worker thread holds what
@@ -43,7 +43,7 @@ pub(crate) fn run<T, E, R, S>(
     threads: usize,
     quiet: Duration,
     worker_scope: &(impl Fn() -> S + Sync),
-    work: impl Fn(usize, &T, &(dyn Fn(E) + Sync)) -> R + Sync,
+    work: impl Fn(&T, &(dyn Fn(E) + Sync)) -> R + Sync,
     mut hear: impl FnMut(Heard<E, R>),
 ) where
     T: Sync,
@@ -65,10 +65,10 @@ pub(crate) fn run<T, E, R, S>(
                         return;
                     };
                     let tell = |event| {
-                        let _ = sender.send(Heard::Event(index, event));
+                        let _ = sender.send(Heard::Event(event));
                     };
-                    let result = work(index, item, &tell);
-                    let _ = sender.send(Heard::Finished(index, result));
+                    let result = work(item, &tell);
+                    let _ = sender.send(Heard::Finished(result));
                 }
             });
         }
@@ -121,6 +121,12 @@ pub(crate) struct ByteTally {
 
 const BYTES_STEP: u64 = 16 << 20;
 
+impl Default for ByteTally {
+    fn default() -> Self {
+        ByteTally::new()
+    }
+}
+
 impl ByteTally {
     pub(crate) fn new() -> Self {
         ByteTally {
@@ -138,6 +144,12 @@ impl ByteTally {
         *last_told = Instant::now();
         drop(last_told);
         // Two workers may both get here; the second then tells what came since, if anything.
+        self.tell_untold(tell);
+    }
+
+    /// Tells what has gathered, if anything: before a worker's failure is reported, so that
+    /// the bytes it wrote count.
+    pub(crate) fn tell_untold(&self, tell: &dyn Fn(u64)) {
         match self.untold.swap(0, Ordering::Relaxed) {
             0 => {}
             all => tell(all),
@@ -179,16 +191,16 @@ pub(crate) fn for_each<T: Sync, S>(
         threads,
         NO_QUIET,
         worker_scope,
-        |_, item, tell| {
+        |item, tell| {
             if stop.load(Ordering::Relaxed) {
                 return Err(crate::Error::Cancelled);
             }
             work(item, &|bytes| untold.add(bytes, tell))
         },
         |heard| match heard {
-            Heard::Event(_, bytes) => take_bytes(bytes, &mut outcome),
-            Heard::Finished(_, Err(error)) => outcome.record(error),
-            Heard::Finished(_, Ok(())) | Heard::Quiet => {}
+            Heard::Event(bytes) => take_bytes(bytes, &mut outcome),
+            Heard::Finished(Err(error)) => outcome.record(error),
+            Heard::Finished(Ok(())) | Heard::Quiet => {}
         },
     );
     untold.tell_rest(|rest| take_bytes(rest, &mut outcome));

@@ -462,6 +462,8 @@ fn content_is_removed_from_points_before_a_point_or_package_goes() {
         .exists());
 }
 
+/// The full point is served in one wave with two that have room: each blob is written to all
+/// three from one read, and the full one drops out alone.
 #[test]
 fn a_full_disk_fails_the_job_and_the_point_keeps_its_version() {
     let s = setup("diskfull", &["--small-files", "20"]);
@@ -472,20 +474,34 @@ fn a_full_disk_fails_the_job_and_the_point_keeps_its_version() {
     };
     let point = mount.join("dp");
     distribution::add_point(&s.site, "Small", point.to_str().unwrap(), "").unwrap();
-    distribute(&s.site, &s.package.id, &["Small"]);
+    let roomy = [s.point("DP1"), s.point("DP2")];
+    distribute(&s.site, &s.package.id, &["DP1", "Small", "DP2"]);
     let v1 = s.scratch.join("v1");
     copy_tree(&s.source, &v1);
     let big = s.source.join("sources/big-update.cab");
     fs::write(&big, vec![7u8; 40 << 20]).unwrap();
     reload(&s.site, &s.package.id);
 
-    let status = &distribution::redistribute(
+    let statuses = distribution::redistribute(
         &s.site,
         &s.package.id,
         &DistributeOptions::default(),
         &mut ignore_progress,
     )
-    .unwrap()[0];
+    .unwrap();
+    for (name, folder) in ["DP1", "DP2"].iter().zip(&roomy) {
+        let status = statuses
+            .iter()
+            .find(|d| d.distribution_point == *name)
+            .unwrap();
+        assert_eq!(status.state, DistributionState::Installed, "{status:?}");
+        assert_tree_matches(&s.tree(folder), &s.source);
+        assert_point_valid(&s, name);
+    }
+    let status = statuses
+        .iter()
+        .find(|d| d.distribution_point == "Small")
+        .unwrap();
     assert_eq!(status.state, DistributionState::Failed);
     assert!(
         status.last_error.contains("No space left"),

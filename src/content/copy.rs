@@ -86,23 +86,80 @@ impl Sink for FileSink<'_> {
     }
 }
 
+/// Writes one stream to several files. A file whose write fails drops out, keeping its error,
+/// while the others go on; once none is left, the stream stops as a cancel stops it.
+pub(super) struct EachSink<'a> {
+    sinks: Vec<Option<FileSink<'a>>>,
+    errors: Vec<Option<Error>>,
+}
+
+impl<'a> EachSink<'a> {
+    /// `None` for a target that is out from the start.
+    pub(super) fn new(sinks: Vec<Option<FileSink<'a>>>) -> Self {
+        let errors = sinks.iter().map(|_| None).collect();
+        EachSink { sinks, errors }
+    }
+
+    /// Per target, the error that made it drop out.
+    pub(super) fn into_errors(self) -> Vec<Option<Error>> {
+        self.errors
+    }
+
+    fn each(&mut self, mut write: impl FnMut(&mut FileSink<'a>) -> Result<()>) -> Result<()> {
+        for (slot, error) in self.sinks.iter_mut().zip(&mut self.errors) {
+            if let Some(Err(failure)) = slot.as_mut().map(&mut write) {
+                *error = Some(failure);
+                *slot = None;
+            }
+        }
+        if self.sinks.iter().any(Option::is_some) {
+            Ok(())
+        } else {
+            Err(Error::Cancelled)
+        }
+    }
+}
+
+impl Sink for EachSink<'_> {
+    fn put(&mut self, block: &[u8], cuts: &[usize]) -> Result<()> {
+        self.each(|sink| sink.put(block, cuts))
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.each(|sink| sink.finish())
+    }
+}
+
 /// Copies `ends.input`, expected to hold `size` bytes, to `ends.output`, hashing every chunk
-/// before it is written. A file of up to `SMALL_FILE` bytes is read, hashed and written whole on
-/// this thread; for a larger one another thread reads and writes while this one hashes. At most
-/// one byte past `size` is read, so that a file longer than expected shows as such without
-/// being copied whole. Returns the hash and the length of what was written.
+/// before it is written. Returns the hash and the length of what was written.
 pub(crate) fn copy_hashing(
     ends: &CopyEnds<'_>,
     size: u64,
     report: &(dyn Fn(u64) + Sync),
     cancel: &Cancel,
 ) -> Result<(String, u64)> {
-    let input = ends.input.take(size + 1);
     let mut sink = FileSink::new(ends.target, ends.output);
+    read_hashing(ends.source, ends.input, size, &mut sink, report, cancel)
+}
+
+/// Reads `input` (opened from `source`), expected to hold `size` bytes, into `sink`, hashing
+/// every chunk before the sink gets it. A file of up to `SMALL_FILE` bytes is read, hashed and
+/// written whole on this thread; for a larger one another thread reads and writes while this
+/// one hashes. At most one byte past `size` is read, so that a file longer than expected shows
+/// as such without being copied whole. Returns the hash and the length of what was read.
+pub(super) fn read_hashing(
+    source: &Path,
+    input: &File,
+    size: u64,
+    sink: &mut dyn Sink,
+    report: &(dyn Fn(u64) + Sync),
+    cancel: &Cancel,
+) -> Result<(String, u64)> {
+    let input = input.take(size + 1);
     if size <= SMALL_FILE {
-        copy_whole(ends.source, input, &mut sink, size, report)
+        copy_whole(source, input, sink, size, report)
     } else {
-        stream_hashing(ends.source, input, &mut sink, None, report, cancel)
+        stream_hashing(source, input, sink, None, report, cancel)
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
 use super::chunks::{Base, ChunkedReader, ReadTally};
-use super::copy::{copy_hashing, stream_hashing, Cancel, CopyEnds, FileSink};
+use super::copy::{read_hashing, stream_hashing, Cancel, EachSink, FileSink, Sink};
 use super::ContentLibrary;
 use crate::error::{Error, IoContext, Result};
 use crate::kill_point;
@@ -45,16 +45,15 @@ impl ContentLibrary {
         report: &(dyn Fn(u64) + Sync),
         cancel: &Cancel,
     ) -> Result<Taken> {
-        if blob.chunks.is_empty() {
-            let source = self.blob_path(blob.sha256);
-            copy_verified(&source, blob.sha256, blob.size, target, report, cancel)?;
+        let Some(base) = base else {
+            only(self.export_blob_to_each(blob, &[target], report, cancel)?)?;
             return Ok(Taken {
                 copied: blob.size,
                 reused: 0,
             });
-        }
-        let trusted_base = base.as_ref().is_some_and(|b| !b.verify);
-        match self.export_chunked(blob, base, target, report, cancel) {
+        };
+        let trusted_base = !base.verify;
+        match self.export_chunked(blob, Some(base), target, report, cancel) {
             Err(Mismatch::Base(base)) if trusted_base => {
                 log::warn!(
                     target: "distribution",
@@ -72,6 +71,28 @@ impl ContentLibrary {
             }
             other => other.map_err(|m| self.damage(blob, m, cancel)),
         }
+    }
+
+    /// Copies `blob` from the library to each of `targets`, new files, reading and hashing its
+    /// bytes once. A target whose write fails drops out with its error while the others go on;
+    /// a blob that does not match its hash fails the call with `DamagedContent`, and a failed
+    /// read or a cancel fails it too, with no target left behind.
+    pub(crate) fn export_blob_to_each(
+        &self,
+        blob: &BlobRef<'_>,
+        targets: &[&Path],
+        report: &(dyn Fn(u64) + Sync),
+        cancel: &Cancel,
+    ) -> Result<Vec<Result<()>>> {
+        if blob.chunks.is_empty() {
+            let source = self.blob_path(blob.sha256);
+            return copy_verified_to_each(&source, blob.sha256, blob.size, targets, report, cancel);
+        }
+        write_each(targets, |sink| {
+            self.read_chunked(blob, None, sink, report, cancel)
+                .map(drop)
+                .map_err(|m| self.damage(blob, m, cancel))
+        })
     }
 
     /// The blob as a file to read (a WIM's header and XML, wimlib's listing): its own file
@@ -100,36 +121,43 @@ impl ContentLibrary {
         report: &(dyn Fn(u64) + Sync),
         cancel: &Cancel,
     ) -> std::result::Result<Taken, Mismatch<'b>> {
-        let _ = fs::remove_file(target);
-        let output = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(target)
-            .at(target)?;
+        let output = create_new(target)?;
+        let mut sink = FileSink::new(target, &output);
+        let result = self.read_chunked(blob, base, &mut sink, report, cancel);
+        if result.is_err() {
+            let _ = fs::remove_file(target);
+        }
+        result
+    }
+
+    /// Streams a chunked blob into `sink`, each chunk from `base` where it holds the chunk.
+    fn read_chunked<'b>(
+        &self,
+        blob: &BlobRef<'_>,
+        base: Option<Base<'b>>,
+        sink: &mut dyn Sink,
+        report: &(dyn Fn(u64) + Sync),
+        cancel: &Cancel,
+    ) -> std::result::Result<Taken, Mismatch<'b>> {
         let tally = ReadTally::default();
         let source = base.as_ref().map_or_else(
             || self.chunk_path(&blob.chunks[0].sha256),
             |b| b.path.to_path_buf(),
         );
         let mut reader = ChunkedReader::new(self, blob.chunks, base, &tally);
-        let mut sink = FileSink::new(target, &output);
-        let streamed = stream_hashing(&source, &mut reader, &mut sink, None, report, cancel);
+        let streamed = stream_hashing(&source, &mut reader, sink, None, report, cancel);
         let (base, library_failed) = reader.finish();
         let taken = Taken {
             copied: tally.copied.load(Ordering::Relaxed),
             reused: tally.reused.load(Ordering::Relaxed),
         };
-        let result = match streamed {
+        match streamed {
             Ok((actual, length)) if actual == blob.sha256 && length == blob.size => Ok(taken),
             Ok(_) if taken.reused > 0 => Err(base.map_or(Mismatch::Library(None), Mismatch::Base)),
             Ok(_) => Err(Mismatch::Library(None)),
             Err(e) if library_failed => Err(Mismatch::Library(Some(e))),
             Err(e) => Err(Mismatch::Failed(e)),
-        };
-        if result.is_err() {
-            let _ = fs::remove_file(target);
         }
-        result
     }
 
     /// What a failed export of a chunked blob reports: the chunk that is damaged, if one is;
@@ -207,6 +235,25 @@ pub(crate) fn copy_verified(
     report: &(dyn Fn(u64) + Sync),
     cancel: &Cancel,
 ) -> Result<()> {
+    only(copy_verified_to_each(
+        source,
+        sha256,
+        size,
+        &[target],
+        report,
+        cancel,
+    )?)
+}
+
+/// `copy_verified` to each of `targets`, with the outcomes of `export_blob_to_each`.
+fn copy_verified_to_each(
+    source: &Path,
+    sha256: &str,
+    size: u64,
+    targets: &[&Path],
+    report: &(dyn Fn(u64) + Sync),
+    cancel: &Cancel,
+) -> Result<Vec<Result<()>>> {
     let input = File::open(source).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => Error::DamagedContent {
             what: format!("blob {sha256}"),
@@ -214,18 +261,8 @@ pub(crate) fn copy_verified(
         },
         _ => Error::io(source, e),
     })?;
-    let output = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(target)
-        .at(target)?;
-    let ends = CopyEnds {
-        source,
-        input: &input,
-        target,
-        output: &output,
-    };
-    let verdict = copy_hashing(&ends, size, report, cancel).and_then(|(actual, length)| {
+    write_each(targets, |sink| {
+        let (actual, length) = read_hashing(source, &input, size, sink, report, cancel)?;
         if actual == sha256 && length == size {
             return Ok(());
         }
@@ -236,9 +273,123 @@ pub(crate) fn copy_verified(
                 source.display()
             ),
         })
-    });
-    if verdict.is_err() {
-        let _ = fs::remove_file(target);
+    })
+}
+
+/// Opens each target as a new file and streams into all of them what `read` gives. Returns the
+/// outcome per target: a target that could not be opened or written has its own error. When
+/// `read` fails while a target is still written, the call fails with that error and removes
+/// every target.
+fn write_each(
+    targets: &[&Path],
+    read: impl FnOnce(&mut dyn Sink) -> Result<()>,
+) -> Result<Vec<Result<()>>> {
+    let opened: Vec<Result<File>> = targets.iter().map(|t| create_new(t)).collect();
+    let mut sink = EachSink::new(
+        opened
+            .iter()
+            .zip(targets)
+            .map(|(file, target)| file.as_ref().ok().map(|f| FileSink::new(target, f)))
+            .collect(),
+    );
+    let read = read(&mut sink);
+    let write_errors = sink.into_errors();
+    let outcomes: Vec<Result<()>> = opened
+        .into_iter()
+        .zip(write_errors)
+        .map(|(opened, write_error)| match (opened, write_error) {
+            (Err(error), _) | (Ok(_), Some(error)) => Err(error),
+            (Ok(_), None) => Ok(()),
+        })
+        .collect();
+    let any_written = outcomes.iter().any(Result::is_ok);
+    let read = read.map_err(|error| (error, any_written));
+    for (outcome, target) in outcomes.iter().zip(targets) {
+        if outcome.is_err() || read.is_err() {
+            let _ = fs::remove_file(target);
+        }
     }
-    verdict
+    match read {
+        // Every target dropped out: each tells its own reason.
+        Err((_, false)) | Ok(()) => Ok(outcomes),
+        Err((error, true)) => Err(error),
+    }
+}
+
+/// The one outcome of a call with one target.
+fn only(mut outcomes: Vec<Result<()>>) -> Result<()> {
+    outcomes.pop().unwrap_or(Ok(()))
+}
+
+/// A new file at `target`, whatever a failed attempt left there.
+fn create_new(target: &Path) -> Result<File> {
+    let _ = fs::remove_file(target);
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(target)
+        .at(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    fn library_with(name: &str, content: &[u8]) -> (ContentLibrary, PathBuf, String) {
+        let folder = std::env::temp_dir().join(format!("osu-export-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&folder);
+        let library = ContentLibrary::open(&folder.join("library")).unwrap();
+        let sha256 = super::super::hex(&Sha256::digest(content));
+        let blob = library.blob_path(&sha256);
+        fs::create_dir_all(blob.parent().unwrap()).unwrap();
+        fs::write(&blob, content).unwrap();
+        (library, folder, sha256)
+    }
+
+    #[test]
+    fn a_target_that_cannot_be_written_drops_out_and_the_others_get_the_blob() {
+        let content: Vec<u8> = (0..super::super::copy::SMALL_FILE as usize + 12345)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let (library, folder, sha256) = library_with("each", &content);
+        let blob = BlobRef {
+            sha256: &sha256,
+            size: content.len() as u64,
+            chunks: &[],
+        };
+        let (a, b) = (folder.join("a"), folder.join("b"));
+        let unreachable = folder.join("missing/c");
+        let outcomes = library
+            .export_blob_to_each(&blob, &[&a, &unreachable, &b], &|_| {}, &Cancel::new(false))
+            .unwrap();
+        assert!(outcomes[0].is_ok() && outcomes[2].is_ok());
+        let error = outcomes[1].as_ref().unwrap_err().to_string();
+        assert!(error.contains("missing/c"), "{error}");
+        assert!(fs::read(&a).unwrap() == content && fs::read(&b).unwrap() == content);
+        fs::remove_dir_all(folder).unwrap();
+    }
+
+    #[test]
+    fn a_damaged_blob_fails_every_target_and_leaves_none() {
+        let (library, folder, sha256) = library_with("damaged", b"what was added");
+        fs::write(library.blob_path(&sha256), b"what was altered").unwrap();
+        let blob = BlobRef {
+            sha256: &sha256,
+            size: 14,
+            chunks: &[],
+        };
+        let targets = [folder.join("a"), folder.join("b")];
+        let error = library
+            .export_blob_to_each(
+                &blob,
+                &[&targets[0], &targets[1]],
+                &|_| {},
+                &Cancel::new(false),
+            )
+            .unwrap_err();
+        assert!(matches!(error, Error::DamagedContent { .. }), "{error}");
+        assert!(targets.iter().all(|t| !t.exists()));
+        fs::remove_dir_all(folder).unwrap();
+    }
 }

@@ -113,7 +113,7 @@ impl ContentLibrary {
             jobs::cores(),
             jobs::NO_QUIET,
             &logging::for_workers(),
-            |_, &index, tell| {
+            |&index, tell| {
                 if cancel.load(Ordering::Relaxed) {
                     return Err(Error::Cancelled);
                 }
@@ -133,8 +133,8 @@ impl ContentLibrary {
                     return; // drain: dropping the staged blobs deletes their staging files
                 }
                 let event = match heard {
-                    Heard::Event(_, bytes) => Ok(StageEvent::Bytes(bytes)),
-                    Heard::Finished(_, staged) => staged,
+                    Heard::Event(bytes) => Ok(StageEvent::Bytes(bytes)),
+                    Heard::Finished(staged) => staged,
                     Heard::Quiet => return,
                 };
                 deliver(event, &mut outcome);

@@ -9,6 +9,7 @@
 //! before the commit leaves the previous version untouched; one that dies during the commit is
 //! finished by the next run, which adopts what is already in place by its hash.
 
+mod fanout;
 mod group;
 mod layout;
 mod names;

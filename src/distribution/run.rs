@@ -4,12 +4,14 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::fanout::{copy_to_each, shared_copies};
 use super::layout::PointPackage;
-use super::transfer::{apply_distribution_plan, plan_distribution, Job, JobEvent};
+use super::transfer::{clear_staging, finish_distribution, plan_distribution};
+use super::transfer::{DistributionPlan, Job, JobEvent, JobFailure, Shared};
 use super::{DistributeOptions, DistributionStatus};
 use crate::error::{Error, ErrorKind, Result};
 use crate::jobs::{self, FirstFailure, Heard};
@@ -81,20 +83,7 @@ fn distribute_logged(
     let targets = resolve_targets(site, package_ids, points)?;
     let (held, runnable) = lock_and_queue(site, &targets)?;
     let jobs: Vec<Job<'_>> = runnable.iter().map(|t| t.job(site)).collect();
-    let outcome = run_jobs(
-        site,
-        &jobs,
-        options.workers,
-        progress,
-        |job, events, cancel| {
-            let plan = plan_distribution(job, cancel)?;
-            events(JobEvent::Planned {
-                bytes: plan.bytes_to_copy(),
-                files: plan.files_to_copy(),
-            });
-            apply_distribution_plan(job, plan, events, cancel)
-        },
-    );
+    let outcome = run_jobs(site, &jobs, options.workers, progress);
     drop(held);
     let statuses = targets
         .iter()
@@ -327,92 +316,209 @@ impl Tally {
     }
 }
 
-/// Renews the lease of every unfinished job, with how far it got, so that readers in other
-/// processes see its progress and do not take it for interrupted.
-fn renew_leases(site: &Site, jobs: &[Job<'_>], tallies: &[Tally]) -> Result<()> {
-    site.db().write(|db| {
-        for (job, tally) in jobs.iter().zip(tallies).filter(|(_, t)| !t.finished) {
-            db.renew_distribution(&job.place.package_id, job.point_name, &tally.so_far())?;
-        }
-        Ok(())
-    })
-}
-
-/// Runs `work` on each job with up to `workers` threads. Status and progress happen here, on
-/// the calling thread; the workers only touch files.
+/// Runs the jobs in waves of `workers`. A wave plans its jobs side by side; then reads each blob
+/// they lack once from the library, hashing it once, and writes it into the staging folder of
+/// every job of the wave that lacks it; then each job builds what its point's earlier files
+/// give most of, and commits. Status and progress happen here, on the calling thread; the
+/// workers only touch files.
 fn run_jobs(
     site: &Site,
     jobs: &[Job<'_>],
     workers: usize,
     progress: &mut ProgressFn<'_>,
-    work: impl Fn(&Job<'_>, &(dyn Fn(JobEvent) + Sync), &AtomicBool) -> Result<Transferred> + Sync,
 ) -> Result<()> {
     let cancel = AtomicBool::new(false);
-    let mut tallies: Vec<Tally> = jobs.iter().map(|_| Tally::default()).collect();
-    let mut jobs_done = 0u64;
-    let mut throttle = Throttle::default();
-    let mut last_renewal = Instant::now();
-    let mut failure = FirstFailure::new(&cancel);
-    jobs::run(
+    let mut watch = Watch {
+        site,
         jobs,
-        workers,
-        LEASE_RENEWAL,
-        &logging::for_workers(),
-        |_, job, tell| {
+        tallies: jobs.iter().map(|_| Tally::default()).collect(),
+        jobs_done: 0,
+        throttle: Throttle::default(),
+        last_renewal: Instant::now(),
+        failure: FirstFailure::new(&cancel),
+        progress,
+    };
+    let indexes: Vec<usize> = (0..jobs.len()).collect();
+    for wave in indexes.chunks(workers) {
+        run_wave(&mut watch, wave, &cancel);
+    }
+    watch.failure.into_result()
+}
+
+fn run_wave(watch: &mut Watch<'_, '_>, wave: &[usize], cancel: &AtomicBool) {
+    let jobs = watch.jobs;
+    let mut plans = Vec::new();
+    watch.run(
+        wave,
+        wave.len(),
+        |&index, tell| {
             if cancel.load(Ordering::Relaxed) {
-                return Err(Error::Cancelled);
+                return (index, Err(Error::Cancelled));
             }
-            work(job, tell, &cancel)
+            let plan = plan_distribution(&jobs[index], cancel);
+            if let Ok(plan) = &plan {
+                let (bytes, files) = (plan.bytes_to_copy(), plan.files_to_copy());
+                tell((index, JobEvent::Planned { bytes, files }));
+            }
+            (index, plan)
         },
-        |heard| {
-            if last_renewal.elapsed() >= LEASE_RENEWAL {
-                last_renewal = Instant::now();
-                if let Err(error) = renew_leases(site, jobs, &tallies) {
-                    failure.record(error);
+        |watch, (index, plan)| match plan {
+            Ok(plan) => plans.push((index, plan)),
+            Err(error) => watch.finish(index, Err(error.into())),
+        },
+    );
+    let (copies, shares) = shared_copies(jobs, &plans);
+    let written = AtomicU64::new(0);
+    let mut full = Vec::new();
+    watch.run(
+        &copies,
+        jobs::cores(),
+        |copy, tell| copy_to_each(jobs, copy, &shares, tell, &written, cancel),
+        |watch, failures| {
+            for (index, failure) in failures {
+                if failure.kind == ErrorKind::DiskFull {
+                    full.push(index);
                 }
-            }
-            let (index, recorded) = match heard {
-                Heard::Quiet => return,
-                Heard::Event(index, event) => (
-                    index,
-                    record_event(site, &jobs[index], &mut tallies[index], event),
-                ),
-                Heard::Finished(index, result) => {
-                    jobs_done += 1;
-                    tallies[index].finished = true;
-                    (
-                        index,
-                        record_finish(site, &jobs[index], &tallies[index], result),
-                    )
-                }
-            };
-            if let Err(error) = recorded {
-                failure.record(error);
-            }
-            // A finished job is always reported.
-            if !throttle.due(tallies[index].finished) {
-                return;
-            }
-            let (job, tally) = (&jobs[index], &tallies[index]);
-            let flow = progress(&Progress {
-                package_id: &job.place.package_id,
-                distribution_point: job.point_name,
-                current_file: &tally.current_file,
-                bytes_done: tally.bytes_done,
-                bytes_total: tally.bytes_total,
-                bytes_reused: tally.bytes_reused,
-                files_done: tally.files_done,
-                files_total: tally.files_total,
-                jobs_done,
-                jobs_total: jobs.len() as u64,
-                ..Progress::new(Operation::Distribute, Phase::Copying)
-            });
-            if flow.is_break() && !cancel.load(Ordering::Relaxed) {
-                failure.record(Error::Cancelled);
+                watch.finish(index, Err(failure));
             }
         },
     );
-    failure.into_result()
+    for index in full {
+        clear_staging(&jobs[index]);
+    }
+    let shared: Vec<Option<Shared>> = shares
+        .into_iter()
+        .enumerate()
+        .map(|(index, share)| {
+            let shared = (!share.failed()).then(|| share.done());
+            share.tell_rest(|bytes| watch.event(index, JobEvent::Bytes(bytes)));
+            shared
+        })
+        .collect();
+    let finishing: Vec<(usize, &DistributionPlan, Shared)> = plans
+        .iter()
+        .filter_map(|(index, plan)| shared[*index].map(|done| (*index, plan, done)))
+        .collect();
+    watch.run(
+        &finishing,
+        finishing.len(),
+        |&(index, plan, done), tell| {
+            let events = |event| tell((index, event));
+            let finished = finish_distribution(&jobs[index], plan, done, &events, cancel);
+            (index, finished)
+        },
+        |watch, (index, finished)| watch.finish(index, finished.map_err(JobFailure::from)),
+    );
+}
+
+/// The calling thread's view of a distribution: each job's tally, its status in the site
+/// database, progress, and the first failure of the whole (a cancel, a status not recorded).
+struct Watch<'a, 'p> {
+    site: &'a Site,
+    jobs: &'a [Job<'a>],
+    tallies: Vec<Tally>,
+    jobs_done: u64,
+    throttle: Throttle,
+    last_renewal: Instant,
+    failure: FirstFailure<'a, Error>,
+    progress: &'a mut ProgressFn<'p>,
+}
+
+impl Watch<'_, '_> {
+    /// Runs `work` on each item on up to `threads` workers; the events they tell, each for
+    /// a job, are recorded here, and each item's result goes to `done`.
+    fn run<T: Sync, R: Send>(
+        &mut self,
+        items: &[T],
+        threads: usize,
+        work: impl Fn(&T, &(dyn Fn((usize, JobEvent)) + Sync)) -> R + Sync,
+        mut done: impl FnMut(&mut Self, R),
+    ) {
+        jobs::run(
+            items,
+            threads,
+            LEASE_RENEWAL,
+            &logging::for_workers(),
+            work,
+            |heard| {
+                self.renew_leases_when_due();
+                match heard {
+                    Heard::Quiet => {}
+                    Heard::Event((index, event)) => self.event(index, event),
+                    Heard::Finished(result) => done(self, result),
+                }
+            },
+        );
+    }
+
+    /// Renews the lease of every unfinished job, with how far it got, so that readers in
+    /// other processes see its progress and do not take it for interrupted.
+    fn renew_leases_when_due(&mut self) {
+        if self.last_renewal.elapsed() < LEASE_RENEWAL {
+            return;
+        }
+        self.last_renewal = Instant::now();
+        let renewed = self.site.db().write(|db| {
+            for (job, tally) in self.jobs.iter().zip(&self.tallies) {
+                if !tally.finished {
+                    db.renew_distribution(&job.place.package_id, job.point_name, &tally.so_far())?;
+                }
+            }
+            Ok(())
+        });
+        if let Err(error) = renewed {
+            self.failure.record(error);
+        }
+    }
+
+    fn event(&mut self, index: usize, event: JobEvent) {
+        let recorded = record_event(
+            self.site,
+            &self.jobs[index],
+            &mut self.tallies[index],
+            event,
+        );
+        self.recorded(recorded, index);
+    }
+
+    fn finish(&mut self, index: usize, result: std::result::Result<Transferred, JobFailure>) {
+        let tally = &mut self.tallies[index];
+        if tally.finished {
+            return;
+        }
+        tally.finished = true;
+        self.jobs_done += 1;
+        let recorded = record_finish(self.site, &self.jobs[index], tally, result);
+        self.recorded(recorded, index);
+    }
+
+    /// Keeps the first failure to record a job's status, and tells progress.
+    fn recorded(&mut self, recorded: Result<()>, index: usize) {
+        if let Err(error) = recorded {
+            self.failure.record(error);
+        }
+        let (job, tally) = (&self.jobs[index], &self.tallies[index]);
+        // A finished job is always reported.
+        if !self.throttle.due(tally.finished) {
+            return;
+        }
+        let flow = (self.progress)(&Progress {
+            package_id: &job.place.package_id,
+            distribution_point: job.point_name,
+            current_file: &tally.current_file,
+            bytes_done: tally.bytes_done,
+            bytes_total: tally.bytes_total,
+            bytes_reused: tally.bytes_reused,
+            files_done: tally.files_done,
+            files_total: tally.files_total,
+            jobs_done: self.jobs_done,
+            jobs_total: self.jobs.len() as u64,
+            ..Progress::new(Operation::Distribute, Phase::Copying)
+        });
+        if flow.is_break() && !self.failure.failed() {
+            self.failure.record(Error::Cancelled);
+        }
+    }
 }
 
 fn record_event(site: &Site, job: &Job<'_>, tally: &mut Tally, event: JobEvent) -> Result<()> {
@@ -444,7 +550,7 @@ fn record_finish(
     site: &Site,
     job: &Job<'_>,
     tally: &Tally,
-    result: Result<Transferred>,
+    result: std::result::Result<Transferred, JobFailure>,
 ) -> Result<()> {
     site.db().write(|db| match &result {
         Ok(done) => db.finish_distribution(
@@ -453,11 +559,11 @@ fn record_finish(
             job.content_version,
             Some(done),
         ),
-        Err(error) => db.fail_distribution(
+        Err(failure) => db.fail_distribution(
             &job.place.package_id,
             job.point_name,
-            &error.to_string(),
-            error.kind(),
+            &failure.message,
+            failure.kind,
             Some(&tally.so_far()),
         ),
     })

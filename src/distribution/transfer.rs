@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::ops::ControlFlow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
@@ -45,12 +45,52 @@ pub(super) struct Job<'a> {
     pub chunks: &'a HashMap<String, Vec<Chunk>>,
 }
 
+/// Why a job failed, as its status records it.
+pub(super) struct JobFailure {
+    pub message: String,
+    pub kind: ErrorKind,
+}
+
+impl From<&Error> for JobFailure {
+    fn from(error: &Error) -> Self {
+        JobFailure {
+            message: error.to_string(),
+            kind: error.kind(),
+        }
+    }
+}
+
+impl From<Error> for JobFailure {
+    fn from(error: Error) -> Self {
+        JobFailure::from(&error)
+    }
+}
+
+/// What the copies shared with the other jobs of a wave did for a job.
+#[derive(Clone, Copy)]
+pub(super) struct Shared {
+    pub copied: u64,
+    pub files: u64,
+}
+
+impl Job<'_> {
+    /// A blob of the job's package as the site database knows it.
+    pub fn blob<'s>(&'s self, sha256: &'s str, size: u64) -> BlobRef<'s> {
+        let chunks = self.chunks.get(sha256).map_or(&[][..], Vec::as_slice);
+        BlobRef {
+            sha256,
+            size,
+            chunks,
+        }
+    }
+}
+
 /// A blob to copy from the library into the point's staging folder.
-struct BlobCopy {
-    sha256: String,
-    size: u64,
+pub(super) struct BlobCopy {
+    pub sha256: String,
+    pub size: u64,
     /// A path of the package that has this content, to name in errors.
-    path: String,
+    pub path: String,
     /// What the live tree holds at that path, when the blob is chunked: the earlier version
     /// whose unchanged ranges the new one is built from.
     base: Option<Option<InstalledFile>>,
@@ -84,6 +124,12 @@ impl DistributionPlan {
 
     pub fn files_to_copy(&self) -> u64 {
         self.copies.len() as u64
+    }
+
+    /// The copies that come from the library alone: the point holds no earlier version of them
+    /// to build from.
+    pub fn copies_from_library(&self) -> impl Iterator<Item = &BlobCopy> {
+        self.copies.iter().filter(|c| c.base.is_none())
     }
 }
 
@@ -187,24 +233,30 @@ fn in_place(
     Ok(actual == sha256)
 }
 
-/// Copies what the plan needs into staging, verified, then commits it into the package's tree
-/// and writes the installed manifest last.
-pub(super) fn apply_distribution_plan(
+/// Finishes a job whose copies from the library alone are staged (`shared`): builds into
+/// staging, verified, the files the point's earlier versions give most of, then commits into
+/// the package's tree and writes the installed manifest last.
+pub(super) fn finish_distribution(
     job: &Job<'_>,
-    plan: DistributionPlan,
+    plan: &DistributionPlan,
+    shared: Shared,
     events: &(dyn Fn(JobEvent) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Transferred> {
     let staging = job.place.staging();
+    let built: Vec<(&BlobCopy, Option<&InstalledFile>)> = plan
+        .copies
+        .iter()
+        .filter_map(|c| c.base.as_ref().map(|recorded| (c, recorded.as_ref())))
+        .collect();
     // Staged files need no flush of their own: a run after a crash hashes what it finds in
     // staging before using it. The flush before the switch covers them.
-    let copied = copy_into_staging(job, &plan.copies, &staging, events, cancel);
+    let copied = build_into_staging(job, &built, shared.files, plan, events, cancel);
     if copied
         .as_ref()
         .is_err_and(|e| e.kind() == ErrorKind::DiskFull)
     {
-        // Kept copies would only hold on to the space the point lacks.
-        let _ = remove_entry(&staging);
+        clear_staging(job);
     }
     let taken = copied?;
     // Cancelled before the commit leaves the previous version; once begun, the commit finishes.
@@ -213,24 +265,41 @@ pub(super) fn apply_distribution_plan(
     }
     commit(job, &plan.placements, &staging)?;
     Ok(Transferred {
-        bytes_copied: taken.copied,
+        bytes_copied: shared.copied + taken.copied,
         bytes_reused: taken.reused,
         files_copied: plan.copies.len() as u64,
     })
 }
 
-fn copy_into_staging(
+/// Kept copies would only hold on to the space a full point lacks.
+pub(super) fn clear_staging(job: &Job<'_>) {
+    let _ = remove_entry(&job.place.staging());
+}
+
+/// Where a copy of a blob is written before it is known whole.
+pub(super) fn staging_temp(job: &Job<'_>, sha256: &str) -> PathBuf {
+    job.place
+        .staging()
+        .join(format!("{sha256}.{}.tmp", std::process::id()))
+}
+
+/// Gives a verified copy its name in staging.
+pub(super) fn stage_copy(job: &Job<'_>, sha256: &str) -> Result<()> {
+    let staged = job.place.staging().join(sha256);
+    fs::rename(staging_temp(job, sha256), &staged).at(&staged)
+}
+
+fn build_into_staging(
     job: &Job<'_>,
-    copies: &[BlobCopy],
-    staging: &Path,
+    copies: &[(&BlobCopy, Option<&InstalledFile>)],
+    files_before: u64,
+    plan: &DistributionPlan,
     events: &(dyn Fn(JobEvent) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Taken> {
     // A failed copy stops this job's other copies, not the other jobs of the distribution.
     let stop = AtomicBool::new(false);
-    // Waking the calling thread for each of a thousand small files would cost more than
-    // copying some of them: the count goes out at the pace progress is shown.
-    let files_done = AtomicU64::new(0);
+    let files_done = AtomicU64::new(files_before);
     let pace = Mutex::new(Throttle::default());
     let written = AtomicU64::new(0);
     let (copied, reused) = (AtomicU64::new(0), AtomicU64::new(0));
@@ -239,12 +308,11 @@ fn copy_into_staging(
         jobs::cores(),
         &stop,
         &logging::for_workers(),
-        |copy, report| {
+        |&(copy, recorded), report| {
             if cancel.load(Ordering::Relaxed) {
                 return Err(Error::Cancelled);
             }
-            let temp = staging.join(format!("{}.{}.tmp", copy.sha256, std::process::id()));
-            let _ = fs::remove_file(&temp);
+            let temp = staging_temp(job, &copy.sha256);
             let report = |n| {
                 kill_point::wrote(
                     kill_point::CopyKind::Point,
@@ -252,8 +320,8 @@ fn copy_into_staging(
                 );
                 report(n);
             };
-            let taken = export(job, copy, &temp, &report, &stop)
-                .map_err(|e| name_the_file(e, job, &copy.path))?;
+            let taken = build(job, copy, recorded, &temp, &report, &stop)
+                .map_err(|e| named_damage(&e, job, &copy.path).unwrap_or(e))?;
             if taken.reused > 0 {
                 log::info!(
                     target: "distribution",
@@ -265,16 +333,13 @@ fn copy_into_staging(
                     taken.copied
                 );
                 kill_point::reached("block build: built");
+                events(JobEvent::Reused(taken.reused));
             }
             copied.fetch_add(taken.copied, Ordering::Relaxed);
             reused.fetch_add(taken.reused, Ordering::Relaxed);
-            if taken.reused > 0 {
-                events(JobEvent::Reused(taken.reused));
-            }
-            let staged = staging.join(&copy.sha256);
-            fs::rename(&temp, &staged).at(&staged)?;
+            stage_copy(job, &copy.sha256)?;
             let done = files_done.fetch_add(1, Ordering::Relaxed) + 1;
-            let last = done == copies.len() as u64;
+            let last = done == plan.files_to_copy();
             if pace.lock().is_ok_and(|mut pace| pace.due(last)) {
                 events(JobEvent::Files {
                     done,
@@ -298,31 +363,25 @@ fn copy_into_staging(
     })
 }
 
-/// Copies a blob from the library to `temp`; a chunked one whose earlier version the live tree
-/// holds is built from that file's unchanged ranges and the library's other chunks.
-fn export(
+/// Builds a chunked blob whose earlier version the live tree holds (`recorded` in the point's
+/// manifest, if it is) in `temp`, from that file's unchanged ranges and the library's other
+/// chunks.
+fn build(
     job: &Job<'_>,
     copy: &BlobCopy,
+    recorded: Option<&InstalledFile>,
     temp: &Path,
     report: &(dyn Fn(u64) + Sync),
     stop: &AtomicBool,
 ) -> Result<Taken> {
-    let chunks = job.chunks.get(&copy.sha256).map_or(&[][..], Vec::as_slice);
-    let blob = BlobRef {
-        sha256: &copy.sha256,
-        size: copy.size,
-        chunks,
-    };
-    let Some(recorded) = &copy.base else {
-        return job.library.export_blob(&blob, None, temp, report, stop);
-    };
+    let blob = job.blob(&copy.sha256, copy.size);
     let path = job.place.tree().join(&copy.path);
     // A base that cannot be opened is no base: the library has every chunk.
     let Ok(file) = fs::File::open(&path) else {
         return job.library.export_blob(&blob, None, temp, report, stop);
     };
     // A base that cannot be read (locked, a bad sector) is no base either, unless stopped.
-    let offsets = match base_offsets(job, recorded.as_ref(), &path, &file, stop) {
+    let offsets = match base_offsets(job, recorded, &path, &file, stop) {
         Ok(offsets) => offsets,
         Err(Error::Cancelled) => return Err(Error::Cancelled),
         Err(_) => return job.library.export_blob(&blob, None, temp, report, stop),
@@ -369,16 +428,16 @@ fn base_offsets(
 }
 
 /// A damaged blob is reported by the package file it would have become.
-fn name_the_file(error: Error, job: &Job<'_>, path: &str) -> Error {
+pub(super) fn named_damage(error: &Error, job: &Job<'_>, path: &str) -> Option<Error> {
     match error {
-        Error::DamagedContent { what, reason } => Error::DamagedContent {
+        Error::DamagedContent { what, reason } => Some(Error::DamagedContent {
             what: format!(
                 "{path} of package {} ({what}); distribution point '{}' keeps what it held",
                 job.place.package_id, job.point_name
             ),
-            reason,
-        },
-        other => other,
+            reason: reason.clone(),
+        }),
+        _ => None,
     }
 }
 
