@@ -101,29 +101,24 @@ impl Db {
         Ok(found)
     }
 
-    /// The chunks of every chunked blob that a content version of the package holds: what a
-    /// point may hold of a large file's earlier versions, and what to copy of the current one.
-    pub(crate) fn package_chunks(&self, package_id: &str) -> Result<HashMap<String, Vec<Chunk>>> {
+    /// The blobs of a content version of the package that are kept as chunks.
+    pub(crate) fn chunked_blobs(
+        &self,
+        package_id: &str,
+        content_version: i64,
+    ) -> Result<HashSet<String>> {
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT b.blob, c.sha256, c.size FROM blob_chunks b JOIN chunks c ON c.sha256 = b.chunk
-                 WHERE b.blob IN (SELECT sha256 FROM package_files WHERE package_id = ?1)
-                 ORDER BY b.blob, b.ordinal",
+                "SELECT DISTINCT f.sha256 FROM package_files f
+                 WHERE f.package_id = ?1 AND f.content_version = ?2
+                   AND EXISTS (SELECT 1 FROM blob_chunks b WHERE b.blob = f.sha256)",
             )
             .map_err(|e| self.error(e))?;
-        let mut found: HashMap<String, Vec<Chunk>> = HashMap::new();
-        let mut rows = statement
-            .query(params![package_id])
+        let found = statement
+            .query_map(params![package_id, content_version], |row| row.get(0))
+            .and_then(|rows| rows.collect())
             .map_err(|e| self.error(e))?;
-        while let Some(row) = rows.next().map_err(|e| self.error(e))? {
-            let blob: String = row.get(0).map_err(|e| self.error(e))?;
-            let chunk = Chunk {
-                sha256: row.get(1).map_err(|e| self.error(e))?,
-                size: row.get(2).map_err(|e| self.error(e))?,
-            };
-            found.entry(blob).or_default().push(chunk);
-        }
         Ok(found)
     }
 

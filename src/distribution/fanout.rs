@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use super::transfer::{named_damage, stage_copy, staging_temp, DistributionPlan, Job, JobEvent};
-use super::transfer::{JobFailure, Shared};
+use super::transfer::{blob_ref, named_damage, stage_copy, staging_temp, ChunkLists};
+use super::transfer::{DistributionPlan, Job, JobEvent, JobFailure, Shared};
 use crate::content::BlobRef;
 use crate::error::Error;
 use crate::jobs::ByteTally;
@@ -27,8 +27,9 @@ pub(super) struct SharedCopy<'a> {
 /// once, largest first, and a share per job to keep how they go for it. `plans` pairs each
 /// job's index with its plan.
 pub(super) fn shared_copies<'a>(
-    jobs: &'a [Job<'a>],
+    jobs: &[Job<'_>],
     plans: &'a [(usize, DistributionPlan)],
+    lists: &'a ChunkLists,
 ) -> (Vec<SharedCopy<'a>>, Vec<JobShare>) {
     let mut shares: Vec<JobShare> = jobs.iter().map(|_| JobShare::default()).collect();
     let mut copies: Vec<SharedCopy<'a>> = Vec::new();
@@ -37,7 +38,7 @@ pub(super) fn shared_copies<'a>(
         for copy in plan.copies_from_library() {
             let at = *by_hash.entry(&copy.sha256).or_insert_with(|| {
                 copies.push(SharedCopy {
-                    blob: jobs[*index].blob(&copy.sha256, copy.size),
+                    blob: blob_ref(lists, &copy.sha256, copy.size),
                     wanted_by: Vec::new(),
                 });
                 copies.len() - 1

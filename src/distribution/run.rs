@@ -1,7 +1,7 @@
 //! Running jobs (package x point) on a bounded number of threads while the calling thread
 //! reports progress, records status in the site database and hears cancellation.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -16,7 +16,7 @@ use super::{DistributeOptions, DistributionStatus};
 use crate::error::{Error, ErrorKind, Result};
 use crate::jobs::{self, FirstFailure, Heard};
 use crate::logging;
-use crate::model::{Chunk, DistributionState, FileRecord, Transferred};
+use crate::model::{DistributionState, FileRecord, Transferred};
 use crate::progress::{Operation, Phase, Progress, ProgressFn, Throttle};
 use crate::site::Site;
 
@@ -245,7 +245,7 @@ struct Target {
     point_path: String,
     content_version: i64,
     manifest: Arc<Vec<FileRecord>>,
-    chunks: Arc<HashMap<String, Vec<Chunk>>>,
+    chunked: Arc<HashSet<String>>,
 }
 
 impl Target {
@@ -260,7 +260,7 @@ impl Target {
             place: self.place(),
             content_version: self.content_version,
             manifest: &self.manifest,
-            chunks: &self.chunks,
+            chunked: &self.chunked,
         }
     }
 }
@@ -277,7 +277,10 @@ fn resolve_targets(site: &Site, package_ids: &[&str], points: &[&str]) -> Result
             site.db()
                 .package_files(&package.id, package.content_version)?,
         );
-        let chunks = Arc::new(site.db().package_chunks(&package.id)?);
+        let chunked = Arc::new(
+            site.db()
+                .chunked_blobs(&package.id, package.content_version)?,
+        );
         for point in &points {
             targets.push(Target {
                 package_id: package.id.clone(),
@@ -285,7 +288,7 @@ fn resolve_targets(site: &Site, package_ids: &[&str], points: &[&str]) -> Result
                 point_path: point.path.clone(),
                 content_version: package.content_version,
                 manifest: manifest.clone(),
-                chunks: chunks.clone(),
+                chunked: chunked.clone(),
             });
         }
     }
@@ -367,7 +370,20 @@ fn run_wave(watch: &mut Watch<'_, '_>, wave: &[usize], cancel: &AtomicBool) {
             Err(error) => watch.finish(index, Err(error.into())),
         },
     );
-    let (copies, shares) = shared_copies(jobs, &plans);
+    let wanted: HashSet<&str> = plans
+        .iter()
+        .flat_map(|(index, plan)| plan.chunk_lists_wanted(&jobs[*index]))
+        .collect();
+    let lists = match watch.site.db().blob_chunks(wanted) {
+        Ok(lists) => lists,
+        Err(error) => {
+            for (index, _) in plans {
+                watch.finish(index, Err(JobFailure::from(&error)));
+            }
+            return;
+        }
+    };
+    let (copies, shares) = shared_copies(jobs, &plans, &lists);
     let written = AtomicU64::new(0);
     let mut full = Vec::new();
     watch.run(
@@ -404,7 +420,7 @@ fn run_wave(watch: &mut Watch<'_, '_>, wave: &[usize], cancel: &AtomicBool) {
         finishing.len(),
         |&(index, plan, done), tell| {
             let events = |event| tell((index, event));
-            let finished = finish_distribution(&jobs[index], plan, done, &events, cancel);
+            let finished = finish_distribution(&jobs[index], plan, done, &lists, &events, cancel);
             (index, finished)
         },
         |watch, (index, finished)| watch.finish(index, finished.map_err(JobFailure::from)),

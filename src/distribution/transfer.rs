@@ -41,9 +41,12 @@ pub(super) struct Job<'a> {
     pub place: PointPackage,
     pub content_version: i64,
     pub manifest: &'a [FileRecord],
-    /// The chunks of the package's chunked blobs, of every content version the site keeps.
-    pub chunks: &'a HashMap<String, Vec<Chunk>>,
+    /// The blobs of the distributed version that the library keeps as chunks.
+    pub chunked: &'a HashSet<String>,
 }
+
+/// The chunks of the chunked blobs a wave of jobs copies or builds from, by blob.
+pub(super) type ChunkLists = HashMap<String, Vec<Chunk>>;
 
 /// Why a job failed, as its status records it.
 pub(super) struct JobFailure {
@@ -73,15 +76,13 @@ pub(super) struct Shared {
     pub files: u64,
 }
 
-impl Job<'_> {
-    /// A blob of the job's package as the site database knows it.
-    pub fn blob<'s>(&'s self, sha256: &'s str, size: u64) -> BlobRef<'s> {
-        let chunks = self.chunks.get(sha256).map_or(&[][..], Vec::as_slice);
-        BlobRef {
-            sha256,
-            size,
-            chunks,
-        }
+/// A blob as the site database knows it.
+pub(super) fn blob_ref<'s>(lists: &'s ChunkLists, sha256: &'s str, size: u64) -> BlobRef<'s> {
+    let chunks = lists.get(sha256).map_or(&[][..], Vec::as_slice);
+    BlobRef {
+        sha256,
+        size,
+        chunks,
     }
 }
 
@@ -98,8 +99,9 @@ pub(super) struct BlobCopy {
 
 /// Where a file of the new version comes from.
 enum Origin {
-    /// The live tree holds it already, at the same path.
-    Tree,
+    /// The live tree holds it already, at the same path, with this modification time when it
+    /// was found in place: what its manifest entry records, so that a change after that shows.
+    Tree { modified_ns: u128 },
     /// Its verified copy in the staging folder.
     Staged,
 }
@@ -131,6 +133,21 @@ impl DistributionPlan {
     pub fn copies_from_library(&self) -> impl Iterator<Item = &BlobCopy> {
         self.copies.iter().filter(|c| c.base.is_none())
     }
+
+    /// The blobs whose chunk lists the copies need: the chunked blobs to copy, and the earlier
+    /// versions the points hold of them.
+    pub fn chunk_lists_wanted<'p>(&'p self, job: &'p Job<'_>) -> impl Iterator<Item = &'p str> {
+        let copied = self
+            .copies
+            .iter()
+            .map(|c| c.sha256.as_str())
+            .filter(|sha256| job.chunked.contains(*sha256));
+        let bases = self
+            .copies
+            .iter()
+            .filter_map(|c| c.base.as_ref()?.as_ref().map(|r| r.sha256.as_str()));
+        copied.chain(bases)
+    }
 }
 
 /// Compares the target manifest with what the point holds. A file is in place when the
@@ -160,18 +177,16 @@ pub(super) fn plan_distribution(job: &Job<'_>, cancel: &AtomicBool) -> Result<Di
     };
     let mut staged_or_planned = HashSet::new();
     for (path, sha256, size) in files_of(job.manifest) {
-        let origin = if live.contains(path)
-            && in_place(&tree.join(path), sha256, size, recorded.get(path), cancel)?
-        {
-            Origin::Tree
-        } else {
-            Origin::Staged
+        let found = match live.contains(path) {
+            true => in_place(&tree.join(path), sha256, size, recorded.get(path), cancel)?,
+            false => None,
         };
+        let origin = found.map_or(Origin::Staged, |modified_ns| Origin::Tree { modified_ns });
         if matches!(origin, Origin::Staged)
             && staged_or_planned.insert(sha256)
             && !staged_intact(&staging.join(sha256), sha256, size, cancel)?
         {
-            let base = (live.contains(path) && job.chunks.contains_key(sha256))
+            let base = (live.contains(path) && job.chunked.contains(sha256))
                 .then(|| recorded.get(path).map(|&r| r.clone()));
             plan.copies.push(BlobCopy {
                 sha256: sha256.to_string(),
@@ -208,29 +223,30 @@ fn staged_intact(path: &Path, sha256: &str, size: u64, cancel: &AtomicBool) -> R
     Ok(intact)
 }
 
+/// The file's modification time when it holds `sha256`.
 fn in_place(
     target: &Path,
     sha256: &str,
     size: u64,
     recorded: Option<&&InstalledFile>,
     cancel: &AtomicBool,
-) -> Result<bool> {
+) -> Result<Option<u128>> {
     let Ok(metadata) = fs::symlink_metadata(target) else {
-        return Ok(false);
+        return Ok(None);
     };
     if !metadata.is_file() || metadata.len() != size {
-        return Ok(false);
+        return Ok(None);
     }
+    let modified = modified_ns(&metadata);
+    // A file that keeps the size and time its manifest records holds what is recorded: the
+    // target, or an earlier version not worth hashing.
     if let Some(recorded) = recorded {
-        if recorded.sha256 == sha256
-            && recorded.modified_ns != 0
-            && recorded.modified_ns == modified_ns(&metadata)
-        {
-            return Ok(true);
+        if recorded.size == size && recorded.modified_ns != 0 && recorded.modified_ns == modified {
+            return Ok((recorded.sha256 == sha256).then_some(modified));
         }
     }
     let (actual, _) = content::hash_file(target, &|_| {}, cancel)?;
-    Ok(actual == sha256)
+    Ok((actual == sha256).then_some(modified))
 }
 
 /// Finishes a job whose copies from the library alone are staged (`shared`): builds into
@@ -240,6 +256,7 @@ pub(super) fn finish_distribution(
     job: &Job<'_>,
     plan: &DistributionPlan,
     shared: Shared,
+    lists: &ChunkLists,
     events: &(dyn Fn(JobEvent) + Sync),
     cancel: &AtomicBool,
 ) -> Result<Transferred> {
@@ -251,7 +268,7 @@ pub(super) fn finish_distribution(
         .collect();
     // Staged files need no flush of their own: a run after a crash hashes what it finds in
     // staging before using it. The flush before the switch covers them.
-    let copied = build_into_staging(job, &built, shared.files, plan, events, cancel);
+    let copied = build_into_staging(job, lists, &built, shared.files, plan, events, cancel);
     if copied
         .as_ref()
         .is_err_and(|e| e.kind() == ErrorKind::DiskFull)
@@ -291,6 +308,7 @@ pub(super) fn stage_copy(job: &Job<'_>, sha256: &str) -> Result<()> {
 
 fn build_into_staging(
     job: &Job<'_>,
+    lists: &ChunkLists,
     copies: &[(&BlobCopy, Option<&InstalledFile>)],
     files_before: u64,
     plan: &DistributionPlan,
@@ -320,7 +338,7 @@ fn build_into_staging(
                 );
                 report(n);
             };
-            let taken = build(job, copy, recorded, &temp, &report, &stop)
+            let taken = build(job, lists, copy, recorded, &temp, &report, &stop)
                 .map_err(|e| named_damage(&e, job, &copy.path).unwrap_or(e))?;
             if taken.reused > 0 {
                 log::info!(
@@ -368,20 +386,21 @@ fn build_into_staging(
 /// chunks.
 fn build(
     job: &Job<'_>,
+    lists: &ChunkLists,
     copy: &BlobCopy,
     recorded: Option<&InstalledFile>,
     temp: &Path,
     report: &(dyn Fn(u64) + Sync),
     stop: &AtomicBool,
 ) -> Result<Taken> {
-    let blob = job.blob(&copy.sha256, copy.size);
+    let blob = blob_ref(lists, &copy.sha256, copy.size);
     let path = job.place.tree().join(&copy.path);
     // A base that cannot be opened is no base: the library has every chunk.
     let Ok(file) = fs::File::open(&path) else {
         return job.library.export_blob(&blob, None, temp, report, stop);
     };
     // A base that cannot be read (locked, a bad sector) is no base either, unless stopped.
-    let offsets = match base_offsets(job, recorded, &path, &file, stop) {
+    let offsets = match base_offsets(lists, recorded, &path, &file, stop) {
         Ok(offsets) => offsets,
         Err(Error::Cancelled) => return Err(Error::Cancelled),
         Err(_) => return job.library.export_blob(&blob, None, temp, report, stop),
@@ -401,7 +420,7 @@ fn build(
 /// point's manifest says the file holds, while the file keeps the size and time recorded
 /// there; else from cutting the file itself.
 fn base_offsets(
-    job: &Job<'_>,
+    lists: &ChunkLists,
     recorded: Option<&InstalledFile>,
     path: &Path,
     file: &fs::File,
@@ -410,7 +429,7 @@ fn base_offsets(
     let metadata = file.metadata().at(path)?;
     let known = recorded
         .filter(|r| r.size == metadata.len() && r.modified_ns == modified_ns(&metadata))
-        .and_then(|r| job.chunks.get(&r.sha256));
+        .and_then(|r| lists.get(&r.sha256));
     let Some(chunks) = known else {
         let found = content::chunk_file(path, cancel)?;
         return Ok(found
@@ -455,22 +474,28 @@ fn commit(job: &Job<'_>, placements: &[Placement], staging: &Path) -> Result<()>
     }
     let tree = job.place.tree();
     let mut placed = Vec::with_capacity(placements.len() + 1);
+    let mut times = Vec::with_capacity(placements.len());
     let mut linked = HashSet::new();
     for placement in placements {
-        let from = match placement.origin {
-            Origin::Tree => tree.join(&placement.path),
-            Origin::Staged => staging.join(&placement.sha256),
+        let (from, found) = match placement.origin {
+            Origin::Tree { modified_ns } => (tree.join(&placement.path), Some(modified_ns)),
+            Origin::Staged => (staging.join(&placement.sha256), None),
         };
         let target = next.join(&placement.path);
         // Two files of a tree never share storage: changing one on the point must not change
         // the other. So a staged copy is linked once, and copied for its other paths.
-        let first_use =
-            matches!(placement.origin, Origin::Tree) || linked.insert(placement.sha256.as_str());
-        place_file(&from, placement, &target, staging, first_use)?;
+        let first_use = found.is_some() || linked.insert(placement.sha256.as_str());
+        let was_linked = place_file(&from, placement, &target, staging, first_use)?;
+        // A link is the file found in place; anything else is timed as it now is.
+        let modified_ns = match found.filter(|_| was_linked) {
+            Some(found) => found,
+            None => modified_ns(&fs::metadata(&target).at(&target)?),
+        };
+        times.push(modified_ns);
         placed.push(target);
     }
     kill_point::reached("switch: next tree built");
-    let manifest = installed_manifest(job, &next)?;
+    let manifest = installed_manifest(job, placements, &times);
     placed.push(job.place.journal_switch(&manifest)?);
     content::flush_files(&job.place.root, &placed)?;
     kill_point::reached("switch: journalled");
@@ -479,15 +504,16 @@ fn commit(job: &Job<'_>, placements: &[Placement], staging: &Path) -> Result<()>
 
 /// A hard link shares the verified bytes at no cost; where links are not to be had (FAT, some
 /// shares), a verified copy through a temp file, so that the target is whole or absent.
+/// Returns whether it linked.
 fn place_file(
     from: &Path,
     placement: &Placement,
     target: &Path,
     staging: &Path,
     may_link: bool,
-) -> Result<()> {
+) -> Result<bool> {
     if may_link && fs::hard_link(from, target).is_ok() {
-        return Ok(());
+        return Ok(true);
     }
     let temp = staging.join(format!("{}.{}.copy", placement.sha256, std::process::id()));
     let _ = fs::remove_file(&temp);
@@ -500,28 +526,32 @@ fn place_file(
         &|_| {},
         &never_cancel,
     )?;
-    fs::rename(&temp, target).at(target)
+    fs::rename(&temp, target).at(target)?;
+    Ok(false)
 }
 
-fn installed_manifest(job: &Job<'_>, tree: &Path) -> Result<InstalledManifest> {
-    let files = files_of(job.manifest)
-        .map(|(path, sha256, size)| {
-            let target = tree.join(path);
-            let metadata = fs::metadata(&target).at(&target)?;
-            Ok(InstalledFile {
-                path: path.to_string(),
-                sha256: sha256.to_string(),
-                size,
-                modified_ns: modified_ns(&metadata),
-            })
+/// The manifest of the tree the placements made, each file with its modification time there.
+fn installed_manifest(
+    job: &Job<'_>,
+    placements: &[Placement],
+    times: &[u128],
+) -> InstalledManifest {
+    let files = placements
+        .iter()
+        .zip(times)
+        .map(|(placement, &modified_ns)| InstalledFile {
+            path: placement.path.clone(),
+            sha256: placement.sha256.clone(),
+            size: placement.size,
+            modified_ns,
         })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(InstalledManifest {
+        .collect();
+    InstalledManifest {
         package_id: job.place.package_id.clone(),
         content_version: job.content_version,
         folders: folders_of(job.manifest).map(str::to_string).collect(),
         files,
-    })
+    }
 }
 
 /// (path, hash, size) of every file of a manifest.
