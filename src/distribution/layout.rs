@@ -419,10 +419,10 @@ pub(super) fn walk(root: &Path) -> Result<TreeListing> {
         for entry in fs::read_dir(&folder).at(&folder)? {
             let entry = entry.at(&folder)?;
             let relative = format!("{prefix}{}", entry.file_name().to_string_lossy());
-            let metadata = fs::symlink_metadata(entry.path()).at(entry.path())?;
-            if is_link(&metadata) || !(metadata.is_dir() || metadata.is_file()) {
+            let (link, folder, file) = listed_kind(&entry).at(entry.path())?;
+            if link || !(folder || file) {
                 listing.links.push(relative);
-            } else if metadata.is_dir() {
+            } else if folder {
                 listing.folders.push(relative.clone());
                 pending.push((entry.path(), format!("{relative}/")));
             } else {
@@ -431,6 +431,20 @@ pub(super) fn walk(root: &Path) -> Result<TreeListing> {
         }
     }
     Ok(listing)
+}
+
+/// Whether a folder entry is a link, a folder or a file, without following a link: from the
+/// listing itself (the entry's type on Unix, the find data on Windows), not one stat a file.
+#[cfg(unix)]
+fn listed_kind(entry: &fs::DirEntry) -> io::Result<(bool, bool, bool)> {
+    let kind = entry.file_type()?;
+    Ok((kind.is_symlink(), kind.is_dir(), kind.is_file()))
+}
+
+#[cfg(windows)]
+fn listed_kind(entry: &fs::DirEntry) -> io::Result<(bool, bool, bool)> {
+    let metadata = entry.metadata()?;
+    Ok((is_link(&metadata), metadata.is_dir(), metadata.is_file()))
 }
 
 /// Tries to take a lock for a moment before giving up: a lock this process has just released can
