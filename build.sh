@@ -199,6 +199,8 @@ bench() {
       OSU_BENCH_DIR=$tmpfs $cargo bench --bench "$name"
     fi
   done
+  echo "== chunk sizes: what a serviced install.wim shares with the one before it"
+  scripts/chunk-sizes.sh target/bench-data/source/sources/install.wim target/bench-data/chunk-sizes
   rm -rf "$tmpfs"
 }
 
