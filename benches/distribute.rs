@@ -44,7 +44,7 @@ fn main() {
         )
     };
     let (mut cp, mut cp_sync, mut rsync, mut full) = Default::default();
-    let (mut rsync_changed, mut redistribution) = Default::default();
+    let (mut rsync_changed, mut rsync_changed_sync, mut redistribution) = Default::default();
     let (mut four, mut cp_four, mut openssl, mut validation) = Default::default();
     let rounds = rounds(ROUNDS);
     for round in 0..rounds {
@@ -86,11 +86,23 @@ fn main() {
             settled(|| measure_shell(&copy("rsync -a", &rsync_target))),
         );
 
+        // A second copy for rsync followed by sync, which makes what it wrote durable as a
+        // redistribution does before its switch.
+        let durable_target = folder.join("rsync-durable");
+        run(Command::new("cp")
+            .arg("-a")
+            .arg(&rsync_target)
+            .arg(&durable_target));
         rewrite_changed_file(&source, round + 1);
         run_child(&["reload", &package_id]);
         Series::push(
             &mut rsync_changed,
             settled(|| measure_shell(&copy("rsync -a", &rsync_target))),
+        );
+        let rsync_and_sync = format!("{} && sync", copy("rsync -a", &durable_target));
+        Series::push(
+            &mut rsync_changed_sync,
+            settled(|| measure_shell(&rsync_and_sync)),
         );
         Series::push(
             &mut redistribution,
@@ -170,6 +182,13 @@ fn main() {
         "",
     );
     print_row(
+        "rsync -a && sync of the changed tree",
+        &rsync_changed_sync,
+        bytes,
+        None,
+        "",
+    );
+    print_row(
         "redistribute after 10 MiB changed",
         &redistribution,
         bytes,
@@ -182,6 +201,13 @@ fn main() {
         bytes,
         Some(("rsync -a changed", &rsync_changed)),
         "<= 0.50x rsync -a",
+    );
+    print_row(
+        "  the same against rsync -a && sync",
+        &redistribution,
+        bytes,
+        Some(("rsync && sync", &rsync_changed_sync)),
+        "",
     );
     print_row("cp -r to 4 folders", &cp_four, 4 * bytes, None, "");
     print_row(

@@ -164,7 +164,7 @@ fn main() {
         ("the library's growth", library_growth),
     ] {
         println!(
-            "{what:<40} {:>8.2}x rsync literal + 1 MiB   <= 1.00x",
+            "{what:<40} {:>8.2}x (1.2x rsync literal + 1 MiB)   <= 1.00x",
             bytes as f64 / bound
         );
     }

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
-pub(crate) use chunks::{chunk_file, Base};
+pub(crate) use chunks::{chunk_file, Base, CHUNKED_FILE};
 pub(crate) use export::{copy_verified, BlobFile};
 pub use export::{BlobRef, Taken};
 pub(crate) use scan::is_link;

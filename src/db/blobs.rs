@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::params;
 
 use super::Db;
+use crate::content::CHUNKED_FILE;
 use crate::error::Result;
 use crate::model::Chunk;
 
@@ -101,7 +102,8 @@ impl Db {
         Ok(found)
     }
 
-    /// The blobs of a content version of the package that are kept as chunks.
+    /// The blobs of a content version of the package that are kept as chunks: only files from
+    /// `CHUNKED_FILE` on are, so only those are looked up.
     pub(crate) fn chunked_blobs(
         &self,
         package_id: &str,
@@ -111,12 +113,15 @@ impl Db {
             .conn
             .prepare_cached(
                 "SELECT DISTINCT f.sha256 FROM package_files f
-                 WHERE f.package_id = ?1 AND f.content_version = ?2
+                 WHERE f.package_id = ?1 AND f.content_version = ?2 AND f.size >= ?3
                    AND EXISTS (SELECT 1 FROM blob_chunks b WHERE b.blob = f.sha256)",
             )
             .map_err(|e| self.error(e))?;
         let found = statement
-            .query_map(params![package_id, content_version], |row| row.get(0))
+            .query_map(
+                params![package_id, content_version, CHUNKED_FILE as i64],
+                |row| row.get(0),
+            )
             .and_then(|rows| rows.collect())
             .map_err(|e| self.error(e))?;
         Ok(found)

@@ -110,10 +110,11 @@ pub unsafe extern "C" fn osu_distribution_point_remove(
 
 /// Distributes packages to distribution points. `package_ids_json` and
 /// `distribution_points_json` are JSON arrays of strings (`["OSU00001"]`, `["DP1","DP2"]`);
-/// `options_json` is NULL or `{"workers": 4}` (jobs served at once, 1 to 64). Each package lands
-/// at `<point>/<package id>/`; only files that differ are copied, every byte verified against
-/// the library's hash; a job that fails leaves its point at the previous version and is
-/// recorded as Failed while the others go on. `*out_statuses_json` receives the status of every
+/// `options_json` is NULL or `{"workers": 4}` (jobs served at once, 1 to 64; the jobs served
+/// together read each file they lack from the library once and write it to each of them).
+/// Each package lands at `<point>/<package id>/`; only files that differ are copied, every
+/// byte verified against the library's hash; a job that fails leaves its point at the previous
+/// version and is recorded as Failed while the others go on. `*out_statuses_json` receives the status of every
 /// job (see `osu_distribution_status_list`): the call returns `OSU_OK` even when jobs failed.
 ///
 /// `progress` may be NULL; it is called on this thread only, and a non-zero return cancels

@@ -20,7 +20,9 @@ function Start-OSUpgradeContentDistribution {
         A distribution point group: the packages go to each of its points, and the group carries
         them from then on, so that a point added to it later is given them too.
     .PARAMETER ThrottleLimit
-        How many jobs (package x point) run at once (alias -Workers). Default 4.
+        How many jobs (package x point) run at once (alias -Workers). Default 4. The jobs run
+        together read each file they lack from the content library once and write it to each of
+        their points, so four points cost little more than one.
     .PARAMETER SitePath
         The site's database file or folder. Default: $env:OSUPGRADE_SITE, else the embedded default.
     .PARAMETER WhatIf
