@@ -532,7 +532,8 @@ fn a_full_disk_fails_the_job_and_the_point_keeps_its_version() {
     assert_point_valid(&s, "Small");
 }
 
-/// Run as a child process by `a_distribution_killed_halfway_is_finished_by_the_next_run`.
+/// Run as a child process by other tests: distributes `OSU_CHILD_PACKAGE` to the points
+/// `OSU_CHILD_POINTS` names (DP1 when it is not set), and prints the bytes the process read.
 #[test]
 #[ignore = "run as a child process by another test"]
 fn child_process_distributes() {
@@ -542,7 +543,59 @@ fn child_process_distributes() {
     )
     .unwrap();
     let package = std::env::var("OSU_CHILD_PACKAGE").unwrap();
-    distribute(&site, &package, &["DP1"]);
+    let points = std::env::var("OSU_CHILD_POINTS").unwrap_or_else(|_| "DP1".to_string());
+    let points: Vec<&str> = points.split(',').collect();
+    let before = bytes_read();
+    distribute(&site, &package, &points);
+    println!("bytes read: {}", bytes_read() - before);
+}
+
+/// What this process has read so far (`rchar`: every read, from any file).
+fn bytes_read() -> u64 {
+    fs::read_to_string("/proc/self/io")
+        .ok()
+        .and_then(|io| {
+            io.lines()
+                .find_map(|l| l.strip_prefix("rchar: ")?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The jobs of one distribution to four points read each file from the library once and
+/// write it to every point: the process reads about one copy of the package, not four.
+#[cfg(target_os = "linux")]
+#[test]
+fn four_points_served_together_read_the_library_once() {
+    let s = setup("read-once", &["--image-mib", "24"]);
+    let points: Vec<PathBuf> = (1..=4).map(|i| s.point(&format!("DP{i}"))).collect();
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_process_distributes",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("OSU_CHILD_SITE", s.scratch.join("site"))
+        .env("OSU_CHILD_PACKAGE", &s.package.id)
+        .env("OSU_CHILD_POINTS", "DP1,DP2,DP3,DP4")
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let read: u64 = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("bytes read: ")?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("the child said: {printed}"));
+    let package = bytes_below(&s.source);
+    assert!(
+        read < package + package / 2,
+        "{read} bytes read to give four points a package of {package} bytes"
+    );
+    for point in &points {
+        assert_tree_matches(&s.tree(point), &s.source);
+    }
+    for name in ["DP1", "DP2", "DP3", "DP4"] {
+        assert_point_valid(&s, name);
+    }
 }
 
 #[test]

@@ -215,13 +215,6 @@ fn assert_points_whole(s: &Setup, points: &[&str], when: &str) -> Vec<Option<i64
         .collect()
 }
 
-fn bytes_below(folder: &Path) -> u64 {
-    files_below(folder)
-        .iter()
-        .map(|(_, path)| fs::metadata(path).map_or(0, |m| m.len()))
-        .sum()
-}
-
 #[test]
 fn kill_harness_add() {
     let scratch = Scratch::new("kill-add");

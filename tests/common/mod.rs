@@ -75,6 +75,14 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The bytes of every file below `folder`.
+pub fn bytes_below(folder: &Path) -> u64 {
+    files_below(folder)
+        .iter()
+        .map(|(_, path)| fs::metadata(path).map_or(0, |m| m.len()))
+        .sum()
+}
+
 /// Every file below `root`, relative, `/`-separated.
 pub fn files_below(root: &Path) -> Vec<(String, PathBuf)> {
     let mut found = Vec::new();
