@@ -195,7 +195,7 @@ fn content_placed_on_a_point_by_hand_is_reused_by_its_chunks() {
 }
 
 #[test]
-fn a_damaged_chunk_fails_the_distribution_naming_it_and_the_point_keeps_what_it_held() {
+fn a_damaged_chunk_fails_the_distribution_naming_it_and_each_point_keeps_what_it_held() {
     let s = chunked_setup("chunked-damaged");
     let point = s.point("dp1");
     distribute(&s.site, &s.package.id, &["dp1"]);
@@ -217,16 +217,20 @@ fn a_damaged_chunk_fails_the_distribution_naming_it_and_the_point_keeps_what_it_
     bytes[0] ^= 1;
     fs::write(&path, bytes).unwrap();
 
-    let done = distribute(&s.site, &s.package.id, &["dp1"]);
-    assert_eq!(done[0].state, DistributionState::Failed);
-    assert_eq!(done[0].last_error_kind, Some(ErrorKind::DamagedContent));
-    assert!(
-        done[0].last_error.contains(&new_chunk),
-        "{}",
-        done[0].last_error
-    );
-    assert!(done[0].last_error.contains(IMAGE), "{}", done[0].last_error);
+    // dp1 builds the image from its version 1; dp2, new, gets it from the one read that
+    // serves every point without an earlier version.
+    let fresh = s.point("dp2");
+    let done = distribute(&s.site, &s.package.id, &["dp1", "dp2"]);
+    for (status, name) in done.iter().zip(["dp1", "dp2"]) {
+        assert_eq!(status.distribution_point, name);
+        assert_eq!(status.state, DistributionState::Failed);
+        assert_eq!(status.last_error_kind, Some(ErrorKind::DamagedContent));
+        for named in [new_chunk.as_str(), IMAGE, &format!("'{name}'")] {
+            assert!(status.last_error.contains(named), "{}", status.last_error);
+        }
+    }
     assert_eq!(sha256_of(&s.tree(&point).join(IMAGE)), held);
+    assert!(!s.tree(&fresh).exists());
 }
 
 #[test]
