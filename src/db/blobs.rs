@@ -5,7 +5,6 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::params;
 
 use super::Db;
-use crate::content::CHUNKED_FILE;
 use crate::error::Result;
 use crate::model::Chunk;
 
@@ -102,12 +101,13 @@ impl Db {
         Ok(found)
     }
 
-    /// The blobs of a content version of the package that are kept as chunks: only files from
-    /// `CHUNKED_FILE` on are, so only those are looked up.
+    /// The blobs of a content version of the package that are kept as chunks. Only files of
+    /// `smallest` bytes and more are looked up: the library cuts no smaller file.
     pub(crate) fn chunked_blobs(
         &self,
         package_id: &str,
         content_version: i64,
+        smallest: u64,
     ) -> Result<HashSet<String>> {
         let mut statement = self
             .conn
@@ -119,7 +119,7 @@ impl Db {
             .map_err(|e| self.error(e))?;
         let found = statement
             .query_map(
-                params![package_id, content_version, CHUNKED_FILE as i64],
+                params![package_id, content_version, smallest as i64],
                 |row| row.get(0),
             )
             .and_then(|rows| rows.collect())

@@ -13,6 +13,7 @@ use super::layout::PointPackage;
 use super::transfer::{clear_staging, finish_distribution, plan_distribution};
 use super::transfer::{DistributionPlan, Job, JobEvent, JobFailure, Shared};
 use super::{DistributeOptions, DistributionStatus};
+use crate::content::CHUNKED_FILE;
 use crate::error::{Error, ErrorKind, Result};
 use crate::jobs::{self, FirstFailure, Heard};
 use crate::logging;
@@ -277,10 +278,11 @@ fn resolve_targets(site: &Site, package_ids: &[&str], points: &[&str]) -> Result
             site.db()
                 .package_files(&package.id, package.content_version)?,
         );
-        let chunked = Arc::new(
-            site.db()
-                .chunked_blobs(&package.id, package.content_version)?,
-        );
+        let chunked = Arc::new(site.db().chunked_blobs(
+            &package.id,
+            package.content_version,
+            CHUNKED_FILE,
+        )?);
         for point in &points {
             targets.push(Target {
                 package_id: package.id.clone(),
