@@ -561,6 +561,23 @@ fn bytes_read() -> u64 {
         .unwrap_or(0)
 }
 
+#[test]
+fn a_point_or_a_package_named_twice_is_served_once() {
+    let s = setup("twice", &[]);
+    let point = s.point("DP1");
+    let statuses = distribution::distribute(
+        &s.site,
+        &[&s.package.id, &s.package.id],
+        &["DP1", "DP1"],
+        &DistributeOptions::default(),
+        &mut ignore_progress,
+    )
+    .unwrap();
+    assert_eq!(statuses.len(), 1, "{statuses:?}");
+    assert_eq!(statuses[0].state, DistributionState::Installed);
+    assert_tree_matches(&s.tree(&point), &s.source);
+}
+
 /// The jobs of one distribution to four points read each file from the library once and
 /// write it to every point: the process reads about one copy of the package, not four.
 #[cfg(target_os = "linux")]

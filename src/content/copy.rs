@@ -90,18 +90,27 @@ impl Sink for FileSink<'_> {
     }
 }
 
-/// Writes one stream to several files. A file whose write fails drops out, keeping its error,
-/// while the others go on; once none is left, the stream stops as a cancel stops it.
+/// Bytes written to target `usize` of several.
+pub(crate) type WrittenFn<'a> = &'a (dyn Fn(usize, u64) + Sync);
+
+/// Writes one stream to several files, telling `written` what each got. A file whose write
+/// fails drops out, keeping its error, while the others go on; once none is left, the stream
+/// stops as a cancel stops it.
 pub(super) struct EachSink<'a> {
     sinks: Vec<Option<FileSink<'a>>>,
     errors: Vec<Option<Error>>,
+    written: WrittenFn<'a>,
 }
 
 impl<'a> EachSink<'a> {
     /// `None` for a target that is out from the start.
-    pub(super) fn new(sinks: Vec<Option<FileSink<'a>>>) -> Self {
+    pub(super) fn new(sinks: Vec<Option<FileSink<'a>>>, written: WrittenFn<'a>) -> Self {
         let errors = sinks.iter().map(|_| None).collect();
-        EachSink { sinks, errors }
+        EachSink {
+            sinks,
+            errors,
+            written,
+        }
     }
 
     /// Per target, the error that made it drop out.
@@ -109,11 +118,21 @@ impl<'a> EachSink<'a> {
         self.errors
     }
 
-    fn each(&mut self, mut write: impl FnMut(&mut FileSink<'a>) -> Result<()>) -> Result<()> {
-        for (slot, error) in self.sinks.iter_mut().zip(&mut self.errors) {
-            if let Some(Err(failure)) = slot.as_mut().map(&mut write) {
-                *error = Some(failure);
-                *slot = None;
+    /// Writes `bytes` of the stream to each target still in, with `write`.
+    fn each(
+        &mut self,
+        bytes: u64,
+        mut write: impl FnMut(&mut FileSink<'a>) -> Result<()>,
+    ) -> Result<()> {
+        let targets = self.sinks.iter_mut().zip(&mut self.errors).enumerate();
+        for (index, (slot, error)) in targets {
+            match slot.as_mut().map(&mut write) {
+                Some(Ok(())) if bytes > 0 => (self.written)(index, bytes),
+                Some(Err(failure)) => {
+                    *error = Some(failure);
+                    *slot = None;
+                }
+                _ => {}
             }
         }
         if self.sinks.iter().any(Option::is_some) {
@@ -126,11 +145,11 @@ impl<'a> EachSink<'a> {
 
 impl Sink for EachSink<'_> {
     fn put(&mut self, block: &[u8], cuts: &[usize]) -> Result<()> {
-        self.each(|sink| sink.put(block, cuts))
+        self.each(block.len() as u64, |sink| sink.put(block, cuts))
     }
 
     fn finish(&mut self) -> Result<()> {
-        self.each(|sink| sink.finish())
+        self.each(0, |sink| sink.finish())
     }
 }
 

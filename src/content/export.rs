@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
 use super::chunks::{Base, ChunkedReader, ReadTally};
-use super::copy::{read_hashing, stream_hashing, Cancel, EachSink, FileSink, Sink};
+use super::copy::{read_hashing, stream_hashing, Cancel, EachSink, FileSink, Sink, WrittenFn};
 use super::ContentLibrary;
 use crate::error::{Error, IoContext, Result};
 use crate::kill_point;
@@ -45,8 +45,10 @@ impl ContentLibrary {
         report: &(dyn Fn(u64) + Sync),
         cancel: &Cancel,
     ) -> Result<Taken> {
-        let Some(base) = base else {
-            only(self.export_blob_to_each(blob, &[target], report, cancel)?)?;
+        // A blob kept whole has no ranges to take from a base.
+        let Some(base) = base.filter(|_| !blob.chunks.is_empty()) else {
+            let written = |_, bytes| report(bytes);
+            only(self.export_blob_to_each(blob, &[target], &written, cancel)?)?;
             return Ok(Taken {
                 copied: blob.size,
                 reused: 0,
@@ -74,22 +76,30 @@ impl ContentLibrary {
     }
 
     /// Copies `blob` from the library to each of `targets`, new files, reading and hashing its
-    /// bytes once. A target whose write fails drops out with its error while the others go on;
-    /// a blob that does not match its hash fails the call with `DamagedContent`, and a failed
-    /// read or a cancel fails it too, with no target left behind.
+    /// bytes once; `written` hears what each target got. A target whose write fails drops out
+    /// with its error while the others go on; a blob that does not match its hash fails the
+    /// call with `DamagedContent`, and a failed read or a cancel fails it too, with no target
+    /// left behind.
     pub(crate) fn export_blob_to_each(
         &self,
         blob: &BlobRef<'_>,
         targets: &[&Path],
-        report: &(dyn Fn(u64) + Sync),
+        written: WrittenFn<'_>,
         cancel: &Cancel,
     ) -> Result<Vec<Result<()>>> {
         if blob.chunks.is_empty() {
             let source = self.blob_path(blob.sha256);
-            return copy_verified_to_each(&source, blob.sha256, blob.size, targets, report, cancel);
+            return copy_verified_to_each(
+                &source,
+                blob.sha256,
+                blob.size,
+                targets,
+                written,
+                cancel,
+            );
         }
-        write_each(targets, |sink| {
-            self.read_chunked(blob, None, sink, report, cancel)
+        write_each(targets, written, |sink| {
+            self.read_chunked(blob, None, sink, &|_| {}, cancel)
                 .map(drop)
                 .map_err(|m| self.damage(blob, m, cancel))
         })
@@ -235,12 +245,13 @@ pub(crate) fn copy_verified(
     report: &(dyn Fn(u64) + Sync),
     cancel: &Cancel,
 ) -> Result<()> {
+    let written = |_, bytes| report(bytes);
     only(copy_verified_to_each(
         source,
         sha256,
         size,
         &[target],
-        report,
+        &written,
         cancel,
     )?)
 }
@@ -251,7 +262,7 @@ fn copy_verified_to_each(
     sha256: &str,
     size: u64,
     targets: &[&Path],
-    report: &(dyn Fn(u64) + Sync),
+    written: WrittenFn<'_>,
     cancel: &Cancel,
 ) -> Result<Vec<Result<()>>> {
     let input = File::open(source).map_err(|e| match e.kind() {
@@ -261,8 +272,8 @@ fn copy_verified_to_each(
         },
         _ => Error::io(source, e),
     })?;
-    write_each(targets, |sink| {
-        let (actual, length) = read_hashing(source, &input, size, sink, report, cancel)?;
+    write_each(targets, written, |sink| {
+        let (actual, length) = read_hashing(source, &input, size, sink, &|_| {}, cancel)?;
         if actual == sha256 && length == size {
             return Ok(());
         }
@@ -282,6 +293,7 @@ fn copy_verified_to_each(
 /// every target.
 fn write_each(
     targets: &[&Path],
+    written: WrittenFn<'_>,
     read: impl FnOnce(&mut dyn Sink) -> Result<()>,
 ) -> Result<Vec<Result<()>>> {
     let opened: Vec<Result<File>> = targets.iter().map(|t| create_new(t)).collect();
@@ -291,6 +303,7 @@ fn write_each(
             .zip(targets)
             .map(|(file, target)| file.as_ref().ok().map(|f| FileSink::new(target, f)))
             .collect(),
+        written,
     );
     let read = read(&mut sink);
     let write_errors = sink.into_errors();
@@ -360,10 +373,21 @@ mod tests {
         };
         let (a, b) = (folder.join("a"), folder.join("b"));
         let unreachable = folder.join("missing/c");
+        let got = [0, 1, 2].map(|_| std::sync::atomic::AtomicU64::new(0));
+        let written = |target: usize, bytes| {
+            got[target].fetch_add(bytes, Ordering::Relaxed);
+        };
         let outcomes = library
-            .export_blob_to_each(&blob, &[&a, &unreachable, &b], &|_| {}, &Cancel::new(false))
+            .export_blob_to_each(
+                &blob,
+                &[&a, &unreachable, &b],
+                &written,
+                &Cancel::new(false),
+            )
             .unwrap();
         assert!(outcomes[0].is_ok() && outcomes[2].is_ok());
+        let got = got.map(|bytes| bytes.into_inner());
+        assert_eq!(got, [blob.size, 0, blob.size], "bytes told per target");
         let error = outcomes[1].as_ref().unwrap_err().to_string();
         assert!(error.contains("missing/c"), "{error}");
         assert!(fs::read(&a).unwrap() == content && fs::read(&b).unwrap() == content);
@@ -384,7 +408,7 @@ mod tests {
             .export_blob_to_each(
                 &blob,
                 &[&targets[0], &targets[1]],
-                &|_| {},
+                &|_, _| {},
                 &Cancel::new(false),
             )
             .unwrap_err();

@@ -106,24 +106,33 @@ pub(super) fn copy_to_each(
         .map(|&(index, _)| staging_temp(&jobs[index], copy.blob.sha256))
         .collect();
     let targets: Vec<&std::path::Path> = temps.iter().map(PathBuf::as_path).collect();
-    let report = |bytes| {
+    // Each job counts what was written to its point, so one that drops out counts no more.
+    let report = |target: usize, bytes| {
         kill_point::wrote(
             kill_point::CopyKind::Point,
             written.fetch_add(bytes, Ordering::Relaxed) + bytes,
         );
-        for &(index, _) in &wanting {
-            shares[index]
-                .bytes
-                .add(bytes, &|told| tell((index, JobEvent::Bytes(told))));
+        let index = wanting[target].0;
+        shares[index]
+            .bytes
+            .add(bytes, &|told| tell((index, JobEvent::Bytes(told))));
+    };
+    let library = jobs[first].library;
+    let mut outcomes = Err(Error::Cancelled);
+    // A read of the library that fails for a passing reason would fail every point at once:
+    // it is tried once more. Damage and a cancel are final.
+    for _ in 0..2 {
+        if cancel.load(Ordering::Relaxed) {
+            break;
         }
-    };
-    let outcomes = if cancel.load(Ordering::Relaxed) {
-        Err(Error::Cancelled)
-    } else {
-        jobs[first]
-            .library
-            .export_blob_to_each(&copy.blob, &targets, &report, cancel)
-    };
+        outcomes = library.export_blob_to_each(&copy.blob, &targets, &report, cancel);
+        if !outcomes
+            .as_ref()
+            .is_err_and(|e| matches!(e, Error::Io { .. }))
+        {
+            break;
+        }
+    }
     let failures: Vec<(usize, JobFailure)> = match outcomes {
         Ok(outcomes) => wanting
             .iter()

@@ -266,14 +266,21 @@ impl Target {
     }
 }
 
+/// Every package on every point; one named twice is served once.
 fn resolve_targets(site: &Site, package_ids: &[&str], points: &[&str]) -> Result<Vec<Target>> {
-    let points = points
+    let mut points = points
         .iter()
         .map(|name| super::get_point(site, name))
         .collect::<Result<Vec<_>>>()?;
+    let mut named = HashSet::new();
+    points.retain(|point| named.insert(point.name.clone()));
     let mut targets = Vec::new();
+    let mut packages = HashSet::new();
     for id in package_ids {
         let package = site.db().require_package(id)?;
+        if !packages.insert(package.id.clone()) {
+            continue;
+        }
         let manifest = Arc::new(
             site.db()
                 .package_files(&package.id, package.content_version)?,

@@ -1,5 +1,6 @@
-//! One job: one package to one distribution point. `plan_distribution` finds what differs;
-//! `apply_distribution_plan` copies it into staging, verified, then commits.
+//! One job: one package to one distribution point. `plan_distribution` finds what differs; the
+//! copies from the library alone are shared by the jobs of a wave (`fanout`);
+//! `finish_distribution` builds the rest into staging, verified, then commits.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -300,10 +301,12 @@ pub(super) fn staging_temp(job: &Job<'_>, sha256: &str) -> PathBuf {
         .join(format!("{sha256}.{}.tmp", std::process::id()))
 }
 
-/// Gives a verified copy its name in staging.
+/// Gives a verified copy its name in staging; one that cannot have it goes.
 pub(super) fn stage_copy(job: &Job<'_>, sha256: &str) -> Result<()> {
-    let staged = job.place.staging().join(sha256);
-    fs::rename(staging_temp(job, sha256), &staged).at(&staged)
+    let (temp, staged) = (staging_temp(job, sha256), job.place.staging().join(sha256));
+    fs::rename(&temp, &staged)
+        .at(&staged)
+        .inspect_err(|_| drop(fs::remove_file(&temp)))
 }
 
 fn build_into_staging(
