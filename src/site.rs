@@ -19,6 +19,8 @@ pub const DEFAULT_SITE_CODE: &str = "OSU";
 pub const DEFAULT_RETAINED_CONTENT_VERSIONS: u32 = 1;
 const MOST_RETAINED_CONTENT_VERSIONS: u32 = 100;
 const RETAINED_SETTING: &str = "retained_content_versions";
+/// Chunks a collection deletes in one transaction.
+const CHUNKS_PER_COLLECTION: usize = 128;
 /// Overrides the embedded default site's location.
 pub const SITE_ENVIRONMENT_VARIABLE: &str = "OSUPGRADE_SITE";
 
@@ -279,13 +281,24 @@ impl Site {
                 self.library.delete_blob(sha256)?;
                 db.delete_blob_record(sha256)?;
             }
-            // After the blobs: a blob's records going leave its chunks unreferenced.
-            for sha256 in db.unreferenced_chunks()? {
-                self.library.delete_chunk(&sha256)?;
-                db.delete_chunk_record(&sha256)?;
-            }
             Ok(hashes.len())
         })?;
+        // After the blobs, whose records going leave their chunks unreferenced. In batches,
+        // each judged again under the write lock: a removed 5 GB image has 40,000 chunks, and
+        // one transaction would hold every other writer of the site while they are deleted.
+        loop {
+            let deleted = self.db.write(|db| {
+                let batch = db.unreferenced_chunks(CHUNKS_PER_COLLECTION)?;
+                for sha256 in &batch {
+                    self.library.delete_chunk(sha256)?;
+                    db.delete_chunk_record(sha256)?;
+                }
+                Ok(batch.len())
+            })?;
+            if deleted < CHUNKS_PER_COLLECTION {
+                break;
+            }
+        }
         self.library.remove_abandoned_staging()?;
         Ok(collected)
     }

@@ -127,12 +127,13 @@ impl Db {
         Ok(found)
     }
 
-    /// Chunks that no blob uses any more.
-    pub(crate) fn unreferenced_chunks(&self) -> Result<Vec<String>> {
-        self.hashes(
+    /// Up to `most` chunks that no blob uses any more.
+    pub(crate) fn unreferenced_chunks(&self, most: usize) -> Result<Vec<String>> {
+        self.hashes(&format!(
             "SELECT sha256 FROM chunks
-             WHERE NOT EXISTS (SELECT 1 FROM blob_chunks b WHERE b.chunk = chunks.sha256)",
-        )
+             WHERE NOT EXISTS (SELECT 1 FROM blob_chunks b WHERE b.chunk = chunks.sha256)
+             LIMIT {most}"
+        ))
     }
 
     pub(crate) fn delete_chunk_record(&self, sha256: &str) -> Result<()> {
