@@ -19,6 +19,7 @@ use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 pub(crate) use chunks::{chunk_file, Base, CHUNKED_FILE};
+pub(crate) use copy::WrittenFn;
 pub(crate) use export::{copy_verified, BlobFile};
 pub use export::{BlobRef, Taken};
 pub(crate) use scan::is_link;

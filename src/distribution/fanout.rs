@@ -3,14 +3,14 @@
 //! folder of every one of those jobs.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use super::transfer::{blob_ref, named_damage, stage_copy, staging_temp, ChunkLists};
 use super::transfer::{DistributionPlan, Job, JobEvent, JobFailure, Shared};
-use crate::content::BlobRef;
-use crate::error::Error;
+use crate::content::{BlobRef, ContentLibrary, WrittenFn};
+use crate::error::{Error, Result};
 use crate::jobs::ByteTally;
 use crate::kill_point;
 use crate::progress::Throttle;
@@ -105,7 +105,7 @@ pub(super) fn copy_to_each(
         .iter()
         .map(|&(index, _)| staging_temp(&jobs[index], copy.blob.sha256))
         .collect();
-    let targets: Vec<&std::path::Path> = temps.iter().map(PathBuf::as_path).collect();
+    let targets: Vec<&Path> = temps.iter().map(PathBuf::as_path).collect();
     // Each job counts what was written to its point, so one that drops out counts no more.
     let report = |target: usize, bytes| {
         kill_point::wrote(
@@ -117,22 +117,7 @@ pub(super) fn copy_to_each(
             .bytes
             .add(bytes, &|told| tell((index, JobEvent::Bytes(told))));
     };
-    let library = jobs[first].library;
-    let mut outcomes = Err(Error::Cancelled);
-    // A read of the library that fails for a passing reason would fail every point at once:
-    // it is tried once more. Damage and a cancel are final.
-    for _ in 0..2 {
-        if cancel.load(Ordering::Relaxed) {
-            break;
-        }
-        outcomes = library.export_blob_to_each(&copy.blob, &targets, &report, cancel);
-        if !outcomes
-            .as_ref()
-            .is_err_and(|e| matches!(e, Error::Io { .. }))
-        {
-            break;
-        }
-    }
+    let outcomes = read_once_for_each(jobs[first].library, &copy.blob, &targets, &report, cancel);
     let failures: Vec<(usize, JobFailure)> = match outcomes {
         Ok(outcomes) => wanting
             .iter()
@@ -164,6 +149,31 @@ pub(super) fn copy_to_each(
             .tell_untold(&|told| tell((*index, JobEvent::Bytes(told))));
     }
     failures
+}
+
+/// `export_blob_to_each`, tried once more when the library's read fails for a passing reason
+/// (I/O), which would fail every point at once. Damage and a cancel are final.
+fn read_once_for_each(
+    library: &ContentLibrary,
+    blob: &BlobRef<'_>,
+    targets: &[&Path],
+    written: WrittenFn<'_>,
+    cancel: &AtomicBool,
+) -> Result<Vec<Result<()>>> {
+    let mut outcomes = Err(Error::Cancelled);
+    for _ in 0..2 {
+        if cancel.load(Ordering::Relaxed) {
+            break;
+        }
+        outcomes = library.export_blob_to_each(blob, targets, written, cancel);
+        if !outcomes
+            .as_ref()
+            .is_err_and(|e| matches!(e, Error::Io { .. }))
+        {
+            break;
+        }
+    }
+    outcomes
 }
 
 /// Counts a staged file for its job, and tells the count at the pace progress is shown: waking
