@@ -110,6 +110,13 @@ fn main() {
         "",
     );
     print_row(
+        "  the same against the hash floor",
+        &first,
+        bytes,
+        Some(("openssl", &openssl)),
+        "",
+    );
+    print_row(
         "add (identical copy, all deduplicated)",
         &again,
         bytes,

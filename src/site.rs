@@ -7,9 +7,10 @@ use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::content::{BlobFile, BlobRef, ContentLibrary};
+use crate::content::{BlobFile, BlobRef, ContentLibrary, Present};
 use crate::db::Db;
 use crate::error::{Error, IoContext, Result};
+use crate::kill_point;
 
 /// The database file name inside a site folder.
 pub const DATABASE_FILE_NAME: &str = "site.db";
@@ -96,7 +97,7 @@ impl Site {
         trust::check_trusted(&[&folder, database_path])?;
         let db = Db::open(database_path)?;
         let code = db.write(|db| settle_site_code(db, site_code))?;
-        let library = ContentLibrary::open(&folder.join("files"))?;
+        let library = ContentLibrary::open(&folder.join("files"), database_path)?;
         Ok(Site {
             db,
             library,
@@ -252,6 +253,44 @@ impl Site {
             .map(drop)
     }
 
+    /// What the library holds, for an import to look at before it copies a file.
+    pub(crate) fn present_blobs(&self) -> Result<Present> {
+        Ok(Present {
+            sizes: self.db.blob_sizes()?,
+            chunked: self.db.chunked_blob_hashes()?,
+        })
+    }
+
+    /// Keeps a blob the library holds whole as chunks from now on. Its chunks are placed and
+    /// flushed, then recorded, then the whole file goes: a reader that looked before the record
+    /// finds the whole file, or finds it gone and reads the chunks then. A crash before the
+    /// record leaves the blob whole as it was; one after it leaves a whole file that the next
+    /// collection deletes.
+    pub(crate) fn keep_as_chunks(&self, sha256: &str, size: u64) -> Result<()> {
+        if !self.library.holds(sha256, size) {
+            return Ok(());
+        }
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let mut staged = self.library.stage_cut(sha256, size, &cancel)?;
+        kill_point::reached("cut: chunks staged");
+        let recorded = self.db.write(|db| {
+            // Cut by another process, or collected, meanwhile.
+            if !self.library.holds(sha256, size) || db.blob_chunks([sha256])?.contains_key(sha256) {
+                return Ok(false);
+            }
+            let placed = self.library.commit_cut(&mut staged)?;
+            kill_point::reached("cut: chunks placed");
+            self.library.make_durable(&placed)?;
+            db.insert_blob_chunks(sha256, &staged.chunk_list())?;
+            Ok(true)
+        })?;
+        if recorded {
+            kill_point::reached("cut: chunks recorded");
+            self.library.delete_blob(sha256)?;
+        }
+        Ok(())
+    }
+
     /// Deletes the blobs no package references any more, and what dead imports left behind.
     /// Blob files go before their rows, under the write lock: an import that references a blob
     /// meanwhile waits, then finds it gone and writes it anew; a crash halfway leaves rows of
@@ -280,6 +319,11 @@ impl Site {
             for sha256 in &hashes {
                 self.library.delete_blob(sha256)?;
                 db.delete_blob_record(sha256)?;
+            }
+            // The whole file a cut that a crash stopped left beside the chunks it recorded; one
+            // that cannot go now (held open elsewhere) is tried again by the next collection.
+            for sha256 in db.chunked_blob_hashes()? {
+                let _ = self.library.delete_blob(&sha256);
             }
             Ok(hashes.len())
         })?;

@@ -82,28 +82,42 @@ fn status(s: &Setup, point: &str) -> distribution::DistributionStatus {
         .remove(0)
 }
 
-#[test]
-fn a_large_file_is_kept_as_chunks_and_reaches_a_point_whole() {
-    let s = chunked_setup("chunked-add");
-    let blob = image_blob(&s, 1);
-    let chunks = blob_chunks(&db(&s), &blob);
-    assert!(
-        chunks.len() > 24 * MIB as usize / (256 << 10),
-        "{}",
-        chunks.len()
-    );
-    assert!(!s
-        .scratch
-        .join("site/files")
-        .join(&blob[..2])
-        .join(&blob)
-        .exists());
-    assert!(assert_library_intact(&s.scratch.join("site")) > 1);
+/// Where the library keeps a blob whole.
+fn whole_blob(s: &Setup, blob: &str) -> std::path::PathBuf {
+    s.scratch.join("site/files").join(&blob[..2]).join(blob)
+}
 
+#[test]
+fn a_large_file_is_kept_whole_until_a_new_version_arrives_and_then_both_as_chunks() {
+    let s = chunked_setup("chunked-add");
+    let first = image_blob(&s, 1);
+    // A first add hashes the image once and keeps it whole, as before chunks.
+    assert!(blob_chunks(&db(&s), &first).is_empty());
+    assert!(whole_blob(&s, &first).is_file());
     let point = s.point("dp1");
     let done = distribute(&s.site, &s.package.id, &["dp1"]);
     assert_eq!(done[0].state, DistributionState::Installed);
     assert_eq!(done[0].bytes_reused, 0);
+    assert_tree_matches(&s.tree(&point), &s.source);
+
+    let before = bytes_below(&s.scratch.join("site/files"));
+    let added = service_like_servicing(&s.source.join(IMAGE), &s.scratch);
+    reload(&s.site, &s.package.id);
+    let second = image_blob(&s, 2);
+    for blob in [&first, &second] {
+        let chunks = blob_chunks(&db(&s), blob);
+        assert!(chunks.len() > 24 * MIB as usize / (256 << 10), "{chunks:?}");
+        assert!(
+            !whole_blob(&s, blob).exists(),
+            "blob {blob} is kept whole too"
+        );
+    }
+    let grown = bytes_below(&s.scratch.join("site/files")) - before;
+    assert!(grown <= added + MIB, "the library grew by {grown} bytes");
+    assert!(assert_library_intact(&s.scratch.join("site")) > 1);
+    let done = redistribute(&s);
+    assert_eq!(done[0].state, DistributionState::Installed);
+    assert!(done[0].bytes_reused > 0, "{:?}", done[0]);
     assert_tree_matches(&s.tree(&point), &s.source);
     assert_point_valid(&s, "dp1");
 }
@@ -113,12 +127,12 @@ fn a_serviced_image_adds_and_sends_only_the_chunks_that_changed() {
     let s = chunked_setup("chunked-serviced");
     let point = s.point("dp1");
     distribute(&s.site, &s.package.id, &["dp1"]);
-    let before = chunk_bytes(&s);
+    let before = bytes_below(&s.scratch.join("site/files"));
 
     let added = service_like_servicing(&s.source.join(IMAGE), &s.scratch);
     let image_size = fs::metadata(s.source.join(IMAGE)).unwrap().len();
     reload(&s.site, &s.package.id);
-    let grown = chunk_bytes(&s) - before;
+    let grown = bytes_below(&s.scratch.join("site/files")) - before;
     assert!(grown <= added + MIB, "the library grew by {grown} bytes");
 
     let done = redistribute(&s);
@@ -263,7 +277,7 @@ fn a_site_made_before_chunks_keeps_its_whole_blobs_readable_and_chunks_what_come
     let whole = site_folder.join("files").join(&blob[..2]).join(&blob);
     fs::create_dir_all(whole.parent().unwrap()).unwrap();
     fs::copy(source.join(IMAGE), &whole).unwrap();
-    fs::remove_dir_all(site_folder.join("files/chunks")).unwrap();
+    let _ = fs::remove_dir_all(site_folder.join("files/chunks"));
     as_schema_8(&rusqlite::Connection::open(site_folder.join("site.db")).unwrap());
 
     let s = Setup {
@@ -280,10 +294,13 @@ fn a_site_made_before_chunks_keeps_its_whole_blobs_readable_and_chunks_what_come
     add(&s.site, &s.source, "Again");
     assert!(blob_chunks(&db(&s), &blob).is_empty());
     assert!(whole.is_file());
-    // A serviced version is kept as chunks, and the point is built from the whole version.
+    // A serviced version is kept as chunks, the whole version is cut into chunks too, and the
+    // point is built from what it holds.
     service_like_servicing(&s.source.join(IMAGE), &s.scratch);
     reload(&s.site, &s.package.id);
     assert!(!blob_chunks(&db(&s), &image_blob(&s, 2)).is_empty());
+    assert!(!blob_chunks(&db(&s), &blob).is_empty());
+    assert!(!whole.exists());
     let done = distribute(&s.site, &s.package.id, &["dp1"]);
     assert!(done[0].bytes_reused > 0, "{:?}", done[0]);
     assert_tree_matches(&s.tree(&point), &s.source);

@@ -454,6 +454,77 @@ fn kill_harness_block_built_update() {
     );
 }
 
+/// The steps of cutting an image kept whole into chunks, once a new version of it arrives.
+const CUT_STEPS: &[&str] = &[
+    "cut: chunks staged",
+    "cut: chunks placed",
+    "cut: chunks recorded",
+];
+
+#[test]
+fn kill_harness_cut_of_a_whole_image() {
+    let s = setup("kill-cut", &["--small-files", "10", "--image-mib", "24"]);
+    let point = s.point("DP1");
+    distribute(&s.site, &s.package.id, &["DP1"]);
+    let site_folder = s.scratch.join("site");
+    let first: String = rusqlite::Connection::open(site_folder.join("site.db"))
+        .unwrap()
+        .query_row(
+            "SELECT sha256 FROM package_files WHERE path = 'sources/install.wim'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let whole = site_folder.join("files").join(&first[..2]).join(&first);
+    assert!(whole.is_file(), "a first add keeps the image whole");
+    let image = s.source.join("sources/install.wim");
+    let status = Command::new("wimlib-imagex")
+        .args(["update", image.to_str().unwrap(), "1"])
+        .arg(format!(
+            "--command=add {} /Windows/servicing/Packages/update.bin",
+            s.source.join("setup.exe").display()
+        ))
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let package = PathBuf::from(&s.package.id);
+    let kills: Vec<Kill<'_>> = CUT_STEPS.iter().map(|step| Kill::At(step)).collect();
+    let count = kill_each(
+        &site_folder,
+        "reload",
+        &[("OSU_CHILD_PACKAGE", &package)],
+        &kills,
+        |when| {
+            // The image reads whole (checked above), from its whole file or its chunks, and
+            // the point still gets version 1 from it.
+            assert_eq!(content_version(&s), 1, "{when}");
+            let done = redistribute_to(&s, "DP1");
+            assert_eq!(done.state, DistributionState::Installed, "{when}");
+        },
+    );
+    assert_eq!(
+        count,
+        CUT_STEPS.len() as u64,
+        "a cut finished before its kill"
+    );
+    let reloaded = reload(&s.site, &s.package.id);
+    assert_eq!(reloaded.content_version, 2);
+    assert!(!whole.exists(), "the whole image stayed beside its chunks");
+    assert_site_whole(&site_folder, "then a whole reload");
+    let done = redistribute_to(&s, "DP1");
+    assert!(done.bytes_reused > 0, "{done:?}");
+    assert_tree_matches(&s.tree(&point), &s.source);
+    println!(
+        "kill cut: {count} kills at each step of cutting the whole image, each left it readable and version 1 current; the next reload cut it and made version 2"
+    );
+}
+
+/// Distributes the package's current version to `point` again.
+fn redistribute_to(s: &Setup, point: &str) -> distribution::DistributionStatus {
+    distribute(&s.site, &s.package.id, &[point]).remove(0)
+}
+
 /// Copies a point's folder with its files' times, as `cp -a` does.
 fn copy_keeping_times(from: &Path, to: &Path) {
     let status = Command::new("cp")

@@ -87,17 +87,38 @@ impl ContentLibrary {
         written: WrittenFn<'_>,
         cancel: &Cancel,
     ) -> Result<Vec<Result<()>>> {
-        if blob.chunks.is_empty() {
-            let source = self.blob_path(blob.sha256);
-            return copy_verified_to_each(
-                &source,
-                blob.sha256,
-                blob.size,
-                targets,
-                written,
-                cancel,
-            );
+        if !blob.chunks.is_empty() {
+            return self.export_chunks_to_each(blob, targets, written, cancel);
         }
+        let source = self.blob_path(blob.sha256);
+        let copied =
+            copy_verified_to_each(&source, blob.sha256, blob.size, targets, written, cancel);
+        if copied.is_ok() || source.exists() {
+            return copied;
+        }
+        match self.chunks_listed_now(blob.sha256).as_deref() {
+            Some(chunks) if !chunks.is_empty() => {
+                self.export_chunks_to_each(&BlobRef { chunks, ..*blob }, targets, written, cancel)
+            }
+            _ => copied,
+        }
+    }
+
+    /// The chunks the site database lists for a blob now, if it can be read: a blob looked up
+    /// as whole whose whole file has gone since was cut into chunks meanwhile (the cut deletes
+    /// the whole file only once the chunks are recorded).
+    fn chunks_listed_now(&self, sha256: &str) -> Option<Vec<Chunk>> {
+        let db = crate::db::Db::open(&self.database).ok()?;
+        db.blob_chunks([sha256]).ok()?.remove(sha256)
+    }
+
+    fn export_chunks_to_each(
+        &self,
+        blob: &BlobRef<'_>,
+        targets: &[&Path],
+        written: WrittenFn<'_>,
+        cancel: &Cancel,
+    ) -> Result<Vec<Result<()>>> {
         write_each(targets, written, |sink| {
             self.read_chunked(blob, None, sink, &|_| {}, cancel)
                 .map(drop)
@@ -109,9 +130,10 @@ impl ContentLibrary {
     /// in the library, or for a chunked blob a verified copy in this instance's scratch folder,
     /// deleted when the `BlobFile` goes.
     pub(crate) fn blob_file(&self, blob: &BlobRef<'_>) -> Result<BlobFile> {
-        if blob.chunks.is_empty() {
+        let whole = self.blob_path(blob.sha256);
+        if blob.chunks.is_empty() && whole.exists() {
             return Ok(BlobFile {
-                path: self.blob_path(blob.sha256),
+                path: whole,
                 temporary: false,
             });
         }
@@ -352,7 +374,8 @@ mod tests {
     fn library_with(name: &str, content: &[u8]) -> (ContentLibrary, PathBuf, String) {
         let folder = std::env::temp_dir().join(format!("osu-export-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&folder);
-        let library = ContentLibrary::open(&folder.join("library")).unwrap();
+        let library =
+            ContentLibrary::open(&folder.join("library"), &folder.join("site.db")).unwrap();
         let sha256 = super::super::hex(&Sha256::digest(content));
         let blob = library.blob_path(&sha256);
         fs::create_dir_all(blob.parent().unwrap()).unwrap();
@@ -414,6 +437,49 @@ mod tests {
             .unwrap_err();
         assert!(matches!(error, Error::DamagedContent { .. }), "{error}");
         assert!(targets.iter().all(|t| !t.exists()));
+        fs::remove_dir_all(folder).unwrap();
+    }
+
+    #[test]
+    fn a_blob_cut_into_chunks_after_it_was_looked_up_is_read_from_its_chunks() {
+        let content: Vec<u8> = (0..super::super::CHUNKED_FILE as usize + 12345)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        let size = content.len() as u64;
+        let (library, folder, sha256) = library_with("cut", &content);
+        // Looked up while it was whole.
+        let looked_up = BlobRef {
+            sha256: &sha256,
+            size,
+            chunks: &[],
+        };
+        let mut staged = library
+            .stage_cut(&sha256, size, &Cancel::new(false))
+            .unwrap();
+        assert!(staged.chunk_list().len() > 1);
+        library.commit_cut(&mut staged).unwrap();
+        let db = crate::db::Db::open(&folder.join("site.db")).unwrap();
+        let file = crate::model::FileRecord {
+            path: "sources/install.wim".to_string(),
+            sha256: Some(sha256.clone()),
+            size,
+        };
+        db.write(|db| {
+            db.insert_importing_package("P0000001", "Cut", "1", "", "/source")?;
+            db.insert_files("P0000001", 1, &[file])?;
+            db.insert_blob_chunks(&sha256, &staged.chunk_list())
+        })
+        .unwrap();
+        library.delete_blob(&sha256).unwrap();
+
+        let target = folder.join("exported");
+        library
+            .export_blob(&looked_up, None, &target, &|_| {}, &Cancel::new(false))
+            .unwrap();
+        assert!(fs::read(&target).unwrap() == content);
+        let readable = library.blob_file(&looked_up).unwrap();
+        assert!(fs::read(&*readable).unwrap() == content);
+        drop(readable);
         fs::remove_dir_all(folder).unwrap();
     }
 }

@@ -25,7 +25,7 @@ pub use export::{BlobRef, Taken};
 pub(crate) use scan::is_link;
 pub use scan::{scan_tree, SourceEntry};
 pub(crate) use stage::hash_file;
-pub use stage::{StageEvent, StagedBlob};
+pub use stage::{Present, StageEvent, StagedBlob};
 pub(crate) use unicode::windows_identity;
 
 use crate::error::{IoContext, Result};
@@ -38,6 +38,9 @@ const OWNER_LOCK: &str = "owner.lock";
 
 pub struct ContentLibrary {
     root: PathBuf,
+    /// The site database, where a read that finds a blob's whole file gone (cut into chunks
+    /// since its caller looked the blob up) finds its chunks.
+    database: PathBuf,
     /// This instance's own staging folder, made on first use and held by a lock on
     /// `owner.lock` for as long as the instance lives: a process that dies releases it, so the
     /// next operation on the library knows at once that its files are garbage.
@@ -45,10 +48,12 @@ pub struct ContentLibrary {
 }
 
 impl ContentLibrary {
-    /// Opens (creating if needed) the library rooted at `root`.
-    pub fn open(root: &Path) -> Result<ContentLibrary> {
+    /// Opens (creating if needed) the library rooted at `root`, indexed by the site database
+    /// at `database`.
+    pub fn open(root: &Path, database: &Path) -> Result<ContentLibrary> {
         let library = ContentLibrary {
             root: root.to_path_buf(),
+            database: database.to_path_buf(),
             own_staging: Mutex::new(None),
         };
         fs::create_dir_all(library.staging_dir()).at(library.staging_dir())?;

@@ -62,8 +62,12 @@ impl StagedBlob {
     /// The chunks to record for the blob, in order, when the library is to keep it as chunks:
     /// not when it is small, nor when the library holds it whole already (added before chunks).
     pub fn chunks_to_record(&self, library: &ContentLibrary) -> Option<Vec<Chunk>> {
-        (self.is_chunked() && !library.holds(&self.sha256, self.size))
-            .then(|| self.chunks.iter().map(|c| c.chunk.clone()).collect())
+        (self.is_chunked() && !library.holds(&self.sha256, self.size)).then(|| self.chunk_list())
+    }
+
+    /// Its chunks, in order.
+    pub fn chunk_list(&self) -> Vec<Chunk> {
+        self.chunks.iter().map(|c| c.chunk.clone()).collect()
     }
 }
 
@@ -73,6 +77,15 @@ impl Drop for StagedBlob {
             let _ = fs::remove_file(temp);
         }
     }
+}
+
+/// What the site database knows the library holds: a file of such a size, or of such a hash, is
+/// worth hashing before it is copied.
+#[derive(Default)]
+pub struct Present {
+    pub sizes: HashSet<u64>,
+    /// The blobs kept as chunks.
+    pub chunked: HashSet<String>,
 }
 
 /// What the workers tell the calling thread.
@@ -85,12 +98,16 @@ pub enum StageEvent {
 
 impl ContentLibrary {
     /// Stages `files` on worker threads and hands every event to `on_event` on the calling
-    /// thread, in the order they happen. `on_event` breaks to cancel; the first error stops
-    /// the workers, and every staging file not handed over is deleted.
+    /// thread, in the order they happen. A large file whose `as_chunks` is set (an earlier
+    /// version of it is in the library) is kept as chunks; any other is kept whole, as a first
+    /// add is, unless the library keeps its content as chunks already. `on_event` breaks to
+    /// cancel; the first error stops the workers, and every staging file not handed over is
+    /// deleted.
     pub fn stage_files(
         &self,
         files: &[&SourceEntry],
-        present_sizes: &HashSet<u64>,
+        as_chunks: &[bool],
+        present: &Present,
         on_event: &mut dyn FnMut(StageEvent) -> Result<ControlFlow<()>>,
     ) -> Result<()> {
         // Largest first: the install image starts at once on one worker while the others take
@@ -125,7 +142,8 @@ impl ContentLibrary {
                     );
                     untold.add(bytes, tell);
                 };
-                self.stage_file(file, present_sizes.contains(&file.size), &report, &cancel)
+                let as_chunks = as_chunks.get(index).copied().unwrap_or(false);
+                self.stage_file(file, as_chunks, present, &report, &cancel)
                     .map(|blob| StageEvent::Staged(index, blob))
             },
             |heard| {
@@ -149,12 +167,15 @@ impl ContentLibrary {
     fn stage_file(
         &self,
         file: &SourceEntry,
-        likely_present: bool,
+        as_chunks: bool,
+        present: &Present,
         report: &(dyn Fn(u64) + Sync),
         cancel: &Cancel,
     ) -> Result<StagedBlob> {
-        // A large file's chunks show what the library holds of it as they are cut.
-        if likely_present && file.size < CHUNKED_FILE {
+        let large = file.size >= CHUNKED_FILE;
+        // Cut, a file's chunks show what the library holds of it as they are found.
+        let mut as_chunks = large && as_chunks;
+        if present.sizes.contains(&file.size) && !as_chunks {
             let (sha256, _) = hash_file(&file.path, report, cancel)?;
             if self.holds(&sha256, file.size) {
                 return Ok(StagedBlob {
@@ -164,8 +185,11 @@ impl ContentLibrary {
                     chunks: Vec::new(),
                 });
             }
+            // Content the library keeps as chunks (another package's image): cut again, none
+            // of its chunks is new.
+            as_chunks = large && present.chunked.contains(&sha256);
         }
-        let staged = if file.size >= CHUNKED_FILE {
+        let staged = if as_chunks {
             self.stage_chunked(&file.path, report, cancel)?
         } else {
             self.copy_into_staging(&file.path, report, cancel)?
@@ -274,6 +298,31 @@ impl ContentLibrary {
             placed.push(target);
         }
         Ok(placed)
+    }
+
+    /// Cuts a blob the library holds whole into chunks and stages those the library lacks: an
+    /// image is kept whole until a new version of it arrives, and then both are kept as chunks.
+    /// Fails with `DamagedContent` when the blob does not hash to its name.
+    pub(crate) fn stage_cut(&self, sha256: &str, size: u64, cancel: &Cancel) -> Result<StagedBlob> {
+        let staged = self.stage_chunked(&self.blob_path(sha256), &|_| {}, cancel)?;
+        if staged.sha256 != sha256 || staged.size != size {
+            return Err(Error::DamagedContent {
+                what: format!("blob {sha256}"),
+                reason: format!(
+                    "its {} bytes hash to {}, not to its name",
+                    staged.size, staged.sha256
+                ),
+            });
+        }
+        Ok(staged)
+    }
+
+    /// Puts the new chunks of a cut blob in place, cutting again from the whole blob any chunk
+    /// that was present when it was cut and has been collected since. Returns the chunk files
+    /// placed, for `make_durable`.
+    pub(crate) fn commit_cut(&self, staged: &mut StagedBlob) -> Result<Vec<PathBuf>> {
+        let whole = self.blob_path(&staged.sha256);
+        self.commit_chunks(&mut staged.chunks, &whole)
     }
 
     fn restage_chunk(&self, staged: &StagedChunk, source: &Path) -> Result<PathBuf> {

@@ -8,6 +8,14 @@ use super::Db;
 use crate::error::Result;
 use crate::model::Chunk;
 
+/// A file of a package's current content version, as a new version of it meets it.
+pub(crate) struct EarlierFile {
+    pub sha256: String,
+    pub size: u64,
+    /// Whether the library keeps it as chunks.
+    pub chunked: bool,
+}
+
 impl Db {
     /// Sizes of every blob in the library: a source file of such a size is likely present
     /// already, so it is worth hashing before copying.
@@ -21,6 +29,19 @@ impl Db {
             .and_then(|rows| rows.collect())
             .map_err(|e| self.error(e))?;
         Ok(sizes)
+    }
+
+    /// The blobs kept as chunks.
+    pub(crate) fn chunked_blob_hashes(&self) -> Result<HashSet<String>> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT DISTINCT blob FROM blob_chunks")
+            .map_err(|e| self.error(e))?;
+        let hashes = statement
+            .query_map([], |row| row.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.error(e))?;
+        Ok(hashes)
     }
 
     /// Blobs that no content version of any package (ready or importing) and no update references.
@@ -122,6 +143,38 @@ impl Db {
                 params![package_id, content_version, smallest as i64],
                 |row| row.get(0),
             )
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.error(e))?;
+        Ok(found)
+    }
+
+    /// The files of `smallest` bytes and more in the package's current content version, by path:
+    /// the earlier versions of what a reload or servicing brings. None while it is being added.
+    pub(crate) fn current_large_files(
+        &self,
+        package_id: &str,
+        smallest: u64,
+    ) -> Result<HashMap<String, EarlierFile>> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT f.path, f.sha256, f.size,
+                        EXISTS (SELECT 1 FROM blob_chunks b WHERE b.blob = f.sha256)
+                 FROM package_files f JOIN packages p
+                   ON p.id = f.package_id AND p.content_version = f.content_version
+                 WHERE p.id = ?1 AND p.state = 'ready' AND f.size >= ?2
+                   AND f.sha256 IS NOT NULL",
+            )
+            .map_err(|e| self.error(e))?;
+        let found = statement
+            .query_map(params![package_id, smallest as i64], |row| {
+                let earlier = EarlierFile {
+                    sha256: row.get(1)?,
+                    size: row.get(2)?,
+                    chunked: row.get(3)?,
+                };
+                Ok((row.get(0)?, earlier))
+            })
             .and_then(|rows| rows.collect())
             .map_err(|e| self.error(e))?;
         Ok(found)

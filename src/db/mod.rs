@@ -1,6 +1,7 @@
 //! The site database: schema, migrations and every SQL statement, one named function each.
 
 mod blobs;
+pub(crate) use blobs::EarlierFile;
 mod distribution;
 mod groups;
 mod packages;

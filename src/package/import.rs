@@ -3,12 +3,13 @@
 //! instance, while its files are hashed into the library; making it current is one
 //! transaction; a failed import is dropped with the content only it brought.
 
+use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::content::{SourceEntry, StageEvent, StagedBlob};
-use crate::db::Db;
+use crate::content::{SourceEntry, StageEvent, StagedBlob, CHUNKED_FILE};
+use crate::db::{Db, EarlierFile};
 use crate::error::{Error, Result};
 use crate::model::FileRecord;
 use crate::progress::{Operation, Phase, Progress, ProgressFn, Throttle};
@@ -93,9 +94,14 @@ fn import_content(
     let files_total = files.len() as u64;
     let (mut bytes_done, mut files_done) = (0u64, 0u64);
     let mut current = String::new();
-    let present_sizes = site.db().blob_sizes()?;
+    let earlier = site.db().current_large_files(id, CHUNKED_FILE)?;
+    let as_chunks: Vec<bool> = files
+        .iter()
+        .map(|file| kept_as_chunks(earlier.get(&file.relative), file))
+        .collect();
+    let present = site.present_blobs()?;
     site.library()
-        .stage_files(&files, &present_sizes, &mut |event| {
+        .stage_files(&files, &as_chunks, &present, &mut |event| {
             match event {
                 StageEvent::Bytes(bytes) => bytes_done = (bytes_done + bytes).min(bytes_total),
                 StageEvent::Staged(index, blob) => {
@@ -115,7 +121,41 @@ fn import_content(
         })?;
     import.flush()?;
     site.library().make_durable(&import.placed)?;
+    keep_earlier_as_chunks(site, &earlier, &files, &as_chunks);
     Ok((bytes_total, files_total))
+}
+
+/// Whether a large file is kept as chunks: once an earlier version of it is in the library.
+/// A first add keeps it whole, which costs one hashing pass where cutting costs three; an
+/// earlier version of the same size is likely the same content, hashed first and kept whole.
+fn kept_as_chunks(earlier: Option<&EarlierFile>, file: &SourceEntry) -> bool {
+    earlier.is_some_and(|earlier| earlier.chunked || earlier.size != file.size)
+}
+
+/// Cuts into chunks the earlier versions, kept whole, of the files now kept as chunks: the
+/// two versions then share all but what changed. A cut that fails leaves the earlier version
+/// whole and readable, and the import stands.
+fn keep_earlier_as_chunks(
+    site: &Site,
+    earlier: &HashMap<String, EarlierFile>,
+    files: &[&SourceEntry],
+    as_chunks: &[bool],
+) {
+    let whole = files
+        .iter()
+        .zip(as_chunks)
+        .filter(|(_, &as_chunks)| as_chunks)
+        .filter_map(|(file, _)| earlier.get(&file.relative))
+        .filter(|earlier| !earlier.chunked);
+    for earlier in whole {
+        if let Err(error) = site.keep_as_chunks(&earlier.sha256, earlier.size) {
+            log::warn!(
+                target: "package",
+                "blob {} stays whole, not cut into chunks: {error}",
+                earlier.sha256
+            );
+        }
+    }
 }
 
 /// Staged blobs waiting for their manifest rows to be committed.

@@ -179,32 +179,34 @@ fn stage(
     let mut staged: Vec<Option<StagedBlob>> = files.iter().map(|_| None).collect();
     let (mut bytes_done, mut files_done) = (0u64, 0u64);
     let mut throttle = Throttle::default();
-    let present = site.db().blob_sizes()?;
-    site.library().stage_files(&refs, &present, &mut |event| {
-        let mut current = "";
-        match event {
-            StageEvent::Bytes(bytes) => bytes_done = (bytes_done + bytes).min(bytes_total),
-            StageEvent::Staged(index, blob) => {
-                files_done += 1;
-                current = &files[index].relative;
-                staged[index] = Some(blob);
+    let present = site.present_blobs()?;
+    // An update has no earlier version to share chunks with: each is kept whole.
+    site.library()
+        .stage_files(&refs, &[], &present, &mut |event| {
+            let mut current = "";
+            match event {
+                StageEvent::Bytes(bytes) => bytes_done = (bytes_done + bytes).min(bytes_total),
+                StageEvent::Staged(index, blob) => {
+                    files_done += 1;
+                    current = &files[index].relative;
+                    staged[index] = Some(blob);
+                }
             }
-        }
-        if throttle.due(files_done == files.len() as u64) {
-            let report = Progress {
-                current_file: current,
-                bytes_done,
-                bytes_total,
-                files_done,
-                files_total: files.len() as u64,
-                ..Progress::new(Operation::ImportUpdates, Phase::Importing)
-            };
-            if progress(&report).is_break() {
-                return Err(Error::Cancelled);
+            if throttle.due(files_done == files.len() as u64) {
+                let report = Progress {
+                    current_file: current,
+                    bytes_done,
+                    bytes_total,
+                    files_done,
+                    files_total: files.len() as u64,
+                    ..Progress::new(Operation::ImportUpdates, Phase::Importing)
+                };
+                if progress(&report).is_break() {
+                    return Err(Error::Cancelled);
+                }
             }
-        }
-        Ok(ControlFlow::Continue(()))
-    })?;
+            Ok(ControlFlow::Continue(()))
+        })?;
     Ok(staged.into_iter().flatten().collect())
 }
 
