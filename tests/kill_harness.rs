@@ -378,17 +378,7 @@ fn kill_harness_block_built_update() {
     // The point as version 1 left it, times and manifest included: each kill starts from it.
     let held_v1 = s.scratch.join("point-v1");
     copy_keeping_times(&point, &held_v1);
-    let image = s.source.join("sources/install.wim");
-    let status = Command::new("wimlib-imagex")
-        .args(["update", image.to_str().unwrap(), "1"])
-        .arg(format!(
-            "--command=add {} /Windows/servicing/Packages/update.bin",
-            s.source.join("setup.exe").display()
-        ))
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let image = service_image(&s);
     reload(&s.site, &s.package.id);
     let site_folder = s.scratch.join("site");
     let package = PathBuf::from(&s.package.id);
@@ -454,6 +444,23 @@ fn kill_harness_block_built_update() {
     );
 }
 
+/// Changes the source's install.wim as servicing does (a file's resource appended, the lookup
+/// table, XML and header rewritten), and returns its path.
+fn service_image(s: &Setup) -> PathBuf {
+    let image = s.source.join("sources/install.wim");
+    let status = Command::new("wimlib-imagex")
+        .args(["update", image.to_str().unwrap(), "1"])
+        .arg(format!(
+            "--command=add {} /Windows/servicing/Packages/update.bin",
+            s.source.join("setup.exe").display()
+        ))
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    image
+}
+
 /// The steps of cutting an image kept whole into chunks, once a new version of it arrives.
 const CUT_STEPS: &[&str] = &[
     "cut: chunks staged",
@@ -477,17 +484,7 @@ fn kill_harness_cut_of_a_whole_image() {
         .unwrap();
     let whole = site_folder.join("files").join(&first[..2]).join(&first);
     assert!(whole.is_file(), "a first add keeps the image whole");
-    let image = s.source.join("sources/install.wim");
-    let status = Command::new("wimlib-imagex")
-        .args(["update", image.to_str().unwrap(), "1"])
-        .arg(format!(
-            "--command=add {} /Windows/servicing/Packages/update.bin",
-            s.source.join("setup.exe").display()
-        ))
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    service_image(&s);
     let package = PathBuf::from(&s.package.id);
     let kills: Vec<Kill<'_>> = CUT_STEPS.iter().map(|step| Kill::At(step)).collect();
     let count = kill_each(

@@ -87,21 +87,31 @@ impl ContentLibrary {
         written: WrittenFn<'_>,
         cancel: &Cancel,
     ) -> Result<Vec<Result<()>>> {
-        if !blob.chunks.is_empty() {
-            return self.export_chunks_to_each(blob, targets, written, cancel);
-        }
-        let source = self.blob_path(blob.sha256);
-        let copied =
-            copy_verified_to_each(&source, blob.sha256, blob.size, targets, written, cancel);
-        if copied.is_ok() || source.exists() {
-            return copied;
-        }
-        match self.chunks_listed_now(blob.sha256).as_deref() {
-            Some(chunks) if !chunks.is_empty() => {
-                self.export_chunks_to_each(&BlobRef { chunks, ..*blob }, targets, written, cancel)
+        let relisted;
+        let blob = if blob.chunks.is_empty() {
+            let source = self.blob_path(blob.sha256);
+            let copied =
+                copy_verified_to_each(&source, blob.sha256, blob.size, targets, written, cancel);
+            if copied.is_ok() || source.exists() {
+                return copied;
             }
-            _ => copied,
-        }
+            // Gone: cut into chunks since the caller looked the blob up.
+            match self.chunks_listed_now(blob.sha256) {
+                Some(chunks) if !chunks.is_empty() => relisted = chunks,
+                _ => return copied,
+            }
+            BlobRef {
+                chunks: &relisted,
+                ..*blob
+            }
+        } else {
+            *blob
+        };
+        write_each(targets, written, |sink| {
+            self.read_chunked(&blob, None, sink, &|_| {}, cancel)
+                .map(drop)
+                .map_err(|m| self.damage(&blob, m, cancel))
+        })
     }
 
     /// The chunks the site database lists for a blob now, if it can be read: a blob looked up
@@ -110,20 +120,6 @@ impl ContentLibrary {
     fn chunks_listed_now(&self, sha256: &str) -> Option<Vec<Chunk>> {
         let db = crate::db::Db::open(&self.database).ok()?;
         db.blob_chunks([sha256]).ok()?.remove(sha256)
-    }
-
-    fn export_chunks_to_each(
-        &self,
-        blob: &BlobRef<'_>,
-        targets: &[&Path],
-        written: WrittenFn<'_>,
-        cancel: &Cancel,
-    ) -> Result<Vec<Result<()>>> {
-        write_each(targets, written, |sink| {
-            self.read_chunked(blob, None, sink, &|_| {}, cancel)
-                .map(drop)
-                .map_err(|m| self.damage(blob, m, cancel))
-        })
     }
 
     /// The blob as a file to read (a WIM's header and XML, wimlib's listing): its own file

@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use rusqlite::params;
+use rusqlite::types::FromSql;
 
 use super::Db;
 use crate::error::Result;
@@ -20,46 +21,31 @@ impl Db {
     /// Sizes of every blob in the library: a source file of such a size is likely present
     /// already, so it is worth hashing before copying.
     pub(crate) fn blob_sizes(&self) -> Result<HashSet<u64>> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT DISTINCT size FROM blobs")
-            .map_err(|e| self.error(e))?;
-        let sizes = statement
-            .query_map([], |row| row.get(0))
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.error(e))?;
-        Ok(sizes)
+        self.first_column("SELECT DISTINCT size FROM blobs")
     }
 
     /// The blobs kept as chunks.
     pub(crate) fn chunked_blob_hashes(&self) -> Result<HashSet<String>> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT DISTINCT blob FROM blob_chunks")
-            .map_err(|e| self.error(e))?;
-        let hashes = statement
-            .query_map([], |row| row.get(0))
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.error(e))?;
-        Ok(hashes)
+        self.first_column("SELECT DISTINCT blob FROM blob_chunks")
     }
 
     /// Blobs that no content version of any package (ready or importing) and no update references.
     pub(crate) fn unreferenced_blobs(&self) -> Result<Vec<String>> {
-        self.hashes(
+        self.first_column(
             "SELECT sha256 FROM blobs
              WHERE NOT EXISTS (SELECT 1 FROM package_files f WHERE f.sha256 = blobs.sha256)
                AND NOT EXISTS (SELECT 1 FROM updates u WHERE u.sha256 = blobs.sha256)",
         )
     }
 
-    fn hashes(&self, query: &str) -> Result<Vec<String>> {
+    /// The first column of every row `query` gives.
+    fn first_column<T: FromSql, C: FromIterator<T>>(&self, query: &str) -> Result<C> {
         let mut statement = self.conn.prepare(query).map_err(|e| self.error(e))?;
-        let hashes = statement
+        let values = statement
             .query_map([], |row| row.get(0))
             .and_then(|rows| rows.collect())
             .map_err(|e| self.error(e))?;
-        Ok(hashes)
+        Ok(values)
     }
 
     pub(crate) fn delete_blob_record(&self, sha256: &str) -> Result<()> {
@@ -182,7 +168,7 @@ impl Db {
 
     /// Up to `most` chunks that no blob uses any more.
     pub(crate) fn unreferenced_chunks(&self, most: usize) -> Result<Vec<String>> {
-        self.hashes(&format!(
+        self.first_column(&format!(
             "SELECT sha256 FROM chunks
              WHERE NOT EXISTS (SELECT 1 FROM blob_chunks b WHERE b.chunk = chunks.sha256)
              LIMIT {most}"
