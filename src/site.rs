@@ -261,11 +261,13 @@ impl Site {
         })
     }
 
-    /// Keeps a blob the library holds whole as chunks from now on. Its chunks are placed and
-    /// flushed, then recorded, then the whole file goes: a reader that looked before the record
-    /// finds the whole file, or finds it gone and reads the chunks then. A crash before the
-    /// record leaves the blob whole as it was; one after it leaves a whole file that the next
-    /// collection deletes.
+    /// Keeps a blob the library holds whole as chunks from now on. Its chunks are recorded as
+    /// collectable, placed and flushed; then, under the write lock, any that collection took
+    /// meanwhile is cut again, and the blob's chunk list is recorded and flushed; only then does
+    /// the whole file go. A reader that looked before the record finds the whole file, or
+    /// finds it gone and reads the chunks then. A crash before the record leaves the blob whole
+    /// and its chunks to collection; one after it leaves a whole file the next collection
+    /// deletes.
     pub(crate) fn keep_as_chunks(&self, sha256: &str, size: u64) -> Result<()> {
         if !self.library.holds(sha256, size) {
             return Ok(());
@@ -273,18 +275,30 @@ impl Site {
         let cancel = std::sync::atomic::AtomicBool::new(false);
         let mut staged = self.library.stage_cut(sha256, size, &cancel)?;
         kill_point::reached("cut: chunks staged");
+        let chunks = staged.chunk_list();
+        self.db.write(|db| db.insert_chunks(&chunks))?;
+        // Placed and flushed outside the lock: a large image is thousands of chunks, and other
+        // writers of the site would wait for them. All are flushed, those another import placed
+        // too.
+        self.library.commit_cut(&mut staged)?;
+        let paths: Vec<PathBuf> = chunks
+            .iter()
+            .map(|c| self.library.chunk_path(&c.sha256))
+            .collect();
+        self.library.make_durable(&paths)?;
+        kill_point::reached("cut: chunks placed");
         let recorded = self.db.write(|db| {
             // Cut by another process, or collected, meanwhile.
             if !self.library.holds(sha256, size) || db.blob_chunks([sha256])?.contains_key(sha256) {
                 return Ok(false);
             }
-            let placed = self.library.commit_cut(&mut staged)?;
-            kill_point::reached("cut: chunks placed");
-            self.library.make_durable(&placed)?;
-            db.insert_blob_chunks(sha256, &staged.chunk_list())?;
+            let again = self.library.commit_cut(&mut staged)?;
+            self.library.make_durable(&again)?;
+            db.insert_blob_chunks(sha256, &chunks)?;
             Ok(true)
         })?;
         if recorded {
+            self.db.flush_commits()?;
             kill_point::reached("cut: chunks recorded");
             self.library.delete_blob(sha256)?;
         }
@@ -320,10 +334,19 @@ impl Site {
                 self.library.delete_blob(sha256)?;
                 db.delete_blob_record(sha256)?;
             }
-            // The whole file a cut that a crash stopped left beside the chunks it recorded; one
-            // that cannot go now (held open elsewhere) is tried again by the next collection.
-            for sha256 in db.chunked_blob_hashes()? {
-                let _ = self.library.delete_blob(&sha256);
+            // The whole file a cut that a crash stopped left beside the chunks it recorded, once
+            // that record is sure to outlive a power loss; one that cannot go now (held open
+            // elsewhere) is tried again by the next collection.
+            let cut: Vec<String> = db
+                .chunked_blob_hashes()?
+                .into_iter()
+                .filter(|sha256| self.library.blob_path(sha256).exists())
+                .collect();
+            if !cut.is_empty() {
+                db.flush_commits()?;
+            }
+            for sha256 in &cut {
+                let _ = self.library.delete_blob(sha256);
             }
             Ok(hashes.len())
         })?;

@@ -321,3 +321,19 @@ fn the_site_summary_counts_each_chunk_once() {
     assert_eq!(after.library_size, on_disk);
     assert!(after.library_size - before.library_size < 2 * MIB);
 }
+
+#[test]
+fn a_new_version_that_also_arrives_under_a_new_path_is_kept_readable() {
+    let s = chunked_setup("chunked-twice-in-one");
+    // The serviced image is kept as chunks at its own path (it has an earlier version) and
+    // whole at a path new to the package: both records must leave it readable.
+    service_like_servicing(&s.source.join(IMAGE), &s.scratch);
+    fs::copy(s.source.join(IMAGE), s.source.join("sources/copy.wim")).unwrap();
+    reload(&s.site, &s.package.id);
+    let serviced = image_blob(&s, 2);
+    assert!(!blob_chunks(&db(&s), &serviced).is_empty());
+    assert!(assert_library_intact(&s.scratch.join("site")) > 1);
+    let point = s.point("dp1");
+    distribute(&s.site, &s.package.id, &["dp1"]);
+    assert_tree_matches(&s.tree(&point), &s.source);
+}

@@ -487,17 +487,22 @@ fn kill_harness_cut_of_a_whole_image() {
     service_image(&s);
     let package = PathBuf::from(&s.package.id);
     let kills: Vec<Kill<'_>> = CUT_STEPS.iter().map(|step| Kill::At(step)).collect();
+    let mut fresh = 0;
     let count = kill_each(
         &site_folder,
         "reload",
         &[("OSU_CHILD_PACKAGE", &package)],
         &kills,
         |when| {
-            // The image reads whole (checked above), from its whole file or its chunks, and
-            // the point still gets version 1 from it.
+            // The image reads whole (checked above), from its whole file or its chunks: a new
+            // point gets version 1 from the library.
             assert_eq!(content_version(&s), 1, "{when}");
-            let done = redistribute_to(&s, "DP1");
+            fresh += 1;
+            let name = format!("NEW{fresh}");
+            let new_point = s.point(&name);
+            let done = redistribute_to(&s, &name);
             assert_eq!(done.state, DistributionState::Installed, "{when}");
+            assert_tree_matches(&s.tree(&new_point), &s.tree(&point));
         },
     );
     assert_eq!(
@@ -509,6 +514,15 @@ fn kill_harness_cut_of_a_whole_image() {
     assert_eq!(reloaded.content_version, 2);
     assert!(!whole.exists(), "the whole image stayed beside its chunks");
     assert_site_whole(&site_folder, "then a whole reload");
+    // What the killed cuts placed was collected: every chunk file is one the site records.
+    let recorded: usize = rusqlite::Connection::open(site_folder.join("site.db"))
+        .unwrap()
+        .query_row("SELECT count(*) FROM chunks", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(
+        files_below(&site_folder.join("files/chunks")).len(),
+        recorded
+    );
     let done = redistribute_to(&s, "DP1");
     assert!(done.bytes_reused > 0, "{done:?}");
     assert_tree_matches(&s.tree(&point), &s.source);

@@ -142,15 +142,23 @@ impl ContentLibrary {
     }
 
     /// Puts a staged blob in place. Call it only once the blob's reference is committed to the
-    /// site database: from then on no collection can delete it. Returns the paths of what it
-    /// placed (the blob, or its new chunks), which `make_durable` must flush before a package
-    /// relies on them.
-    pub fn commit_blob(&self, mut staged: StagedBlob, source: &Path) -> Result<Vec<PathBuf>> {
-        if self.holds(&staged.sha256, staged.size) {
-            return Ok(Vec::new());
-        }
-        if staged.is_chunked() {
+    /// site database, with its chunk list when `chunks_recorded`: from then on no collection
+    /// can delete it. Returns the paths of what it placed (the blob, or its new chunks), which
+    /// `make_durable` must flush before a package relies on them.
+    pub fn commit_blob(
+        &self,
+        mut staged: StagedBlob,
+        source: &Path,
+        chunks_recorded: bool,
+    ) -> Result<Vec<PathBuf>> {
+        // Recorded, its chunks are what readers read, whatever whole file another import
+        // placed since.
+        if chunks_recorded {
             return self.commit_chunks(&mut staged.chunks, source);
+        }
+        // Cut without a record: the library held it whole then, or as chunks.
+        if self.holds(&staged.sha256, staged.size) || staged.is_chunked() {
+            return Ok(Vec::new());
         }
         if staged.temp.is_none() {
             // Collected between the worker's look and our reference: stage it again.

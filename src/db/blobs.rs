@@ -58,10 +58,7 @@ impl Db {
     /// Records that the blob `sha256` is kept as `chunks`, in that order. A blob recorded
     /// already keeps its rows: the same bytes always cut into the same chunks.
     pub(crate) fn insert_blob_chunks(&self, sha256: &str, chunks: &[Chunk]) -> Result<()> {
-        let mut chunk = self
-            .conn
-            .prepare_cached("INSERT OR IGNORE INTO chunks (sha256, size) VALUES (?1, ?2)")
-            .map_err(|e| self.error(e))?;
+        self.insert_chunks(chunks)?;
         let mut part = self
             .conn
             .prepare_cached(
@@ -69,10 +66,22 @@ impl Db {
             )
             .map_err(|e| self.error(e))?;
         for (ordinal, record) in chunks.iter().enumerate() {
+            part.execute(params![sha256, ordinal as i64, record.sha256])
+                .map_err(|e| self.error(e))?;
+        }
+        Ok(())
+    }
+
+    /// Records chunks, unreferenced until a blob's list names them: collection deletes the
+    /// files of those no blob names.
+    pub(crate) fn insert_chunks(&self, chunks: &[Chunk]) -> Result<()> {
+        let mut chunk = self
+            .conn
+            .prepare_cached("INSERT OR IGNORE INTO chunks (sha256, size) VALUES (?1, ?2)")
+            .map_err(|e| self.error(e))?;
+        for record in chunks {
             chunk
                 .execute(params![record.sha256, record.size])
-                .map_err(|e| self.error(e))?;
-            part.execute(params![sha256, ordinal as i64, record.sha256])
                 .map_err(|e| self.error(e))?;
         }
         Ok(())

@@ -194,18 +194,22 @@ impl Import<'_> {
             })
             .collect();
         let library = self.site.library();
-        self.site.db().write(|db| {
+        let recorded = self.site.db().write(|db| {
             db.insert_files(self.id, self.content_version, &records)?;
+            let mut recorded = Vec::with_capacity(self.batch.len());
             for (_, blob) in &self.batch {
-                if let Some(chunks) = blob.chunks_to_record(library) {
-                    db.insert_blob_chunks(&blob.sha256, &chunks)?;
+                let chunks = blob.chunks_to_record(library);
+                if let Some(chunks) = &chunks {
+                    db.insert_blob_chunks(&blob.sha256, chunks)?;
                 }
+                recorded.push(chunks.is_some());
             }
-            Ok(())
+            Ok(recorded)
         })?;
-        for (index, blob) in self.batch.drain(..) {
+        for ((index, blob), recorded) in self.batch.drain(..).zip(recorded) {
             let source = &self.files[index].path;
-            self.placed.extend(library.commit_blob(blob, source)?);
+            self.placed
+                .extend(library.commit_blob(blob, source, recorded)?);
         }
         Ok(())
     }

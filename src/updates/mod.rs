@@ -242,11 +242,12 @@ fn record(
             }
             let update = new_update(id.clone(), description, file, &blob);
             db.insert_importing_update(&update, &importer)?;
-            if let Some(chunks) = blob.chunks_to_record(site.library()) {
-                db.insert_blob_chunks(&blob.sha256, &chunks)?;
+            let chunks = blob.chunks_to_record(site.library());
+            if let Some(chunks) = &chunks {
+                db.insert_blob_chunks(&blob.sha256, chunks)?;
             }
             fresh.push(id);
-            to_place.push((blob, file.path.clone()));
+            to_place.push((blob, file.path.clone(), chunks.is_some()));
         }
         Ok(())
     })?;
@@ -265,10 +266,11 @@ fn record(
     ids.iter().map(|id| get(site, id)).collect()
 }
 
-fn place_blobs(site: &Site, blobs: Vec<(StagedBlob, PathBuf)>) -> Result<Vec<PathBuf>> {
+/// Puts each staged blob in place: (blob, its source, whether its chunks were recorded).
+fn place_blobs(site: &Site, blobs: Vec<(StagedBlob, PathBuf, bool)>) -> Result<Vec<PathBuf>> {
     let mut placed = Vec::new();
-    for (blob, source) in blobs {
-        placed.extend(site.library().commit_blob(blob, &source)?);
+    for (blob, source, chunks_recorded) in blobs {
+        placed.extend(site.library().commit_blob(blob, &source, chunks_recorded)?);
     }
     Ok(placed)
 }
