@@ -1415,8 +1415,17 @@ fn what_a_killed_runners_engine_started_is_ended_before_its_work_is_cleared() {
             .parse::<i32>()
             .ok()
     };
+    // The runner records the engine's process group just after starting it: a runner killed
+    // before that leaves nothing to find the engine's children by.
+    let group_recorded = || {
+        fs::read_dir(l.s.scratch.join("site/servicing"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|run| run.path().join("engine.pgid").is_file())
+    };
     wait_until("the engine to write its child's process ID", || {
-        written_pid().is_some()
+        written_pid().is_some() && group_recorded()
     });
     let orphan = written_pid().unwrap();
     child.kill().unwrap();
