@@ -102,13 +102,7 @@ fn distributing_lands_a_plain_tree_with_the_manifest_written_last() {
     )
     .unwrap();
     assert_eq!(manifest["contentVersion"], 1);
-    assert!(
-        !point
-            .join(".osupgrade/staging")
-            .join(&s.package.id)
-            .exists(),
-        "staging was left behind"
-    );
+    assert_staging_holds_only_the_seed(&point, &s.package.id);
 }
 
 fn site_library_size(site: &Site) -> u64 {

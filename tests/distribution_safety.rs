@@ -99,10 +99,7 @@ fn assert_finished_at_version_2(s: &Setup, v2: &Path) {
     let report =
         distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap();
     assert!(report.valid, "{report:?}");
-    assert!(!point
-        .join(".osupgrade/staging")
-        .join(&s.package.id)
-        .exists());
+    assert_staging_holds_only_the_seed(&point, &s.package.id);
 }
 
 #[test]
@@ -155,8 +152,10 @@ fn a_copy_killed_again_and_again_never_holds_more_than_one_copy_in_staging() {
     // Each kill lands in the middle of the big file, at another byte.
     for kill in 0..5u64 {
         redistribute_in_child(&s, Kill::AfterBytes((4 << 20) + kill * (2 << 20)));
+        // The seed holds the live files as links, no bytes of its own.
         let held: u64 = files_below(&staging)
             .iter()
+            .filter(|(relative, _)| !relative.starts_with("seed/"))
             .map(|(_, path)| fs::metadata(path).unwrap().len())
             .sum();
         assert!(
@@ -166,8 +165,9 @@ fn a_copy_killed_again_and_again_never_holds_more_than_one_copy_in_staging() {
     }
     let status = &distribute(&s.site, &s.package.id, &["DP1"])[0];
     assert_eq!(status.state, DistributionState::Installed, "{status:?}");
-    assert_tree_matches(&s.tree(&s.scratch.join("points/DP1")), &v3);
-    assert!(!staging.exists());
+    let point = s.scratch.join("points/DP1");
+    assert_tree_matches(&s.tree(&point), &v3);
+    assert_staging_holds_only_the_seed(&point, &s.package.id);
     let control = fs::read_dir(s.scratch.join("points/DP1/.osupgrade")).unwrap();
     let temps: Vec<_> = control
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
@@ -279,6 +279,69 @@ fn a_hostile_file_planted_in_staging_is_not_used() {
     let size = fs::metadata(v2.join("sources/ei.cfg")).unwrap().len() as usize;
     fs::write(staging.join(&wanted), vec![b'X'; size]).unwrap();
     assert_finished_at_version_2(&s, &v2);
+}
+
+/// The seed a distribution keeps in staging: links to the live files.
+fn seed_of(s: &Setup) -> std::path::PathBuf {
+    let staging = s.scratch.join("points/DP1/.osupgrade/staging");
+    staging.join(&s.package.id).join("seed")
+}
+
+#[test]
+fn a_redistribution_builds_on_the_seed_the_last_one_kept() {
+    use std::os::unix::fs::MetadataExt;
+    let (s, _, v2) = two_versions("seedused");
+    let point = s.scratch.join("points/DP1");
+    let seed = seed_of(&s);
+    assert_staging_holds_only_the_seed(&point, &s.package.id);
+    let seed_folder = fs::metadata(&seed).unwrap().ino();
+    let unchanged = s.tree(&point).join("setup.exe");
+    let before = fs::metadata(&unchanged).unwrap().ino();
+    assert_finished_at_version_2(&s, &v2);
+    // The seed became the live tree, and the files that stayed are the same files.
+    assert_eq!(fs::metadata(s.tree(&point)).unwrap().ino(), seed_folder);
+    assert_eq!(fs::metadata(&unchanged).unwrap().ino(), before);
+}
+
+#[test]
+fn what_is_planted_in_the_seed_is_dropped_and_no_link_there_is_followed() {
+    let (s, _, v2) = two_versions("plantseed");
+    let seed = seed_of(&s);
+    let outside = s.scratch.join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    let secret = outside.join("secret.txt");
+    fs::write(&secret, b"not the point's").unwrap();
+    // Other bytes of the same size in place of a file the new version keeps.
+    let replaced = seed.join("setup.exe");
+    let size = fs::metadata(&replaced).unwrap().len() as usize;
+    fs::remove_file(&replaced).unwrap();
+    fs::write(&replaced, vec![b'X'; size]).unwrap();
+    // A link to a file outside in place of another, a link to outside in place of a folder.
+    fs::remove_file(seed.join("sources/ei.cfg")).unwrap();
+    symlink(&secret, seed.join("sources/ei.cfg")).unwrap();
+    fs::remove_dir_all(seed.join("sources/en-us")).unwrap();
+    symlink(&outside, seed.join("sources/en-us")).unwrap();
+    // What the package does not have.
+    fs::write(seed.join("planted.exe"), b"MZ").unwrap();
+    fs::create_dir_all(seed.join("planted/deeper")).unwrap();
+    fs::write(seed.join("planted/deeper/payload.dll"), b"MZ").unwrap();
+    assert_finished_at_version_2(&s, &v2);
+    let left: Vec<String> = files_below(&outside).into_iter().map(|f| f.0).collect();
+    assert_eq!(left, ["secret.txt"], "a file was made through a link");
+    assert_eq!(fs::read(&secret).unwrap(), b"not the point's");
+}
+
+#[test]
+fn a_seed_that_is_a_link_is_removed_not_followed() {
+    let (s, _, v2) = two_versions("linkseed");
+    let seed = seed_of(&s);
+    let outside = s.scratch.join("outside");
+    copy_tree(&seed, &outside);
+    fs::remove_dir_all(&seed).unwrap();
+    symlink(&outside, &seed).unwrap();
+    let before = files_below(&outside).len();
+    assert_finished_at_version_2(&s, &v2);
+    assert_eq!(files_below(&outside).len(), before, "the link was followed");
 }
 
 #[test]

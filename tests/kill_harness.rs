@@ -306,8 +306,7 @@ fn kill_harness_distribute() {
     assert_eq!(status.state, DistributionState::Installed, "{status:?}");
     assert_tree_matches(&s.tree(&point), &s.source);
     assert_point_valid(&s, "DP1");
-    let staging = point.join(".osupgrade/staging").join(&s.package.id);
-    assert!(!staging.exists(), "the kills left staging on the point");
+    assert_staging_holds_only_the_seed(&point, &s.package.id);
     println!("kill distribute: {count} kills of a first distribution to a point, each left the point the whole package or none; the next run completed");
 }
 
@@ -352,10 +351,7 @@ fn kill_harness_redistribute() {
     assert_eq!(status.state, DistributionState::Installed, "{status:?}");
     assert_tree_matches(&tree, &v2);
     assert_point_valid(&s, "DP1");
-    assert!(!point
-        .join(".osupgrade/staging")
-        .join(&s.package.id)
-        .exists());
+    assert_staging_holds_only_the_seed(&point, &s.package.id);
     println!(
         "kill redistribute: {count} kills ({} by bytes, {} at named steps), each left one whole version; the next run completed",
         KILLS_BY_BYTES,
@@ -433,10 +429,7 @@ fn kill_harness_block_built_update() {
     assert_eq!(done[0].state, DistributionState::Installed, "{:?}", done[0]);
     assert_tree_matches(&s.tree(&point), &s.source);
     assert_point_valid(&s, "DP1");
-    assert!(!point
-        .join(".osupgrade/staging")
-        .join(&s.package.id)
-        .exists());
+    assert_staging_holds_only_the_seed(&point, &s.package.id);
     println!(
         "kill block-built update: {} kills (20 by bytes, mostly while ranges were read from the live file; {} at named steps), each left the point one whole version; the next run completed",
         count + 1,
@@ -655,12 +648,8 @@ fn kill_harness_group_distribution() {
     );
     for name in BRANCHES {
         assert_point_valid(&s, name);
-        let staging = s
-            .scratch
-            .join("points")
-            .join(name)
-            .join(".osupgrade/staging");
-        assert!(!staging.join(&s.package.id).exists(), "{name} kept staging");
+        let point = s.scratch.join("points").join(name);
+        assert_staging_holds_only_the_seed(&point, &s.package.id);
     }
     println!("kill group distribution: {count} kills of a distribution to a group of three points, each left every point one whole version; the next run completed");
 }

@@ -4,7 +4,8 @@
 //! and switched in by two renames recorded in a journal (`switch.json`, the new manifest): the
 //! live tree moves aside, the new one takes its place, the journal becomes the installed
 //! manifest. A crash between any two steps leaves either the previous version, or no package
-//! folder and a journal that the next operation on the package finishes; never a mix.
+//! folder and a journal that the next operation on the package finishes; never a mix. The tree
+//! moved aside is kept as the next one's seed (`seed.rs`).
 //!
 //! Nothing on a point is trusted to be what it claims: links (symbolic links, junctions) found
 //! where OSUpgrade keeps its own folders are removed, never followed, and links inside a
@@ -24,6 +25,9 @@ use crate::kill_point;
 
 /// The folder on a point where OSUpgrade keeps its own files.
 const CONTROL_FOLDER: &str = ".osupgrade";
+
+/// The seed's name in a package's staging folder.
+const SEED: &str = "seed";
 
 /// One package on one distribution point.
 pub(super) struct PointPackage {
@@ -63,12 +67,43 @@ pub(super) struct ReadLock {
 /// What a tree on a point holds, found without following links.
 #[derive(Debug, Default)]
 pub(super) struct TreeListing {
-    /// Regular files, relative and `/`-separated.
-    pub files: Vec<String>,
+    pub files: Vec<ListedFile>,
     /// Folders that are real folders.
     pub folders: Vec<String>,
     /// Links and anything else that is neither a file nor a folder; "." is the tree itself.
     pub links: Vec<String>,
+}
+
+/// A regular file of a tree on a point.
+#[derive(Debug)]
+pub(super) struct ListedFile {
+    /// Relative and `/`-separated.
+    pub path: String,
+    /// Its inode, where the listing gives it (Unix).
+    pub inode: Option<u64>,
+}
+
+/// A file's identity on its file system: two entries with one identity are links to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct FileIdentity {
+    pub device: u64,
+    pub inode: u64,
+}
+
+/// The identity of the file `metadata` describes, where it comes with the metadata. Linux only:
+/// the seed that uses it relies on `flush_files` flushing the whole file system there.
+#[cfg(target_os = "linux")]
+pub(super) fn identity(metadata: &fs::Metadata) -> Option<FileIdentity> {
+    use std::os::unix::fs::MetadataExt;
+    Some(FileIdentity {
+        device: metadata.dev(),
+        inode: metadata.ino(),
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(super) fn identity(_: &fs::Metadata) -> Option<FileIdentity> {
+    None
 }
 
 impl PointPackage {
@@ -104,8 +139,13 @@ impl PointPackage {
     }
 
     /// The previous version's tree, moved aside by a switch.
-    fn previous_tree(&self) -> PathBuf {
+    pub fn previous_tree(&self) -> PathBuf {
         self.staging().join("previous")
+    }
+
+    /// The previous tree kept after a switch as links to the live files: the next tree's seed.
+    pub fn seed_tree(&self) -> PathBuf {
+        self.staging().join(SEED)
     }
 
     /// The manifest of a switch under way.
@@ -227,6 +267,20 @@ impl PointPackage {
     /// half-built next tree without a journal is dropped (the previous version stays live).
     /// Call it holding the package's lock, before anything reads or changes the tree.
     pub fn finish_switch(&self) -> Result<()> {
+        if self.complete_switch()? {
+            // Committed: what staging still holds (the previous tree, where a client keeps one
+            // of its files open) is cleared by the next run, and fails nothing now.
+            let _ = remove_entry(&self.staging());
+            return Ok(());
+        }
+        remove_entry(&self.next_tree())?;
+        remove_entry(&self.previous_tree())?;
+        remove_entry(&self.switch_journal())
+    }
+
+    /// Completes the switch the journal records, if one is: true when it did. The previous
+    /// tree and what else the switch used stay in staging.
+    pub fn complete_switch(&self) -> Result<bool> {
         let journal = self.switch_journal();
         if read_manifest(&journal).is_some() {
             let (tree, next, previous) = (self.tree(), self.next_tree(), self.previous_tree());
@@ -244,24 +298,22 @@ impl PointPackage {
             fs::rename(&journal, &manifest).at(&manifest)?;
             flush_folder(&self.control_folder())?;
             kill_point::reached("switch: manifest committed");
-            // Committed: what staging still holds (the previous tree, where a client keeps one
-            // of its files open) is cleared by the next run, and fails nothing now.
-            let _ = remove_entry(&self.staging());
-            return Ok(());
+            return Ok(true);
         }
-        remove_entry(&self.next_tree())?;
-        remove_entry(&self.previous_tree())?;
-        remove_entry(&journal)
+        Ok(false)
     }
 
     /// Removes what runs that died left for this package, but for the staged copies named in
-    /// `keep`: their half-written copies, copies of versions no longer the target, their
-    /// manifest temp files. Left there, each kill would add its own, until the point is full.
-    /// Call it holding the package's lock, after `finish_switch`.
+    /// `keep` and the seed: their half-written copies, copies of versions no longer the target,
+    /// their manifest temp files. Left there, each kill would add its own, until the point is
+    /// full. Call it holding the package's lock, after `finish_switch`.
     pub fn remove_leftovers(&self, keep: &HashSet<&str>) -> Result<()> {
         let staging = self.staging();
         for name in folder_entries(&staging)? {
-            if !name.to_str().is_some_and(|name| keep.contains(name)) {
+            if !name
+                .to_str()
+                .is_some_and(|name| name == SEED || keep.contains(name))
+            {
                 remove_entry(&staging.join(name))?;
             }
         }
@@ -426,7 +478,11 @@ pub(super) fn walk(root: &Path) -> Result<TreeListing> {
                 listing.folders.push(relative.clone());
                 pending.push((entry.path(), format!("{relative}/")));
             } else {
-                listing.files.push(relative);
+                let inode = listed_inode(&entry);
+                listing.files.push(ListedFile {
+                    path: relative,
+                    inode,
+                });
             }
         }
     }
@@ -439,6 +495,17 @@ pub(super) fn walk(root: &Path) -> Result<TreeListing> {
 fn listed_kind(entry: &fs::DirEntry) -> io::Result<(bool, bool, bool)> {
     let kind = entry.file_type()?;
     Ok((kind.is_symlink(), kind.is_dir(), kind.is_file()))
+}
+
+#[cfg(unix)]
+fn listed_inode(entry: &fs::DirEntry) -> Option<u64> {
+    use std::os::unix::fs::DirEntryExt;
+    Some(entry.ino())
+}
+
+#[cfg(windows)]
+fn listed_inode(_: &fs::DirEntry) -> Option<u64> {
+    None
 }
 
 #[cfg(windows)]

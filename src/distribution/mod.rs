@@ -15,6 +15,7 @@ mod layout;
 mod names;
 mod point;
 mod run;
+mod seed;
 mod transfer;
 mod validate;
 

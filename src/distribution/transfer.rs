@@ -10,8 +10,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use super::layout::{
-    modified_ns, remove_entry, walk, InstalledFile, InstalledManifest, PointPackage,
+    identity, modified_ns, remove_entry, walk, FileIdentity, InstalledFile, InstalledManifest,
+    PointPackage,
 };
+use super::seed::{self, Kept};
 use crate::content::{self, Base, BlobRef, ContentLibrary, Taken};
 use crate::error::{Error, ErrorKind, IoContext, Result};
 use crate::jobs;
@@ -100,11 +102,19 @@ pub(super) struct BlobCopy {
 
 /// Where a file of the new version comes from.
 enum Origin {
-    /// The live tree holds it already, at the same path, with this modification time when it
-    /// was found in place: what its manifest entry records, so that a change after that shows.
-    Tree { modified_ns: u128 },
+    /// The live tree holds it already, at the same path.
+    Tree(InPlace),
     /// Its verified copy in the staging folder.
     Staged,
+}
+
+/// A file found in place in the live tree.
+#[derive(Clone, Copy)]
+struct InPlace {
+    /// Its modification time when it was found: what its manifest entry records, so that a
+    /// change after that shows.
+    modified_ns: u128,
+    identity: Option<FileIdentity>,
 }
 
 /// A file of the new version's tree.
@@ -170,7 +180,7 @@ pub(super) fn plan_distribution(job: &Job<'_>, cancel: &AtomicBool) -> Result<Di
         .collect();
     let tree = job.place.tree();
     // Only regular files reached through real folders count: a link is never followed.
-    let live: HashSet<String> = walk(&tree)?.files.into_iter().collect();
+    let live: HashSet<String> = walk(&tree)?.files.into_iter().map(|f| f.path).collect();
     let staging = job.place.staging();
     let mut plan = DistributionPlan {
         copies: Vec::new(),
@@ -182,7 +192,7 @@ pub(super) fn plan_distribution(job: &Job<'_>, cancel: &AtomicBool) -> Result<Di
             true => in_place(&tree.join(path), sha256, size, recorded.get(path), cancel)?,
             false => None,
         };
-        let origin = found.map_or(Origin::Staged, |modified_ns| Origin::Tree { modified_ns });
+        let origin = found.map_or(Origin::Staged, Origin::Tree);
         if matches!(origin, Origin::Staged)
             && staged_or_planned.insert(sha256)
             && !staged_intact(&staging.join(sha256), sha256, size, cancel)?
@@ -224,30 +234,34 @@ fn staged_intact(path: &Path, sha256: &str, size: u64, cancel: &AtomicBool) -> R
     Ok(intact)
 }
 
-/// The file's modification time when it holds `sha256`.
+/// The file as found, when it holds `sha256`.
 fn in_place(
     target: &Path,
     sha256: &str,
     size: u64,
     recorded: Option<&&InstalledFile>,
     cancel: &AtomicBool,
-) -> Result<Option<u128>> {
+) -> Result<Option<InPlace>> {
     let Ok(metadata) = fs::symlink_metadata(target) else {
         return Ok(None);
     };
     if !metadata.is_file() || metadata.len() != size {
         return Ok(None);
     }
-    let modified = modified_ns(&metadata);
+    let found = InPlace {
+        modified_ns: modified_ns(&metadata),
+        identity: identity(&metadata),
+    };
     // A file that keeps the size and time its manifest records holds what is recorded: the
     // target, or an earlier version not worth hashing.
     if let Some(recorded) = recorded {
+        let modified = found.modified_ns;
         if recorded.size == size && recorded.modified_ns != 0 && recorded.modified_ns == modified {
-            return Ok((recorded.sha256 == sha256).then_some(modified));
+            return Ok((recorded.sha256 == sha256).then_some(found));
         }
     }
     let (actual, _) = content::hash_file(target, &|_| {}, cancel)?;
-    Ok((actual == sha256).then_some(modified))
+    Ok((actual == sha256).then_some(found))
 }
 
 /// Finishes a job whose copies from the library alone are staged (`shared`): builds into
@@ -463,15 +477,16 @@ pub(super) fn named_damage(error: &Error, job: &Job<'_>, path: &str) -> Option<E
     }
 }
 
-/// Builds the new version's tree beside the live one (links to the files that stay and to the
-/// staged copies, where the file system has links; verified copies where it does not),
-/// journals the switch, makes it all durable with one flush, then switches.
+/// Builds the new version's tree beside the live one (on the seed, which holds the unchanged
+/// files already; links to the files that stay and to the staged copies, where the file system
+/// has links; verified copies where it does not), journals the switch, makes it all durable
+/// with one flush, switches, and keeps the tree moved aside as the next seed.
 fn commit(job: &Job<'_>, placements: &[Placement], staging: &Path) -> Result<()> {
     kill_point::reached("switch: staged");
+    let kept = kept_from_tree(job, placements);
+    let seeded = seed::take_seed(&job.place, &kept)?;
     let next = job.place.next_tree();
-    remove_entry(&next)?;
-    fs::create_dir(&next).at(&next)?;
-    for folder in folders_of(job.manifest) {
+    for folder in &kept.folders {
         let path = next.join(folder);
         fs::create_dir_all(&path).at(&path)?;
     }
@@ -479,16 +494,23 @@ fn commit(job: &Job<'_>, placements: &[Placement], staging: &Path) -> Result<()>
     let mut placed = Vec::with_capacity(placements.len() + 1);
     let mut times = Vec::with_capacity(placements.len());
     let mut linked = HashSet::new();
+    let mut all_linked = true;
     for placement in placements {
-        let (from, found) = match placement.origin {
-            Origin::Tree { modified_ns } => (tree.join(&placement.path), Some(modified_ns)),
+        let (from, found) = match &placement.origin {
+            Origin::Tree(found) => (tree.join(&placement.path), Some(found.modified_ns)),
             Origin::Staged => (staging.join(&placement.sha256), None),
         };
         let target = next.join(&placement.path);
+        if seeded.contains(&placement.path) {
+            // The seed's entry is the live file itself, found in place.
+            times.extend(found);
+            continue;
+        }
         // Two files of a tree never share storage: changing one on the point must not change
         // the other. So a staged copy is linked once, and copied for its other paths.
         let first_use = found.is_some() || linked.insert(placement.sha256.as_str());
         let was_linked = place_file(&from, placement, &target, staging, first_use)?;
+        all_linked &= was_linked || !first_use;
         // A link is the file found in place; anything else is timed as it now is.
         let modified_ns = match found.filter(|_| was_linked) {
             Some(found) => found,
@@ -502,7 +524,29 @@ fn commit(job: &Job<'_>, placements: &[Placement], staging: &Path) -> Result<()>
     placed.push(job.place.journal_switch(&manifest)?);
     content::flush_files(&job.place.root, &placed)?;
     kill_point::reached("switch: journalled");
-    job.place.finish_switch()
+    job.place.complete_switch()?;
+    // Committed: a seed not kept costs the next run its links, and fails nothing now.
+    if all_linked {
+        let files = placements.iter().map(|p| p.path.as_str());
+        let _ = seed::keep_as_seed(&job.place, &kept, files);
+    }
+    let _ = job.place.remove_leftovers(&HashSet::new());
+    Ok(())
+}
+
+/// The files the new tree takes from the live one, and its folders.
+fn kept_from_tree<'p>(job: &'p Job<'_>, placements: &'p [Placement]) -> Kept<'p> {
+    let files = placements.iter().filter_map(|p| match p.origin {
+        Origin::Tree(InPlace {
+            identity: Some(identity),
+            ..
+        }) => Some((p.path.as_str(), identity)),
+        _ => None,
+    });
+    Kept {
+        files: files.collect(),
+        folders: folders_of(job.manifest).collect(),
+    }
 }
 
 /// A hard link shares the verified bytes at no cost; where links are not to be had (FAT, some

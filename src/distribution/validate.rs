@@ -158,7 +158,7 @@ fn compare_files(
     installed: &InstalledManifest,
     on_bytes: &mut dyn FnMut(u64) -> ControlFlow<()>,
 ) -> Result<(Vec<String>, Vec<String>)> {
-    let regular: HashSet<&str> = listing.files.iter().map(String::as_str).collect();
+    let regular: HashSet<&str> = listing.files.iter().map(|f| f.path.as_str()).collect();
     let missing = Mutex::new(Vec::new());
     let altered = Mutex::new(Vec::new());
     let mut files: Vec<_> = installed.files.iter().collect();
@@ -199,9 +199,8 @@ fn unexpected_entries(listing: &TreeListing, installed: &InstalledManifest) -> V
         .map(|f| f.path.as_str())
         .chain(installed.folders.iter().map(String::as_str))
         .collect();
-    listing
-        .files
-        .iter()
+    let files = listing.files.iter().map(|f| &f.path);
+    files
         .chain(&listing.folders)
         .filter(|p| !expected.contains(p.as_str()))
         .cloned()

@@ -106,6 +106,45 @@ pub fn files_below(root: &Path) -> Vec<(String, PathBuf)> {
     found
 }
 
+/// What a finished distribution leaves in a package's staging folder on a point: nothing but
+/// the seed of the next tree, which holds the live tree's files as links (the very files, no
+/// bytes of its own) and nothing else.
+pub fn assert_staging_holds_only_the_seed(point: &Path, package_id: &str) {
+    use std::os::unix::fs::MetadataExt;
+    let staging = point.join(".osupgrade/staging").join(package_id);
+    let Ok(entries) = fs::read_dir(&staging) else {
+        return;
+    };
+    let names: Vec<String> = entries
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|name| name == "seed"),
+        "staging holds {names:?}"
+    );
+    if names.is_empty() {
+        return;
+    }
+    let (seed, tree) = (staging.join("seed"), point.join(package_id));
+    let (seeded, live) = (files_below(&seed), files_below(&tree));
+    let paths = |files: &[(String, PathBuf)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        paths(&seeded),
+        paths(&live),
+        "the seed is not the live tree"
+    );
+    for ((relative, in_seed), (_, in_tree)) in seeded.iter().zip(&live) {
+        let (a, b) = (
+            fs::symlink_metadata(in_seed).unwrap(),
+            fs::metadata(in_tree).unwrap(),
+        );
+        assert!(
+            a.is_file() && (a.dev(), a.ino()) == (b.dev(), b.ino()),
+            "the seed's {relative} is not the live file"
+        );
+    }
+}
+
 /// Blob files of a site's content library.
 pub fn library_blobs(site_folder: &Path) -> Vec<PathBuf> {
     files_below(&site_folder.join("files"))
@@ -373,13 +412,15 @@ pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 pub const BLOCK_BUILD_STEPS: [&str; 2] = ["block build: base chunks known", "block build: built"];
 
 /// The named kill points of a distribution's switch, in the order it reaches them.
-pub const SWITCH_STEPS: [&str; 6] = [
+pub const SWITCH_STEPS: [&str; 8] = [
     "switch: staged",
+    "switch: seed taken",
     "switch: next tree built",
     "switch: journalled",
     "switch: live tree moved aside",
     "switch: next tree moved in",
     "switch: manifest committed",
+    "switch: seed made",
 ];
 
 /// The tree holds exactly the files of `source`, byte for byte.

@@ -1,0 +1,111 @@
+//! The seed of a package's next tree on a point: after a switch, the previous tree is kept as
+//! links to the files of the live one. The next distribution takes it as its next tree, where
+//! every file that did not change is in place already, so it links (and the switch after it
+//! unlinks) only the files that changed, where it would otherwise link and unlink every file of
+//! the package: two file-system calls per file, and on a share two round trips.
+//!
+//! A seed proves nothing by its names: a file in it is kept only when it is the very file the
+//! live tree holds at its path, found in place there (the same device and inode), so a file
+//! planted or replaced in it is dropped and placed again, and a link found in it is removed,
+//! never followed. The seed holds no bytes of its own. Where the platform gives no identity
+//! with the metadata already read (Windows), or the point has no links, no seed is kept.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::Path;
+
+use super::layout::{identity, remove_entry, walk, FileIdentity, PointPackage};
+use crate::content::is_link;
+use crate::error::{IoContext, Result};
+use crate::kill_point;
+
+/// What a new tree takes from the live one: the files found in place there, each with its
+/// identity, and the tree's folders.
+pub(super) struct Kept<'a> {
+    pub files: HashMap<&'a str, FileIdentity>,
+    pub folders: HashSet<&'a str>,
+}
+
+/// Makes the package's next tree: the seed pruned to the files `kept` names, when there is a
+/// seed, else an empty folder. Returns the paths of the files the next tree holds already.
+pub(super) fn take_seed(place: &PointPackage, kept: &Kept<'_>) -> Result<HashSet<String>> {
+    let (seed, next) = (place.seed_tree(), place.next_tree());
+    remove_entry(&next)?;
+    match device_of_folder(&seed).filter(|_| !kept.files.is_empty()) {
+        Some(device) => {
+            fs::rename(&seed, &next).at(&next)?;
+            let held = prune(&next, device, kept)?;
+            kill_point::reached("switch: seed taken");
+            Ok(held)
+        }
+        None => {
+            remove_entry(&seed)?;
+            fs::create_dir(&next).at(&next)?;
+            Ok(HashSet::new())
+        }
+    }
+}
+
+/// After a switch, keeps the tree it moved aside as the seed: pruned to the files the live tree
+/// took from it, with links to the live tree's other files, so that it mirrors the live tree.
+/// A first distribution has no previous tree; its seed is all links.
+pub(super) fn keep_as_seed<'p>(
+    place: &PointPackage,
+    kept: &Kept<'_>,
+    files: impl Iterator<Item = &'p str>,
+) -> Result<()> {
+    let tree = place.tree();
+    let Some(device) = device_of_folder(&tree) else {
+        return Ok(());
+    };
+    let previous = place.previous_tree();
+    let held = match device_of_folder(&previous) {
+        Some(_) => prune(&previous, device, kept)?,
+        None => {
+            remove_entry(&previous)?;
+            fs::create_dir(&previous).at(&previous)?;
+            HashSet::new()
+        }
+    };
+    for folder in &kept.folders {
+        let path = previous.join(folder);
+        fs::create_dir_all(&path).at(&path)?;
+    }
+    for file in files.filter(|file| !held.contains(*file)) {
+        let target = previous.join(file);
+        fs::hard_link(tree.join(file), &target).at(&target)?;
+    }
+    kill_point::reached("switch: seed made");
+    let seed = place.seed_tree();
+    fs::rename(&previous, &seed).at(&seed)
+}
+
+/// The device of a real folder (not a link), where its identity is to be had.
+fn device_of_folder(path: &Path) -> Option<u64> {
+    let metadata = fs::symlink_metadata(path).ok()?;
+    if !metadata.is_dir() || is_link(&metadata) {
+        return None;
+    }
+    identity(&metadata).map(|identity| identity.device)
+}
+
+/// Removes from a tree on `device` every entry but the files `kept` names, where they are the
+/// very files kept, and the folders `kept` names. Returns the paths of the files left.
+fn prune(tree: &Path, device: u64, kept: &Kept<'_>) -> Result<HashSet<String>> {
+    let listing = walk(tree)?;
+    let mut held = HashSet::new();
+    for file in listing.files {
+        let found = file.inode.map(|inode| FileIdentity { device, inode });
+        if found.is_some() && kept.files.get(file.path.as_str()) == found.as_ref() {
+            held.insert(file.path);
+        } else {
+            remove_entry(&tree.join(&file.path))?;
+        }
+    }
+    let folders = listing.folders.iter();
+    let unkept = folders.filter(|folder| !kept.folders.contains(folder.as_str()));
+    for path in listing.links.iter().chain(unkept) {
+        remove_entry(&tree.join(path))?;
+    }
+    Ok(held)
+}
