@@ -321,6 +321,10 @@ fn what_is_planted_in_the_seed_is_dropped_and_no_link_there_is_followed() {
     symlink(&secret, seed.join("sources/ei.cfg")).unwrap();
     fs::remove_dir_all(seed.join("sources/en-us")).unwrap();
     symlink(&outside, seed.join("sources/en-us")).unwrap();
+    // A link to another file of the live tree in place of a file.
+    fs::remove_file(seed.join("autorun.inf")).unwrap();
+    let point = s.scratch.join("points/DP1");
+    fs::hard_link(s.tree(&point).join("setup.exe"), seed.join("autorun.inf")).unwrap();
     // What the package does not have.
     fs::write(seed.join("planted.exe"), b"MZ").unwrap();
     fs::create_dir_all(seed.join("planted/deeper")).unwrap();

@@ -332,8 +332,9 @@ impl PointPackage {
 
     /// Deletes the package's tree, manifest and staging from the point, following no link.
     pub fn remove_all(&self) -> Result<()> {
-        remove_entry(&self.tree())?;
+        // Staging first: left alone, a seed would hold the removed package's bytes.
         remove_entry(&self.staging())?;
+        remove_entry(&self.tree())?;
         remove_entry(&self.manifest_path())
     }
 }

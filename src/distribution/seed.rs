@@ -7,8 +7,10 @@
 //! A seed proves nothing by its names: a file in it is kept only when it is the very file the
 //! live tree holds at its path, found in place there (the same device and inode), so a file
 //! planted or replaced in it is dropped and placed again, and a link found in it is removed,
-//! never followed. The seed holds no bytes of its own. Where the platform gives no identity
-//! with the metadata already read (Windows), or the point has no links, no seed is kept.
+//! never followed. A seed with a folder on another device (a mount, a subvolume) is not used:
+//! the inode numbers it lists are another file system's. The seed holds no bytes of its own.
+//! Where the platform gives no identity with the metadata already read (Windows), or the point
+//! has no links, no seed is kept.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -34,16 +36,16 @@ pub(super) fn take_seed(place: &PointPackage, kept: &Kept<'_>) -> Result<HashSet
     match device_of_folder(&seed).filter(|_| !kept.files.is_empty()) {
         Some(device) => {
             fs::rename(&seed, &next).at(&next)?;
-            let held = prune(&next, device, kept)?;
-            kill_point::reached("switch: seed taken");
-            Ok(held)
+            if let Some(held) = prune(&next, device, kept)? {
+                kill_point::reached("switch: seed taken");
+                return Ok(held);
+            }
+            remove_entry(&next)?;
         }
-        None => {
-            remove_entry(&seed)?;
-            fs::create_dir(&next).at(&next)?;
-            Ok(HashSet::new())
-        }
+        None => remove_entry(&seed)?,
     }
+    fs::create_dir(&next).at(&next)?;
+    Ok(HashSet::new())
 }
 
 /// After a switch, keeps the tree it moved aside as the seed: pruned to the files the live tree
@@ -60,13 +62,18 @@ pub(super) fn keep_as_seed<'p>(
     };
     let previous = place.previous_tree();
     let held = match device_of_folder(&previous) {
-        Some(_) => prune(&previous, device, kept)?,
-        None => {
-            remove_entry(&previous)?;
-            fs::create_dir(&previous).at(&previous)?;
-            HashSet::new()
-        }
+        Some(_) => prune(&previous, device, kept)?.unwrap_or_default(),
+        None => HashSet::new(),
     };
+    // Where listings never give the inodes that stats do (some shares and FUSE file systems),
+    // a seed would be linked and unlinked whole on every run.
+    if held.is_empty() && !kept.files.is_empty() {
+        return Ok(());
+    }
+    if held.is_empty() {
+        remove_entry(&previous)?;
+        fs::create_dir(&previous).at(&previous)?;
+    }
     for folder in &kept.folders {
         let path = previous.join(folder);
         fs::create_dir_all(&path).at(&path)?;
@@ -90,9 +97,18 @@ fn device_of_folder(path: &Path) -> Option<u64> {
 }
 
 /// Removes from a tree on `device` every entry but the files `kept` names, where they are the
-/// very files kept, and the folders `kept` names. Returns the paths of the files left.
-fn prune(tree: &Path, device: u64, kept: &Kept<'_>) -> Result<HashSet<String>> {
+/// very files kept, and the folders `kept` names. Returns the paths of the files left, or
+/// `None` for a tree that is not one real folder tree on `device`, which it leaves alone.
+fn prune(tree: &Path, device: u64, kept: &Kept<'_>) -> Result<Option<HashSet<String>>> {
     let listing = walk(tree)?;
+    let on_device = |folder: &String| {
+        let metadata = fs::symlink_metadata(tree.join(folder));
+        metadata.is_ok_and(|m| identity(&m).is_some_and(|i| i.device == device))
+    };
+    // "." is the tree itself found a link since it was looked at: nothing below it is ours.
+    if listing.links.iter().any(|link| link == ".") || !listing.folders.iter().all(on_device) {
+        return Ok(None);
+    }
     let mut held = HashSet::new();
     for file in listing.files {
         let found = file.inode.map(|inode| FileIdentity { device, inode });
@@ -107,5 +123,5 @@ fn prune(tree: &Path, device: u64, kept: &Kept<'_>) -> Result<HashSet<String>> {
     for path in listing.links.iter().chain(unkept) {
         remove_entry(&tree.join(path))?;
     }
-    Ok(held)
+    Ok(Some(held))
 }

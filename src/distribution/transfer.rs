@@ -521,10 +521,15 @@ fn commit(job: &Job<'_>, placements: &[Placement], staging: &Path) -> Result<()>
     }
     kill_point::reached("switch: next tree built");
     let manifest = installed_manifest(job, placements, &times);
-    placed.push(job.place.journal_switch(&manifest)?);
+    let journal = job.place.journal_switch(&manifest)?;
+    placed.push(journal.clone());
     content::flush_files(&job.place.root, &placed)?;
     kill_point::reached("switch: journalled");
-    job.place.complete_switch()?;
+    if !job.place.complete_switch()? {
+        let unreadable = "the journal just written cannot be read back";
+        let error = std::io::Error::new(std::io::ErrorKind::InvalidData, unreadable);
+        return Err(Error::io(&journal, error));
+    }
     // Committed: a seed not kept costs the next run its links, and fails nothing now.
     if all_linked {
         let files = placements.iter().map(|p| p.path.as_str());
@@ -543,9 +548,15 @@ fn kept_from_tree<'p>(job: &'p Job<'_>, placements: &'p [Placement]) -> Kept<'p>
         }) => Some((p.path.as_str(), identity)),
         _ => None,
     });
+    // A manifest names every folder; the files' own folders are added all the same, as a folder
+    // the seed lacks would take its kept files with it.
+    let parents = files_of(job.manifest).flat_map(|(path, _, _)| {
+        let ends = path.match_indices('/').map(|(end, _)| end);
+        ends.map(move |end| &path[..end])
+    });
     Kept {
         files: files.collect(),
-        folders: folders_of(job.manifest).collect(),
+        folders: folders_of(job.manifest).chain(parents).collect(),
     }
 }
 

@@ -106,43 +106,61 @@ pub fn files_below(root: &Path) -> Vec<(String, PathBuf)> {
     found
 }
 
-/// What a finished distribution leaves in a package's staging folder on a point: nothing but
-/// the seed of the next tree, which holds the live tree's files as links (the very files, no
-/// bytes of its own) and nothing else.
+/// What a finished distribution leaves in a package's staging folder on a point: the seed of
+/// the next tree and nothing else, and the seed holds the live tree's folders and its files as
+/// links (the very files, no bytes of its own), no link of any other kind.
 pub fn assert_staging_holds_only_the_seed(point: &Path, package_id: &str) {
     use std::os::unix::fs::MetadataExt;
     let staging = point.join(".osupgrade/staging").join(package_id);
-    let Ok(entries) = fs::read_dir(&staging) else {
-        return;
-    };
-    let names: Vec<String> = entries
+    let names: Vec<String> = fs::read_dir(&staging)
+        .unwrap_or_else(|e| panic!("{}: {e}", staging.display()))
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(
-        names.iter().all(|name| name == "seed"),
-        "staging holds {names:?}"
-    );
-    if names.is_empty() {
-        return;
-    }
+    assert_eq!(names, ["seed"], "staging holds {names:?}");
     let (seed, tree) = (staging.join("seed"), point.join(package_id));
-    let (seeded, live) = (files_below(&seed), files_below(&tree));
-    let paths = |files: &[(String, PathBuf)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    let (seeded, live) = (entries_below(&seed), entries_below(&tree));
+    let paths = |entries: &[(String, fs::Metadata)]| {
+        entries.iter().map(|e| e.0.clone()).collect::<Vec<_>>()
+    };
     assert_eq!(
         paths(&seeded),
         paths(&live),
         "the seed is not the live tree"
     );
-    for ((relative, in_seed), (_, in_tree)) in seeded.iter().zip(&live) {
-        let (a, b) = (
-            fs::symlink_metadata(in_seed).unwrap(),
-            fs::metadata(in_tree).unwrap(),
-        );
+    for ((relative, a), (_, b)) in seeded.iter().zip(&live) {
+        let same_file = a.is_file() && (a.dev(), a.ino()) == (b.dev(), b.ino());
         assert!(
-            a.is_file() && (a.dev(), a.ino()) == (b.dev(), b.ino()),
+            a.is_dir() || same_file,
             "the seed's {relative} is not the live file"
         );
+        assert!(
+            !a.file_type().is_symlink(),
+            "the seed's {relative} is a link"
+        );
     }
+}
+
+/// Every entry below `root` with its own metadata, no link followed, sorted.
+fn entries_below(root: &Path) -> Vec<(String, fs::Metadata)> {
+    let mut found = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(&folder).expect("read folder") {
+            let path = entry.expect("entry").path();
+            let metadata = fs::symlink_metadata(&path).unwrap();
+            if metadata.is_dir() {
+                folders.push(path.clone());
+            }
+            let relative = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            found.push((relative, metadata));
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found
 }
 
 /// Blob files of a site's content library.
