@@ -123,6 +123,41 @@ fn a_large_file_is_kept_whole_until_a_new_version_arrives_and_then_both_as_chunk
 }
 
 #[test]
+fn a_large_file_rewritten_in_place_at_the_same_size_is_sent_as_the_chunks_that_changed() {
+    let s = chunked_setup("chunked-same-size");
+    let big = s.source.join("sources/big-update.cab");
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut bytes: Vec<u8> = (0..24 * MIB)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 56) as u8
+        })
+        .collect();
+    fs::write(&big, &bytes).unwrap();
+    reload(&s.site, &s.package.id);
+    let point = s.point("dp1");
+    distribute(&s.site, &s.package.id, &["dp1"]);
+    let before = bytes_below(&s.scratch.join("site/files"));
+    // 1 MiB in the middle changes; the size stays.
+    for byte in &mut bytes[(12 * MIB) as usize..(13 * MIB) as usize] {
+        *byte = !*byte;
+    }
+    fs::write(&big, &bytes).unwrap();
+    reload(&s.site, &s.package.id);
+    let grown = bytes_below(&s.scratch.join("site/files")) - before;
+    assert!(grown <= 3 * MIB, "the library grew by {grown} bytes");
+    let done = redistribute(&s);
+    assert_eq!(done[0].state, DistributionState::Installed);
+    assert!(done[0].bytes_copied <= 3 * MIB, "{:?}", done[0]);
+    assert!(done[0].bytes_reused >= 20 * MIB, "{:?}", done[0]);
+    assert_tree_matches(&s.tree(&point), &s.source);
+    assert_point_valid(&s, "dp1");
+    assert!(assert_library_intact(&s.scratch.join("site")) > 1);
+}
+
+#[test]
 fn a_serviced_image_adds_and_sends_only_the_chunks_that_changed() {
     let s = chunked_setup("chunked-serviced");
     let point = s.point("dp1");

@@ -175,7 +175,9 @@ impl ContentLibrary {
         let large = file.size >= CHUNKED_FILE;
         // Cut, a file's chunks show what the library holds of it as they are found.
         let mut as_chunks = large && as_chunks;
-        if present.sizes.contains(&file.size) && !as_chunks {
+        // A size the library holds is hashed first: most often the same content, which then
+        // costs one pass where cutting costs three.
+        if present.sizes.contains(&file.size) {
             let (sha256, _) = hash_file(&file.path, report, cancel)?;
             if self.holds(&sha256, file.size) {
                 return Ok(StagedBlob {
@@ -185,9 +187,9 @@ impl ContentLibrary {
                     chunks: Vec::new(),
                 });
             }
-            // Content the library keeps as chunks (another package's image): cut again, none
-            // of its chunks is new.
-            as_chunks = large && present.chunked.contains(&sha256);
+            // Other content of the same size (a file rewritten in place), or content the library
+            // keeps as chunks (another package's image): cut, to share what it has.
+            as_chunks = large && (as_chunks || present.chunked.contains(&sha256));
         }
         let staged = if as_chunks {
             self.stage_chunked(&file.path, report, cancel)?

@@ -95,17 +95,21 @@ fn import_content(
     let (mut bytes_done, mut files_done) = (0u64, 0u64);
     let mut current = String::new();
     let earlier = site.db().current_large_files(id, CHUNKED_FILE)?;
+    // A large file is kept as chunks once an earlier version of it is in the library: a first
+    // add keeps it whole, which costs one hashing pass where cutting costs three.
     let as_chunks: Vec<bool> = files
         .iter()
-        .map(|file| kept_as_chunks(earlier.get(&file.relative), file))
+        .map(|file| earlier.contains_key(&file.relative))
         .collect();
     let present = site.present_blobs()?;
+    let mut staged = vec![String::new(); files.len()];
     site.library()
         .stage_files(&files, &as_chunks, &present, &mut |event| {
             match event {
                 StageEvent::Bytes(bytes) => bytes_done = (bytes_done + bytes).min(bytes_total),
                 StageEvent::Staged(index, blob) => {
                     files_done += 1;
+                    staged[index].clone_from(&blob.sha256);
                     current.clone_from(&files[index].relative);
                     import.add(index, blob)?;
                 }
@@ -121,31 +125,24 @@ fn import_content(
         })?;
     import.flush()?;
     site.library().make_durable(&import.placed)?;
-    keep_earlier_as_chunks(site, &earlier, &files, &as_chunks);
+    keep_earlier_as_chunks(site, &earlier, &files, &staged);
     Ok((bytes_total, files_total))
 }
 
-/// Whether a large file is kept as chunks: once an earlier version of it is in the library.
-/// A first add keeps it whole, which costs one hashing pass where cutting costs three; an
-/// earlier version of the same size is likely the same content, hashed first and kept whole.
-fn kept_as_chunks(earlier: Option<&EarlierFile>, file: &SourceEntry) -> bool {
-    earlier.is_some_and(|earlier| earlier.chunked || earlier.size != file.size)
-}
-
-/// Cuts into chunks the earlier versions, kept whole, of the files now kept as chunks: the
-/// two versions then share all but what changed. A cut that fails leaves the earlier version
-/// whole and readable, and the import stands.
+/// Cuts into chunks the earlier versions, kept whole, of the files that changed (`staged`:
+/// each file's content now): the two versions then share all but what changed. A cut that
+/// fails leaves the earlier version whole and readable, and the import stands.
 fn keep_earlier_as_chunks(
     site: &Site,
     earlier: &HashMap<String, EarlierFile>,
     files: &[&SourceEntry],
-    as_chunks: &[bool],
+    staged: &[String],
 ) {
     let whole = files
         .iter()
-        .zip(as_chunks)
-        .filter(|(_, &as_chunks)| as_chunks)
-        .filter_map(|(file, _)| earlier.get(&file.relative))
+        .zip(staged)
+        .filter(|(file, _)| file.size >= CHUNKED_FILE)
+        .filter_map(|(file, now)| earlier.get(&file.relative).filter(|e| e.sha256 != *now))
         .filter(|earlier| !earlier.chunked);
     for earlier in whole {
         if let Err(error) = site.keep_as_chunks(&earlier.sha256, earlier.size) {
