@@ -430,8 +430,9 @@ osu_status osu_content_remove(osu_site *site,
  `OSU_DISK_FULL`, `OSU_IO`, `OSU_DAMAGED_CONTENT` (also a validation that found the point
  altered), … A running
  distribution updates `bytesCopied` and `filesCopied` about once a second. A distribution
- whose process died (no word from it for two minutes) reads as "Failed" with a `lastError`
- that starts with "interrupted" and `OSU_CANCELLED`.
+ whose process died reads as "Failed" with a `lastError` that starts with "interrupted" and
+ `OSU_CANCELLED`: at once where the point's lock file shows it (a run holds its lock until it
+ ends), else once it has sent no word for two minutes (a point out of reach).
 
  # Safety
  Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.

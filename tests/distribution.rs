@@ -732,16 +732,26 @@ fn a_distribution_whose_process_died_reads_as_interrupted() {
     let summary = &distribution::summaries(&s.site, None).unwrap()[0];
     assert_eq!((summary.in_progress, summary.failed), (0, 1));
 
-    // A fresh one is still in progress, and distributing again settles it.
+    // A fresh one is in progress while a process holds the package's lock on the point, and
+    // interrupted as soon as none does; distributing again settles it.
     db.execute(
         "UPDATE distributions SET modified_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
         [],
     )
     .unwrap();
+    let lock_path = s
+        .scratch
+        .join(&format!("points/DP1/.osupgrade/{}.lock", s.package.id));
+    let lock = fs::File::open(&lock_path).unwrap();
+    lock.lock().unwrap();
     assert_eq!(
         distribution::status(&s.site, None, None).unwrap()[0].state,
         DistributionState::InProgress
     );
+    drop(lock);
+    let status = &distribution::status(&s.site, None, None).unwrap()[0];
+    assert_eq!(status.state, DistributionState::Failed);
+    assert!(status.last_error.starts_with("interrupted"), "{status:?}");
     assert_eq!(
         distribute(&s.site, &s.package.id, &["DP1"])[0].state,
         DistributionState::Installed

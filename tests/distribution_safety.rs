@@ -102,6 +102,20 @@ fn assert_finished_at_version_2(s: &Setup, v2: &Path) {
     assert_staging_holds_only_the_seed(&point, &s.package.id);
 }
 
+/// The killed run's status says so at once, not once its lease has gone unrenewed.
+fn assert_read_as_interrupted_at_once(s: &Setup, when: &str) {
+    let status = &distribution::status(&s.site, Some(&s.package.id), Some("DP1")).unwrap()[0];
+    assert_eq!(
+        status.state,
+        DistributionState::Failed,
+        "killed at {when}: {status:?}"
+    );
+    assert!(
+        status.last_error.starts_with("interrupted"),
+        "killed at {when}: {status:?}"
+    );
+}
+
 #[test]
 fn a_switch_killed_at_any_step_leaves_one_version_and_the_next_run_finishes_it() {
     // After each kill, either validation or the next distribution comes first.
@@ -111,6 +125,7 @@ fn a_switch_killed_at_any_step_leaves_one_version_and_the_next_run_finishes_it()
             let tree = s.tree(&s.scratch.join("points/DP1"));
             redistribute_in_child(&s, Kill::At(step));
             assert_one_version_or_none(&tree, &v1, &v2, step);
+            assert_read_as_interrupted_at_once(&s, step);
             if validate_first {
                 // Validation finishes a journalled switch and reports one version.
                 if let Ok(report) =

@@ -209,8 +209,7 @@ impl PointPackage {
         }
         let path = self.lock_path();
         let shared =
-            File::open(&path)
-                .ok()
+            self.existing_lock()
                 .and_then(|file| match briefly(|| file.try_lock_shared()) {
                     Ok(()) => Some(Ok(file)),
                     Err(fs::TryLockError::WouldBlock) => Some(Err(self.busy(point_name, &path))),
@@ -220,6 +219,28 @@ impl PointPackage {
             _file: shared.transpose()?,
             writable: false,
         })
+    }
+
+    /// Whether a process holds the package's lock now. `Some(false)` proves that no
+    /// distribution of the package to this point is running, whatever its status last said:
+    /// a run holds the lock from before it queues to after it records how it ended. `None`
+    /// where it cannot be told (no lock file, a point out of reach, no locks on its file system).
+    pub fn is_locked(&self) -> Option<bool> {
+        match self.existing_lock()?.try_lock_shared() {
+            Ok(()) => Some(false),
+            Err(fs::TryLockError::WouldBlock) => Some(true),
+            Err(fs::TryLockError::Error(_)) => None,
+        }
+    }
+
+    /// The lock file, opened to be looked at only: never through a link, and never a pipe or
+    /// device planted in its place, which could block the opening.
+    fn existing_lock(&self) -> Option<File> {
+        let path = self.lock_path();
+        if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && !is_link(&m)) {
+            return None;
+        }
+        no_follow(OpenOptions::new().read(true)).open(&path).ok()
     }
 
     fn hold(&self, file: File, point_name: &str, path: &Path) -> Result<File> {

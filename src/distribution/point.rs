@@ -90,7 +90,7 @@ fn refuse_point_name(
 }
 
 /// The point of that name in any letter case (see `find_named`).
-fn find_point(db: &Db, name: &str) -> Result<Option<DistributionPoint>> {
+pub(super) fn find_point(db: &Db, name: &str) -> Result<Option<DistributionPoint>> {
     find_named(
         db.distribution_point(name)?,
         || db.distribution_points(),

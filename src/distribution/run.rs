@@ -183,8 +183,9 @@ pub fn redistribute(
     distribute(site, &[package_id], &points, options, progress)
 }
 
-/// The status rows, with the distributions whose process died (no renewal for `LEASE_EXPIRY`)
-/// read as Failed, interrupted.
+/// The status rows, with the distributions whose process died read as Failed, interrupted:
+/// at once where the package's lock on the point is free, else once the lease has gone
+/// `LEASE_EXPIRY` without renewal.
 pub(super) fn statuses(
     site: &Site,
     package_id: Option<&str>,
@@ -192,10 +193,10 @@ pub(super) fn statuses(
 ) -> Result<Vec<DistributionStatus>> {
     let expired_before = site.db().time_ago(LEASE_EXPIRY.as_secs())?;
     let mut rows = site.db().distributions(package_id, point_name)?;
-    for row in rows
-        .iter_mut()
-        .filter(|r| r.state.is_running() && r.modified_at < expired_before)
-    {
+    for row in rows.iter_mut().filter(|r| r.state.is_running()) {
+        if row.modified_at >= expired_before && !run_is_gone(site, row)? {
+            continue;
+        }
         row.state = DistributionState::Failed;
         row.last_error = format!(
             "interrupted: the distributing process stopped without finishing (last heard of at {}); distribute again",
@@ -204,6 +205,24 @@ pub(super) fn statuses(
         row.last_error_kind = Some(ErrorKind::Cancelled);
     }
     Ok(rows)
+}
+
+/// Whether the process of a running row is known to be gone: its package's lock on the point
+/// is free, and the row unchanged since, as the run may have ended and recorded it in between.
+fn run_is_gone(site: &Site, row: &DistributionStatus) -> Result<bool> {
+    let Some(point) = super::point::find_point(site.db(), &row.distribution_point)? else {
+        return Ok(false);
+    };
+    let place = PointPackage::new(Path::new(&point.path), &row.package_id);
+    if place.is_locked() != Some(false) {
+        return Ok(false);
+    }
+    let now = site
+        .db()
+        .distributions(Some(&row.package_id), Some(&point.name))?;
+    Ok(now
+        .first()
+        .is_some_and(|r| r.state == row.state && r.modified_at == row.modified_at))
 }
 
 /// Removes a package's content from a distribution point and forgets it was there.
