@@ -136,12 +136,12 @@ fn warm_memory(bytes: u64) {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn on_tmpfs(_path: &Path) -> bool {
+pub fn on_tmpfs(_path: &Path) -> bool {
     false
 }
 
 #[cfg(target_os = "linux")]
-fn on_tmpfs(path: &Path) -> bool {
+pub fn on_tmpfs(path: &Path) -> bool {
     use std::os::unix::ffi::OsStrExt;
     let Ok(name) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
         return false;
