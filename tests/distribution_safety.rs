@@ -136,9 +136,22 @@ fn a_switch_killed_at_any_step_leaves_one_version_and_the_next_run_finishes_it()
                 }
             }
             assert_finished_at_version_2(&s, &v2);
+            let log = fs::read_to_string(s.scratch.join("site/Logs/distribution.log")).unwrap();
+            assert_eq!(
+                log.contains("finished the switch a stopped distribution had journalled"),
+                LEFT_A_JOURNAL.contains(&step),
+                "killed at {step}: what the log says of the switch left"
+            );
         }
     }
 }
+
+/// The steps after which a killed switch leaves its journal for the next run to finish.
+const LEFT_A_JOURNAL: [&str; 3] = [
+    "switch: journalled",
+    "switch: live tree moved aside",
+    "switch: next tree moved in",
+];
 
 #[test]
 fn a_redistribution_killed_at_random_moments_never_leaves_a_mix() {
@@ -348,6 +361,12 @@ fn what_is_planted_in_the_seed_is_dropped_and_no_link_there_is_followed() {
     let left: Vec<String> = files_below(&outside).into_iter().map(|f| f.0).collect();
     assert_eq!(left, ["secret.txt"], "a file was made through a link");
     assert_eq!(fs::read(&secret).unwrap(), b"not the point's");
+    // The admin is told what was found, link by link.
+    let log = fs::read_to_string(s.scratch.join("site/Logs/distribution.log")).unwrap();
+    for link in ["sources/ei.cfg", "sources/en-us"] {
+        let told = |line: &str| line.contains(link) && line.contains("a link planted in a seed");
+        assert!(log.lines().any(told), "no word of the link at {link}");
+    }
 }
 
 #[test]

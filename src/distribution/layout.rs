@@ -289,6 +289,12 @@ impl PointPackage {
     /// Call it holding the package's lock, before anything reads or changes the tree.
     pub fn finish_switch(&self) -> Result<()> {
         if self.complete_switch()? {
+            log::info!(
+                target: "distribution",
+                "{} on {}: finished the switch a stopped distribution had journalled",
+                self.package_id,
+                self.root.display()
+            );
             // Committed: what staging still holds (the previous tree, where a client keeps one
             // of its files open) is cleared by the next run, and fails nothing now.
             let _ = remove_entry(&self.staging());

@@ -38,6 +38,13 @@ pub(super) fn take_seed(place: &PointPackage, kept: &Kept<'_>) -> Result<HashSet
             fs::rename(&seed, &next).at(&next)?;
             if let Some(held) = prune(&next, device, kept)? {
                 kill_point::reached("switch: seed taken");
+                log::info!(
+                    target: "distribution",
+                    "{} on {}: {} of the package's files found in place in the seed",
+                    place.package_id,
+                    place.root.display(),
+                    held.len()
+                );
                 return Ok(held);
             }
             remove_entry(&next)?;
@@ -118,10 +125,18 @@ fn prune(tree: &Path, device: u64, kept: &Kept<'_>) -> Result<Option<HashSet<Str
             remove_entry(&tree.join(&file.path))?;
         }
     }
+    for link in &listing.links {
+        // A seed is made of hard links and folders only: a link in it was put there by someone.
+        log::warn!(
+            target: "distribution",
+            "removed {}: a link planted in a seed, not followed",
+            tree.join(link).display()
+        );
+        remove_entry(&tree.join(link))?;
+    }
     let folders = listing.folders.iter();
-    let unkept = folders.filter(|folder| !kept.folders.contains(folder.as_str()));
-    for path in listing.links.iter().chain(unkept) {
-        remove_entry(&tree.join(path))?;
+    for folder in folders.filter(|folder| !kept.folders.contains(folder.as_str())) {
+        remove_entry(&tree.join(folder))?;
     }
     Ok(Some(held))
 }
