@@ -166,7 +166,7 @@ impl PointPackage {
         ensure_real_folder(&control)?;
         ensure_real_folder(&control.join("staging"))?;
         match fs::symlink_metadata(self.staging()) {
-            Ok(m) if m.is_dir() && !is_link(&m) => Ok(()),
+            Ok(m) if is_real_folder(&m) => Ok(()),
             Ok(_) => remove_entry(&self.staging()).and_then(|()| self.make_staging(staging)),
             Err(_) => self.make_staging(staging),
         }
@@ -185,7 +185,7 @@ impl PointPackage {
         ensure_real_folder(&self.control_folder())?;
         let path = self.lock_path();
         // A link planted where the lock file belongs is removed, never opened through.
-        if fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file() || is_link(&m)) {
+        if fs::symlink_metadata(&path).is_ok_and(|m| !is_plain_file(&m)) {
             remove_entry(&path)?;
         }
         let file = no_follow(OpenOptions::new().create(true).truncate(false).write(true))
@@ -237,7 +237,7 @@ impl PointPackage {
     /// device planted in its place, which could block the opening.
     fn existing_lock(&self) -> Option<File> {
         let path = self.lock_path();
-        if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && !is_link(&m)) {
+        if !fs::symlink_metadata(&path).is_ok_and(|m| is_plain_file(&m)) {
             return None;
         }
         no_follow(OpenOptions::new().read(true)).open(&path).ok()
@@ -412,9 +412,19 @@ fn exists(path: &Path) -> bool {
 
 /// A folder of OSUpgrade's own on the point: a link or file planted in its place is removed
 /// (the link, never what it points at) and a real folder made.
+/// A folder, not a link to one (a symbolic link, or a junction on Windows).
+pub(super) fn is_real_folder(metadata: &fs::Metadata) -> bool {
+    metadata.is_dir() && !is_link(metadata)
+}
+
+/// A file, not a link to one.
+pub(super) fn is_plain_file(metadata: &fs::Metadata) -> bool {
+    metadata.is_file() && !is_link(metadata)
+}
+
 fn ensure_real_folder(folder: &Path) -> Result<()> {
     match fs::symlink_metadata(folder) {
-        Ok(metadata) if metadata.is_dir() && !is_link(&metadata) => return Ok(()),
+        Ok(metadata) if is_real_folder(&metadata) => return Ok(()),
         Ok(_) => remove_entry(folder)?,
         Err(_) => {}
     }
@@ -442,7 +452,7 @@ fn remove_entry_once(path: &Path) -> io::Result<()> {
     let Ok(metadata) = fs::symlink_metadata(path) else {
         return Ok(());
     };
-    if metadata.is_dir() && !is_link(&metadata) {
+    if is_real_folder(&metadata) {
         fs::remove_dir_all(path)
     } else {
         // A link to a folder is a folder entry on Windows, a file entry elsewhere.
@@ -488,7 +498,7 @@ pub(super) fn walk(root: &Path) -> Result<TreeListing> {
     match fs::symlink_metadata(root) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(listing),
         Err(e) => return Err(Error::io(root, e)),
-        Ok(metadata) if !metadata.is_dir() || is_link(&metadata) => {
+        Ok(metadata) if !is_real_folder(&metadata) => {
             listing.links.push(".".into());
             return Ok(listing);
         }

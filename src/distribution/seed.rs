@@ -16,8 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::Path;
 
-use super::layout::{identity, remove_entry, walk, FileIdentity, PointPackage};
-use crate::content::is_link;
+use super::layout::{identity, is_real_folder, remove_entry, walk, FileIdentity, PointPackage};
 use crate::error::{IoContext, Result};
 use crate::kill_point;
 
@@ -72,19 +71,16 @@ pub(super) fn keep_as_seed<'p>(
         Some(_) => prune(&previous, device, kept)?.unwrap_or_default(),
         None => HashSet::new(),
     };
-    // Where listings never give the inodes that stats do (some shares and FUSE file systems),
-    // a seed would be linked and unlinked whole on every run.
-    if held.is_empty() && !kept.files.is_empty() {
-        return Ok(());
-    }
     if held.is_empty() {
+        // Where listings never give the inodes that stats do (some shares and FUSE file
+        // systems), a seed would be linked and unlinked whole on every run.
+        if !kept.files.is_empty() {
+            return Ok(());
+        }
         remove_entry(&previous)?;
         fs::create_dir(&previous).at(&previous)?;
     }
-    for folder in &kept.folders {
-        let path = previous.join(folder);
-        fs::create_dir_all(&path).at(&path)?;
-    }
+    make_folders(&previous, &kept.folders)?;
     for file in files.filter(|file| !held.contains(*file)) {
         let target = previous.join(file);
         fs::hard_link(tree.join(file), &target).at(&target)?;
@@ -94,10 +90,19 @@ pub(super) fn keep_as_seed<'p>(
     fs::rename(&previous, &seed).at(&seed)
 }
 
+/// Makes each of `folders` below `tree`, with their parents.
+pub(super) fn make_folders(tree: &Path, folders: &HashSet<&str>) -> Result<()> {
+    for folder in folders {
+        let path = tree.join(folder);
+        fs::create_dir_all(&path).at(&path)?;
+    }
+    Ok(())
+}
+
 /// The device of a real folder (not a link), where its identity is to be had.
 fn device_of_folder(path: &Path) -> Option<u64> {
     let metadata = fs::symlink_metadata(path).ok()?;
-    if !metadata.is_dir() || is_link(&metadata) {
+    if !is_real_folder(&metadata) {
         return None;
     }
     identity(&metadata).map(|identity| identity.device)

@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use super::layout::{
-    identity, modified_ns, remove_entry, walk, FileIdentity, InstalledFile, InstalledManifest,
-    PointPackage,
+    identity, is_plain_file, modified_ns, remove_entry, walk, FileIdentity, InstalledFile,
+    InstalledManifest, PointPackage,
 };
 use super::seed::{self, Kept};
 use crate::content::{self, Base, BlobRef, ContentLibrary, Taken};
@@ -224,8 +224,7 @@ fn staged_intact(path: &Path, sha256: &str, size: u64, cancel: &AtomicBool) -> R
     let Ok(metadata) = fs::symlink_metadata(path) else {
         return Ok(false);
     };
-    let intact = metadata.is_file()
-        && !content::is_link(&metadata)
+    let intact = is_plain_file(&metadata)
         && metadata.len() == size
         && content::hash_file(path, &|_| {}, cancel)?.0 == sha256;
     if !intact {
@@ -486,10 +485,7 @@ fn commit(job: &Job<'_>, placements: &[Placement], staging: &Path) -> Result<()>
     let kept = kept_from_tree(job, placements);
     let seeded = seed::take_seed(&job.place, &kept)?;
     let next = job.place.next_tree();
-    for folder in &kept.folders {
-        let path = next.join(folder);
-        fs::create_dir_all(&path).at(&path)?;
-    }
+    seed::make_folders(&next, &kept.folders)?;
     let tree = job.place.tree();
     let mut placed = Vec::with_capacity(placements.len() + 1);
     let mut times = Vec::with_capacity(placements.len());
