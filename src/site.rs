@@ -78,6 +78,7 @@ impl Site {
     /// content library, and opens it. `site_code` (default `OSU`) prefixes its package IDs. A
     /// path that holds a site already is a `Conflict`.
     pub fn create(path: &Path, site_code: Option<&str>) -> Result<Site> {
+        let site_code = site_code.map(validate_site_code).transpose()?;
         let database_path = resolve_database_path(Some(path))?;
         if database_path.exists() {
             return Err(Error::Conflict(format!(
@@ -85,7 +86,12 @@ impl Site {
                 database_path.display()
             )));
         }
-        Site::open_database(&database_path, site_code)
+        let created = Site::open_database(&database_path, site_code.as_deref());
+        if created.is_err() {
+            // A site that could not be made whole is not left half made, to be opened later.
+            remove_database_files(&database_path);
+        }
+        created
     }
 
     fn open_database(database_path: &Path, site_code: Option<&str>) -> Result<Site> {
@@ -415,6 +421,15 @@ fn settle_site_code(db: &Db, requested: Option<&str>) -> Result<String> {
             db.set_setting("site_code", &code)?;
             Ok(code)
         }
+    }
+}
+
+/// Removes a database and the journal files SQLite keeps beside it, where they are.
+fn remove_database_files(database_path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut path = database_path.as_os_str().to_owned();
+        path.push(suffix);
+        let _ = fs::remove_file(PathBuf::from(path));
     }
 }
 

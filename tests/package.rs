@@ -623,6 +623,10 @@ fn a_site_summary_reports_path_code_and_schema() {
         ),
         "{error}"
     );
+    // The refused create left no site behind: the same folder takes a good code next.
+    assert!(!scratch.join("other/site.db").exists());
+    let site = Site::create(&scratch.join("other"), Some("LAB")).unwrap();
+    assert_eq!(site.code(), "LAB");
 }
 
 #[test]

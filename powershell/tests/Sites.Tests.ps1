@@ -21,6 +21,14 @@ Describe 'New-OSUpgradeSite and Get-OSUpgradeSite' {
         $failure.CategoryInfo.Category | Should -Be 'ResourceExists'
     }
 
+    It 'refuses a bad site code with InvalidArgument and leaves no site to be opened later' {
+        $sitePath = Join-Path -Path $TestDrive -ChildPath 'site-badcode'
+        $failure = { New-OSUpgradeSite -Path $sitePath -SiteCode TOOLONG -ErrorAction Stop } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Test-Path -LiteralPath (Join-Path -Path $sitePath -ChildPath 'site.db') | Should -BeFalse
+        (New-OSUpgradeSite -Path $sitePath -SiteCode LAB).SiteCode | Should -Be 'LAB'
+    }
+
     It 'sets the retained content versions of a site, from the pipeline too' {
         $sitePath = Join-Path -Path $TestDrive -ChildPath 'site-retained'
         New-OSUpgradeSite -Path $sitePath | Out-Null
