@@ -274,7 +274,10 @@ const char *osu_last_error_message(void);
 /*
  Adds a distribution point: `name` (unique in the site in any letter case, no space at either
  end, none of `* ? [ ] \``) and `path`, an absolute folder (local, a mounted share, a UNC path
- on Windows), created if needed and proved writable. `description` may be NULL. On success `*out_point_json` receives
+ on Windows), created if needed and proved writable. Only adding makes the folder: where it is
+ gone later (a share not mounted), distributing and validating fail with `OSU_NOT_FOUND` rather
+ than put content on the local disk; removing content from it only forgets it.
+ `description` may be NULL. On success `*out_point_json` receives
  `{"name", "path", "description", "createdAt", "modifiedAt"}`.
 
  Errors: `OSU_INVALID_ARGUMENT` (relative path, a file), `OSU_ACCESS_DENIED`, `OSU_IO` (cannot

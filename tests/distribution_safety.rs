@@ -383,10 +383,63 @@ fn a_seed_that_is_a_link_is_removed_not_followed() {
 }
 
 #[test]
-fn a_point_whose_folder_was_removed_is_made_again_by_the_next_distribution() {
+fn a_point_whose_folder_is_gone_is_refused_never_made_again_on_the_local_disk() {
+    // What a share not mounted looks like: the point's folder is not there.
     let (s, _, v2) = two_versions("pointgone");
-    fs::remove_dir_all(s.scratch.join("points/DP1")).unwrap();
+    let point = s.scratch.join("points/DP1");
+    fs::remove_dir_all(&point).unwrap();
+    let status = &distribute(&s.site, &s.package.id, &["DP1"])[0];
+    assert_eq!(status.state, DistributionState::Failed, "{status:?}");
+    let told = format!(
+        "folder '{}' of distribution point 'DP1' does not exist: mount its share",
+        point.display()
+    );
+    assert!(status.last_error.contains(&told), "{status:?}");
+    assert!(!point.exists(), "the distribution made the point's folder");
+
+    // Validation says the same, and records it.
+    let error =
+        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap_err();
+    assert!(error.to_string().contains(&told), "{error}");
+    assert!(!point.exists(), "validation made the point's folder");
+
+    // Once the folder is back (the share mounted, the folder made), the next run completes.
+    fs::create_dir_all(&point).unwrap();
     assert_finished_at_version_2(&s, &v2);
+}
+
+#[test]
+fn a_package_removed_from_a_point_by_hand_is_recorded_failed_by_validation() {
+    let (s, _, _) = two_versions("validategone");
+    let point = s.scratch.join("points/DP1");
+    fs::remove_dir_all(s.tree(&point)).unwrap();
+    fs::remove_dir_all(point.join(".osupgrade")).unwrap();
+    let error =
+        distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("is not on distribution point 'DP1'"),
+        "{error}"
+    );
+    let status = &distribution::status(&s.site, Some(&s.package.id), Some("DP1")).unwrap()[0];
+    assert_eq!(status.state, DistributionState::Failed, "{status:?}");
+    assert!(
+        status.last_error.starts_with("validation: package"),
+        "{status:?}"
+    );
+}
+
+#[test]
+fn content_on_a_point_whose_folder_is_gone_can_still_be_forgotten() {
+    // A branch server taken down for good: its point must be removable.
+    let (s, _, _) = two_versions("pointretired");
+    fs::remove_dir_all(s.scratch.join("points/DP1")).unwrap();
+    distribution::remove_point(&s.site, "DP1", true).unwrap();
+    assert!(distribution::status(&s.site, None, None)
+        .unwrap()
+        .is_empty());
+    assert!(!s.scratch.join("points/DP1").exists());
 }
 
 #[test]

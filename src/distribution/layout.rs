@@ -182,6 +182,7 @@ impl PointPackage {
     /// Takes the point's lock on this package: two processes never change it at once. A share
     /// whose file system has no locks is used without one rather than not at all.
     pub fn lock(&self, point_name: &str) -> Result<File> {
+        self.require_point_folder(point_name)?;
         ensure_real_folder(&self.control_folder())?;
         let path = self.lock_path();
         // A link planted where the lock file belongs is removed, never opened through.
@@ -192,6 +193,27 @@ impl PointPackage {
             .open(&path)
             .at(&path)?;
         self.hold(file, point_name, &path)
+    }
+
+    /// Whether the point's own folder is there. OSUpgrade makes it when the point is added and
+    /// never again: where it is missing because its share is not mounted, making it would put
+    /// the content on the local disk, hidden once the share is back.
+    pub fn has_point_folder(&self) -> bool {
+        fs::metadata(&self.root).is_ok_and(|m| m.is_dir())
+    }
+
+    fn require_point_folder(&self, point_name: &str) -> Result<()> {
+        if self.has_point_folder() {
+            return Ok(());
+        }
+        Err(Error::not_found_as(
+            "folder",
+            self.root.display().to_string(),
+            format!(
+                "of distribution point '{point_name}' does not exist: mount its share, or make \
+                 the folder again if it was removed, then run again"
+            ),
+        ))
     }
 
     /// The lock for reading: the package's lock where this process may write to the point;
@@ -428,7 +450,6 @@ fn ensure_real_folder(folder: &Path) -> Result<()> {
         Ok(_) => remove_entry(folder)?,
         Err(_) => {}
     }
-    // The point's own folder may be gone too (removed by hand, a share remounted): make it.
     fs::create_dir_all(folder).at(folder)
 }
 

@@ -227,6 +227,7 @@ fn run_is_gone(site: &Site, row: &DistributionStatus) -> Result<bool> {
 
 /// Removes a package's content from a distribution point and forgets it was there.
 pub fn remove_content(site: &Site, package_id: &str, point_name: &str) -> Result<()> {
+    let _log = site.log_scope();
     let point = super::get_point(site, point_name)?;
     if site
         .db()
@@ -240,6 +241,19 @@ pub fn remove_content(site: &Site, package_id: &str, point_name: &str) -> Result
         ));
     }
     let place = PointPackage::new(Path::new(&point.path), package_id);
+    if !place.has_point_folder() {
+        // A point taken down for good must be removable; one whose share is only unmounted
+        // keeps the content there, which the log says.
+        log::warn!(
+            target: "distribution",
+            "{package_id} on {}: the point's folder {} is gone; the record of the package there is removed, and content still on a share not mounted stays there",
+            point.name,
+            point.path
+        );
+        return site
+            .db()
+            .write(|db| db.delete_distribution(package_id, &point.name));
+    }
     {
         let _lock = place.lock(&point.name)?;
         place.prepare_folders(false)?;

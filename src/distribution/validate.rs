@@ -55,19 +55,27 @@ fn validate_logged(
     let point = super::get_point(site, point_name)?;
     let place = PointPackage::new(Path::new(&point.path), &package.id);
     let report = {
-        let lock = place.lock_for_reading(&point.name)?;
+        let lock = match place.lock_for_reading(&point.name) {
+            Err(error @ Error::NotFound { .. }) => {
+                record_not_there(site, &package.id, &point.name, &error)?;
+                return Err(error);
+            }
+            lock => lock?,
+        };
         if lock.writable {
             // A switch a crash cut short is finished first: validation reports what is there.
             place.prepare_folders(false)?;
             place.finish_switch()?;
         }
-        let installed = place.installed().ok_or_else(|| {
-            Error::not_found_on(
+        let Some(installed) = place.installed() else {
+            let error = Error::not_found_on(
                 "package",
                 &package.id,
                 format!("distribution point '{}'", point.name),
-            )
-        })?;
+            );
+            record_not_there(site, &package.id, &point.name, &error)?;
+            return Err(error);
+        };
         let report = check(&place, &installed, &point.name, progress)?;
         if lock.writable {
             distrust_altered(&place, installed, &report)?;
@@ -96,6 +104,26 @@ fn validate_logged(
         Ok(())
     })?;
     Ok(report)
+}
+
+/// A package the site holds as distributed to a point where it no longer is (removed by hand,
+/// or its share not mounted) is recorded as Failed, as any point found not to match.
+fn record_not_there(site: &Site, package_id: &str, point_name: &str, error: &Error) -> Result<()> {
+    site.db().write(|db| {
+        if db
+            .distributions(Some(package_id), Some(point_name))?
+            .is_empty()
+        {
+            return Ok(());
+        }
+        db.fail_distribution(
+            package_id,
+            point_name,
+            &format!("validation: {error}"),
+            error.kind(),
+            None,
+        )
+    })
 }
 
 fn check(

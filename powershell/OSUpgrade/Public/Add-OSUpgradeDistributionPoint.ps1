@@ -5,7 +5,9 @@ function Add-OSUpgradeDistributionPoint {
     .DESCRIPTION
         The path must be absolute: a local folder, a mounted share, or a UNC path on Windows. The
         folder is created if needed, and the cmdlet proves it can write there before it records the
-        point. Packages land in <Path>\<package ID>\ as plain trees setup.exe can run from.
+        point. Packages land in <Path>\<package ID>\ as plain trees setup.exe can run from. Only
+        adding makes the folder: a point whose folder is gone later (its share not mounted) is
+        refused by distributions and validations, never given content on the local disk.
     .PARAMETER Name
         The point's name, unique in the site (any letter case).
     .PARAMETER Path
