@@ -78,8 +78,8 @@ stored_enum! {
         DamagedContent,
         Database,
         ServicingFailed,
-        /// The system refused access to a file or folder (EACCES, EPERM, Windows' access
-        /// denied), whatever the language of its message.
+        /// The system refused access to a file or folder (EACCES, EPERM, a read-only file
+        /// system, Windows' access denied), whatever the language of its message.
         AccessDenied,
         /// The disk or the quota is full (ENOSPC, EDQUOT, Windows' disk full).
         DiskFull,
@@ -89,7 +89,9 @@ stored_enum! {
 /// The class of an I/O failure, from the system's error code, not its message.
 fn io_kind(kind: io::ErrorKind) -> ErrorKind {
     match kind {
-        io::ErrorKind::PermissionDenied => ErrorKind::AccessDenied,
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            ErrorKind::AccessDenied
+        }
         io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => ErrorKind::DiskFull,
         _ => ErrorKind::Io,
     }
@@ -191,5 +193,21 @@ pub(crate) trait IoContext<T> {
 impl<T> IoContext<T> for io::Result<T> {
     fn at(self, path: impl AsRef<Path>) -> Result<T> {
         self.map_err(|source| Error::io(path, source))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn a_write_to_a_read_only_file_system_is_access_denied_as_a_refused_permission_is() {
+        for code in [libc::EACCES, libc::EPERM, libc::EROFS] {
+            let error = Error::io("/point", io::Error::from_raw_os_error(code));
+            assert_eq!(error.kind(), ErrorKind::AccessDenied, "os error {code}");
+        }
+        let full = Error::io("/point", io::Error::from_raw_os_error(libc::ENOSPC));
+        assert_eq!(full.kind(), ErrorKind::DiskFull);
     }
 }

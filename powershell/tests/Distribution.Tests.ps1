@@ -98,6 +98,8 @@ Describe 'Distribution points and content distribution' {
         $errors[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
         $errors[0].Exception | Should -BeOfType ([OSUpgrade.OSUpgradeAccessDeniedException])
         $errors[0].TargetObject | Should -Be "$($package.Id) on DP1"
+        # What an admin reads names the package and the point, not only a file of it.
+        "$($errors[0])" | Should -BeLike "$($package.Id) on DP1: *"
     }
 
     It 'refuses to distribute, ResourceBusy, while another process changes the package on a point' {
@@ -168,6 +170,18 @@ Describe 'Distribution points and content distribution' {
         Test-Path -LiteralPath (Join-Path -Path $pointsPath -ChildPath "DP2/$($package.Id)") | Should -BeFalse
         Remove-OSUpgradeDistributionPoint -Name DP1 -Force -SitePath $sitePath
         Test-Path -LiteralPath (Join-Path -Path $pointsPath -ChildPath "DP1/$($package.Id)") | Should -BeFalse
+    }
+
+    It 'refuses a point whose folder is gone (a share not mounted) and never makes it on the local disk' {
+        Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath | Out-Null
+        $folder = Join-Path -Path $pointsPath -ChildPath DP1
+        Remove-Item -LiteralPath $folder -Recurse -Force
+        $output = Start-OSUpgradeContentDistribution -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath -ErrorVariable failures -ErrorAction SilentlyContinue
+        $output.State | Should -Be 'Failed'
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        "$($failures[0])" | Should -BeLike "*of distribution point 'DP1' does not exist: mount its share*"
+        Test-Path -LiteralPath $folder | Should -BeFalse
+        (Get-OSUpgradeDistributionStatus -PackageId $package.Id -DistributionPointName DP1 -SitePath $sitePath).State | Should -Be 'Failed'
     }
 
     It 'completes distribution point names with Tab' {

@@ -18,7 +18,7 @@ Describe 'One error per failure, of the kind asked for' {
     It '<Cmdlet> failing: one record (<Category>, with its target) in $Error and -ErrorVariable; SilentlyContinue shows nothing; Stop throws it' -ForEach @(
         @{ Cmdlet = 'Add-OSUpgradePackage'; Parameters = @{ SourcePath = '<missing>'; Name = 'Missing' }; Category = 'ObjectNotFound' }
         @{ Cmdlet = 'Add-OSUpgradePackage'; Parameters = @{ SourcePath = '<source>'; Name = 'windows 10 22h2' }; Category = 'ResourceExists' }
-        @{ Cmdlet = 'Start-OSUpgradeContentDistribution'; Parameters = @{ PackageId = 'OSU00001'; DistributionPointName = 'DP9' }; Category = 'ObjectNotFound' }
+        @{ Cmdlet = 'Start-OSUpgradeContentDistribution'; Parameters = @{ PackageId = 'OSU00001'; DistributionPointName = 'DP9' }; Category = 'ObjectNotFound'; Target = 'OSU00001 to DP9' }
         @{ Cmdlet = 'Add-OSUpgradeDistributionPoint'; Parameters = @{ Name = 'dp1'; Path = '<points>/again' }; Category = 'ResourceExists' }
         @{ Cmdlet = 'New-OSUpgradeDistributionPointGroup'; Parameters = @{ Name = 'BRANCHES' }; Category = 'ResourceExists' }
         @{ Cmdlet = 'Add-OSUpgradeDistributionPointToGroup'; Parameters = @{ GroupName = 'Branches'; DistributionPointName = 'DP9' }; Category = 'ObjectNotFound' }

@@ -26,6 +26,8 @@ function Write-OSUpgradeDistributionResult {
             # The failure keeps its class: a damaged blob is InvalidData, a full disk WriteError.
             $target = "$($job.PackageId) on $($job.DistributionPoint)"
             $record = New-OSUpgradeErrorRecord -Exception $job.GetLastErrorException() -TargetObject $target -ErrorId 'OSUpgradeDistributionFailed'
+            # The message an admin reads names the point: the library's may name only a file.
+            $record.ErrorDetails = [System.Management.Automation.ErrorDetails]::new("$($target): $($job.LastError)")
             $Cmdlet.WriteError($record)
         }
     }

@@ -136,7 +136,8 @@ function Start-OSUpgradeContentDistribution {
                 }
             }
             catch {
-                $target = $packages -join ', '
+                # What was asked names both sides: the failure may be of a package or of a point.
+                $target = "$($packages -join ', ') to $($points -join ', ')"
                 if ($DistributionPointGroupName) {
                     $target = $DistributionPointGroupName
                 }
