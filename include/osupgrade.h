@@ -200,8 +200,8 @@ enum osu_status
    */
   OSU_SERVICING_FAILED = 13,
   /*
-   The system refused access to a file or folder (EACCES, EPERM, Windows' access denied);
-   the message names the path.
+   The system refused access to a file or folder (EACCES, EPERM, a read-only file system,
+   Windows' access denied and write protection); the message names the path.
    */
   OSU_ACCESS_DENIED = 14,
   /*
@@ -275,8 +275,10 @@ const char *osu_last_error_message(void);
  Adds a distribution point: `name` (unique in the site in any letter case, no space at either
  end, none of `* ? [ ] \``) and `path`, an absolute folder (local, a mounted share, a UNC path
  on Windows), created if needed and proved writable. Only adding makes the folder: where it is
- gone later (a share not mounted), distributing and validating fail with `OSU_NOT_FOUND` rather
- than put content on the local disk; removing content from it only forgets it.
+ gone later (a share not mounted), a distribution records the point Failed with
+ `lastErrorStatus` `OSU_NOT_FOUND`, and validating or removing content from it returns
+ `OSU_NOT_FOUND`, rather than put content on the local disk or forget content that is there;
+ removing the point with `force` forgets what it held.
  `description` may be NULL. On success `*out_point_json` receives
  `{"name", "path", "description", "createdAt", "modifiedAt"}`.
 
@@ -434,8 +436,8 @@ osu_status osu_content_remove(osu_site *site,
  altered), … A running
  distribution updates `bytesCopied` and `filesCopied` about once a second. A distribution
  whose process died reads as "Failed" with a `lastError` that starts with "interrupted" and
- `OSU_CANCELLED`: at once where the point's lock file shows it (a run holds its lock until it
- ends), else once it has sent no word for two minutes (a point out of reach).
+ `OSU_CANCELLED`: within seconds where the point's lock file shows it (a run holds its lock
+ until it ends), else once it has sent no word for two minutes (a point out of reach).
 
  # Safety
  Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.

@@ -80,15 +80,11 @@ impl Site {
     pub fn create(path: &Path, site_code: Option<&str>) -> Result<Site> {
         let site_code = site_code.map(validate_site_code).transpose()?;
         let database_path = resolve_database_path(Some(path))?;
-        if database_path.exists() {
-            return Err(Error::Conflict(format!(
-                "{}: a site exists there already; open it instead",
-                database_path.display()
-            )));
-        }
+        claim_database_file(&database_path)?;
         let created = Site::open_database(&database_path, site_code.as_deref());
         if created.is_err() {
             // A site that could not be made whole is not left half made, to be opened later.
+            // The file is this call's own: claiming it refused any that was there.
             remove_database_files(&database_path);
         }
         created
@@ -421,6 +417,27 @@ fn settle_site_code(db: &Db, requested: Option<&str>) -> Result<String> {
             db.set_setting("site_code", &code)?;
             Ok(code)
         }
+    }
+}
+
+/// Makes the empty database file a new site starts from (SQLite takes an empty file for a new
+/// database), refusing one that is there already in one step: whatever else opens or creates a
+/// site there at the same moment, only one create wins, and a failed create removes only its own.
+fn claim_database_file(database_path: &Path) -> Result<()> {
+    if let Some(folder) = database_path.parent() {
+        fs::create_dir_all(folder).at(folder)?;
+    }
+    match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(database_path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::Conflict(format!(
+            "{}: a site exists there already; open it instead",
+            database_path.display()
+        ))),
+        Err(e) => Err(Error::io(database_path, e)),
     }
 }
 

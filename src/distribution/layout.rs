@@ -198,12 +198,17 @@ impl PointPackage {
     /// Whether the point's own folder is there. OSUpgrade makes it when the point is added and
     /// never again: where it is missing because its share is not mounted, making it would put
     /// the content on the local disk, hidden once the share is back.
-    pub fn has_point_folder(&self) -> bool {
-        fs::metadata(&self.root).is_ok_and(|m| m.is_dir())
+    /// Only a folder not found is gone: a point refused or out of reach for a moment is an error.
+    pub fn has_point_folder(&self) -> Result<bool> {
+        match fs::metadata(&self.root) {
+            Ok(_) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::io(&self.root, e)),
+        }
     }
 
     fn require_point_folder(&self, point_name: &str) -> Result<()> {
-        if self.has_point_folder() {
+        if self.has_point_folder()? {
             return Ok(());
         }
         Err(Error::not_found_as(
@@ -248,21 +253,27 @@ impl PointPackage {
     /// a run holds the lock from before it queues to after it records how it ended. `None`
     /// where it cannot be told (no lock file, a point out of reach, no locks on its file system).
     pub fn is_locked(&self) -> Option<bool> {
-        match self.existing_lock()?.try_lock_shared() {
-            Ok(()) => Some(false),
+        let file = self.existing_lock()?;
+        match file.try_lock_shared() {
+            // Released at once: Windows may release a closed handle's lock late, and a run
+            // starting meanwhile would find the package busy.
+            Ok(()) => file.unlock().ok().map(|()| false),
             Err(fs::TryLockError::WouldBlock) => Some(true),
             Err(fs::TryLockError::Error(_)) => None,
         }
     }
 
     /// The lock file, opened to be looked at only: never through a link, and never a pipe or
-    /// device planted in its place, which could block the opening.
+    /// device planted in its place (opened without waiting for a writer, then refused).
     fn existing_lock(&self) -> Option<File> {
         let path = self.lock_path();
         if !fs::symlink_metadata(&path).is_ok_and(|m| is_plain_file(&m)) {
             return None;
         }
-        no_follow(OpenOptions::new().read(true)).open(&path).ok()
+        let file = no_follow_nor_wait(OpenOptions::new().read(true))
+            .open(&path)
+            .ok()?;
+        file.metadata().is_ok_and(|m| m.is_file()).then_some(file)
     }
 
     fn hold(&self, file: File, point_name: &str, path: &Path) -> Result<File> {
@@ -421,6 +432,18 @@ fn no_follow(options: &mut OpenOptions) -> &mut OpenOptions {
     options
 }
 
+/// `no_follow`, and an opening that does not wait for a writer where a pipe was planted.
+#[cfg(unix)]
+fn no_follow_nor_wait(options: &mut OpenOptions) -> &mut OpenOptions {
+    use std::os::unix::fs::OpenOptionsExt;
+    options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+}
+
+#[cfg(not(unix))]
+fn no_follow_nor_wait(options: &mut OpenOptions) -> &mut OpenOptions {
+    options
+}
+
 fn is_read_only(error: &io::Error) -> bool {
     matches!(
         error.kind(),
@@ -432,8 +455,6 @@ fn exists(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()
 }
 
-/// A folder of OSUpgrade's own on the point: a link or file planted in its place is removed
-/// (the link, never what it points at) and a real folder made.
 /// A folder, not a link to one (a symbolic link, or a junction on Windows).
 pub(super) fn is_real_folder(metadata: &fs::Metadata) -> bool {
     metadata.is_dir() && !is_link(metadata)
@@ -444,13 +465,16 @@ pub(super) fn is_plain_file(metadata: &fs::Metadata) -> bool {
     metadata.is_file() && !is_link(metadata)
 }
 
+/// A folder of OSUpgrade's own on the point: a link or file planted in its place is removed
+/// (the link, never what it points at) and a real folder made.
 fn ensure_real_folder(folder: &Path) -> Result<()> {
     match fs::symlink_metadata(folder) {
         Ok(metadata) if is_real_folder(&metadata) => return Ok(()),
         Ok(_) => remove_entry(folder)?,
         Err(_) => {}
     }
-    fs::create_dir_all(folder).at(folder)
+    // Not `create_dir_all`: a point's folder that went since it was looked at stays gone.
+    fs::create_dir(folder).at(folder)
 }
 
 /// Removes a file, a link (not its target) or a folder with everything in it; gone already is

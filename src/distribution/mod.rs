@@ -47,8 +47,9 @@ impl Default for DistributeOptions {
 }
 
 /// Status of packages on distribution points, narrowed to a package and/or a point. A
-/// distribution whose process died (its lease not renewed for `LEASE_EXPIRY`) reads as Failed,
-/// interrupted, until it is distributed again.
+/// distribution whose process died (its lock on the point free, or where that cannot be looked
+/// at its lease unrenewed for two minutes) reads as Failed, interrupted, until it is distributed
+/// again.
 pub fn status(
     site: &crate::Site,
     package_id: Option<&str>,

@@ -139,7 +139,12 @@ pub fn remove_point(site: &Site, name: &str, force: bool) -> Result<()> {
         )));
     }
     for distribution in &held {
-        super::remove_content(site, &distribution.package_id, name)?;
+        let package_id = distribution.package_id.as_str();
+        if PointPackage::new(Path::new(&point.path), package_id).has_point_folder()? {
+            super::remove_content(site, package_id, name)?;
+        } else {
+            forget_content(site, package_id, name, &point.path)?;
+        }
     }
     site.db()
         .write(|db| db.delete_distribution_point(&point.name))?;
@@ -147,6 +152,18 @@ pub fn remove_point(site: &Site, name: &str, force: bool) -> Result<()> {
     let _ = fs::remove_dir(control.join("staging"));
     let _ = fs::remove_dir(control);
     Ok(())
+}
+
+/// A point taken down for good (its folder gone) is removable with force; should its share only
+/// be unmounted, what it holds stays there, which the log says.
+fn forget_content(site: &Site, package_id: &str, name: &str, path: &str) -> Result<()> {
+    let _log = site.log_scope();
+    log::warn!(
+        target: "distribution",
+        "{package_id} on {name}: the point's folder {path} is gone; the point is removed with force, and content still on a share not mounted stays there"
+    );
+    site.db()
+        .write(|db| db.delete_distribution(package_id, name))
 }
 
 /// Two points on one folder, or one inside another, would share package trees: removing a

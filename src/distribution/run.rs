@@ -24,8 +24,12 @@ use crate::site::Site;
 /// How often a running distribution renews its jobs' lease and records how far they got, for
 /// readers in other processes.
 const LEASE_RENEWAL: Duration = Duration::from_secs(1);
-/// A distribution not heard of for this long belongs to a process that died.
+/// A distribution not heard of for this long belongs to a process that died, where its lock on
+/// the point cannot be looked at.
 const LEASE_EXPIRY: Duration = Duration::from_secs(120);
+/// A free lock proves a run gone only once it has also missed this many renewals: a share
+/// whose locks are not enforced (Samba's `locking = no`) shows a live run's lock as free.
+const MISSED_RENEWALS: u32 = 3;
 const MOST_WORKERS: usize = 64;
 
 /// Distributes each package to each distribution point, `options.workers` jobs at a time, and
@@ -183,18 +187,27 @@ pub fn redistribute(
     distribute(site, &[package_id], &points, options, progress)
 }
 
-/// The status rows, with the distributions whose process died read as Failed, interrupted:
-/// at once where the package's lock on the point is free, else once the lease has gone
-/// `LEASE_EXPIRY` without renewal.
+/// The status rows, with the distributions whose process died read as Failed, interrupted. The
+/// package's lock on the point decides: held, the run is alive however long it has been quiet;
+/// free, it is gone once it has missed a few renewals (seconds, not minutes). Where the lock
+/// cannot be looked at (the point out of reach), a lease unrenewed for `LEASE_EXPIRY` does.
 pub(super) fn statuses(
     site: &Site,
     package_id: Option<&str>,
     point_name: Option<&str>,
 ) -> Result<Vec<DistributionStatus>> {
     let expired_before = site.db().time_ago(LEASE_EXPIRY.as_secs())?;
+    let quiet_before = site
+        .db()
+        .time_ago((LEASE_RENEWAL * MISSED_RENEWALS).as_secs())?;
     let mut rows = site.db().distributions(package_id, point_name)?;
     for row in rows.iter_mut().filter(|r| r.state.is_running()) {
-        if row.modified_at >= expired_before && !run_is_gone(site, row)? {
+        let gone = match lock_of(site, row)? {
+            Some(true) => false,
+            Some(false) => row.modified_at < quiet_before && unchanged(site, row)?,
+            None => row.modified_at < expired_before,
+        };
+        if !gone {
             continue;
         }
         row.state = DistributionState::Failed;
@@ -207,19 +220,19 @@ pub(super) fn statuses(
     Ok(rows)
 }
 
-/// Whether the process of a running row is known to be gone: its package's lock on the point
-/// is free, and the row unchanged since, as the run may have ended and recorded it in between.
-fn run_is_gone(site: &Site, row: &DistributionStatus) -> Result<bool> {
-    let Some(point) = super::point::find_point(site.db(), &row.distribution_point)? else {
-        return Ok(false);
-    };
-    let place = PointPackage::new(Path::new(&point.path), &row.package_id);
-    if place.is_locked() != Some(false) {
-        return Ok(false);
-    }
+/// Whether a process holds the package's lock on the row's point (`None`: cannot be told).
+fn lock_of(site: &Site, row: &DistributionStatus) -> Result<Option<bool>> {
+    let point = super::point::find_point(site.db(), &row.distribution_point)?;
+    Ok(point
+        .and_then(|point| PointPackage::new(Path::new(&point.path), &row.package_id).is_locked()))
+}
+
+/// Whether the row is still as it was read: a run that ended in between, and released its
+/// lock, has recorded how.
+fn unchanged(site: &Site, row: &DistributionStatus) -> Result<bool> {
     let now = site
         .db()
-        .distributions(Some(&row.package_id), Some(&point.name))?;
+        .distributions(Some(&row.package_id), Some(&row.distribution_point))?;
     Ok(now
         .first()
         .is_some_and(|r| r.state == row.state && r.modified_at == row.modified_at))
@@ -227,7 +240,6 @@ fn run_is_gone(site: &Site, row: &DistributionStatus) -> Result<bool> {
 
 /// Removes a package's content from a distribution point and forgets it was there.
 pub fn remove_content(site: &Site, package_id: &str, point_name: &str) -> Result<()> {
-    let _log = site.log_scope();
     let point = super::get_point(site, point_name)?;
     if site
         .db()
@@ -241,19 +253,6 @@ pub fn remove_content(site: &Site, package_id: &str, point_name: &str) -> Result
         ));
     }
     let place = PointPackage::new(Path::new(&point.path), package_id);
-    if !place.has_point_folder() {
-        // A point taken down for good must be removable; one whose share is only unmounted
-        // keeps the content there, which the log says.
-        log::warn!(
-            target: "distribution",
-            "{package_id} on {}: the point's folder {} is gone; the record of the package there is removed, and content still on a share not mounted stays there",
-            point.name,
-            point.path
-        );
-        return site
-            .db()
-            .write(|db| db.delete_distribution(package_id, &point.name));
-    }
     {
         let _lock = place.lock(&point.name)?;
         place.prepare_folders(false)?;

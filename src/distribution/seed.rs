@@ -131,10 +131,11 @@ fn prune(tree: &Path, device: u64, kept: &Kept<'_>) -> Result<Option<HashSet<Str
         }
     }
     for link in &listing.links {
-        // A seed is made of hard links and folders only: a link in it was put there by someone.
+        // A seed, and the tree it was, hold the package's files and folders only: a link or a
+        // special file there was put there by someone.
         log::warn!(
             target: "distribution",
-            "removed {}: a link planted in a seed, not followed",
+            "removed {}: a link or special file planted where only the package's files belong, not followed",
             tree.join(link).display()
         );
         remove_entry(&tree.join(link))?;

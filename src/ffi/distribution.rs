@@ -18,8 +18,10 @@ use serde::{Deserialize, Serialize};
 /// Adds a distribution point: `name` (unique in the site in any letter case, no space at either
 /// end, none of `* ? [ ] \``) and `path`, an absolute folder (local, a mounted share, a UNC path
 /// on Windows), created if needed and proved writable. Only adding makes the folder: where it is
-/// gone later (a share not mounted), distributing and validating fail with `OSU_NOT_FOUND` rather
-/// than put content on the local disk; removing content from it only forgets it.
+/// gone later (a share not mounted), a distribution records the point Failed with
+/// `lastErrorStatus` `OSU_NOT_FOUND`, and validating or removing content from it returns
+/// `OSU_NOT_FOUND`, rather than put content on the local disk or forget content that is there;
+/// removing the point with `force` forgets what it held.
 /// `description` may be NULL. On success `*out_point_json` receives
 /// `{"name", "path", "description", "createdAt", "modifiedAt"}`.
 ///
@@ -277,8 +279,8 @@ pub unsafe extern "C" fn osu_content_remove(
 /// altered), … A running
 /// distribution updates `bytesCopied` and `filesCopied` about once a second. A distribution
 /// whose process died reads as "Failed" with a `lastError` that starts with "interrupted" and
-/// `OSU_CANCELLED`: at once where the point's lock file shows it (a run holds its lock until it
-/// ends), else once it has sent no word for two minutes (a point out of reach).
+/// `OSU_CANCELLED`: within seconds where the point's lock file shows it (a run holds its lock
+/// until it ends), else once it has sent no word for two minutes (a point out of reach).
 ///
 /// # Safety
 /// Strings are NULL or NUL-terminated UTF-8; `out_statuses_json` points to writable storage.

@@ -42,8 +42,8 @@ pub enum osu_status {
     /// The servicing engine failed a step of a run (an update it could not add, an image it
     /// could not mount or commit); the run's results and log say which and why.
     OSU_SERVICING_FAILED = 13,
-    /// The system refused access to a file or folder (EACCES, EPERM, Windows' access denied);
-    /// the message names the path.
+    /// The system refused access to a file or folder (EACCES, EPERM, a read-only file system,
+    /// Windows' access denied and write protection); the message names the path.
     OSU_ACCESS_DENIED = 14,
     /// The disk or the quota is full; the message names the path. Nothing half-written is kept.
     OSU_DISK_FULL = 15,

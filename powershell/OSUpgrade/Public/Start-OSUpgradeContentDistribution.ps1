@@ -137,7 +137,7 @@ function Start-OSUpgradeContentDistribution {
             }
             catch {
                 # What was asked names both sides: the failure may be of a package or of a point.
-                $target = "$($packages -join ', ') to $($points -join ', ')"
+                $target = "$($packages -join ', ') to $destination"
                 if ($DistributionPointGroupName) {
                     $target = $DistributionPointGroupName
                 }
