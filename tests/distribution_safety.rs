@@ -417,6 +417,17 @@ fn a_package_removed_from_a_point_by_hand_is_recorded_failed_by_validation() {
     let point = s.scratch.join("points/DP1");
     fs::remove_dir_all(s.tree(&point)).unwrap();
     fs::remove_dir_all(point.join(".osupgrade")).unwrap();
+    // A run under way, as another session would see it, is left to say how it ends.
+    let db = rusqlite::Connection::open(s.scratch.join("site/site.db")).unwrap();
+    let set_state = |state: &str| {
+        let sql = format!("UPDATE distributions SET state = '{state}'");
+        db.execute(&sql, []).unwrap();
+    };
+    set_state("InProgress");
+    distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap_err();
+    let row = &distribution::status(&s.site, Some(&s.package.id), Some("DP1")).unwrap()[0];
+    assert_ne!(row.last_error.get(..11), Some("validation:"), "{row:?}");
+    set_state("Installed");
     let error =
         distribution::validate(&s.site, &s.package.id, "DP1", &mut ignore_progress).unwrap_err();
     assert!(

@@ -197,8 +197,8 @@ impl PointPackage {
 
     /// Whether the point's own folder is there. OSUpgrade makes it when the point is added and
     /// never again: where it is missing because its share is not mounted, making it would put
-    /// the content on the local disk, hidden once the share is back.
-    /// Only a folder not found is gone: a point refused or out of reach for a moment is an error.
+    /// the content on the local disk, hidden once the share is back. Only a folder not found is
+    /// gone: a point refused or out of reach for a moment is an error.
     pub fn has_point_folder(&self) -> Result<bool> {
         match fs::metadata(&self.root) {
             Ok(_) => Ok(true),

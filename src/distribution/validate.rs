@@ -110,10 +110,9 @@ fn validate_logged(
 /// or its share not mounted) is recorded as Failed, as any point found not to match.
 fn record_not_there(site: &Site, package_id: &str, point_name: &str, error: &Error) -> Result<()> {
     site.db().write(|db| {
-        if db
-            .distributions(Some(package_id), Some(point_name))?
-            .is_empty()
-        {
+        // A run under way elsewhere (another session's mapped drive) says for itself how it ends.
+        let rows = db.distributions(Some(package_id), Some(point_name))?;
+        if rows.first().is_none_or(|row| row.state.is_running()) {
             return Ok(());
         }
         db.fail_distribution(
