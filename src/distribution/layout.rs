@@ -341,26 +341,33 @@ impl PointPackage {
     /// Completes the switch the journal records, if one is: true when it did. The previous
     /// tree and what else the switch used stay in staging.
     pub fn complete_switch(&self) -> Result<bool> {
-        let journal = self.switch_journal();
-        if read_manifest(&journal).is_some() {
-            let (tree, next, previous) = (self.tree(), self.next_tree(), self.previous_tree());
-            if exists(&next) {
-                if exists(&tree) {
-                    remove_entry(&previous)?;
-                    fs::rename(&tree, &previous).at(&tree)?;
-                    kill_point::reached("switch: live tree moved aside");
-                }
-                fs::rename(&next, &tree).at(&tree)?;
-                flush_folder(&self.root)?;
-                kill_point::reached("switch: next tree moved in");
-            }
-            let manifest = self.manifest_path();
-            fs::rename(&journal, &manifest).at(&manifest)?;
-            flush_folder(&self.control_folder())?;
-            kill_point::reached("switch: manifest committed");
-            return Ok(true);
+        if read_manifest(&self.switch_journal()).is_none() {
+            return Ok(false);
         }
-        Ok(false)
+        self.switch_journalled()?;
+        Ok(true)
+    }
+
+    /// Moves the next tree in and commits the journal as the manifest: what `complete_switch`
+    /// does once the journal is known whole, as it is to the run that just wrote and flushed
+    /// it.
+    pub fn switch_journalled(&self) -> Result<()> {
+        let (tree, next, previous) = (self.tree(), self.next_tree(), self.previous_tree());
+        if exists(&next) {
+            if exists(&tree) {
+                remove_entry(&previous)?;
+                fs::rename(&tree, &previous).at(&tree)?;
+                kill_point::reached("switch: live tree moved aside");
+            }
+            fs::rename(&next, &tree).at(&tree)?;
+            flush_folder(&self.root)?;
+            kill_point::reached("switch: next tree moved in");
+        }
+        let (journal, manifest) = (self.switch_journal(), self.manifest_path());
+        fs::rename(&journal, &manifest).at(&manifest)?;
+        flush_folder(&self.control_folder())?;
+        kill_point::reached("switch: manifest committed");
+        Ok(())
     }
 
     /// Removes what runs that died left for this package, but for the staged copies named in

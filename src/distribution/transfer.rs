@@ -517,15 +517,10 @@ fn commit(job: &Job<'_>, placements: &[Placement], staging: &Path) -> Result<()>
     }
     kill_point::reached("switch: next tree built");
     let manifest = installed_manifest(job, placements, &times);
-    let journal = job.place.journal_switch(&manifest)?;
-    placed.push(journal.clone());
+    placed.push(job.place.journal_switch(&manifest)?);
     content::flush_files(&job.place.root, &placed)?;
     kill_point::reached("switch: journalled");
-    if !job.place.complete_switch()? {
-        let unreadable = "the journal just written cannot be read back";
-        let error = std::io::Error::new(std::io::ErrorKind::InvalidData, unreadable);
-        return Err(Error::io(&journal, error));
-    }
+    job.place.switch_journalled()?;
     // Committed: a seed not kept costs the next run its links, and fails nothing now.
     if all_linked {
         let files = placements.iter().map(|p| p.path.as_str());
