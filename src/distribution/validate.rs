@@ -14,6 +14,7 @@ use crate::content;
 use crate::error::{Error, ErrorKind, Result};
 use crate::jobs;
 use crate::logging;
+use crate::model::Package;
 use crate::progress::{Operation, Phase, Progress, ProgressFn, Throttle};
 use crate::site::Site;
 
@@ -54,37 +55,46 @@ fn validate_logged(
     let package = site.db().require_package(package_id)?;
     let point = super::get_point(site, point_name)?;
     let place = PointPackage::new(Path::new(&point.path), &package.id);
-    let report = {
-        let lock = match place.lock_for_reading(&point.name) {
-            Err(error @ Error::NotFound { .. }) => {
-                record_not_there(site, &package.id, &point.name, &error)?;
-                return Err(error);
-            }
-            lock => lock?,
-        };
-        if lock.writable {
-            // A switch a crash cut short is finished first: validation reports what is there.
-            place.prepare_folders(false)?;
-            place.finish_switch()?;
-        }
-        let Some(installed) = place.installed() else {
-            let error = Error::not_found_on(
-                "package",
-                &package.id,
-                format!("distribution point '{}'", point.name),
-            );
+    let lock = match place.lock_for_reading(&point.name) {
+        Err(error @ Error::NotFound { .. }) => {
             record_not_there(site, &package.id, &point.name, &error)?;
             return Err(error);
-        };
-        let report = check(&place, &installed, &point.name, progress)?;
-        if lock.writable {
-            distrust_altered(&place, installed, &report)?;
         }
-        report
+        lock => lock?,
     };
+    if lock.writable {
+        // A switch a crash cut short is finished first: validation reports what is there.
+        place.prepare_folders(false)?;
+        place.finish_switch()?;
+    }
+    let Some(installed) = place.installed() else {
+        let error = Error::not_found_on(
+            "package",
+            &package.id,
+            format!("distribution point '{}'", point.name),
+        );
+        record_not_there(site, &package.id, &point.name, &error)?;
+        return Err(error);
+    };
+    let report = check(&place, &installed, &point.name, progress)?;
+    if lock.writable {
+        distrust_altered(&place, installed, &report)?;
+    }
+    // Recorded while the lock is held: a distribution that takes it next queues after this,
+    // and its row is never overwritten with what validation found before it.
+    record_validation(site, &package, &point.name, &report)?;
+    Ok(report)
+}
+
+fn record_validation(
+    site: &Site,
+    package: &Package,
+    point_name: &str,
+    report: &ValidationReport,
+) -> Result<()> {
     site.db().write(|db| {
         if db
-            .distributions(Some(&package.id), Some(&point.name))?
+            .distributions(Some(&package.id), Some(point_name))?
             .is_empty()
         {
             return Ok(());
@@ -92,18 +102,17 @@ fn validate_logged(
         if !report.valid {
             return db.fail_distribution(
                 &package.id,
-                &point.name,
-                &summary(&report),
+                point_name,
+                &summary(report),
                 ErrorKind::DamagedContent,
                 None,
             );
         }
         if report.content_version == package.content_version {
-            return db.finish_distribution(&package.id, &point.name, report.content_version, None);
+            return db.finish_distribution(&package.id, point_name, report.content_version, None);
         }
         Ok(())
-    })?;
-    Ok(report)
+    })
 }
 
 /// A package the site holds as distributed to a point where it no longer is (removed by hand,
