@@ -456,6 +456,31 @@ fn content_is_removed_from_points_before_a_point_or_package_goes() {
         .exists());
 }
 
+/// A process that opened the package's lock file before its content was removed holds the very
+/// lock the next distribution asks for.
+#[test]
+fn a_lock_opened_before_content_was_removed_still_excludes_the_next_distribution() {
+    let s = setup("removal-lock", &["--small-files", "3"]);
+    let lock_path = s
+        .point("DP1")
+        .join(format!(".osupgrade/{}.lock", s.package.id));
+    distribute(&s.site, &s.package.id, &["DP1"]);
+    let opened_before = fs::OpenOptions::new().write(true).open(&lock_path).unwrap();
+    distribution::remove_content(&s.site, &s.package.id, "DP1").unwrap();
+    opened_before.try_lock().unwrap();
+    let refused = distribution::distribute(
+        &s.site,
+        &[&s.package.id],
+        &["DP1"],
+        &DistributeOptions::default(),
+        &mut ignore_progress,
+    )
+    .unwrap_err();
+    assert!(matches!(refused, Error::Busy(_)), "{refused}");
+    drop(opened_before);
+    distribute(&s.site, &s.package.id, &["DP1"]);
+}
+
 /// The full point is served in one wave with two that have room: each blob is written to all
 /// three from one read, and the full one drops out alone.
 #[test]

@@ -149,9 +149,24 @@ pub fn remove_point(site: &Site, name: &str, force: bool) -> Result<()> {
     site.db()
         .write(|db| db.delete_distribution_point(&point.name))?;
     let control = PointPackage::new(Path::new(&point.path), "").control_folder();
+    remove_lock_files(&control);
     let _ = fs::remove_dir(control.join("staging"));
     let _ = fs::remove_dir(control);
     Ok(())
+}
+
+/// The packages' lock files, which content removal leaves: with the point gone from the site,
+/// no run of this site looks for them.
+fn remove_lock_files(control: &Path) {
+    let Ok(entries) = fs::read_dir(control) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let is_lock = entry.file_name().to_string_lossy().ends_with(".lock");
+        if is_lock && entry.file_type().is_ok_and(|kind| kind.is_file()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// A point taken down for good (its folder gone) is removable with force; should its share only

@@ -253,12 +253,11 @@ pub fn remove_content(site: &Site, package_id: &str, point_name: &str) -> Result
         ));
     }
     let place = PointPackage::new(Path::new(&point.path), package_id);
-    {
-        let _lock = place.lock(&point.name)?;
-        place.prepare_folders(false)?;
-        place.remove_all()?;
-    }
-    let _ = std::fs::remove_file(place.lock_path());
+    let _lock = place.lock(&point.name)?;
+    place.prepare_folders(false)?;
+    place.remove_all()?;
+    // The lock file stays: a process that opened it before a delete could lock it once this
+    // one lets go, while the next run made a new one and locked that too.
     site.db()
         .write(|db| db.delete_distribution(package_id, &point.name))
 }
