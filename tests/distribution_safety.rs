@@ -461,6 +461,27 @@ fn content_on_a_point_whose_folder_is_gone_can_still_be_forgotten() {
 }
 
 #[test]
+fn removing_a_point_whose_control_folder_is_a_planted_link_deletes_nothing_behind_it() {
+    let s = setup("linkcontrol", &["--small-files", "3"]);
+    let point = s.point("DP1");
+    let outside = s.scratch.join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("other.lock"), b"").unwrap();
+    fs::create_dir(outside.join("staging")).unwrap();
+    fs::remove_dir_all(point.join(".osupgrade")).unwrap();
+    symlink(&outside, point.join(".osupgrade")).unwrap();
+    distribution::remove_point(&s.site, "DP1", false).unwrap();
+    assert!(
+        outside.join("other.lock").exists(),
+        "a lock file behind the link was deleted"
+    );
+    assert!(
+        outside.join("staging").exists(),
+        "a folder behind the link was removed"
+    );
+}
+
+#[test]
 fn a_link_planted_as_the_lock_file_is_replaced_not_opened() {
     let (s, _, v2) = two_versions("linklock");
     let point = s.scratch.join("points/DP1");

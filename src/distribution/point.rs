@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::layout::PointPackage;
+use super::layout::{is_real_folder, PointPackage};
 use super::names::{find_named, refuse_taken_name, validate_name};
 use super::DistributionPoint;
 use crate::db::Db;
@@ -149,14 +149,18 @@ pub fn remove_point(site: &Site, name: &str, force: bool) -> Result<()> {
     site.db()
         .write(|db| db.delete_distribution_point(&point.name))?;
     let control = PointPackage::new(Path::new(&point.path), "").control_folder();
-    remove_lock_files(&control);
-    let _ = fs::remove_dir(control.join("staging"));
-    let _ = fs::remove_dir(control);
+    // A link planted as the control folder is not followed to delete what lies behind it.
+    if fs::symlink_metadata(&control).is_ok_and(|m| is_real_folder(&m)) {
+        remove_lock_files(&control);
+        let _ = fs::remove_dir(control.join("staging"));
+        let _ = fs::remove_dir(control);
+    }
     Ok(())
 }
 
-/// The packages' lock files, which content removal leaves: with the point gone from the site,
-/// no run of this site looks for them.
+/// The packages' lock files, which content removal leaves, so that the point's folder is left as
+/// it was found. A run that looked the point up just before it went could still open one; that
+/// window is the removal's own.
 fn remove_lock_files(control: &Path) {
     let Ok(entries) = fs::read_dir(control) else {
         return;
