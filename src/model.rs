@@ -55,6 +55,9 @@ pub struct DistributionPoint {
     pub description: String,
     pub created_at: String,
     pub modified_at: String,
+    /// Whether its folder was a mount point when last found as OSUpgrade left it; `None` until
+    /// known (and on Windows, where the standard library gives no volume to compare).
+    pub mount_point: Option<bool>,
 }
 
 /// A distribution point group (Configuration Manager's): points that are given the same

@@ -321,7 +321,7 @@ fn a_site_made_before_chunks_keeps_its_whole_blobs_readable_and_chunks_what_come
         source,
         package,
     };
-    assert_eq!(s.site.info().unwrap().schema_version, 9);
+    assert_eq!(s.site.info().unwrap().schema_version, 10);
     let point = s.point("dp1");
     distribute(&s.site, &s.package.id, &["dp1"]);
     assert_tree_matches(&s.tree(&point), &s.source);

@@ -311,14 +311,7 @@ fn a_point_another_process_is_changing_refuses_the_call_and_its_status_is_left_a
         .open(point.join(format!(".osupgrade/{}.lock", s.package.id)))
         .unwrap();
     lock.lock().unwrap();
-    let refused = distribution::distribute(
-        &s.site,
-        &[&s.package.id],
-        &["DP1"],
-        &DistributeOptions::default(),
-        &mut ignore_progress,
-    )
-    .unwrap_err();
+    let refused = distribute_refused(&s.site, &s.package.id, &["DP1"]);
     assert!(matches!(refused, Error::Busy(_)), "{refused}");
     assert!(refused.to_string().contains("another process"), "{refused}");
     let after = distribution::status(&s.site, Some(&s.package.id), Some("DP1")).unwrap();
@@ -468,14 +461,7 @@ fn a_lock_opened_before_content_was_removed_still_excludes_the_next_distribution
     let opened_before = fs::OpenOptions::new().write(true).open(&lock_path).unwrap();
     distribution::remove_content(&s.site, &s.package.id, "DP1").unwrap();
     opened_before.try_lock().unwrap();
-    let refused = distribution::distribute(
-        &s.site,
-        &[&s.package.id],
-        &["DP1"],
-        &DistributeOptions::default(),
-        &mut ignore_progress,
-    )
-    .unwrap_err();
+    let refused = distribute_refused(&s.site, &s.package.id, &["DP1"]);
     assert!(matches!(refused, Error::Busy(_)), "{refused}");
     drop(opened_before);
     distribute(&s.site, &s.package.id, &["DP1"]);

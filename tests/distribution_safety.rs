@@ -412,6 +412,52 @@ fn a_point_whose_folder_is_gone_is_refused_never_made_again_on_the_local_disk() 
 }
 
 #[test]
+fn a_point_whose_folder_is_a_mount_point_is_refused_while_its_share_is_not_mounted() {
+    // Unmounted, the point's folder is an empty folder of the disk below, not a folder gone.
+    let s = setup("pointmount", &["--small-files", "3"]);
+    let folder = s.scratch.join("mounted-dp");
+    let Some(mounted) = mount_tmpfs(&folder, "64m") else {
+        eprintln!("skipped: mounting a tmpfs needs root");
+        return;
+    };
+    distribution::add_point(&s.site, "DPM", folder.to_str().unwrap(), "").unwrap();
+    // As a point added before mount points were recorded: the first run learns it.
+    let db = rusqlite::Connection::open(s.scratch.join("site/site.db")).unwrap();
+    db.execute("UPDATE distribution_points SET mount_point = NULL", [])
+        .unwrap();
+    let status = &distribute(&s.site, &s.package.id, &["DPM"])[0];
+    assert_eq!(status.state, DistributionState::Installed, "{status:?}");
+    drop(mounted);
+
+    let told = format!(
+        "folder '{}' of distribution point 'DPM' is not mounted",
+        folder.display()
+    );
+    let status = &distribute(&s.site, &s.package.id, &["DPM"])[0];
+    assert_eq!(status.state, DistributionState::Failed, "{status:?}");
+    assert!(status.last_error.contains(&told), "{status:?}");
+    let error =
+        distribution::validate(&s.site, &s.package.id, "DPM", &mut ignore_progress).unwrap_err();
+    assert!(error.to_string().contains(&told), "{error}");
+    let error = distribution::remove_content(&s.site, &s.package.id, "DPM").unwrap_err();
+    assert!(error.to_string().contains(&told), "{error}");
+    assert_eq!(
+        fs::read_dir(&folder).unwrap().count(),
+        0,
+        "the disk below the mount point was written"
+    );
+
+    // Mounted again, the point takes the content; removed with force while unmounted, it
+    // forgets what the share holds and writes nothing below.
+    let mounted = mount_tmpfs(&folder, "64m").unwrap();
+    let status = &distribute(&s.site, &s.package.id, &["DPM"])[0];
+    assert_eq!(status.state, DistributionState::Installed, "{status:?}");
+    drop(mounted);
+    distribution::remove_point(&s.site, "DPM", true).unwrap();
+    assert_eq!(fs::read_dir(&folder).unwrap().count(), 0);
+}
+
+#[test]
 fn a_package_removed_from_a_point_by_hand_is_recorded_failed_by_validation() {
     let (s, _, _) = two_versions("validategone");
     let point = s.scratch.join("points/DP1");

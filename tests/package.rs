@@ -594,7 +594,7 @@ fn a_site_summary_reports_path_code_and_schema() {
     let site = Site::create(&scratch.join("site/site.db"), Some("lab")).unwrap();
     let info = site.info().unwrap();
     assert_eq!(info.site_code, "LAB");
-    assert_eq!(info.schema_version, 9);
+    assert_eq!(info.schema_version, 10);
     assert_eq!(info.package_count, 0);
     assert!(info.database_path.ends_with("site.db"));
     assert!(Path::new(&info.library_path).is_dir());

@@ -19,11 +19,13 @@ impl Db {
         name: &str,
         path: &str,
         description: &str,
+        mount_point: Option<bool>,
     ) -> Result<()> {
         self.conn
             .execute(
-                "INSERT INTO distribution_points (name, path, description) VALUES (?1, ?2, ?3)",
-                params![name, path, description],
+                "INSERT INTO distribution_points (name, path, description, mount_point)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![name, path, description, mount_point],
             )
             .map(drop)
             .map_err(|e| {
@@ -36,7 +38,7 @@ impl Db {
     pub(crate) fn distribution_point(&self, name: &str) -> Result<Option<DistributionPoint>> {
         self.conn
             .query_row(
-                "SELECT name, path, description, created_at, modified_at
+                "SELECT name, path, description, created_at, modified_at, mount_point
                  FROM distribution_points WHERE name = ?1",
                 [name],
                 point_from_row,
@@ -45,11 +47,21 @@ impl Db {
             .map_err(|e| self.error(e))
     }
 
+    pub(crate) fn record_mount_point(&self, name: &str, mount_point: bool) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE distribution_points SET mount_point = ?2 WHERE name = ?1",
+                params![name, mount_point],
+            )
+            .map(drop)
+            .map_err(|e| self.error(e))
+    }
+
     pub(crate) fn distribution_points(&self) -> Result<Vec<DistributionPoint>> {
         let mut statement = self
             .conn
             .prepare(
-                "SELECT name, path, description, created_at, modified_at
+                "SELECT name, path, description, created_at, modified_at, mount_point
                  FROM distribution_points ORDER BY name",
             )
             .map_err(|e| self.error(e))?;
@@ -287,6 +299,7 @@ fn point_from_row(row: &Row<'_>) -> rusqlite::Result<DistributionPoint> {
         description: row.get(2)?,
         created_at: row.get(3)?,
         modified_at: row.get(4)?,
+        mount_point: row.get(5)?,
     })
 }
 

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_discarded_results.sql"),
     include_str!("migrations/0008_group_ids.sql"),
     include_str!("migrations/0009_chunks.sql"),
+    include_str!("migrations/0010_point_mounts.sql"),
 ];
 
 /// The schema version this build writes.

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::content::{flush_folder, is_link};
 use crate::error::{Error, IoContext, Result};
 use crate::kill_point;
+use crate::model::DistributionPoint;
 
 /// The folder on a point where OSUpgrade keeps its own files.
 const CONTROL_FOLDER: &str = ".osupgrade";
@@ -33,6 +34,17 @@ const SEED: &str = "seed";
 pub(super) struct PointPackage {
     pub root: PathBuf,
     pub package_id: String,
+    /// The point's folder was a mount point when last found as OSUpgrade left it.
+    was_mount_point: bool,
+}
+
+/// What is at a point's path.
+#[derive(PartialEq, Eq)]
+enum PointFolder {
+    There,
+    Gone,
+    /// A plain folder where a mount point was: the share is not mounted.
+    NotMounted,
 }
 
 /// A file as installed on a point: the size and modification time it had when placed, so that
@@ -111,6 +123,16 @@ impl PointPackage {
         PointPackage {
             root: point_root.to_path_buf(),
             package_id: package_id.to_string(),
+            was_mount_point: false,
+        }
+    }
+
+    /// The package on `point`, whose folder is refused once it is no longer the mount point
+    /// it was.
+    pub fn on_point(point: &DistributionPoint, package_id: &str) -> PointPackage {
+        PointPackage {
+            was_mount_point: point.mount_point == Some(true),
+            ..PointPackage::new(Path::new(&point.path), package_id)
         }
     }
 
@@ -200,24 +222,37 @@ impl PointPackage {
     /// the content on the local disk, hidden once the share is back. Only a folder not found is
     /// gone: a point refused or out of reach for a moment is an error.
     pub fn has_point_folder(&self) -> Result<bool> {
+        Ok(self.point_folder()? == PointFolder::There)
+    }
+
+    fn point_folder(&self) -> Result<PointFolder> {
         match fs::metadata(&self.root) {
-            Ok(_) => Ok(true),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Ok(_) if self.was_mount_point && is_mount_point(&self.root) == Some(false) => {
+                Ok(PointFolder::NotMounted)
+            }
+            Ok(_) => Ok(PointFolder::There),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(PointFolder::Gone),
             Err(e) => Err(Error::io(&self.root, e)),
         }
     }
 
     fn require_point_folder(&self, point_name: &str) -> Result<()> {
-        if self.has_point_folder()? {
-            return Ok(());
-        }
+        let why = match self.point_folder()? {
+            PointFolder::There => return Ok(()),
+            PointFolder::Gone => {
+                "does not exist: mount its share, or make the folder again if \
+                 it was removed, then run again"
+            }
+            PointFolder::NotMounted => {
+                "is not mounted: it was a mount point, and is now a plain \
+                 folder of the disk below; mount its share, or, to use the folder as it is, \
+                 remove the point with force and add it again"
+            }
+        };
         Err(Error::not_found_as(
             "folder",
             self.root.display().to_string(),
-            format!(
-                "of distribution point '{point_name}' does not exist: mount its share, or make \
-                 the folder again if it was removed, then run again"
-            ),
+            format!("of distribution point '{point_name}' {why}"),
         ))
     }
 
@@ -541,6 +576,22 @@ pub(super) fn modified_ns(metadata: &fs::Metadata) -> u128 {
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos())
+}
+
+/// Whether `folder` is a mount point: on another file system than its parent folder. `None`
+/// where that cannot be told: no parent, a look-up that fails, or Windows, whose volume serial
+/// numbers the standard library does not give.
+#[cfg(unix)]
+pub(super) fn is_mount_point(folder: &Path) -> Option<bool> {
+    use std::os::unix::fs::MetadataExt;
+    let parent = folder.parent()?;
+    let (own, above) = (fs::metadata(folder).ok()?, fs::metadata(parent).ok()?);
+    Some(own.dev() != above.dev())
+}
+
+#[cfg(windows)]
+pub(super) fn is_mount_point(_: &Path) -> Option<bool> {
+    None
 }
 
 /// Everything below `root`, without following a link: a tree that is itself a link lists as

@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::layout::{is_real_folder, PointPackage};
+use super::layout::{is_mount_point, is_real_folder, PointPackage};
 use super::names::{find_named, refuse_taken_name, validate_name};
 use super::DistributionPoint;
 use crate::db::Db;
@@ -32,11 +32,12 @@ pub fn add_point(
     refuse_site_folders(site, folder)?;
     refuse_overlap(folder, &site.db().distribution_points()?)?;
     let created = prove_writable(folder)?;
+    let mount_point = is_mount_point(folder);
     let recorded = site.db().write(|db| {
         let points = db.distribution_points()?;
         refuse_point_name(&points, name, None)?;
         refuse_overlap(folder, &points)?;
-        db.insert_distribution_point(name, path, description)
+        db.insert_distribution_point(name, path, description, mount_point)
     });
     if let Err(error) = recorded {
         // A refused point leaves no folder of ours behind.
@@ -140,7 +141,7 @@ pub fn remove_point(site: &Site, name: &str, force: bool) -> Result<()> {
     }
     for distribution in &held {
         let package_id = distribution.package_id.as_str();
-        if PointPackage::new(Path::new(&point.path), package_id).has_point_folder()? {
+        if PointPackage::on_point(&point, package_id).has_point_folder()? {
             super::remove_content(site, package_id, name)?;
         } else {
             forget_content(site, package_id, name, &point.path)?;

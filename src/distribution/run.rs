@@ -2,17 +2,17 @@
 //! reports progress, records status in the site database and hears cancellation.
 
 use std::collections::HashSet;
-use std::fs::File;
+use std::fs::{self, File};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::fanout::{copy_to_each, shared_copies};
-use super::layout::PointPackage;
+use super::layout::{is_mount_point, is_real_folder, PointPackage};
 use super::transfer::{clear_staging, finish_distribution, plan_distribution};
 use super::transfer::{DistributionPlan, Job, JobEvent, JobFailure, Shared};
-use super::{DistributeOptions, DistributionStatus};
+use super::{DistributeOptions, DistributionPoint, DistributionStatus};
 use crate::content::CHUNKED_FILE;
 use crate::error::{Error, ErrorKind, Result};
 use crate::jobs::{self, FirstFailure, Heard};
@@ -252,7 +252,7 @@ pub fn remove_content(site: &Site, package_id: &str, point_name: &str) -> Result
             format!("distribution point '{}'", point.name),
         ));
     }
-    let place = PointPackage::new(Path::new(&point.path), package_id);
+    let place = PointPackage::on_point(&point, package_id);
     let _lock = place.lock(&point.name)?;
     place.prepare_folders(false)?;
     place.remove_all()?;
@@ -274,7 +274,7 @@ pub fn remove_package_everywhere(site: &Site, package_id: &str) -> Result<()> {
 struct Target {
     package_id: String,
     point_name: String,
-    point_path: String,
+    point: Arc<DistributionPoint>,
     content_version: i64,
     manifest: Arc<Vec<FileRecord>>,
     chunked: Arc<HashSet<String>>,
@@ -282,7 +282,7 @@ struct Target {
 
 impl Target {
     fn place(&self) -> PointPackage {
-        PointPackage::new(Path::new(&self.point_path), &self.package_id)
+        PointPackage::on_point(&self.point, &self.package_id)
     }
 
     fn job<'a>(&'a self, site: &'a Site) -> Job<'a> {
@@ -305,6 +305,10 @@ fn resolve_targets(site: &Site, package_ids: &[&str], points: &[&str]) -> Result
         .collect::<Result<Vec<_>>>()?;
     let mut named = HashSet::new();
     points.retain(|point| named.insert(point.name.clone()));
+    let points: Vec<Arc<DistributionPoint>> = points
+        .into_iter()
+        .map(|point| learn_mount_point(site, point).map(Arc::new))
+        .collect::<Result<_>>()?;
     let mut targets = Vec::new();
     let mut packages = HashSet::new();
     for id in package_ids {
@@ -325,7 +329,7 @@ fn resolve_targets(site: &Site, package_ids: &[&str], points: &[&str]) -> Result
             targets.push(Target {
                 package_id: package.id.clone(),
                 point_name: point.name.clone(),
-                point_path: point.path.clone(),
+                point: point.clone(),
                 content_version: package.content_version,
                 manifest: manifest.clone(),
                 chunked: chunked.clone(),
@@ -333,6 +337,23 @@ fn resolve_targets(site: &Site, package_ids: &[&str], points: &[&str]) -> Result
         }
     }
     Ok(targets)
+}
+
+/// Records whether the folder of a point added before that was known is a mount point, once its
+/// control folder shows it as OSUpgrade left it (a share not mounted shows none).
+fn learn_mount_point(site: &Site, mut point: DistributionPoint) -> Result<DistributionPoint> {
+    let control = PointPackage::new(Path::new(&point.path), "").control_folder();
+    if point.mount_point.is_some()
+        || !fs::symlink_metadata(&control).is_ok_and(|m| is_real_folder(&m))
+    {
+        return Ok(point);
+    }
+    point.mount_point = is_mount_point(Path::new(&point.path));
+    if let Some(mount_point) = point.mount_point {
+        site.db()
+            .write(|db| db.record_mount_point(&point.name, mount_point))?;
+    }
+    Ok(point)
 }
 
 /// Per-job counters the calling thread keeps for progress reports.

@@ -54,7 +54,7 @@ fn validate_logged(
 ) -> Result<ValidationReport> {
     let package = site.db().require_package(package_id)?;
     let point = super::get_point(site, point_name)?;
-    let place = PointPackage::new(Path::new(&point.path), &package.id);
+    let place = PointPackage::on_point(&point, &package.id);
     let lock = match place.lock_for_reading(&point.name) {
         Err(error @ Error::NotFound { .. }) => {
             record_not_there(site, &package.id, &point.name, &error)?;

@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 /// Adds a distribution point: `name` (unique in the site in any letter case, no space at either
 /// end, none of `* ? [ ] \``) and `path`, an absolute folder (local, a mounted share, a UNC path
 /// on Windows), created if needed and proved writable. Only adding makes the folder: where it is
-/// gone later (a share not mounted), a distribution records the point Failed with
+/// gone later (a share not mounted; on Unix also a folder that was a mount point and no longer
+/// is), a distribution records the point Failed with
 /// `lastErrorStatus` `OSU_NOT_FOUND`, and validating or removing content from it returns
 /// `OSU_NOT_FOUND`, rather than put content on the local disk or forget content that is there;
 /// removing the point with `force` forgets what it held.

@@ -234,6 +234,7 @@ pub fn as_schema_8(db: &rusqlite::Connection) {
         "DROP TABLE blob_chunks;
          DROP TABLE chunks;
          ALTER TABLE distributions DROP COLUMN bytes_reused;
+         ALTER TABLE distribution_points DROP COLUMN mount_point;
          PRAGMA user_version = 8;",
     )
     .unwrap();
@@ -260,6 +261,19 @@ pub fn add(site: &Site, source: &Path, name: &str) -> Package {
 }
 
 pub fn distribute(site: &Site, package: &str, points: &[&str]) -> Vec<DistributionStatus> {
+    try_distribute(site, package, points).unwrap()
+}
+
+/// The error of a distribution refused whole.
+pub fn distribute_refused(site: &Site, package: &str, points: &[&str]) -> osupgrade::Error {
+    try_distribute(site, package, points).unwrap_err()
+}
+
+fn try_distribute(
+    site: &Site,
+    package: &str,
+    points: &[&str],
+) -> osupgrade::Result<Vec<DistributionStatus>> {
     distribution::distribute(
         site,
         &[package],
@@ -267,7 +281,6 @@ pub fn distribute(site: &Site, package: &str, points: &[&str]) -> Vec<Distributi
         &DistributeOptions::default(),
         &mut ignore_progress,
     )
-    .unwrap()
 }
 
 pub fn reload(site: &Site, id: &str) -> Package {

@@ -7,7 +7,10 @@ function Add-OSUpgradeDistributionPoint {
         folder is created if needed, and the cmdlet proves it can write there before it records the
         point. Packages land in <Path>\<package ID>\ as plain trees setup.exe can run from. Only
         adding makes the folder: a point whose folder is gone later (its share not mounted) is
-        refused by distributions and validations, never given content on the local disk.
+        refused by distributions and validations, never given content on the local disk. On
+        Linux and other Unix systems, a folder that is itself a mount point is refused while
+        nothing is mounted there; remove the point with -Force and add it again to use the
+        folder as a plain one.
     .PARAMETER Name
         The point's name, unique in the site (any letter case).
     .PARAMETER Path
