@@ -161,7 +161,7 @@ namespace OSUpgrade.Tests
 
             Assert.Equal("LAB", info.SiteCode);
             Assert.Equal(Path.Combine(scratch["lab"], "site.db"), info.DatabasePath);
-            Assert.Equal(9, info.SchemaVersion);
+            Assert.Equal(10, info.SchemaVersion);
             Assert.Equal(2, info.PackageCount);
             Assert.Equal(2 * first.Size, info.ContentSize);
             Assert.True(info.BytesSaved >= first.Size, $"saved {info.BytesSaved}");
