@@ -92,7 +92,7 @@ fn distribute_logged(
     drop(held);
     let statuses = targets
         .iter()
-        .map(|t| statuses(site, Some(&t.package_id), Some(&t.point_name)))
+        .map(|t| statuses(site, Some(&t.package_id), Some(&t.point.name)))
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .flatten()
@@ -131,7 +131,7 @@ fn check_arguments(
 fn lock_and_queue<'t>(site: &Site, targets: &'t [Target]) -> Result<(Vec<File>, Vec<&'t Target>)> {
     let locks = targets
         .iter()
-        .map(|t| t.place().lock(&t.point_name))
+        .map(|t| t.place().lock(&t.point.name))
         .map(|lock| match lock {
             Err(error) if error.is_busy() => Err(error),
             other => Ok(other),
@@ -143,7 +143,7 @@ fn lock_and_queue<'t>(site: &Site, targets: &'t [Target]) -> Result<(Vec<File>, 
         for (target, lock) in targets.iter().zip(locks) {
             db.queue_distribution(
                 &target.package_id,
-                &target.point_name,
+                &target.point.name,
                 target.content_version,
             )?;
             match lock {
@@ -153,7 +153,7 @@ fn lock_and_queue<'t>(site: &Site, targets: &'t [Target]) -> Result<(Vec<File>, 
                 }
                 Err(error) => db.fail_distribution(
                     &target.package_id,
-                    &target.point_name,
+                    &target.point.name,
                     &error.to_string(),
                     error.kind(),
                     None,
@@ -273,7 +273,6 @@ pub fn remove_package_everywhere(site: &Site, package_id: &str) -> Result<()> {
 /// A package and a point, resolved and checked before anything starts.
 struct Target {
     package_id: String,
-    point_name: String,
     point: Arc<DistributionPoint>,
     content_version: i64,
     manifest: Arc<Vec<FileRecord>>,
@@ -288,7 +287,7 @@ impl Target {
     fn job<'a>(&'a self, site: &'a Site) -> Job<'a> {
         Job {
             library: site.library(),
-            point_name: &self.point_name,
+            point_name: &self.point.name,
             place: self.place(),
             content_version: self.content_version,
             manifest: &self.manifest,
@@ -328,7 +327,6 @@ fn resolve_targets(site: &Site, package_ids: &[&str], points: &[&str]) -> Result
         for point in &points {
             targets.push(Target {
                 package_id: package.id.clone(),
-                point_name: point.name.clone(),
                 point: point.clone(),
                 content_version: package.content_version,
                 manifest: manifest.clone(),
